@@ -1,0 +1,58 @@
+import nx from '@nx/eslint-plugin';
+
+/**
+ * Lint, with the architecture enforced: `@nx/enforce-module-boundaries` fails the build when a package
+ * imports across a boundary the tags forbid (see the depConstraints below and README "Architecture").
+ */
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  {
+    ignores: ['**/dist/**', '**/.next/**', '**/node_modules/**', '**/.nx/**', '**/.palisade/**', '**/next-env.d.ts', '**/coverage/**'],
+  },
+  {
+    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allowCircularSelfDependency: false,
+          checkDynamicDependenciesExceptions: [],
+          depConstraints: [
+            // The event schema stands alone.
+            { sourceTag: 'scope:schema', onlyDependOnLibsWithTags: [] },
+            // The pure engine knows only the schema: no bus, no store, no I/O.
+            { sourceTag: 'scope:detection', onlyDependOnLibsWithTags: ['scope:schema'] },
+            { sourceTag: 'scope:bus', onlyDependOnLibsWithTags: ['scope:schema'] },
+            { sourceTag: 'scope:store', onlyDependOnLibsWithTags: ['scope:schema'] },
+            { sourceTag: 'scope:collector', onlyDependOnLibsWithTags: ['scope:schema', 'scope:bus', 'scope:detection'] },
+            { sourceTag: 'scope:detector', onlyDependOnLibsWithTags: ['scope:schema', 'scope:bus', 'scope:store', 'scope:detection'] },
+            // The dashboard talks to the detector API: it may share the schema, never an adapter.
+            { sourceTag: 'scope:dashboard', onlyDependOnLibsWithTags: ['scope:schema'] },
+            { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:e2e'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:app'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+    },
+  },
+  {
+    // Build and test configuration is tooling, shared from the workspace root, not product code.
+    files: ['**/vitest.config.ts', 'vitest.shared.ts', 'vitest.config.ts', '**/next.config.*', 'tools/**'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
+    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+];

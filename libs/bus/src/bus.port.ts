@@ -1,0 +1,97 @@
+/**
+ * The bus port: how telemetry and control messages travel between collectors and the detector.
+ * Adapters: `sqlite` (embedded default, a durable log in PALISADE_HOME) and `kafka` (kafkajs), plus an
+ * in-memory one under `@palisade/bus/testing`. Expected outcomes are results, not exceptions.
+ */
+
+/** A message to publish. `key` keeps related messages ordered (Kafka: same partition): server + session. */
+export interface OutgoingMessage {
+  key?: string;
+  /** The serialised message (one JSON document). */
+  value: string;
+  /** Producer-side time in ms; the adapter stamps it when absent. */
+  timestampMs?: number;
+}
+
+/** A message as a consumer sees it. */
+export interface BusMessage {
+  topic: string;
+  /** Partition for Kafka; 0 for the sqlite log. */
+  partition: number;
+  /** Position in the partition as a decimal string (Kafka offsets are 64-bit). */
+  offset: string;
+  key: string | null;
+  value: string;
+  timestampMs: number;
+}
+
+export type PublishResult =
+  | { kind: 'success'; count: number }
+  /** Worth trying again later (broker down, database busy): the caller should spool and retry. */
+  | { kind: 'retryable'; error: string }
+  /** Will fail again (message too large, bad topic): the caller should dead-letter. */
+  | { kind: 'failure'; error: string };
+
+export interface BusProducer {
+  /** Publishes a batch atomically where the adapter can (sqlite: one transaction). Never throws. */
+  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<PublishResult>;
+  close(): Promise<void>;
+}
+
+/** A batch handed to a consumer. Offsets are committed only after `handler` resolves. */
+export type BatchHandler = (messages: readonly BusMessage[]) => Promise<void>;
+
+export interface ConsumerOptions {
+  /** Consumer group: each group receives every message once (at least once across crashes). */
+  group: string;
+  topic: string;
+  /** Where a group with no committed offset starts: the oldest retained message (default) or the end. */
+  fromBeginning?: boolean;
+  /** Largest batch handed to the handler (default 500). */
+  maxBatch?: number;
+  /** Idle poll interval for adapters that poll (default 25 ms). */
+  pollIntervalMs?: number;
+}
+
+export interface BusConsumer {
+  /**
+   * Delivers batches to `handler` until `stop()`; commits the batch's offsets after the handler
+   * resolves. If the handler throws, the batch is not committed and is delivered again after a backoff.
+   * Resolves when stopped.
+   */
+  run(handler: BatchHandler): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A message that could not be processed, kept aside with the reason. */
+export interface DeadLetter {
+  topic: string;
+  partition: number;
+  offset: string;
+  group: string;
+  reason: string;
+  value: string;
+  timestampMs: number;
+}
+
+export interface ConsumerLag {
+  /** Messages in the topic the group has not committed yet. */
+  messages: number;
+  /** Age of the oldest uncommitted message in ms (0 when caught up). */
+  ms: number;
+}
+
+export interface Bus {
+  readonly kind: 'sqlite' | 'kafka' | 'memory';
+  producer(): BusProducer;
+  consumer(options: ConsumerOptions): BusConsumer;
+  /** Keeps a message aside with the reason; never throws. */
+  deadLetter(letter: Omit<DeadLetter, 'timestampMs'> & { timestampMs?: number }): Promise<void>;
+  /** How many messages of a topic were dead-lettered so far. */
+  deadLetterCount(topic: string): Promise<number>;
+  /** Lag of a group on a topic (used by /api/health). */
+  lag(group: string, topic: string): Promise<ConsumerLag>;
+  /** Creates topics where the adapter needs it (Kafka); no-op for sqlite. */
+  ensureTopics(topics: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { IsoTimestamp, Sha256Hex } from './common.schema.js';
+
+export const ExportFormat = z.enum(['ndjson', 'csv']);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
+/** The manifest of a compliance bundle (contract section 7). */
+export const ExportManifest = z.object({
+  kind: z.literal('palisade.compliance-bundle'),
+  manifestVersion: z.literal(1),
+  id: z.string().min(1).max(80),
+  createdAt: IsoTimestamp,
+  exporter: z.string().max(200),
+  schemaVersion: z.number().int().positive(),
+  format: ExportFormat,
+  range: z.object({ from: IsoTimestamp, to: IsoTimestamp }),
+  /** Every file of the bundle, in order, with its SHA-256 and size. */
+  files: z.array(z.object({ path: z.string().max(300), sha256: Sha256Hex, bytes: z.number().int().nonnegative(), records: z.number().int().nonnegative() })),
+  audit: z.object({
+    /** First and last sequence number exported, the hash the first chains to, and the chain head. */
+    firstSeq: z.number().int().nonnegative(),
+    lastSeq: z.number().int().nonnegative(),
+    prevHash: Sha256Hex,
+    head: Sha256Hex,
+  }),
+  /** HMAC-SHA256 of the canonical manifest (without this field) with the install's export key. */
+  signature: z.string().max(200).optional(),
+});
+export type ExportManifest = z.infer<typeof ExportManifest>;
