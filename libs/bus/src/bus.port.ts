@@ -51,6 +51,12 @@ export interface ConsumerOptions {
   maxBatch?: number;
   /** Idle poll interval for adapters that poll (default 25 ms). */
   pollIntervalMs?: number;
+  /**
+   * Offsets live in memory only and nothing is left behind when the consumer stops: for readers that
+   * rebuild their state from the start each time (a collector reading quarantine decisions on
+   * `mcp.control`). Implies `fromBeginning` unless set otherwise.
+   */
+  ephemeral?: boolean;
 }
 
 export interface BusConsumer {
