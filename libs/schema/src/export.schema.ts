@@ -23,7 +23,9 @@ export const ExportManifest = z.object({
     prevHash: Sha256Hex,
     head: Sha256Hex,
   }),
-  /** HMAC-SHA256 of the canonical manifest (without this field) with the install's export key. */
+  /** The install's Ed25519 export public key (base64 DER SPKI); compare its fingerprint with the install's. */
+  publicKey: z.string().max(200).optional(),
+  /** Ed25519 signature (base64) of the canonical manifest without this field. */
   signature: z.string().max(200).optional(),
 });
 export type ExportManifest = z.infer<typeof ExportManifest>;
