@@ -1,2 +1,2 @@
 // The pure detection engine: scanners, baselines, correlation rules. No I/O, no clock of its own.
-export {};
+export * from './secrets/index.js';
