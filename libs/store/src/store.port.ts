@@ -3,7 +3,12 @@
  * with WAL and FTS5) and `elasticsearch`, plus an in-memory one under `@palisade/store/testing`.
  *
  * Writes are idempotent, keyed by deterministic ids: a replayed event or alert is stored once.
- * Lists are newest first with opaque cursors; `total` counts everything matching.
+ * Lists are newest first with opaque cursors (keyset on the sort key and the id); `total` counts
+ * everything matching; `nextCursor` is absent on the last page; `limit` is kept within 1..500 (default 50).
+ * A cursor an adapter did not issue for that list is refused with `StoreError` code `invalid_cursor`.
+ * Full-text `q` follows `parseTextQuery` (shared/text-query.ts): every term required, terms matched as
+ * word phrases, a trailing `*` for a prefix. Rows that cannot be read back are skipped and counted
+ * (`Store.stats()`), never thrown.
  */
 import type {
   Alert,
@@ -28,24 +33,30 @@ export interface TimeRange {
   to: string;
 }
 
-/** What one pipeline batch writes, atomically where the adapter can (sqlite: one transaction). */
+/**
+ * What one pipeline batch writes, atomically where the adapter can (sqlite and memory: one transaction;
+ * elasticsearch: in the order below, each part idempotent, so replaying a batch that failed half-way
+ * completes it; only its audit entries would be appended again).
+ */
 export interface StoreBatch {
   events?: readonly TelemetryEvent[];
   /** Inserted only when absent (deterministic ids). */
   alerts?: readonly Alert[];
   /** Upserted (created or updated as a whole). */
   incidents?: readonly Incident[];
-  /** Inserted when the (server, tool, hash) is new; otherwise `lastSeen` is advanced. */
+  /** Inserted when the (server, tool, hash) is new; otherwise `lastSeen` is advanced (never moved back). */
   toolVersions?: readonly ToolVersion[];
   /** Upserted. */
   toolPins?: readonly ToolPin[];
   /** Engine state entries: `value: null` deletes the key. */
   engineState?: readonly EngineStateEntry[];
   audit?: readonly AuditEntryInput[];
+  /** Enqueued when the id is new (a replayed batch never resets a delivery). */
   outbox?: readonly OutboxItem[];
 }
 
 export interface StoreBatchResult {
+  /** Events that were new (a replayed event is not counted). */
   eventsInserted: number;
   /** Ids of the alerts that were new (not already stored). */
   alertsInserted: string[];
@@ -90,9 +101,11 @@ export interface EventRepository {
   insertMany(events: readonly TelemetryEvent[]): Promise<number>;
   get(id: string): Promise<TelemetryEvent | null>;
   getMany(ids: readonly string[]): Promise<TelemetryEvent[]>;
+  /** Filters match exactly (`tool` is `gen_ai.tool.name`, `method` is `mcp.method.name`); `[from, to)` on `ts`. */
   search(query: EventQuery): Promise<Page<TelemetryEvent>>;
   /** Oldest first, in pages, for exports. */
   scan(range: TimeRange, batchSize?: number): AsyncIterable<TelemetryEvent[]>;
+  /** Retention: deletes events with `ts` before the instant; returns how many. */
   deleteBefore(ts: string): Promise<number>;
   count(): Promise<number>;
 }
@@ -114,10 +127,16 @@ export interface AlertRepository {
 export interface IncidentRepository {
   upsert(incident: Incident): Promise<void>;
   get(id: string): Promise<Incident | null>;
+  /**
+   * `recent`: by `lastSeen` (latest activity), newest first; `severity`: most severe first, then by
+   * `lastSeen`. `[from, to)` selects incidents active in the range (`lastSeen >= from`, `firstSeen < to`).
+   * `category` matches any of an incident's categories; `q` is text over title, server, tool and notes.
+   */
   search(query: IncidentQuery): Promise<Page<Incident>>;
   countByStatus(): Promise<Record<TriageStatus, number>>;
   /** The most recent incident not closed (`open`, `triaging`, `contained`) for this server/tool/session, last seen at or after `since`. */
   findOpen(key: { server: string; tool: string | null; sessionId: string | null }, since: string): Promise<Incident | null>;
+  /** Incidents active in the range (as `search`), oldest `firstSeen` first, for exports. */
   scan(range: TimeRange, batchSize?: number): AsyncIterable<Incident[]>;
 }
 
@@ -127,6 +146,7 @@ export interface ToolRepository {
   upsert(pin: ToolPin): Promise<void>;
   /** Every version of a tool's definition, oldest first. */
   versions(server: string, tool: string): Promise<ToolVersion[]>;
+  /** Inserts a new (server, tool, hash); for a known one advances `lastSeen` (never moves it back). */
   addVersion(version: ToolVersion): Promise<void>;
 }
 
@@ -137,34 +157,50 @@ export interface BaselineRepository {
 }
 
 export interface EngineStateRepository {
-  /** Every entry, for restoring the engine at start. */
+  /** Every entry, for restoring the engine at start (ordered by key). */
   loadAll(): Promise<EngineStateEntry[]>;
+  get(key: string): Promise<unknown | null>;
+  /** Writes the entries; `value: null` deletes the key. */
   put(entries: readonly EngineStateEntry[]): Promise<void>;
 }
 
 export interface AuditRepository {
   /** Appends entries, assigning `seq`, `prevHash` and `hash` (serialised: the chain never forks). */
   append(entries: readonly AuditEntryInput[]): Promise<AuditEntry[]>;
+  /** Newest first (by `seq`); `action` and `target` match exactly; `[from, to)` on `ts`. */
   list(query: AuditQuery): Promise<Page<AuditEntry>>;
-  /** Entries with `from <= ts < to`, oldest first (sequence order). */
+  /**
+   * The contiguous run of entries from the first with `ts >= from` to the last with `ts < to`, in
+   * sequence order, so an exported run always verifies with `verifyAuditChain` from its first `prevHash`.
+   */
   scan(range: TimeRange, batchSize?: number): AsyncIterable<AuditEntry[]>;
-  /** The latest entry, or null for an empty log. */
+  /** The latest entry still stored, or null for an empty log. */
   head(): Promise<AuditEntry | null>;
+  /**
+   * Retention: deletes the oldest entries, up to the first with `ts >= ts`, so what remains is one
+   * contiguous run that verifies from its first entry's `prevHash`. The chain continues from the last
+   * entry ever appended, even when every entry was deleted.
+   */
   deleteBefore(ts: string): Promise<number>;
 }
 
 export interface OutboxRepository {
+  /** Enqueues items whose id is new; an item already queued is left as it is. */
   enqueue(items: readonly OutboxItem[]): Promise<void>;
-  /** Pending items due at `now`, oldest first. */
+  /** Pending items due at `now` (`nextAttemptAt <= now`), the earliest due first. */
   due(now: string, limit: number): Promise<OutboxItem[]>;
+  /** Replaces the item (attempts, status, next attempt, last error). */
   update(item: OutboxItem): Promise<void>;
   get(id: string): Promise<OutboxItem | null>;
 }
 
 export interface TokenRepository {
+  /** Throws `StoreError` code `conflict` when the id or the hash is taken. */
   create(token: ApiToken): Promise<void>;
   findByHash(tokenHash: string): Promise<ApiToken | null>;
+  /** Oldest first. */
   list(): Promise<ApiToken[]>;
+  /** True when the token existed and was not revoked yet. */
   revoke(id: string, ts: string): Promise<boolean>;
   touch(id: string, ts: string): Promise<void>;
 }
@@ -173,7 +209,14 @@ export interface TokenRepository {
 export interface SettingsRepository {
   get<T = unknown>(key: string): Promise<T | null>;
   put(key: string, value: unknown): Promise<void>;
+  /** Entries whose key starts with `prefix`, ordered by key. */
   list<T = unknown>(prefix: string): Promise<{ key: string; value: T }[]>;
+}
+
+/** Figures about the store itself, for `/api/health`. */
+export interface StoreStats {
+  /** Stored rows that could not be read back (bad JSON or shape) and were skipped, since start. */
+  malformedRowsSkipped: number;
 }
 
 export interface Store {
@@ -190,5 +233,6 @@ export interface Store {
   readonly settings: SettingsRepository;
   /** Writes one pipeline batch (sqlite: in one transaction, so a crash leaves all or nothing). */
   writeBatch(batch: StoreBatch): Promise<StoreBatchResult>;
+  stats(): StoreStats;
   close(): Promise<void>;
 }

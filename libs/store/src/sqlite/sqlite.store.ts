@@ -1,0 +1,98 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_EVENT_TEXT_CHARS } from '../shared/event-text.js';
+import { MalformedRowCounter } from '../shared/malformed-row.counter.js';
+import { applyBatch } from '../shared/store-batch.js';
+import type { Store, StoreBatch, StoreBatchResult, StoreStats } from '../store.port.js';
+import { SqliteAlertRepository } from './alert.repository.js';
+import { SqliteAuditRepository } from './audit.repository.js';
+import { SqliteBaselineRepository } from './baseline.repository.js';
+import { SqliteEngineStateRepository } from './engine-state.repository.js';
+import { SqliteEventRepository } from './event.repository.js';
+import { SqliteIncidentRepository } from './incident.repository.js';
+import { SqliteOutboxRepository } from './outbox.repository.js';
+import { SqliteSettingsRepository } from './settings.repository.js';
+import { SqliteContext } from './sqlite.context.js';
+import { migrate } from './sqlite.migrations.js';
+import { SqliteTokenRepository } from './token.repository.js';
+import { SqliteToolRepository } from './tool.repository.js';
+
+export interface SqliteStoreOptions {
+  /** The database file (`PALISADE_HOME/store.db`); its folder is created when missing. */
+  file: string;
+  /** Characters of one event's text that go into the full-text index (default 16,384). */
+  eventTextChars?: number;
+  /** How long a writer waits for another process's write lock before failing (default 15 s). */
+  busyTimeoutMs?: number;
+  /**
+   * `normal` (default): with WAL, a committed batch survives any process crash (`kill -9`); an OS crash
+   * or power loss may lose the last commits but never corrupts the file. `full`: survives power loss too,
+   * at the price of an fsync per commit.
+   */
+  synchronous?: 'normal' | 'full';
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode (readers never block the writer), schema migrations
+ * on open, FTS5 for full-text search, every write in an IMMEDIATE transaction so several processes
+ * (detector API and worker) can share the file.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly events: SqliteEventRepository;
+  readonly alerts: SqliteAlertRepository;
+  readonly incidents: SqliteIncidentRepository;
+  readonly tools: SqliteToolRepository;
+  readonly baselines: SqliteBaselineRepository;
+  readonly engineState: SqliteEngineStateRepository;
+  readonly audit: SqliteAuditRepository;
+  readonly outbox: SqliteOutboxRepository;
+  readonly tokens: SqliteTokenRepository;
+  readonly settings: SqliteSettingsRepository;
+  private readonly ctx: SqliteContext;
+  private readonly rows = new MalformedRowCounter();
+
+  private constructor(private readonly db: Database.Database, eventTextChars: number) {
+    this.ctx = new SqliteContext(db, this.rows, eventTextChars);
+    this.events = new SqliteEventRepository(this.ctx);
+    this.alerts = new SqliteAlertRepository(this.ctx);
+    this.incidents = new SqliteIncidentRepository(this.ctx);
+    this.tools = new SqliteToolRepository(this.ctx);
+    this.baselines = new SqliteBaselineRepository(this.ctx);
+    this.engineState = new SqliteEngineStateRepository(this.ctx);
+    this.audit = new SqliteAuditRepository(this.ctx);
+    this.outbox = new SqliteOutboxRepository(this.ctx);
+    this.tokens = new SqliteTokenRepository(this.ctx);
+    this.settings = new SqliteSettingsRepository(this.ctx);
+  }
+
+  /** Opens (creating when missing) and migrates the database. */
+  static open(options: SqliteStoreOptions): SqliteStore {
+    mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
+    const db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 15_000 });
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+      db.pragma('temp_store = MEMORY');
+      db.pragma('cache_size = -32768');
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteStore(db, options.eventTextChars ?? DEFAULT_EVENT_TEXT_CHARS);
+  }
+
+  async writeBatch(batch: StoreBatch): Promise<StoreBatchResult> {
+    return this.ctx.write(() => applyBatch(batch, this));
+  }
+
+  stats(): StoreStats {
+    return { malformedRowsSkipped: this.rows.count };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
