@@ -33,13 +33,28 @@ export type PublishResult =
   | { kind: 'failure'; error: string };
 
 export interface BusProducer {
-  /** Publishes a batch atomically where the adapter can (sqlite: one transaction). Never throws. */
+  /**
+   * Publishes a batch atomically where the adapter can (sqlite: one transaction, all or nothing; Kafka:
+   * idempotent per partition, so a `retryable` batch may be partly written and is sent again whole:
+   * consumers deduplicate on event ids). Never throws.
+   */
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<PublishResult>;
+  /** Waits for publishes in flight, then releases the producer. */
   close(): Promise<void>;
 }
 
 /** A batch handed to a consumer. Offsets are committed only after `handler` resolves. */
 export type BatchHandler = (messages: readonly BusMessage[]) => Promise<void>;
+
+/** Why a delivery failed, for the consumer's owner to log or count. */
+export interface ConsumerErrorContext {
+  group: string;
+  topic: string;
+  /** 1 for the first failure of this batch, 2 for the next, … */
+  attempt: number;
+  /** Delay before the batch is delivered again, in ms. */
+  retryInMs: number;
+}
 
 export interface ConsumerOptions {
   /** Consumer group: each group receives every message once (at least once across crashes). */
@@ -49,7 +64,10 @@ export interface ConsumerOptions {
   fromBeginning?: boolean;
   /** Largest batch handed to the handler (default 500). */
   maxBatch?: number;
-  /** Idle poll interval for adapters that poll (default 25 ms). */
+  /**
+   * Longest idle poll interval for adapters that poll (sqlite): polling backs off from about 1 ms up to
+   * this while the topic is idle and returns to immediate reads as soon as messages flow (default 100 ms).
+   */
   pollIntervalMs?: number;
   /**
    * Offsets live in memory only and nothing is left behind when the consumer stops: for readers that
@@ -57,15 +75,22 @@ export interface ConsumerOptions {
    * `mcp.control`). Implies `fromBeginning` unless set otherwise.
    */
   ephemeral?: boolean;
+  /** Redelivery backoff after the handler threw: doubles from `initialMs` up to `maxMs` (100 ms → 10 s). */
+  retryBackoff?: { initialMs?: number; maxMs?: number };
+  /** Called when the handler threw (the batch will be delivered again) or a commit failed. */
+  onError?: (error: Error, context: ConsumerErrorContext) => void;
 }
 
 export interface BusConsumer {
   /**
    * Delivers batches to `handler` until `stop()`; commits the batch's offsets after the handler
    * resolves. If the handler throws, the batch is not committed and is delivered again after a backoff.
-   * Resolves when stopped.
+   * Resolves when stopped; rejects only when the consumer cannot go on (bus closed, Kafka consumer
+   * crashed for good). On the sqlite bus one member of a group is active at a time across processes;
+   * others stand by and take over when it stops or its lease expires.
    */
   run(handler: BatchHandler): Promise<void>;
+  /** Lets the batch in flight finish and commit, then stops. */
   stop(): Promise<void>;
 }
 
@@ -83,7 +108,7 @@ export interface DeadLetter {
 export interface ConsumerLag {
   /** Messages in the topic the group has not committed yet. */
   messages: number;
-  /** Age of the oldest uncommitted message in ms (0 when caught up). */
+  /** Age of the oldest uncommitted message in ms (0 when caught up; -1 when the adapter cannot tell). */
   ms: number;
 }
 
@@ -91,7 +116,11 @@ export interface Bus {
   readonly kind: 'sqlite' | 'kafka' | 'memory';
   producer(): BusProducer;
   consumer(options: ConsumerOptions): BusConsumer;
-  /** Keeps a message aside with the reason; never throws. */
+  /**
+   * Keeps a message aside with the reason. Resolves once the letter is kept; rejects only when it could
+   * not be kept (Kafka unreachable after retries), so a handler that awaits it fails and its batch is
+   * delivered again: a dead letter never silently vanishes.
+   */
   deadLetter(letter: Omit<DeadLetter, 'timestampMs'> & { timestampMs?: number }): Promise<void>;
   /** How many messages of a topic were dead-lettered so far. */
   deadLetterCount(topic: string): Promise<number>;
@@ -99,5 +128,6 @@ export interface Bus {
   lag(group: string, topic: string): Promise<ConsumerLag>;
   /** Creates topics where the adapter needs it (Kafka); no-op for sqlite. */
   ensureTopics(topics: readonly string[]): Promise<void>;
+  /** Stops every consumer (each finishes and commits its batch in flight), closes producers, releases. */
   close(): Promise<void>;
 }

@@ -1,1 +1,12 @@
 export * from './bus.port.js';
+export * from './config/bus.config.js';
+export * from './config/config.error.js';
+export * from './create-bus.js';
+export * from './sqlite/sqlite.bus.js';
+export { type SqliteTopicStats } from './sqlite/sqlite.log.js';
+export { type RetentionReport, type SqliteRetentionPolicy } from './sqlite/sqlite.retention.js';
+export { SQLITE_BUS_SCHEMA_VERSION } from './sqlite/sqlite-bus.migrations.js';
+export * from './kafka/kafka.bus.js';
+export * from './kafka/kafka-client.port.js';
+export { classifyKafkaError } from './kafka/kafka-error.classifier.js';
+export { type BusLogger, silentBusLogger, stderrBusLogger } from './shared/bus.logger.js';
