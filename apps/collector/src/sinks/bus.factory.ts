@@ -1,0 +1,38 @@
+import { busConfigFromEnv, ConfigError, createBus, SqliteBus, type Bus, type BusConfig, type BusLogger } from '@palisade/bus';
+import type { Logger } from 'pino';
+import { UsageError } from '../cli/usage.error.js';
+
+/** How long a sqlite publish may wait for another process's write lock before the batch is spooled. */
+const SQLITE_BUSY_TIMEOUT_MS = 100;
+
+/** Reads the bus settings from the (resolved) environment; a bad one is a usage error naming the variable. */
+export function busConfigFor(env: Record<string, string | undefined>, cwd = process.cwd()): BusConfig {
+  try {
+    return busConfigFromEnv(env, cwd);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`${error.variables[0] ?? 'bus'}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * Opens the bus for a collector. On sqlite the collector never runs retention (the detector does) and
+ * waits at most 100 ms for the write lock: the publish is synchronous, so a longer wait would hold the
+ * relay; a busy bus sends the batch to the spool instead.
+ */
+export function openCollectorBus(config: BusConfig, logger: Logger): Bus {
+  const busLogger: BusLogger = {
+    warn: (message, fields) => logger.warn(fields ?? {}, message),
+    error: (message, fields) => logger.error(fields ?? {}, message),
+  };
+  if (config.kind === 'sqlite') {
+    return new SqliteBus({
+      file: config.sqlite.file,
+      synchronous: config.sqlite.synchronous,
+      retention: { ...config.sqlite.retention, intervalMs: 0 },
+      busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
+      logger: busLogger,
+    });
+  }
+  return createBus(config, { logger: busLogger });
+}

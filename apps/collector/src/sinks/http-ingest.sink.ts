@@ -1,0 +1,48 @@
+import type { PublishResult } from '@palisade/bus';
+import type { QueuedEvent } from '../pipeline/event.queue.js';
+import type { TelemetrySink } from './telemetry.sink.js';
+
+/**
+ * `--bus http`: POSTs batches as NDJSON to the detector's `/api/ingest` with a bearer token of role
+ * `collector`. 5xx, 408, 429, 401/403 (a detector not yet configured) and network errors are retryable:
+ * the batch is spooled and sent again later. Other 4xx mean the batch itself is refused: `failure`.
+ */
+export class HttpIngestSink implements TelemetrySink {
+  readonly name: string;
+  private readonly url: string;
+
+  constructor(
+    apiUrl: string,
+    private readonly token: string,
+    private readonly timeoutMs: number,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {
+    this.url = `${apiUrl}/api/ingest`;
+    this.name = `ingest API (${this.url})`;
+  }
+
+  async send(events: readonly QueuedEvent[]): Promise<PublishResult> {
+    const body = `${events.map((event) => event.json).join('\n')}\n`;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/x-ndjson' },
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (error as Error).message;
+      return { kind: 'retryable', error: `POST ${this.url}: ${reason}` };
+    }
+    const detail = await response.text().then((text) => text.slice(0, 300), () => '');
+    if (response.ok) return { kind: 'success', count: events.length };
+    const error = `POST ${this.url}: HTTP ${response.status}${detail ? ` ${detail}` : ''}`;
+    const retryable = response.status >= 500 || [401, 403, 404, 408, 425, 429].includes(response.status);
+    return retryable ? { kind: 'retryable', error } : { kind: 'failure', error };
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
