@@ -1,4 +1,6 @@
-import { type ConsumerConfig, Kafka, type KafkaConfig, logLevel, Partitioners, type RetryOptions, type SASLOptions } from 'kafkajs';
+import { createRequire } from 'node:module';
+import type * as KafkaJs from 'kafkajs';
+import { type ConsumerConfig, type KafkaConfig, type RetryOptions, type SASLOptions } from 'kafkajs';
 import { type Bus, type BusConsumer, type BusProducer, type ConsumerLag, type ConsumerOptions, type DeadLetter } from '../bus.port.js';
 import { type KafkaSaslConfig } from '../config/bus.config.js';
 import { type BackoffPolicy } from '../shared/backoff.policy.js';
@@ -36,6 +38,15 @@ export interface KafkaBusOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+const load = createRequire(import.meta.url);
+let kafkajs: typeof KafkaJs | null = null;
+
+/** kafkajs, loaded on first use: processes on the sqlite bus (most collectors) never pay its start-up time. */
+function kafkaJs(): typeof KafkaJs {
+  kafkajs ??= load('kafkajs') as typeof KafkaJs;
+  return kafkajs;
+}
+
 /** Suffix of the topic that keeps a topic's dead letters. */
 export const DEAD_LETTER_SUFFIX = '.dlq';
 
@@ -56,6 +67,7 @@ export const DEAD_LETTER_HEADERS = {
 const EXPECTED_WARNINGS = [/Limiting retries for the idempotent producer/];
 
 function kafkaLogCreator(logger: BusLogger): KafkaConfig['logCreator'] {
+  const { logLevel } = kafkaJs();
   return () =>
     ({ level, log, namespace }) => {
       const { message } = log;
@@ -104,13 +116,13 @@ export class KafkaBus implements Bus {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     const client: KafkaClientLike =
       options.client ??
-      new Kafka({
+      new (kafkaJs().Kafka)({
         clientId: options.clientId ?? 'palisade',
         brokers: [...options.brokers],
         ...(options.ssl ? { ssl: true } : {}),
         ...(options.sasl ? { sasl: saslOptions(options.sasl) } : {}),
         retry: options.kafkaRetry ?? { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
-        logLevel: logLevel.WARN,
+        logLevel: kafkaJs().logLevel.WARN,
         logCreator: kafkaLogCreator(this.logger),
       });
     this.client = client;
@@ -227,7 +239,7 @@ export class KafkaBus implements Bus {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: kafkaJs().Partitioners.DefaultPartitioner,
       retry: this.options.kafkaRetry ?? { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
     });
     return new KafkaProducer(producer, {
