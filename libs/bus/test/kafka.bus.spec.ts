@@ -272,6 +272,7 @@ describe(`${KafkaBus.name} logic (fake kafkajs client)`, () => {
       const partitionOfA = fake.topics.get('t')!.findIndex((records) => records.some((record) => record.key === 'session-a'));
       fake.committed.set(`detector|t|${partitionOfA}`, 2n);
       expect((await bus.lag('detector', 't')).messages).toBe(9 - 2);
+      expect(await bus.lag('detector', 'never.written')).toEqual({ messages: 0, ms: 0 });
     });
 
     it('knows the age of the oldest uncommitted message while this process consumes the group', async () => {

@@ -80,11 +80,14 @@ describe(SqliteBus.name, () => {
       expect((await bus.producer().publish('t', payloads('x', 1))).kind).toBe('success');
     });
 
-    it('answers retryable once closed, so callers spool instead of dropping', async () => {
+    it('answers retryable once closed, so callers spool instead of dropping; consumers cannot start again', async () => {
       const bus = openBus();
       const producer = bus.producer();
+      const consumer = bus.consumer({ group: 'g', topic: 't' });
       await bus.close();
       expect((await producer.publish('t', payloads('x', 1))).kind).toBe('retryable');
+      await expect(consumer.run(() => Promise.resolve())).rejects.toThrow(/the bus is closed/);
+      expect(() => bus.consumer({ group: 'g', topic: 't' })).toThrow(/closed/);
     });
 
     it('keeps dead letters in a table with their reason', async () => {

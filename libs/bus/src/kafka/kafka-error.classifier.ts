@@ -36,3 +36,8 @@ export function describeKafkaError(error: unknown): string {
     `${typeof shape.name === 'string' ? shape.name : 'Error'}${typeof shape.type === 'string' ? ` ${shape.type}` : ''}: ${String(shape.message)}`;
   return (root ? `${label(first)} (caused by ${label(root)})` : label(first)).replace(/\s+/g, ' ');
 }
+
+/** True when Kafka says the topic does not exist (lag and dead-letter counts of a topic never written are 0). */
+export function isUnknownTopicError(error: unknown): boolean {
+  return chain(error).some((shape) => shape.type === 'UNKNOWN_TOPIC_OR_PARTITION');
+}

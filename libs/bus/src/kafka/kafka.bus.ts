@@ -9,7 +9,7 @@ import { resolveConsumerOptions } from '../shared/consumer-options.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../shared/outgoing-message.check.js';
 import { topicNameProblem } from '../shared/topic-name.js';
 import { type KafkaAdminLike, type KafkaClientLike } from './kafka-client.port.js';
-import { describeKafkaError } from './kafka-error.classifier.js';
+import { describeKafkaError, isUnknownTopicError } from './kafka-error.classifier.js';
 import { KafkaConsumer, type PartitionProgress } from './kafka.consumer.js';
 import { KafkaProducer } from './kafka.producer.js';
 
@@ -182,14 +182,21 @@ export class KafkaBus implements Bus {
       const offsets = await admin.fetchTopicOffsets(`${topic}${DEAD_LETTER_SUFFIX}`);
       return offsets.reduce((sum, entry) => sum + Number(BigInt(entry.high) - BigInt(entry.low)), 0);
     } catch (error) {
-      if (/UNKNOWN_TOPIC|does not host this topic-partition/i.test(describeKafkaError(error))) return 0;
+      if (isUnknownTopicError(error)) return 0;
       throw error;
     }
   }
 
   async lag(group: string, topic: string): Promise<ConsumerLag> {
     const admin = await this.admin();
-    const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: group, topics: [topic] })]);
+    let ends: Awaited<ReturnType<KafkaAdminLike['fetchTopicOffsets']>>;
+    try {
+      ends = await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      if (isUnknownTopicError(error)) return { messages: 0, ms: 0 };
+      throw error;
+    }
+    const committed = await admin.fetchOffsets({ groupId: group, topics: [topic] });
     const byPartition = new Map((committed.find((entry) => entry.topic === topic)?.partitions ?? []).map((entry) => [entry.partition, BigInt(entry.offset)]));
     let messages = 0n;
     for (const end of ends) {
@@ -226,7 +233,7 @@ export class KafkaBus implements Bus {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
+    await Promise.all([...this.consumers].map((consumer) => consumer.retire()));
     const producers = [...this.producers, ...(this.letterProducer ? [this.letterProducer] : [])];
     await Promise.all(producers.map((producer) => producer.close().catch((error: unknown) => this.logger.warn(`kafka producer close: ${describeKafkaError(error)}`))));
     const admin = this.adminConnection;

@@ -11,6 +11,7 @@ import { asError } from './error-message.js';
 export abstract class BaseConsumer implements BusConsumer {
   protected stopping = false;
   private running: Promise<void> | null = null;
+  private retired = false;
 
   protected constructor(
     protected readonly options: ResolvedConsumerOptions,
@@ -18,6 +19,7 @@ export abstract class BaseConsumer implements BusConsumer {
   ) {}
 
   run(handler: BatchHandler): Promise<void> {
+    if (this.retired) return Promise.reject(new Error(`consumer of group ${this.options.group} on ${this.options.topic}: the bus is closed`));
     if (this.running) return Promise.reject(new Error(`consumer of group ${this.options.group} on ${this.options.topic} is already running`));
     this.stopping = false;
     const running = this.consume(handler).finally(() => {
@@ -31,6 +33,12 @@ export abstract class BaseConsumer implements BusConsumer {
     this.stopping = true;
     await this.halt();
     await this.running?.catch(() => undefined);
+  }
+
+  /** Stops for good: the bus is closing, so `run` may not start again. */
+  async retire(): Promise<void> {
+    this.retired = true;
+    await this.stop();
   }
 
   /** Delivers batches until `stopping`; resolves when done. */

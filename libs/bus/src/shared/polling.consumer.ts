@@ -68,7 +68,8 @@ export class PollingConsumer extends BaseConsumer {
     try {
       while (!this.stopping) {
         if (!this.joined && !this.tryJoin()) {
-          await this.idle.wait(this.timing.standbyPollMs);
+          // Standby: only stop() cuts this short (a publish must not make it poll the lease faster).
+          await this.stopped.wait(this.timing.standbyPollMs);
           continue;
         }
         const batch = this.tryRead();

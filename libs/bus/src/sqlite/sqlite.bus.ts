@@ -23,7 +23,7 @@ export interface SqliteBusOptions {
   /**
    * `normal` (default): in WAL mode a commit is written to the WAL before `publish` resolves, so it
    * survives `kill -9` of any process; only an OS crash or power loss may roll back the last commits
-   * (never corrupting the file). `full` also fsyncs every commit: power-loss durable, about 25 % slower.
+   * (never corrupting the file). `full` also fsyncs every commit: power-loss durable, about 20 % slower (see the bus bench).
    */
   synchronous?: 'normal' | 'full';
   /** How long a write waits for another process's write lock before `publish` says `retryable` (default 2000 ms). */
@@ -202,7 +202,7 @@ export class SqliteBus implements Bus {
     if (this.closed) return;
     this.closed = true;
     if (this.retentionTimer) clearInterval(this.retentionTimer);
-    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
+    await Promise.all([...this.consumers].map((consumer) => consumer.retire()));
     await this.retentionRun?.catch(() => undefined);
     this.db.close();
   }

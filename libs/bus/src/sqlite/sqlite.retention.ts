@@ -34,6 +34,7 @@ export class SqliteRetention {
   private readonly ageChunk;
   private readonly sizeChunk;
   private readonly claim;
+  private readonly topicIds: () => number[];
 
   constructor(
     db: Database.Database,
@@ -109,8 +110,6 @@ export class SqliteRetention {
 
     this.topicIds = () => topics.all().map((row) => row.id);
   }
-
-  private readonly topicIds: () => number[];
 
   /**
    * True when no process ran retention on this file within `intervalMs`, and records this run: many

@@ -105,7 +105,7 @@ export class MemoryBus implements Bus {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
+    await Promise.all([...this.consumers].map((consumer) => consumer.retire()));
   }
 
   /** Every message published to a topic, oldest first. */
