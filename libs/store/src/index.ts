@@ -1,5 +1,11 @@
 export * from './store.port.js';
-export * from './store.error.js';
+export { StoreError, StoreErrorCode } from './store.error.js';
+export { ConfigError } from './config/config.error.js';
+export { storeConfigFromEnv, SQLITE_STORE_FILE, type StoreConfig, type SqliteStoreConfig, type ElasticsearchStoreConfig, type ElasticsearchAuth } from './config/store.config.js';
+export { createStore, elasticsearchClient, type CreateStoreOptions } from './create-store.js';
+export { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite.store.js';
+export { ElasticsearchStore, type ElasticsearchStoreOptions } from './elasticsearch/elasticsearch.store.js';
+export { ElasticsearchIndices, TEMPLATE_VERSION } from './elasticsearch/elasticsearch.indices.js';
+export type { RetryPolicy } from './elasticsearch/retry.policy.js';
 export { parseTextQuery, type TextTerm } from './shared/text-query.js';
 export { eventSearchText, DEFAULT_EVENT_TEXT_CHARS } from './shared/event-text.js';
-export { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite.store.js';

@@ -1,3 +1,8 @@
+/** A zod schema, as far as reading back needs one. */
+export interface Validator<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false };
+}
+
 /**
  * Reads stored JSON documents back without ever throwing: a row that does not parse, or does not have
  * the shape its list needs, is skipped and counted (reported by `Store.stats()`).
@@ -20,9 +25,13 @@ export class MalformedRowCounter {
   }
 
   /** Parses and validates with a schema (for small documents, where a full check is cheap). */
-  parseWith<T>(text: unknown, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }): T | null {
+  parseWith<T>(text: unknown, schema: Validator<T>): T | null {
     const value = this.parse<unknown>(text, () => true);
-    if (value === null) return null;
+    return value === null ? null : this.checkWith(value, schema);
+  }
+
+  /** Validates a value already parsed (a `_source`) with a schema. */
+  checkWith<T>(value: unknown, schema: Validator<T>): T | null {
     const result = schema.safeParse(value);
     return result.success ? result.data : this.skip();
   }

@@ -1,0 +1,167 @@
+import type { Client, estypes } from '@elastic/elasticsearch';
+import { createHash } from 'node:crypto';
+import type { Page } from '@palisade/schema';
+import { decodeCursor, encodeCursor, type CursorShape, type CursorValue } from '../shared/cursor.js';
+import type { MalformedRowCounter } from '../shared/malformed-row.counter.js';
+import { pageLimit, toPage } from '../shared/paging.js';
+import { StoreError, StoreErrorCode } from '../store.error.js';
+import { BulkWriter, type Refresh } from './bulk.writer.js';
+import type { ElasticsearchIndices } from './elasticsearch.indices.js';
+import { backoffDelay, describeError, isRetryableError, type RetryPolicy } from './retry.policy.js';
+
+export type Query = estypes.QueryDslQueryContainer;
+export type Hit = estypes.SearchHit<Record<string, unknown>>;
+
+/** A sorted list: its cursor tag, its sort (the last field unique) and the cursor's value types. */
+export interface SortedList {
+  list: string;
+  sort: { field: string; order: 'asc' | 'desc' }[];
+  shape: CursorShape;
+}
+
+/** Hits per request when reading everything of a small index or scanning for exports. */
+const SCAN_PAGE = 1000;
+
+/** What every Elasticsearch repository shares: the client, index names, the bulk writer, retries. */
+export class ElasticsearchContext {
+  readonly bulk: BulkWriter;
+
+  constructor(
+    readonly client: Client,
+    readonly indices: ElasticsearchIndices,
+    readonly rows: MalformedRowCounter,
+    readonly policy: RetryPolicy,
+    /** Refresh for pipeline writes (events, alerts, engine state): `false` relies on the 1 s refresh interval. */
+    readonly refresh: Refresh,
+    readonly eventTextChars: number,
+  ) {
+    this.bulk = new BulkWriter(client, policy);
+  }
+
+  /**
+   * Runs one request, trying again with backoff when Elasticsearch is overloaded (429/503) or out of
+   * reach; fails with a one-line `StoreError` naming what was being done.
+   */
+  async call<T>(what: string, request: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await request();
+      } catch (error) {
+        if (error instanceof StoreError) throw error;
+        if (!isRetryableError(error)) throw new StoreError(StoreErrorCode.Backend, `elasticsearch ${what} failed: ${describeError(error)}`, { cause: error });
+        if (attempt >= this.policy.maxAttempts) {
+          throw new StoreError(StoreErrorCode.Unavailable, `elasticsearch ${what} gave up after ${attempt} attempts: ${describeError(error)}`, { cause: error });
+        }
+        await this.policy.sleep(backoffDelay(this.policy, attempt));
+      }
+    }
+  }
+
+  /** One page of a list, newest first, with `search_after` from the cursor and the exact total. */
+  async page<Item>(index: string, query: Query, spec: SortedList, options: { cursor?: string | undefined; limit?: number | undefined }, decode: (hit: Hit) => Item | null): Promise<Page<Item>> {
+    const limit = pageLimit(options.limit);
+    const after = options.cursor ? decodeCursor(options.cursor, spec.list, spec.shape) : undefined;
+    const response = await this.call(`search ${index}`, () =>
+      this.client.search<Record<string, unknown>>(
+        {
+          index,
+          query,
+          sort: spec.sort.map(({ field, order }) => ({ [field]: { order } })),
+          size: limit + 1,
+          track_total_hits: true,
+          ignore_unavailable: true,
+          allow_no_indices: true,
+          ...(after ? { search_after: after } : {}),
+        },
+        { maxRetries: 0 },
+      ),
+    );
+    const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
+    return toPage(response.hits.hits, limit, total, decode, (hit) => encodeCursor(spec.list, (hit.sort ?? []) as CursorValue[]));
+  }
+
+  /** Every hit of a query in sort order, `size` at a time (`search_after`). */
+  async *scan(index: string, query: Query, sort: SortedList['sort'], size = SCAN_PAGE): AsyncIterable<Hit[]> {
+    let after: estypes.SortResults | undefined;
+    for (;;) {
+      const response = await this.call(`scan ${index}`, () =>
+        this.client.search<Record<string, unknown>>(
+          {
+            index,
+            query,
+            sort: sort.map(({ field, order }) => ({ [field]: { order } })),
+            size,
+            track_total_hits: false,
+            ignore_unavailable: true,
+            allow_no_indices: true,
+            ...(after ? { search_after: after } : {}),
+          },
+          { maxRetries: 0 },
+        ),
+      );
+      const hits = response.hits.hits;
+      if (hits.length > 0) yield hits;
+      const last = hits.at(-1);
+      if (!last?.sort || hits.length < size) return;
+      after = last.sort;
+    }
+  }
+
+  /** Every hit of a small index (settings, pins, baselines), in sort order. */
+  async all(index: string, query: Query, sort: SortedList['sort']): Promise<Hit[]> {
+    const hits: Hit[] = [];
+    for await (const page of this.scan(index, query, sort)) hits.push(...page);
+    return hits;
+  }
+
+  /** A document by id (real time), or null. */
+  async getSource(index: string, id: string): Promise<Record<string, unknown> | null> {
+    const response = await this.call(`get ${index}`, () => this.client.get<Record<string, unknown>>({ index, id }, { maxRetries: 0, ignore: [404] }));
+    return response.found && response._source ? response._source : null;
+  }
+
+  /** Documents by id (real time), in the order asked; missing ones are left out. */
+  async getSources(index: string, ids: readonly string[]): Promise<Record<string, unknown>[]> {
+    if (ids.length === 0) return [];
+    const response = await this.call(`mget ${index}`, () => this.client.mget<Record<string, unknown>>({ index, ids: [...ids] }, { maxRetries: 0, ignore: [404] }));
+    return (response.docs ?? []).flatMap((doc) => ('found' in doc && doc.found && doc._source ? [doc._source] : []));
+  }
+
+  /** The record at `path` of a `_source`, or null, counted as malformed, when it is missing or misshapen. */
+  recordAt<T>(source: Record<string, unknown> | null | undefined, path: string, isValid: (value: unknown) => boolean): T | null {
+    const value = sourceAt(source ?? undefined, path);
+    return isValid(value) ? (value as T) : this.rows.skip();
+  }
+
+  /** Writes one document, visible to search on return (interactive writes: API updates). */
+  async put(index: string, id: string, document: unknown): Promise<void> {
+    await this.call(`index ${index}`, () => this.client.index({ index, id, document, refresh: 'wait_for' }, { maxRetries: 0 }));
+  }
+}
+
+/** A document id for a free-form key: the key itself, or its SHA-256 when too long for an `_id` (512 bytes). */
+export function keyId(key: string): string {
+  return Buffer.byteLength(key) <= 256 ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
+
+/** `term` filters for the given fields whose value is set; `null` asks for a missing field. */
+export function termFilters(fields: Record<string, string | number | null | undefined>): Query[] {
+  return Object.entries(fields).flatMap(([field, value]): Query[] => {
+    if (value === undefined) return [];
+    if (value === null) return [{ bool: { must_not: [{ exists: { field } }] } }];
+    return [{ term: { [field]: value } }];
+  });
+}
+
+/** A `range` filter on a date field, bounds in epoch milliseconds, when a bound is given. */
+export function msRange(field: string, bounds: { gte?: number | undefined; lt?: number | undefined; lte?: number | undefined }): Query[] {
+  const range = Object.fromEntries(Object.entries(bounds).filter(([, value]) => value !== undefined));
+  return Object.keys(range).length ? [{ range: { [field]: { ...range, format: 'epoch_millis' } } }] : [];
+}
+
+/** The value of a dotted path inside a `_source`. */
+export function sourceAt(source: Record<string, unknown> | undefined, path: string): unknown {
+  let value: unknown = source;
+  for (const part of path.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+  return value;
+}

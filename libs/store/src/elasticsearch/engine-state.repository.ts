@@ -1,0 +1,36 @@
+import type { EngineStateEntry, EngineStateRepository } from '../store.port.js';
+import type { BulkAction } from './bulk.writer.js';
+import { keyId, sourceAt, type ElasticsearchContext } from './elasticsearch.context.js';
+
+/** Engine checkpoints, `_id` = key; the value is kept whole (unindexed) as `{ value: { v } }`. */
+export class ElasticsearchEngineStateRepository implements EngineStateRepository {
+  constructor(private readonly ctx: ElasticsearchContext) {}
+
+  async loadAll(): Promise<EngineStateEntry[]> {
+    const hits = await this.ctx.all(this.index(), { match_all: {} }, [{ field: 'key', order: 'asc' }]);
+    return hits.flatMap((hit) => {
+      const key = sourceAt(hit._source, 'key');
+      const value = sourceAt(hit._source, 'value.v');
+      return typeof key === 'string' && value !== undefined && value !== null ? [{ key, value }] : (this.ctx.rows.skip() ?? []);
+    });
+  }
+
+  async get(key: string): Promise<unknown | null> {
+    const source = await this.ctx.getSource(this.index(), keyId(key));
+    return (sourceAt(source ?? undefined, 'value.v') as unknown) ?? null;
+  }
+
+  async put(entries: readonly EngineStateEntry[]): Promise<void> {
+    if (entries.length) await this.ctx.bulk.write(this.actions(entries), this.ctx.refresh);
+  }
+
+  actions(entries: readonly EngineStateEntry[]): BulkAction[] {
+    return entries.map(({ key, value }): BulkAction =>
+      value === null || value === undefined ? { op: 'delete', index: this.index(), id: keyId(key) } : { op: 'index', index: this.index(), id: keyId(key), document: { key, value: { v: value } } },
+    );
+  }
+
+  private index(): string {
+    return this.ctx.indices.name('engine-state');
+  }
+}

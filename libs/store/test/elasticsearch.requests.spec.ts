@@ -1,0 +1,271 @@
+import { EventQuery, IncidentQuery, verifyAuditChain, type AuditEntry } from '@palisade/schema';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ElasticsearchStore } from '../src/elasticsearch/elasticsearch.store.js';
+import { StoreErrorCode } from '../src/store.error.js';
+import { at, sampleAlert, sampleAudit, sampleEvent, sampleIncident } from './fixtures/store-records.js';
+import { bulkAnswer, ElasticsearchMock, errorAnswer, type RecordedRequest } from './fixtures/elasticsearch.mock.js';
+
+type Lines = Record<string, unknown>[];
+const sleeps: number[] = [];
+const retry = { sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.5, maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 };
+
+async function connect(es: ElasticsearchMock, refresh: 'interval' | 'wait_for' = 'interval'): Promise<ElasticsearchStore> {
+  const store = await ElasticsearchStore.connect(es.client, { indexPrefix: 'pt', refresh, replicas: 0, retry });
+  es.clearRequests();
+  return store;
+}
+
+/** A search answer with hits carrying `_source` and `sort`, and a total. */
+function hits(total: number, items: { id: string; source: unknown; sort: unknown[] }[]): unknown {
+  return { took: 1, timed_out: false, hits: { total: { value: total, relation: 'eq' }, hits: items.map((item) => ({ _index: 'pt-x', _id: item.id, _source: item.source, sort: item.sort })) } };
+}
+
+describe(ElasticsearchStore.name, () => {
+  let es: ElasticsearchMock;
+
+  beforeEach(() => {
+    es = new ElasticsearchMock();
+    sleeps.length = 0;
+  });
+
+  describe('install', () => {
+    it('puts one index template per family, with ECS-compatible mappings that captured payloads cannot grow', async () => {
+      es.acceptInstall();
+      await ElasticsearchStore.connect(es.client, { indexPrefix: 'pt', replicas: 0, retry });
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- template bodies are walked freely here
+      const templates = new Map(es.sent('PUT', /^\/_index_template\//).map((request) => [request.path.split('/').pop(), request.body as Record<string, any>]));
+      expect([...templates.keys()].sort()).toEqual(['pt-alerts', 'pt-audit', 'pt-audit-head', 'pt-baselines', 'pt-engine-state', 'pt-events', 'pt-incidents', 'pt-outbox', 'pt-settings', 'pt-tokens', 'pt-tool-pins', 'pt-tool-versions']);
+      const events = templates.get('pt-events')!;
+      expect(events['index_patterns']).toEqual(['pt-events-*']);
+      expect(events['template'].aliases).toEqual({ 'pt-events': {} });
+      expect(events['template'].settings).toMatchObject({ number_of_shards: 1, number_of_replicas: 0, refresh_interval: '1s' });
+      expect(events['template'].settings.analysis.analyzer.palisade_text).toEqual({ type: 'custom', tokenizer: 'palisade_words', filter: ['lowercase', 'asciifolding'] });
+      const mappings = events['template'].mappings;
+      expect(mappings.dynamic).toBe(false);
+      expect(mappings._source).toEqual({ excludes: ['palisade.text'] });
+      expect(mappings.properties['@timestamp']).toEqual({ type: 'date' });
+      expect(mappings.properties.event.properties.id).toEqual({ type: 'keyword' });
+      expect(mappings.properties.mcp.properties.method.properties.name).toEqual({ type: 'keyword' });
+      expect(mappings.properties.mcp.properties.session.properties.id).toEqual({ type: 'keyword' });
+      expect(mappings.properties.gen_ai.properties.tool.properties.name).toEqual({ type: 'keyword' });
+      expect(mappings.properties.palisade.properties.server.properties.name).toEqual({ type: 'keyword' });
+      expect(mappings.properties.palisade.properties.text).toEqual({ type: 'text', analyzer: 'palisade_text' });
+      expect(mappings.properties.palisade.properties.event).toEqual({ type: 'object', enabled: false });
+      for (const body of templates.values()) expect(body['template'].mappings.dynamic).toBe(false);
+      expect(templates.get('pt-alerts')!['index_patterns']).toEqual(['pt-alerts']);
+      expect(templates.get('pt-alerts')!['template'].mappings.properties.palisade.properties.alert.properties.evidence).toEqual({ type: 'object', enabled: false });
+    });
+
+    it('creates the single indices and accepts those that exist already', async () => {
+      es.acceptInstall();
+      es.mock.clear({ method: 'PUT', path: '/:index' });
+      es.on('PUT', '/:index', (request) => (request.path === '/pt-audit' ? errorAnswer(400, 'resource_already_exists_exception') : { acknowledged: true }));
+      await ElasticsearchStore.connect(es.client, { indexPrefix: 'pt', retry });
+      const created = es.sent('PUT', /^\/pt-[a-z-]+$/).map((request) => request.path);
+      expect(created).toContain('/pt-alerts');
+      expect(created).toContain('/pt-audit');
+      expect(created).not.toContain('/pt-events');
+    });
+
+    it('fails with one line when the cluster refuses', async () => {
+      es.on('GET', '/', () => errorAnswer(401, 'security_exception', 'missing authentication credentials'));
+      await expect(ElasticsearchStore.connect(es.client, { indexPrefix: 'pt', retry })).rejects.toMatchObject({
+        code: StoreErrorCode.Backend,
+        message: 'elasticsearch info (is the cluster reachable?) failed: HTTP 401 security_exception: missing authentication credentials',
+      });
+    });
+  });
+
+  describe('bulk writes', () => {
+    beforeEach(() => es.acceptInstall());
+
+    it('creates events in their day index with the event id, ECS fields and the extracted text', async () => {
+      const store = await connect(es);
+      es.on('POST', '/_bulk', (request) => bulkAnswer(request.body));
+      const event = sampleEvent({ id: 'evt_bulk_000001', ts: '2026-11-20T23:59:59.500+00:00' });
+      const late = sampleEvent({ id: 'evt_bulk_000002', ts: '2026-11-21T01:00:00+02:00' });
+      expect(await store.events.insertMany([event, late])).toBe(2);
+      const [bulk] = es.sent('POST', /^\/_bulk$/);
+      expect(bulk!.querystring).toMatchObject({ refresh: 'false' });
+      const lines = bulk!.body as Lines;
+      expect(lines[0]).toEqual({ create: { _index: 'pt-events-2026.11.20', _id: 'evt_bulk_000001' } });
+      expect(lines[2]).toEqual({ create: { _index: 'pt-events-2026.11.20', _id: 'evt_bulk_000002' } });
+      expect(lines[1]).toMatchObject({
+        '@timestamp': '2026-11-20T23:59:59.500Z',
+        event: { id: 'evt_bulk_000001', kind: 'event', outcome: 'success', duration: 12_500_000 },
+        mcp: { method: { name: 'tools/call' }, session: { id: 'session-1' } },
+        gen_ai: { tool: { name: 'send_email' } },
+        palisade: { server: { name: 'mail' }, outcome: 'ok', event },
+      });
+      expect((lines[1] as { palisade: { text: string } }).palisade.text).toContain('alice@example.com');
+    });
+
+    it('counts a 409 on create as a duplicate, and reports only new alerts', async () => {
+      const store = await connect(es);
+      es.on('POST', '/_bulk', (request) => bulkAnswer(request.body, (action) => (Object.values(action)[0]!._id.endsWith('old') ? 409 : 201)));
+      expect(await store.events.insertMany([sampleEvent({ id: 'evt_dup_000_old' }), sampleEvent({ id: 'evt_dup_000_new' })])).toBe(1);
+      const alerts = [sampleAlert({ id: 'alr_old' }), sampleAlert({ id: 'alr_new' })];
+      expect(await store.alerts.insertMany(alerts)).toEqual(['alr_new']);
+      const alertLines = es.sent('POST', /^\/_bulk$/)[1]!.body as Lines;
+      expect(alertLines[0]).toEqual({ create: { _index: 'pt-alerts', _id: 'alr_old' } });
+      expect(alertLines[1]).toMatchObject({ event: { id: 'alr_old', kind: 'alert', severity: 3 }, rule: { id: 'command-injection' }, palisade: { alert: alerts[0] } });
+    });
+
+    it('backs off and sends the whole request again on 429 and 503', async () => {
+      const store = await connect(es);
+      let calls = 0;
+      es.on('POST', '/_bulk', (request) => {
+        calls += 1;
+        if (calls === 1) return errorAnswer(429, 'es_rejected_execution_exception');
+        if (calls === 2) return errorAnswer(503, 'unavailable_shards_exception');
+        return bulkAnswer(request.body);
+      });
+      expect(await store.events.insertMany([sampleEvent(), sampleEvent()])).toBe(2);
+      expect(calls).toBe(3);
+      expect(sleeps).toEqual([75, 150]);
+      expect((es.sent('POST', /^\/_bulk$/)[2]!.body as Lines).length).toBe(4);
+    });
+
+    it('sends again only the items refused for load', async () => {
+      const store = await connect(es);
+      es.on('POST', '/_bulk', (request) => bulkAnswer(request.body, (action) => (es.requests.length === 1 && Object.values(action)[0]!._id === 'evt_load_000002' ? 429 : 201)));
+      expect(await store.events.insertMany([sampleEvent({ id: 'evt_load_000001' }), sampleEvent({ id: 'evt_load_000002' })])).toBe(2);
+      const second = es.sent('POST', /^\/_bulk$/)[1]!.body as Lines;
+      expect(second).toHaveLength(2);
+      expect(second[0]).toEqual({ create: { _index: expect.any(String), _id: 'evt_load_000002' } });
+    });
+
+    it('gives up after the policy attempts, and fails at once on an item it cannot fix', async () => {
+      const store = await connect(es);
+      es.on('POST', '/_bulk', () => errorAnswer(429, 'es_rejected_execution_exception'));
+      await expect(store.events.insertMany([sampleEvent()])).rejects.toMatchObject({ code: StoreErrorCode.Unavailable, message: expect.stringMatching(/^elasticsearch bulk write gave up after 4 attempts/) });
+      expect(sleeps).toEqual([75, 150, 300]);
+      es.mock.clear({ method: 'POST', path: '/_bulk' });
+      es.on('POST', '/_bulk', (request) => bulkAnswer(request.body, () => 400));
+      await expect(store.events.insertMany([sampleEvent({ id: 'evt_refused_001' })])).rejects.toMatchObject({
+        code: StoreErrorCode.Backend,
+        message: expect.stringContaining('create pt-events-2026.11.20/evt_refused_001: HTTP 400 mapper_parsing_exception'),
+      });
+    });
+
+    it('asks bulk writes to wait for the refresh when configured, and always for incidents', async () => {
+      const store = await connect(es, 'wait_for');
+      const interval = await connect(es);
+      es.on('POST', '/_bulk', (request) => bulkAnswer(request.body));
+      await store.events.insertMany([sampleEvent()]);
+      await interval.writeBatch({ incidents: [sampleIncident({ id: 'inc_wait' })] });
+      const [events, incidents] = es.sent('POST', /^\/_bulk$/);
+      expect(events!.querystring).toMatchObject({ refresh: 'wait_for' });
+      expect(incidents!.querystring).toMatchObject({ refresh: 'wait_for' });
+      expect((incidents!.body as Lines)[0]).toEqual({ index: { _index: 'pt-incidents', _id: 'inc_wait' } });
+    });
+  });
+
+  describe('search', () => {
+    beforeEach(() => es.acceptInstall());
+
+    it('sorts newest first, counts exactly, and follows the cursor with search_after', async () => {
+      const store = await connect(es);
+      const first = sampleEvent({ id: 'evt_page_000003', ts: at(3) });
+      const second = sampleEvent({ id: 'evt_page_000002', ts: at(2) });
+      const third = sampleEvent({ id: 'evt_page_000001', ts: at(1) });
+      es.on('POST', '/:index/_search', (request) => {
+        const body = request.body as { search_after?: unknown[] };
+        const source = (event: typeof first): unknown => ({ palisade: { event } });
+        return body.search_after
+          ? hits(3, [{ id: third.id, source: source(third), sort: [Date.parse(third.ts), third.id] }])
+          : hits(3, [first, second, third].map((event) => ({ id: event.id, source: source(event), sort: [Date.parse(event.ts), event.id] })));
+      });
+      const page = await store.events.search(EventQuery.parse({ limit: 2, server: 'mail', q: 'quarterly rep*', from: at(0), to: at(9) }));
+      expect(page.items.map((event) => event.id)).toEqual([first.id, second.id]);
+      expect(page.total).toBe(3);
+      const [request] = es.sent('POST', /^\/pt-events\/_search$/) as [RecordedRequest];
+      expect(request.body).toEqual({
+        query: {
+          bool: {
+            filter: [{ term: { 'palisade.server.name': 'mail' } }, { range: { '@timestamp': { gte: Date.parse(at(0)), lt: Date.parse(at(9)), format: 'epoch_millis' } } }],
+            must: [{ match_phrase: { 'palisade.text': { query: 'quarterly' } } }, { match_phrase_prefix: { 'palisade.text': { query: 'rep' } } }],
+          },
+        },
+        sort: [{ '@timestamp': { order: 'desc' } }, { 'event.id': { order: 'desc' } }],
+        size: 3,
+        track_total_hits: true,
+      });
+      expect(request.querystring).toMatchObject({ ignore_unavailable: 'true', allow_no_indices: 'true' });
+      const next = await store.events.search(EventQuery.parse({ limit: 2, server: 'mail', cursor: page.nextCursor }));
+      expect(next.items.map((event) => event.id)).toEqual([third.id]);
+      expect(next.nextCursor).toBeUndefined();
+      expect((es.sent('POST', /_search$/)[1]!.body as { search_after: unknown[] }).search_after).toEqual([Date.parse(second.ts), second.id]);
+      await expect(store.incidents.search(IncidentQuery.parse({ cursor: page.nextCursor }))).rejects.toMatchObject({ code: StoreErrorCode.InvalidCursor });
+    });
+
+    it('sorts the incident queue by severity rank, then latest activity', async () => {
+      const store = await connect(es);
+      es.on('POST', '/:index/_search', () => hits(1, [{ id: 'inc_1', source: { palisade: { incident: sampleIncident({ id: 'inc_1' }) } }, sort: [4, 1000, 'inc_1'] }]));
+      const page = await store.incidents.search(IncidentQuery.parse({ sort: 'severity', status: 'open', category: 'tool_poisoning', q: 'pastebin', limit: 1 }));
+      expect(page.items.map((incident) => incident.id)).toEqual(['inc_1']);
+      expect(es.requests[0]!.path).toBe('/pt-incidents/_search');
+      expect(es.requests[0]!.body).toMatchObject({
+        query: { bool: { filter: [{ term: { 'palisade.incident.status': 'open' } }, { term: { 'palisade.incident.categories': 'tool_poisoning' } }], must: [{ match_phrase: { 'palisade.text': { query: 'pastebin' } } }] } },
+        sort: [{ 'palisade.severity_rank': { order: 'desc' } }, { 'palisade.incident.lastSeen': { order: 'desc' } }, { 'palisade.incident.id': { order: 'desc' } }],
+      });
+    });
+  });
+
+  describe('audit chain', () => {
+    beforeEach(() => es.acceptInstall());
+
+    it('creates entry N with _id N, and after losing a race links its entry after the new end', async () => {
+      const store = await connect(es);
+      const stored = new Map<string, AuditEntry>();
+      // Another writer's entry 1 is already there when this writer starts from an empty hint.
+      const rival = { seq: 1, ts: at(0), actor: { type: 'system', id: 'rival' }, action: 'x.y', target: 't', details: {}, prevHash: '0'.repeat(64) } as Omit<AuditEntry, 'hash'>;
+      const { computeAuditHash } = await import('@palisade/schema');
+      const rivalEntry = { ...rival, hash: computeAuditHash(rival) } as AuditEntry;
+      let rivalVisible = false;
+      es.on('GET', '/:index/_doc/:id', () => ({ found: false }))
+        .on('POST', '/:index/_search', () => hits(0, []))
+        .on('POST', '/:index/_mget', (request) => ({
+          docs: (request.body as { ids: string[] }).ids.map((id) => {
+            const entry = id === '1' && rivalVisible ? rivalEntry : stored.get(id);
+            return entry ? { _id: id, found: true, _source: { palisade: { audit: entry } } } : { _id: id, found: false };
+          }),
+        }))
+        .on('PUT', '/:index/_create/:id', (request) => {
+          const id = request.path.split('/').pop()!;
+          if (id === '1') {
+            rivalVisible = true;
+            return errorAnswer(409, 'version_conflict_engine_exception');
+          }
+          stored.set(id, (request.body as { palisade: { audit: AuditEntry } }).palisade.audit);
+          return { result: 'created' };
+        })
+        .on('PUT', '/:index/_doc/:id', () => ({ result: 'created' }));
+      const [entry] = await store.audit.append([sampleAudit()]);
+      expect(entry).toMatchObject({ seq: 2, prevHash: rivalEntry.hash });
+      expect(verifyAuditChain([rivalEntry, entry!]).ok).toBe(true);
+      const creates = es.sent('PUT', /_create\//).map((request) => request.path);
+      expect(creates).toEqual(['/pt-audit/_create/1', '/pt-audit/_create/2']);
+      const head = es.sent('PUT', /^\/pt-audit-head\/_doc\/head$/)[0]!;
+      expect(head.querystring).toMatchObject({ version: '2', version_type: 'external' });
+      expect(head.body).toEqual({ seq: 2, hash: entry!.hash });
+    });
+  });
+
+  describe('retention', () => {
+    beforeEach(() => es.acceptInstall());
+
+    it('deletes whole daily indices before the cut-off day and the older events of that day by query', async () => {
+      const store = await connect(es);
+      es.on('GET', '/:index', () => ({ 'pt-events-2026.11.18': {}, 'pt-events-2026.11.19': {}, 'pt-events-2026.11.20': {}, 'pt-events-2026.11.21': {} }))
+        .on(['GET', 'POST'], '/:index/_count', (request) => ({ count: request.path.includes('11.18') ? 5 : 7 }))
+        .on('DELETE', '/:index', () => ({ acknowledged: true }))
+        .on('POST', '/:index/_delete_by_query', () => ({ deleted: 3 }));
+      expect(await store.events.deleteBefore('2026-11-20T12:00:00.000Z')).toBe(5 + 7 + 3);
+      expect(es.sent('DELETE', /./).map((request) => request.path)).toEqual(['/pt-events-2026.11.18', '/pt-events-2026.11.19']);
+      const [byQuery] = es.sent('POST', /_delete_by_query$/);
+      expect(byQuery!.path).toBe('/pt-events-2026.11.20/_delete_by_query');
+      expect(byQuery!.body).toEqual({ query: { bool: { filter: [{ range: { '@timestamp': { lt: Date.parse('2026-11-20T12:00:00.000Z'), format: 'epoch_millis' } } }] } } });
+    });
+  });
+});
