@@ -1,0 +1,47 @@
+import { severityRank, type EvidenceMatch } from '@palisade/schema';
+import type { DetectionContext } from '../engine/detection-context.js';
+import type { TextLeaf } from '../engine/event-view.js';
+import { combinedSeverity, scanText, type TextScanContext, type TextSignal } from '../scanners/text-signal.scanner.js';
+
+/** Only text the model reads: content text, resource text, prompt messages, structured strings. */
+function readableLeaves(leaves: readonly TextLeaf[]): TextLeaf[] {
+  return leaves.filter((leaf) => leaf.value.length >= 12 && !/\.(?:mimeType|type|uri|name)$/.test(leaf.field) && !/^(?:mimeType|type|uri)$/.test(leaf.key));
+}
+
+/** Cheap gate: text with none of these cannot hold what the scanner looks for. */
+// eslint-disable-next-line no-control-regex
+const GATE = /ignor|disregard|forget|overrid|bypass|instruction|system|important|assistant|you are|mode\b|tell\b|mention|inform|notify|reveal|without|secret|covert|silent|quiet|\.ssh|id_rsa|\.aws|\.env|mcp\.json|passw|shadow|history|netrc|credential|private key|api key|token|exfil|send|upload|forward|email|bcc|redirect|enter|provide|seed|cvv|prompt|<|\[|[^\x00-\x7f]|\x1b/i;
+
+function toMatch(signal: TextSignal): EvidenceMatch {
+  return { field: signal.field, text: signal.text, signal: signal.signal, ...(signal.start !== undefined && signal.end !== undefined ? { start: signal.start, end: signal.end } : {}), ...(signal.decoded ? { decoded: signal.decoded } : {}) };
+}
+
+/**
+ * prompt_injection_in_response: tool results, resources, prompts (and server-initiated sampling or
+ * elicitation requests) carrying instructions aimed at the model — overrides, concealment, exfiltration
+ * requests, hidden (tag, variation-selector, base64) text, credential phishing. Quoted or discussed
+ * phrases stay low and are not raised; results raise from medium up.
+ */
+export function detectPromptInjection(ctx: DetectionContext, surface: TextScanContext['surface'], leaves: readonly TextLeaf[]): void {
+  const signals: TextSignal[] = [];
+  for (const leaf of readableLeaves(leaves)) {
+    if (!GATE.test(leaf.value)) continue;
+    signals.push(...scanText(leaf.field, leaf.value, { surface }));
+  }
+  const severity = combinedSeverity(signals.filter((s) => s.severity !== 'low'));
+  if (!severity || severityRank(severity) < severityRank('medium')) return;
+  const top = [...signals].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+  const { view } = ctx;
+  const what = view.tool ?? (typeof view.event['mcp.resource.uri'] === 'string' ? `resource ${view.event['mcp.resource.uri']}` : view.method);
+  ctx.emit({
+    category: 'prompt_injection_in_response',
+    severity,
+    title: surface === 'server_request' ? `Server request carries instructions or asks for secrets (${view.method})` : `Result of ${what} carries instructions aimed at the model`,
+    tool: view.tool,
+    evidence: {
+      summary: `${surface === 'server_request' ? `A ${view.method} request from server "${view.server}"` : `The result of ${what} on server "${view.server}"`} holds: ${[...new Set(top.filter((s) => s.severity !== 'low').map((s) => s.signal))].slice(0, 4).join('; ')}.`,
+      matches: top.map(toMatch),
+      details: { signals: top.length, ...(view.event['mcp.resource.uri'] ? { resource: view.event['mcp.resource.uri'] } : {}) },
+    },
+  });
+}

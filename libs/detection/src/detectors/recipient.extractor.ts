@@ -1,0 +1,89 @@
+import type { TextLeaf } from '../engine/event-view.js';
+import { argumentKind, isRecipientKey } from './argument-kinds.js';
+
+/** A recipient-like value of an argument, normalised, with its domain when it has one. */
+export interface RecipientValue {
+  /** Argument key (`to`, `cc`, `channel`). */
+  key: string;
+  field: string;
+  /** Normalised value: lower-cased address, digits of a phone, host of a URL, channel name. */
+  value: string;
+  /** `email`, `phone`, `url`, `channel`, `other`. */
+  form: 'email' | 'phone' | 'url' | 'channel' | 'other';
+  domain?: string;
+}
+
+/** A domain an argument names (URL or host arguments), for new_egress_domain. */
+export interface EgressDomain {
+  field: string;
+  host: string;
+  domain: string;
+}
+
+const EMAIL = /^[^\s@<>"']+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$/;
+const NAMED_EMAIL = /<([^\s@<>]+@[A-Za-z0-9.-]+)>/;
+const URL_HOST = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?(\[[^\]]+\]|[^:/?#\s]+)/i;
+const HOSTNAME = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+const SECOND_LEVEL = new Set(['co', 'com', 'net', 'org', 'gov', 'ac', 'edu', 'ne', 'or', 'go', 'gob', 'mil', 'nic', 'ltd', 'plc']);
+
+/** The registrable part of a host (`mail.example.co.uk` → `example.co.uk`), IPs and single labels as they are. */
+export function registrableDomain(host: string): string {
+  const h = host.toLowerCase().replace(/\.$/, '').replace(/^\[|\]$/g, '');
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(h) || h.includes(':') || !h.includes('.')) return h;
+  const labels = h.split('.');
+  const tld = labels[labels.length - 1] ?? '';
+  const second = labels[labels.length - 2] ?? '';
+  const take = tld.length === 2 && SECOND_LEVEL.has(second) && labels.length >= 3 ? 3 : 2;
+  return labels.slice(-take).join('.');
+}
+
+function hostOf(value: string): string | null {
+  const url = URL_HOST.exec(value.trim());
+  if (url?.[1]) return url[1].toLowerCase();
+  return null;
+}
+
+function parseRecipient(key: string, field: string, raw: string): RecipientValue | null {
+  const text = raw.trim();
+  if (!text) return null;
+  const named = NAMED_EMAIL.exec(text)?.[1] ?? text;
+  const email = EMAIL.exec(named);
+  if (email?.[1]) return { key, field, value: named.toLowerCase(), form: 'email', domain: registrableDomain(email[1]) };
+  const host = hostOf(text);
+  if (host) return { key, field, value: host, form: 'url', domain: registrableDomain(host) };
+  const digits = text.replace(/[\s().-]/g, '');
+  if (/^\+?\d{7,15}$/.test(digits)) return { key, field, value: digits, form: 'phone' };
+  if (/^[#@]?[\w.-]{1,80}$/.test(text)) return { key, field, value: text.toLowerCase(), form: /^#|^[CG][A-Z0-9]{8,}$/.test(text) || /channel/i.test(key) ? 'channel' : 'other' };
+  return null;
+}
+
+/** Recipient-like values of a call's arguments (to, cc, bcc, recipients, email, phone, channel, webhook…). */
+export function extractRecipients(leaves: readonly TextLeaf[]): RecipientValue[] {
+  const values: RecipientValue[] = [];
+  for (const leaf of leaves) {
+    if (!isRecipientKey(leaf.key) || leaf.value.length > 2000) continue;
+    for (const part of leaf.value.split(/[,;]\s*|\s+(?=[^\s@]+@)/)) {
+      const recipient = parseRecipient(leaf.key, leaf.field, part);
+      if (recipient) values.push(recipient);
+      if (values.length >= 50) return values;
+    }
+  }
+  return values;
+}
+
+/** Domains named by URL and host arguments (not prose, not recipients). */
+export function extractEgressDomains(leaves: readonly TextLeaf[]): EgressDomain[] {
+  const domains: EgressDomain[] = [];
+  for (const leaf of leaves) {
+    if (isRecipientKey(leaf.key) || leaf.value.length > 4000) continue;
+    const kind = argumentKind(leaf.key);
+    if (kind === 'prose' || kind === 'command') continue;
+    const value = leaf.value.trim();
+    let host = hostOf(value);
+    if (!host && kind === 'url' && HOSTNAME.test(value)) host = value.toLowerCase();
+    if (!host || host === 'localhost' || host.endsWith('.localhost')) continue;
+    domains.push({ field: leaf.field, host, domain: registrableDomain(host) });
+    if (domains.length >= 20) break;
+  }
+  return domains;
+}

@@ -1,0 +1,356 @@
+import { severityRank, type Alert, type EvidenceMatch, type Severity, type ToolDefinition } from '@palisade/schema';
+import { createAlert } from '../engine/alert.factory.js';
+import type { DetectionContext } from '../engine/detection-context.js';
+import { indexTool, pinKey, serverKey, sessionKey, type EngineState } from '../engine/engine-state.js';
+import { foreignMentionSignal, scanToolDefinition, type DefinitionScan } from '../scanners/tool-definition.scanner.js';
+import { combinedSeverity, scanText, SHADOWING_KINDS, type TextSignal } from '../scanners/text-signal.scanner.js';
+import { definitionHash, diffDefinitions, pinnedShape } from './definition-diff.js';
+import { assessDrift, driftMatches } from './description-drift.detector.js';
+
+/** A tool's pin: the first-seen or approved definition, the current one, and what was flagged. */
+export interface ToolPinRecord {
+  server: string;
+  tool: string;
+  pinnedHash: string;
+  currentHash: string;
+  firstSeen: string;
+  lastSeen: string;
+  approvedAt: string | null;
+  approvedBy: string | null;
+  versions: number;
+  pinned: ToolDefinition;
+  current: ToolDefinition;
+  /** Hashes already seen for this tool (a flip back and forth alerts once per version). */
+  seenHashes: string[];
+  /** Session in which the current definition was last listed. */
+  lastSession: string;
+  /** Parameters the current definition has and the pinned one had not. */
+  addedParams: string[];
+  /** Flags of the current definition. */
+  poisoning: Severity | null;
+  shadowing: Severity | null;
+  /** Tool-like names the description mentions (cross-server shadowing once they appear). */
+  mentions: string[];
+  /** The tools/list event in which the current definition first appeared. */
+  eventId: string;
+}
+
+/** A server's instructions (from initialize) and the paths its clients allow (roots/list). */
+export interface ServerRecord {
+  server: string;
+  instructionsHash: string | null;
+  instructions: string | null;
+  instructionsFlag: Severity | null;
+  roots: string[];
+}
+
+export interface SessionRecord {
+  session: string;
+  server: string;
+  lastTs: number;
+  calls: number;
+  /** A tools/list_changed notification came in this session (a following redefinition is mid-session). */
+  listChanged: boolean;
+  rate: { minute: number; count: number; alerted: boolean; history: number[] };
+}
+
+const MAX_TOOLS_PER_LIST = 2000;
+const MAX_SEEN_HASHES = 16;
+const MAX_DEFINITION_CHARS = 65_536;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Keeps a stored definition bounded (descriptions and schemas of absurd size are cut). */
+function boundedDefinition(definition: ToolDefinition): ToolDefinition {
+  const shape = pinnedShape(definition);
+  if (JSON.stringify(shape).length <= MAX_DEFINITION_CHARS) return shape;
+  return { name: shape.name, description: (shape.description ?? '').slice(0, MAX_DEFINITION_CHARS / 2), inputSchema: { truncated: true } };
+}
+
+function signalMatch(signal: TextSignal): EvidenceMatch {
+  return {
+    field: signal.field,
+    text: signal.text,
+    signal: signal.signal,
+    ...(signal.start !== undefined && signal.end !== undefined ? { start: signal.start, end: signal.end } : {}),
+    ...(signal.decoded ? { decoded: signal.decoded } : {}),
+  };
+}
+
+function bySeverity(signals: readonly TextSignal[]): TextSignal[] {
+  return [...signals].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+}
+
+export function sessionRecord(state: EngineState, session: string, server: string, tsMs: number): SessionRecord {
+  const key = sessionKey(session);
+  let record = state.get<SessionRecord>(key);
+  if (!record) record = state.set<SessionRecord>(key, { session, server, lastTs: tsMs, calls: 0, listChanged: false, rate: { minute: 0, count: 0, alerted: false, history: [] } });
+  else {
+    record.lastTs = Math.max(record.lastTs, tsMs);
+    state.touch(key);
+  }
+  return record;
+}
+
+function scanContext(state: EngineState, server: string, ownTools: ReadonlySet<string>) {
+  return {
+    ownTools,
+    foreignServerOf: (name: string): string | undefined => {
+      for (const other of state.toolsByName.get(name) ?? []) if (other !== server) return other;
+      return undefined;
+    },
+  };
+}
+
+/** Raises tool_poisoning and tool_shadowing alerts for one scanned definition. */
+function raiseDefinitionAlerts(ctx: DetectionContext, tool: string | null, scan: DefinitionScan, where: string, state: EngineState): { poisoning: Severity | null; shadowing: Severity | null } {
+  const label = tool === null ? `server "${ctx.view.server}" instructions` : `tool "${tool}"`;
+  const poisoning = combinedSeverity(scan.poisoning);
+  if (poisoning) {
+    const top = bySeverity(scan.poisoning);
+    ctx.emit({
+      category: 'tool_poisoning',
+      severity: poisoning,
+      title: tool === null ? `Server instructions carry hidden instructions (${ctx.view.server})` : `Tool description carries hidden instructions: ${tool}`,
+      tool,
+      discriminator: `${where}:${tool ?? '(instructions)'}`,
+      evidence: {
+        summary: `The ${where} of ${label} on server "${ctx.view.server}" holds text aimed at the model: ${[...new Set(top.map((s) => s.signal))].slice(0, 4).join('; ')}.`,
+        matches: top.map(signalMatch),
+        details: { signals: top.length, strongest: top[0]?.kind },
+      },
+    });
+  }
+  const shadowing = combinedSeverity(scan.shadowing);
+  if (shadowing) {
+    const top = bySeverity(scan.shadowing);
+    const reference = top.find((s) => s.reference)?.reference;
+    const victimServer = reference ? [...(state.toolsByName.get(reference) ?? [])].find((s) => s !== ctx.view.server) : undefined;
+    ctx.emit({
+      category: 'tool_shadowing',
+      severity: shadowing,
+      title: tool === null ? `Server instructions try to steer other tools (${ctx.view.server})` : `Tool description tries to change how other tools behave: ${tool}`,
+      tool,
+      discriminator: `${where}:${tool ?? '(instructions)'}`,
+      evidence: {
+        summary: `The ${where} of ${label} gives instructions about other tools or recipients: ${[...new Set(top.map((s) => s.signal))].slice(0, 4).join('; ')}.`,
+        matches: top.map(signalMatch),
+        ...(reference ? { victim: { server: victimServer ?? ctx.view.server, tool: reference } } : {}),
+      },
+    });
+  }
+  return { poisoning, shadowing };
+}
+
+/** A remembered flag re-announced to the correlation rules when a flagged tool is listed again. */
+function rememberFlag(ctx: DetectionContext, pin: ToolPinRecord): void {
+  for (const category of ['tool_poisoning', 'tool_shadowing'] as const) {
+    const severity = category === 'tool_poisoning' ? pin.poisoning : pin.shadowing;
+    if (!severity || severityRank(severity) < severityRank('medium')) continue;
+    const alert: Alert = createAlert({
+      category,
+      severity,
+      title: `Flagged tool listed again: ${pin.tool}`,
+      server: pin.server,
+      tool: pin.tool,
+      sessionId: ctx.view.session,
+      ts: ctx.view.event.ts,
+      eventIds: [ctx.view.event.id],
+      discriminator: `remembered:${pin.tool}`,
+      evidence: { summary: `Tool "${pin.tool}" was flagged ${category} (${severity}) when its current definition was first seen (event ${pin.eventId}).` },
+    });
+    ctx.records.push(ctx.alertRecord(alert, true));
+  }
+}
+
+/** When a new tool name appears, the definitions of other servers that already named it are shadowing it. */
+function checkEarlierMentions(ctx: DetectionContext, server: string, tool: string): void {
+  const state = ctx.state;
+  for (const key of state.mentionIndex.get(tool) ?? []) {
+    const pin = state.get<ToolPinRecord>(key);
+    if (!pin || pin.server === server) continue;
+    const signal = foreignMentionSignal(pin.current.description ?? '', tool, server);
+    if (signal.severity === 'low') continue;
+    ctx.emit({
+      category: 'tool_shadowing',
+      severity: signal.severity,
+      title: `Tool description gives instructions about another server's tool: ${pin.tool}`,
+      server: pin.server,
+      tool: pin.tool,
+      sessionId: null,
+      discriminator: `mention:${pin.server}:${pin.tool}:${server}:${tool}`,
+      evidence: {
+        summary: `Tool "${pin.tool}" on server "${pin.server}" (listed in event ${pin.eventId}) gives instructions about "${tool}", which server "${server}" has just listed.`,
+        matches: [signalMatch(signal)],
+        victim: { server, tool, eventId: ctx.view.event.id },
+      },
+    });
+  }
+}
+
+function indexMentions(state: EngineState, key: string, mentions: readonly string[]): void {
+  for (const name of mentions) {
+    let keys = state.mentionIndex.get(name);
+    if (!keys) state.mentionIndex.set(name, (keys = new Set()));
+    keys.add(key);
+  }
+}
+
+/**
+ * tools/list: pins each tool's definition on first sight (and scans it for poisoning and shadowing),
+ * raises description_drift when a definition differs from its pin (severity by what changed, with a
+ * diff), and re-announces flagged tools to the correlation rules.
+ */
+export function handleToolsList(ctx: DetectionContext): void {
+  const { state, view } = ctx;
+  const result = view.result;
+  const tools = isRecord(result) && Array.isArray(result['tools']) ? (result['tools'] as unknown[]).slice(0, MAX_TOOLS_PER_LIST) : [];
+  const definitions = tools.filter((t): t is ToolDefinition => isRecord(t) && typeof t['name'] === 'string' && t['name'].length > 0 && t['name'].length <= 1000);
+  const ownTools = new Set(definitions.map((d) => d.name));
+  const session = sessionRecord(state, view.session, view.server, view.tsMs);
+  const context = scanContext(state, view.server, ownTools);
+
+  for (const definition of definitions) {
+    const key = pinKey(view.server, definition.name);
+    const hash = definitionHash(definition);
+    const pin = state.get<ToolPinRecord>(key);
+    if (!pin) {
+      const scan = scanToolDefinition(definition, context);
+      const flags = raiseDefinitionAlerts(ctx, definition.name, scan, 'definition', state);
+      const stored = boundedDefinition(definition);
+      state.set<ToolPinRecord>(key, {
+        server: view.server,
+        tool: definition.name,
+        pinnedHash: hash,
+        currentHash: hash,
+        firstSeen: view.event.ts,
+        lastSeen: view.event.ts,
+        approvedAt: null,
+        approvedBy: null,
+        versions: 1,
+        pinned: stored,
+        current: stored,
+        seenHashes: [hash],
+        lastSession: view.session,
+        addedParams: [],
+        poisoning: flags.poisoning,
+        shadowing: flags.shadowing,
+        mentions: scan.mentions.slice(0, 20),
+        eventId: view.event.id,
+      });
+      indexTool(state, view.server, definition.name);
+      indexMentions(state, key, scan.mentions.slice(0, 20));
+      checkEarlierMentions(ctx, view.server, definition.name);
+      continue;
+    }
+    if (hash === pin.currentHash) {
+      if (view.tsMs - Date.parse(pin.lastSeen) > 60_000 || pin.lastSession !== view.session) {
+        pin.lastSeen = view.event.ts;
+        pin.lastSession = view.session;
+        state.touch(key);
+      }
+      rememberFlag(ctx, pin);
+      continue;
+    }
+    // The definition differs from the current one.
+    const midSession = pin.lastSession === view.session;
+    const alreadySeen = pin.seenHashes.includes(hash);
+    const stored = boundedDefinition(definition);
+    const afterScan = scanToolDefinition(definition, context);
+    const newParams = afterScan.params.filter((p) => !Object.keys((pin.pinned.inputSchema as { properties?: object } | undefined)?.properties ?? {}).includes(p));
+    if (hash !== pin.pinnedHash && !alreadySeen) {
+      const beforeScan = scanToolDefinition(pin.pinned, context);
+      const drift = assessDrift(pin.pinned, definition, beforeScan, afterScan);
+      const when = midSession ? `mid-session${session.listChanged ? ' after tools/list_changed' : ''}` : 'in a new session (reconnect or restart)';
+      ctx.emit({
+        category: 'description_drift',
+        severity: drift.severity,
+        title: `Tool definition changed since it was ${pin.approvedAt ? 'approved' : 'first seen'}: ${definition.name}`,
+        tool: definition.name,
+        discriminator: `drift:${definition.name}`,
+        evidence: {
+          summary: `The definition of "${definition.name}" on server "${view.server}" changed ${when}: ${drift.changes.slice(0, 6).join('; ')}.`,
+          matches: driftMatches(drift),
+          diff: drift.diff,
+          details: {
+            changes: drift.changes,
+            addedParams: drift.addedParams,
+            removedParams: drift.removedParams,
+            pinnedHash: pin.pinnedHash,
+            previousHash: pin.currentHash,
+            currentHash: hash,
+            when: midSession ? 'mid-session' : 'new-session',
+            listChanged: session.listChanged,
+            pinnedSince: pin.approvedAt ?? pin.firstSeen,
+          },
+        },
+      });
+      raiseDefinitionAlerts(ctx, definition.name, { ...afterScan, poisoning: afterScan.poisoning.filter((s) => drift.newSignals.includes(s)), shadowing: afterScan.shadowing.filter((s) => drift.newSignals.includes(s)) }, 'new definition', state);
+      pin.poisoning = combinedSeverity(afterScan.poisoning);
+      pin.shadowing = combinedSeverity(afterScan.shadowing);
+    } else {
+      pin.poisoning = combinedSeverity(afterScan.poisoning);
+      pin.shadowing = combinedSeverity(afterScan.shadowing);
+      rememberFlag(ctx, pin);
+    }
+    pin.current = stored;
+    pin.currentHash = hash;
+    pin.lastSeen = view.event.ts;
+    pin.lastSession = view.session;
+    pin.versions += alreadySeen ? 0 : 1;
+    pin.eventId = view.event.id;
+    pin.addedParams = newParams;
+    pin.mentions = afterScan.mentions.slice(0, 20);
+    if (!alreadySeen) pin.seenHashes = [...pin.seenHashes, hash].slice(-MAX_SEEN_HASHES);
+    indexMentions(state, key, pin.mentions);
+    state.touch(key);
+  }
+  if (session.listChanged) {
+    session.listChanged = false;
+    state.touch(sessionKey(view.session));
+  }
+}
+
+/**
+ * initialize: scans the server's instructions (tool_poisoning / tool_shadowing with `tool: null`) when
+ * they are new or changed, and raises description_drift when they changed.
+ */
+export function handleInitialize(ctx: DetectionContext): void {
+  const { state, view } = ctx;
+  sessionRecord(state, view.session, view.server, view.tsMs);
+  const result = view.result;
+  const instructions = isRecord(result) && typeof result['instructions'] === 'string' ? result['instructions'] : null;
+  const key = serverKey(view.server);
+  const record = state.get<ServerRecord>(key) ?? state.set<ServerRecord>(key, { server: view.server, instructionsHash: null, instructions: null, instructionsFlag: null, roots: [] });
+  if (instructions === null) return;
+  const hash = definitionHash({ name: '(instructions)', description: instructions });
+  if (hash === record.instructionsHash) return;
+  const signals = scanText('instructions', instructions, { surface: 'definition', purpose: view.server });
+  const scan: DefinitionScan = { poisoning: signals.filter((s) => !SHADOWING_KINDS.has(s.kind)), shadowing: signals.filter((s) => SHADOWING_KINDS.has(s.kind)), mentions: [], params: [] };
+  const flags = raiseDefinitionAlerts(ctx, null, scan, 'instructions', state);
+  if (record.instructions !== null) {
+    const before = { name: '(instructions)', description: record.instructions };
+    const after = { name: '(instructions)', description: instructions };
+    const severity: Severity = flags.poisoning && severityRank(flags.poisoning) >= severityRank('high') ? 'critical' : flags.poisoning || flags.shadowing ? 'high' : 'low';
+    ctx.emit({
+      category: 'description_drift',
+      severity,
+      title: `Server instructions changed (${view.server})`,
+      tool: null,
+      discriminator: 'drift:(instructions)',
+      evidence: { summary: `The instructions of server "${view.server}" changed since they were first seen.`, diff: diffDefinitions(before, after, 'before', 'now'), details: { previousHash: record.instructionsHash, currentHash: hash } },
+    });
+  }
+  record.instructionsHash = hash;
+  record.instructions = instructions.slice(0, MAX_DEFINITION_CHARS);
+  record.instructionsFlag = flags.poisoning;
+  state.touch(key);
+}
+
+/** notifications/tools/list_changed: the next tools/list of this session is a mid-session redefinition. */
+export function handleListChanged(ctx: DetectionContext): void {
+  const session = sessionRecord(ctx.state, ctx.view.session, ctx.view.server, ctx.view.tsMs);
+  session.listChanged = true;
+}

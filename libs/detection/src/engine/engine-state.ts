@@ -1,0 +1,159 @@
+/** One persisted piece of engine state: a key and a JSON value. */
+export interface StateEntry {
+  key: string;
+  value: unknown;
+}
+
+/** What changed since the last `changedEntries` call: entries to write and keys to delete. */
+export interface StateChanges {
+  entries: StateEntry[];
+  deleted: string[];
+}
+
+/**
+ * The engine's memory: tool pins, baselines, sessions, flows and correlation windows, as key/value
+ * entries with plain-JSON values (no Maps or class instances), so it can be persisted entry by entry.
+ *
+ * `evaluate` mutates it in place (and returns the same object as `nextState`) for speed; `dirty` and
+ * `deleted` record what changed so the caller can persist only that (`changedEntries`). Memory grows
+ * with tools, not events: every per-tool record is bounded, sessions are evicted when idle (event
+ * time), flows and correlation windows expire.
+ */
+export class EngineState {
+  readonly entries = new Map<string, unknown>();
+  readonly dirty = new Set<string>();
+  readonly deleted = new Set<string>();
+  /** The latest event time seen (ms since epoch): the engine's only clock. */
+  clock = 0;
+  /** Event time of the last sweep of idle sessions and expired windows. */
+  lastSweep = 0;
+  /** Derived indexes rebuilt from the entries (not persisted). */
+  readonly toolsByName = new Map<string, Set<string>>();
+  /** Remembered sensitive content entries (`cflow:`), so calls skip the lookup when there are none. */
+  flowCount = 0;
+  /** Tool-like names mentioned by definitions → pin keys mentioning them (cross-server shadowing). */
+  readonly mentionIndex = new Map<string, Set<string>>();
+
+  get<T>(key: string): T | undefined {
+    return this.entries.get(key) as T | undefined;
+  }
+
+  /** Stores (or re-marks) an entry as changed. */
+  set<T>(key: string, value: T): T {
+    this.entries.set(key, value);
+    this.dirty.add(key);
+    this.deleted.delete(key);
+    return value;
+  }
+
+  /** Marks an entry mutated in place as changed. */
+  touch(key: string): void {
+    if (this.entries.has(key)) this.dirty.add(key);
+  }
+
+  delete(key: string): void {
+    if (!this.entries.delete(key)) return;
+    this.dirty.delete(key);
+    this.deleted.add(key);
+  }
+
+  *keysWithPrefix(prefix: string): Iterable<string> {
+    for (const key of this.entries.keys()) if (key.startsWith(prefix)) yield key;
+  }
+}
+
+export const META_KEY = 'meta';
+
+interface MetaRecord {
+  clock: number;
+  lastSweep: number;
+  version: 1;
+}
+
+/** A new, empty engine state. */
+export function createState(): EngineState {
+  return new EngineState();
+}
+
+/** Every entry of the state (a full snapshot), values as they are (plain JSON). */
+export function exportState(state: EngineState): StateEntry[] {
+  syncMeta(state);
+  return [...state.entries].map(([key, value]) => ({ key, value }));
+}
+
+/**
+ * The entries changed and the keys deleted since the previous call, then forgets them: persist these
+ * (serialise the values right away: the engine keeps mutating them) and the store matches the state.
+ */
+export function changedEntries(state: EngineState): StateChanges {
+  syncMeta(state);
+  const entries: StateEntry[] = [];
+  for (const key of state.dirty) {
+    if (state.entries.has(key)) entries.push({ key, value: state.entries.get(key) });
+  }
+  const deleted = [...state.deleted];
+  state.dirty.clear();
+  state.deleted.clear();
+  return { entries, deleted };
+}
+
+/** Rebuilds a state from persisted entries (values are deep-copied). */
+export function importState(entries: Iterable<StateEntry>): EngineState {
+  const state = new EngineState();
+  for (const { key, value } of entries) state.entries.set(key, structuredClone(value));
+  const meta = state.get<MetaRecord>(META_KEY);
+  if (meta) {
+    state.clock = meta.clock;
+    state.lastSweep = meta.lastSweep;
+  }
+  rebuildIndexes(state);
+  return state;
+}
+
+function syncMeta(state: EngineState): void {
+  const meta = state.get<MetaRecord>(META_KEY);
+  if (!meta || meta.clock !== state.clock || meta.lastSweep !== state.lastSweep) {
+    state.set<MetaRecord>(META_KEY, { clock: state.clock, lastSweep: state.lastSweep, version: 1 });
+  }
+}
+
+/** Key of a tool's pin record. */
+export function pinKey(server: string, tool: string): string {
+  return `pin:${server}:${tool}`;
+}
+
+/** Key of a tool's behavioural baseline. */
+export function baselineKey(server: string, tool: string): string {
+  return `base:${server}:${tool}`;
+}
+
+export function sessionKey(session: string): string {
+  return `sess:${session}`;
+}
+
+export function serverKey(server: string): string {
+  return `srv:${server}`;
+}
+
+/** Rebuilds the derived indexes (tool name → servers, mentioned name → pins) from the pin records. */
+export function rebuildIndexes(state: EngineState): void {
+  state.toolsByName.clear();
+  state.mentionIndex.clear();
+  state.flowCount = [...state.keysWithPrefix('cflow:')].length;
+  for (const key of state.keysWithPrefix('pin:')) {
+    const pin = state.get<{ server: string; tool: string; mentions?: string[] }>(key);
+    if (!pin) continue;
+    indexTool(state, pin.server, pin.tool);
+    for (const name of pin.mentions ?? []) {
+      let keys = state.mentionIndex.get(name);
+      if (!keys) state.mentionIndex.set(name, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+}
+
+export function indexTool(state: EngineState, server: string, tool: string): void {
+  let servers = state.toolsByName.get(tool);
+  if (!servers) state.toolsByName.set(tool, (servers = new Set()));
+  servers.add(server);
+}

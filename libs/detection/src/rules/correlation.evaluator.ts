@@ -1,0 +1,240 @@
+import type { Alert } from '@palisade/schema';
+import { createAlert, type AlertDraft } from '../engine/alert.factory.js';
+import type { EngineState } from '../engine/engine-state.js';
+import type { CorrelationRecord } from './correlation-record.js';
+import type { CompiledRule, RuleIndex } from './rule.compiler.js';
+
+/** One contribution to a window: event id, time, and what to show the analyst. */
+interface Contribution {
+  /** Event id. */
+  e: string;
+  /** Event time, ms. */
+  t: number;
+  /** Step name. */
+  n: string;
+  s: string;
+  tl: string | null;
+  ss: string;
+  /** Readable label (`tools/call send_email`, `alert description_drift (critical)`). */
+  l: string;
+  /** Fingerprint, for rules over findings. */
+  f?: string;
+}
+
+/** Window state of one rule for one group, persisted under `corr:<rule>:<group>`. */
+interface GroupWindow {
+  rule: string;
+  /** Last activity (ms), for expiry. */
+  last: number;
+  /** event_count: recent contributions (at most the threshold). */
+  events?: Contribution[];
+  /** value_count: latest contribution per distinct value. */
+  values?: Record<string, Contribution>;
+  /** temporal: latest contribution per step. */
+  steps?: Record<string, Contribution>;
+  /** temporal_ordered: the latest chain reaching each step, with the distinct-field values of its last step. */
+  chains?: ({ start: number; parts: Contribution[]; distinct: string[] } | null)[];
+}
+
+export const HITS_KEY = 'hits';
+const MAX_GROUPS_PER_RULE = 10_000;
+
+function label(record: CorrelationRecord): string {
+  if (record.type === 'alert' && record.alert) return `alert ${record.alert.category} (${record.alert.severity})${record.remembered ? ' remembered' : ''}: ${record.alert.title}`;
+  const event = record.event;
+  const parts = [event['mcp.method.name'], record.tool ?? '', event['palisade.outcome'] !== 'ok' ? `[${event['palisade.outcome']}]` : ''];
+  if (record.finding) parts.push(`${record.finding.where} ${record.finding.type} ${record.finding.fingerprint}`);
+  return parts.filter(Boolean).join(' ');
+}
+
+function contribution(record: CorrelationRecord, step: string): Contribution {
+  return { e: record.event.id, t: record.tsMs, n: step, s: record.server, tl: record.tool, ss: record.session, l: label(record), ...(record.finding ? { f: record.finding.fingerprint } : {}) };
+}
+
+function valueKey(value: unknown): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (Array.isArray(value)) return value.length === 0 ? null : value.map(String).sort().join(',');
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+function groupKeyOf(rule: CompiledRule, record: CorrelationRecord): string | null {
+  const parts: string[] = [];
+  for (const read of rule.groupBy) {
+    const key = valueKey(read(record));
+    if (key === null) return null;
+    parts.push(key);
+  }
+  return parts.join('\u001f');
+}
+
+/** Records expanded for a rule: once per finding of the event for `for_each: finding`. */
+function expand(rule: CompiledRule, record: CorrelationRecord): CorrelationRecord[] {
+  if (rule.definition.forEach !== 'finding') return [record];
+  if (record.type !== 'event') return [];
+  return (record.findings ?? []).map((finding) => ({ ...record, finding }));
+}
+
+function fire(rule: CompiledRule, parts: Contribution[], trigger: CorrelationRecord, group: string, count: number): Alert {
+  const definition = rule.definition;
+  const attributed = (definition.attributeTo ? parts.find((p) => p.n === definition.attributeTo) : undefined) ?? parts[parts.length - 1];
+  const source = definition.sourceStep ? parts.find((p) => p.n === definition.sourceStep) : undefined;
+  const eventIds = [...new Set(parts.map((p) => p.e))];
+  const fingerprints = [...new Set(parts.map((p) => p.f).filter((f): f is string => f !== undefined))];
+  const span = parts.length > 1 ? Math.round(((parts[parts.length - 1]?.t ?? 0) - (parts[0]?.t ?? 0)) / 1000) : 0;
+  const draft: AlertDraft = {
+    ruleId: definition.id,
+    ruleVersion: definition.version,
+    category: definition.category,
+    severity: definition.severity,
+    title: definition.title,
+    server: attributed?.s ?? trigger.server,
+    tool: attributed ? attributed.tl : trigger.tool,
+    sessionId: attributed?.ss ?? trigger.session,
+    ts: trigger.event.ts,
+    eventIds,
+    evidence: {
+      summary: `${definition.title}: ${describe(rule, count, span, source)}`,
+      matches: parts.map((p) => ({ field: `step ${p.n} @ ${p.s}${p.tl ? `/${p.tl}` : ''}`, text: p.l, signal: `${definition.kind} rule ${definition.id}` })),
+      ...(source ? { source: { server: source.s, tool: source.tl, eventId: source.e } } : {}),
+      ...(fingerprints.length > 0 ? { fingerprints } : {}),
+      details: { rule: definition.id, kind: definition.kind, timespanSeconds: definition.timespanMs / 1000, groupBy: definition.groupBy, group: group.split('\u001f'), count, ...(definition.file ? { file: definition.file } : {}) },
+    },
+  };
+  return createAlert(draft);
+}
+
+function describe(rule: CompiledRule, count: number, spanSeconds: number, source: Contribution | undefined): string {
+  const d = rule.definition;
+  const window = `${d.timespanMs / 1000}s window`;
+  const by = d.groupBy.length > 0 ? ` grouped by ${d.groupBy.join(', ')}` : '';
+  switch (d.kind) {
+    case 'event_count':
+      return `${count} matching events within a ${window}${by}.`;
+    case 'value_count':
+      return `${count} distinct values of ${d.valueField ?? '?'} within a ${window}${by}.`;
+    default:
+      return `steps ${d.steps.map((s) => s.name).join(d.kind === 'temporal_ordered' ? ' → ' : ' + ')} matched within ${spanSeconds}s (${window}${by})${source ? `; source ${source.s}${source.tl ? `/${source.tl}` : ''}` : ''}.`;
+  }
+}
+
+function within(rule: CompiledRule, now: number, then: number): boolean {
+  return now - then <= rule.definition.timespanMs;
+}
+
+/** Applies one record to one rule's window for its group; returns an alert when the rule fires. */
+function apply(rule: CompiledRule, state: EngineState, record: CorrelationRecord): Alert | null {
+  const group = groupKeyOf(rule, record);
+  if (group === null) return null;
+  const matched = rule.steps.map((step) => step.matches(record));
+  if (!matched.some(Boolean)) return null;
+  const key = `corr:${rule.definition.id}:${group}`;
+  const window = state.get<GroupWindow>(key) ?? { rule: rule.definition.id, last: record.tsMs };
+  const now = record.tsMs;
+  window.last = Math.max(window.last, now);
+  let alert: Alert | null = null;
+  const d = rule.definition;
+
+  if (d.kind === 'event_count') {
+    const events = (window.events ?? []).filter((c) => within(rule, now, c.t));
+    if (!events.some((c) => c.e === record.event.id && c.f === record.finding?.fingerprint)) events.push(contribution(record, 'match'));
+    if (events.length >= rule.threshold) {
+      alert = fire(rule, events, record, group, events.length);
+      window.events = [];
+    } else window.events = events.slice(-rule.threshold);
+  } else if (d.kind === 'value_count') {
+    const value = valueKey(rule.valueOf?.(record));
+    if (value === null) return null;
+    const values: Record<string, Contribution> = {};
+    for (const [v, c] of Object.entries(window.values ?? {})) if (within(rule, now, c.t)) values[v] = c;
+    values[value] = contribution(record, 'match');
+    const distinct = Object.keys(values).length;
+    if (distinct >= rule.threshold) {
+      alert = fire(rule, Object.values(values), record, group, distinct);
+      window.values = {};
+    } else window.values = values;
+  } else if (d.kind === 'temporal') {
+    const steps: Record<string, Contribution> = {};
+    for (const [name, c] of Object.entries(window.steps ?? {})) if (within(rule, now, c.t)) steps[name] = c;
+    rule.steps.forEach((step, i) => {
+      if (matched[i]) steps[step.name] = contribution(record, step.name);
+    });
+    if (rule.steps.every((step) => steps[step.name])) {
+      alert = fire(rule, rule.steps.map((s) => steps[s.name] as Contribution).sort((a, b) => a.t - b.t), record, group, rule.steps.length);
+      window.steps = {};
+    } else window.steps = steps;
+  } else {
+    const chains = window.chains ?? [];
+    const distinctValues = rule.distinct.map((read) => valueKey(read(record)) ?? '');
+    for (let i = rule.steps.length - 1; i >= 0; i -= 1) {
+      if (!matched[i]) continue;
+      const step = rule.steps[i];
+      if (!step) continue;
+      if (i === 0) {
+        chains[0] = { start: now, parts: [contribution(record, step.name)], distinct: distinctValues };
+        continue;
+      }
+      const previous = chains[i - 1];
+      if (!previous || !within(rule, now, previous.start)) continue;
+      if (previous.parts.some((p) => p.e === record.event.id)) continue;
+      if (rule.distinct.length > 0 && distinctValues.some((v, k) => v === previous.distinct[k])) continue;
+      const chain = { start: previous.start, parts: [...previous.parts, contribution(record, step.name)], distinct: distinctValues };
+      if (i === rule.steps.length - 1) {
+        alert = fire(rule, chain.parts, record, group, chain.parts.length);
+        chains.length = 0;
+        break;
+      }
+      chains[i] = chain;
+    }
+    window.chains = chains.map((c) => (c && within(rule, now, c.start) ? c : null));
+  }
+  state.set(key, window);
+  return alert;
+}
+
+/**
+ * Runs the enabled correlation rules over the records of one event (the event itself, then the alerts
+ * raised on it): candidate rules come from the index (by method and alert category). Returns the alerts
+ * fired; rule hit counts are kept in the state.
+ */
+export function evaluateCorrelation(index: RuleIndex, disabled: ReadonlySet<string>, state: EngineState, records: readonly CorrelationRecord[]): Alert[] {
+  const alerts: Alert[] = [];
+  for (const record of records) {
+    const key = record.type === 'alert' ? `alert:${record.alert?.category ?? ''}` : `method:${record.event['mcp.method.name'].toLowerCase()}`;
+    const candidates = index.byKey.get(key);
+    const rules = candidates ? (index.any.length > 0 ? [...candidates, ...index.any] : candidates) : index.any;
+    for (const rule of rules) {
+      if (disabled.has(rule.definition.id)) continue;
+      for (const expanded of expand(rule, record)) {
+        const alert = apply(rule, state, expanded);
+        if (!alert) continue;
+        alerts.push(alert);
+        const hits = state.get<Record<string, number>>(HITS_KEY) ?? {};
+        hits[rule.definition.id] = (hits[rule.definition.id] ?? 0) + 1;
+        state.set(HITS_KEY, hits);
+      }
+    }
+  }
+  return alerts;
+}
+
+/** Drops correlation windows idle longer than their rule's timespan, and the oldest beyond the cap. */
+export function sweepCorrelationWindows(state: EngineState, rules: readonly CompiledRule[], now: number): void {
+  const timespans = new Map(rules.map((r) => [r.definition.id, r.definition.timespanMs]));
+  const perRule = new Map<string, { key: string; last: number }[]>();
+  for (const key of [...state.keysWithPrefix('corr:')]) {
+    const window = state.get<GroupWindow>(key);
+    const timespan = window ? timespans.get(window.rule) : undefined;
+    if (!window || timespan === undefined || now - window.last > timespan) {
+      state.delete(key);
+      continue;
+    }
+    const list = perRule.get(window.rule) ?? [];
+    list.push({ key, last: window.last });
+    perRule.set(window.rule, list);
+  }
+  for (const list of perRule.values()) {
+    if (list.length <= MAX_GROUPS_PER_RULE) continue;
+    list.sort((a, b) => a.last - b.last);
+    for (const { key } of list.slice(0, list.length - MAX_GROUPS_PER_RULE)) state.delete(key);
+  }
+}

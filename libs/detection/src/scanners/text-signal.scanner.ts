@@ -1,0 +1,323 @@
+import type { Severity } from '@palisade/schema';
+import { maskSecrets } from '../secrets/mask-secrets.js';
+import { findBase64Blobs } from '../text/base64-blobs.js';
+import type { InvisibleFinding } from '../text/invisible-text.js';
+import { analyseText } from '../text/text-analysis.js';
+import {
+  BEFORE_USING,
+  CONCEALMENT,
+  CREDENTIAL_REQUEST,
+  DIRECTIVE,
+  DISCUSSION_CONTEXT,
+  EXFIL_VERB,
+  EXFILTRATE_WORD,
+  EXTERNAL_DESTINATION,
+  HIDDEN_BLOCK,
+  HTML_COMMENT,
+  MANIPULATION,
+  NEGATION,
+  OUTBOUND_VERB,
+  OVERRIDE,
+  PREFERENCE,
+  QUIET,
+  RECIPIENT_REDIRECT,
+  SENSITIVE_CONCEPT,
+  SENSITIVE_FILE,
+  TOOL_REFERENCE,
+} from './instruction.patterns.js';
+
+export type SignalKind =
+  | 'hidden_block'
+  | 'html_comment'
+  | 'override'
+  | 'concealment'
+  | 'quiet'
+  | 'discussed'
+  | 'sensitive_file'
+  | 'exfil_action'
+  | 'external_send'
+  | 'model_directive'
+  | 'preference'
+  | 'tool_reference'
+  | 'manipulation'
+  | 'recipient_redirect'
+  | 'credential_request'
+  | 'invisible_text'
+  | 'homoglyph'
+  | 'encoded_text';
+
+/** Signals that concern other tools (tool_shadowing) rather than this tool's own text (tool_poisoning). */
+export const SHADOWING_KINDS: ReadonlySet<SignalKind> = new Set(['tool_reference', 'manipulation', 'recipient_redirect']);
+
+/** One suspicious thing found in a text, with what an analyst needs to judge it. */
+export interface TextSignal {
+  kind: SignalKind;
+  /** Readable name of the signal. */
+  signal: string;
+  severity: Severity;
+  /** Where it was found (`description`, `inputSchema.properties.x.description`, `result.content[0].text`…). */
+  field: string;
+  /** Excerpt of the normalised text (secrets masked). */
+  text: string;
+  start?: number;
+  end?: number;
+  /** Hidden text decoded (tag characters, variation selectors, base64). */
+  decoded?: string;
+  /** The other tool named by a tool reference. */
+  reference?: string;
+}
+
+export interface TextScanContext {
+  /** Tool descriptions are read by the model as instructions; results and resources carry data. */
+  surface: 'definition' | 'response' | 'server_request';
+  /** The tool's name and first sentence: concepts that match its purpose are expected, not suspicious. */
+  purpose?: string;
+  /** Recursion depth for decoded hidden text (internal). */
+  depth?: number;
+}
+
+const PURPOSE_FAMILIES: { concept: RegExp; purpose: RegExp }[] = [
+  { concept: /ssh|id_(?:rsa|dsa|ecdsa|ed25519)/i, purpose: /ssh|sftp|scp|remote|host|server|deploy/i },
+  { concept: /\.aws|aws/i, purpose: /aws|amazon|s3|ec2|iam|lambda|cloud/i },
+  { concept: /kube|kubernetes/i, purpose: /kube|k8s|kubectl|helm|cluster|pod|context/i },
+  { concept: /\.env\b|environment|env\s+vars?/i, purpose: /env|config|setting|variable|dotenv/i },
+  { concept: /docker/i, purpose: /docker|container|registry|image/i },
+  { concept: /git-credentials|\.netrc|\.npmrc|\.pypirc/i, purpose: /git|npm|pypi|package|registry/i },
+  { concept: /private\s+keys?|secret\s+keys?|signing/i, purpose: /cert|tls|ssl|key|sign|crypt|wallet|vault|secret|kms|hsm|gpg|pgp|ssh/i },
+  { concept: /passwords?|passphrases?|credentials?|tokens?|secrets|api\s+keys?|cookies/i, purpose: /password|credential|auth|login|sign[-_ ]?in|token|secret|vault|identity|iam|oauth|sso|user|account|key|session|cookie/i },
+  { concept: /seed|recovery|mnemonic|wallet/i, purpose: /wallet|crypto|bitcoin|ethereum|seed|mnemonic|recovery/i },
+  { concept: /system\s+prompt|conversation|chat\s+history|previous\s+messages/i, purpose: /prompt|assistant|agent|chat|conversation|message|history|memory/i },
+  { concept: /history/i, purpose: /history|shell|terminal|command/i },
+];
+
+/** True when the sensitive thing named is what the tool is for (an SSH tool naming ~/.ssh). */
+function expectedByPurpose(object: string, purpose: string | undefined): boolean {
+  if (!purpose) return false;
+  return PURPOSE_FAMILIES.some((family) => family.concept.test(object) && family.purpose.test(purpose));
+}
+
+interface Sentence {
+  text: string;
+  start: number;
+}
+
+function sentencesOf(text: string): Sentence[] {
+  const sentences: Sentence[] = [];
+  const splitter = /(?:[^.!?\n]|[.!?](?!\s|$))+(?:[.!?]+(?=\s|$)|\n|$)?/g;
+  for (const match of text.matchAll(splitter)) {
+    if (match[0].trim().length > 0) sentences.push({ text: match[0], start: match.index });
+  }
+  return sentences.length > 0 ? sentences : [{ text, start: 0 }];
+}
+
+function excerpt(text: string, start: number, end: number, context = 60): string {
+  const from = Math.max(0, start - context);
+  const to = Math.min(text.length, end + context);
+  return maskSecrets(`${from > 0 ? '…' : ''}${text.slice(from, to)}${to < text.length ? '…' : ''}`).slice(0, 600);
+}
+
+/** Whether a match is quoted or discussed ("attackers may try to make the model ignore…"). */
+function isDiscussed(text: string, start: number, end: number): boolean {
+  const before = text.slice(Math.max(0, start - 48), start);
+  const quoteBefore = /["'“‘`«]\s*$/.test(before);
+  const quoteAfter = /^\s*[.,;:!?]?\s*["'”’`»]/.test(text.slice(end, end + 4));
+  return (quoteBefore && quoteAfter) || DISCUSSION_CONTEXT.test(before);
+}
+
+function firstMatch(pattern: RegExp, text: string): RegExpMatchArray | undefined {
+  pattern.lastIndex = 0;
+  const match = pattern.exec(text) ?? undefined;
+  pattern.lastIndex = 0;
+  return match;
+}
+
+function allMatches(pattern: RegExp, text: string): RegExpMatchArray[] {
+  pattern.lastIndex = 0;
+  return [...text.matchAll(pattern)];
+}
+
+/** Whether a negation governs the span before a verb ("this server never reads a private key"). */
+function negatedBefore(sentence: string, index: number): boolean {
+  return NEGATION.test(sentence.slice(Math.max(0, index - 28), index));
+}
+
+const INVISIBLE_SEVERITY: Record<TextScanContext['surface'], Record<InvisibleFinding['kind'], Severity>> = {
+  definition: { tag_text: 'high', variation_selector_payload: 'high', zero_width: 'medium', bidi_control: 'medium', ansi_escape: 'medium', control_character: 'low', non_standard_flag: 'low' },
+  response: { tag_text: 'high', variation_selector_payload: 'high', zero_width: 'low', bidi_control: 'low', ansi_escape: 'low', control_character: 'low', non_standard_flag: 'low' },
+  server_request: { tag_text: 'high', variation_selector_payload: 'high', zero_width: 'medium', bidi_control: 'medium', ansi_escape: 'medium', control_character: 'low', non_standard_flag: 'low' },
+};
+
+/**
+ * Finds the signals of instructions aimed at the model in one text: hidden instruction blocks, override
+ * and concealment phrases, requests to read or send secret-bearing files, sending data to external
+ * addresses, preference manipulation, references to other tools, recipient redirection, credential
+ * phishing, and invisible or encoded text (decoded and scanned in turn). Severity per signal depends on
+ * the surface (a description is read as instructions; a result is data).
+ */
+export function scanText(field: string, raw: string, context: TextScanContext): TextSignal[] {
+  if (raw.length === 0) return [];
+  const depth = context.depth ?? 0;
+  const { normalized, invisible, mixedScriptWords } = analyseText(raw.length > 200_000 ? raw.slice(0, 200_000) : raw);
+  const signals: TextSignal[] = [];
+  const definition = context.surface === 'definition';
+  const add = (kind: SignalKind, signal: string, severity: Severity, start: number, end: number, extra: Partial<TextSignal> = {}): void => {
+    signals.push({ kind, signal, severity, field, text: excerpt(normalized, start, end), start, end, ...extra });
+  };
+
+  for (const finding of invisible) {
+    let severity = INVISIBLE_SEVERITY[context.surface][finding.kind];
+    const hidden = finding.decoded?.trim();
+    if (hidden && depth === 0 && (finding.kind === 'tag_text' || finding.kind === 'variation_selector_payload')) {
+      const inner = scanText(`${field} (hidden text)`, hidden, { ...context, depth: 1 });
+      if (inner.some((s) => s.severity !== 'low')) severity = 'critical';
+      signals.push(...inner);
+    }
+    if (finding.kind === 'tag_text' && (hidden?.replace(/\s/g, '').length ?? 0) < 3 && severity === 'high') severity = 'medium';
+    signals.push({ kind: 'invisible_text', signal: finding.description, severity, field, text: excerpt(normalized, 0, Math.min(normalized.length, 80), 0), ...(hidden ? { decoded: hidden.slice(0, 4000) } : {}) });
+  }
+  if (mixedScriptWords.length > 0) {
+    signals.push({ kind: 'homoglyph', signal: `words mixing Latin and Cyrillic/Greek look-alike letters: ${mixedScriptWords.slice(0, 5).join(', ')}`, severity: 'medium', field, text: mixedScriptWords.join(' ').slice(0, 200) });
+  }
+
+  for (const match of allMatches(HIDDEN_BLOCK, normalized)) {
+    const start = match.index ?? 0;
+    const end = start + match[0].length;
+    if (isDiscussed(normalized, start, end)) add('discussed', 'instruction-block tag quoted or discussed', 'low', start, end);
+    else add('hidden_block', `hidden instruction block ${match[0].trim()}`, definition ? 'high' : 'medium', start, end);
+  }
+  for (const match of allMatches(HTML_COMMENT, normalized)) {
+    const start = match.index ?? 0;
+    add('html_comment', 'HTML comment (invisible when rendered)', definition ? 'medium' : 'low', start, start + match[0].length);
+  }
+  for (const match of allMatches(OVERRIDE, normalized)) {
+    const start = match.index ?? 0;
+    const end = start + match[0].length;
+    if (isDiscussed(normalized, start, end)) add('discussed', 'instruction-override phrase quoted or discussed', 'low', start, end);
+    else add('override', 'instruction override or role change', 'high', start, end);
+  }
+  for (const match of allMatches(CONCEALMENT, normalized)) {
+    const start = match.index ?? 0;
+    const end = start + match[0].length;
+    if (isDiscussed(normalized, start, end)) add('discussed', 'concealment phrase quoted or discussed', 'low', start, end);
+    else add('concealment', 'instruction to hide actions from the user', 'high', start, end);
+  }
+  for (const match of allMatches(PREFERENCE, normalized)) {
+    const start = match.index ?? 0;
+    add('preference', 'steers the model to prefer this tool', definition ? 'medium' : 'low', start, start + match[0].length);
+  }
+  for (const match of allMatches(RECIPIENT_REDIRECT, normalized)) {
+    const start = match.index ?? 0;
+    add('recipient_redirect', 'redirects or copies messages to another recipient', definition ? 'high' : 'medium', start, start + match[0].length);
+  }
+  for (const match of allMatches(CREDENTIAL_REQUEST, normalized)) {
+    const start = match.index ?? 0;
+    if (negatedBefore(normalized, start)) continue;
+    const expected = definition && expectedByPurpose(match[0], context.purpose);
+    add('credential_request', 'asks for the user’s secrets (credential phishing)', expected ? 'low' : 'high', start, start + match[0].length);
+  }
+  for (const match of allMatches(EXFILTRATE_WORD, normalized)) {
+    const start = match.index ?? 0;
+    const end = start + match[0].length;
+    if (!isDiscussed(normalized, start, end) && !negatedBefore(normalized, start)) add('exfil_action', 'instruction to exfiltrate data', 'high', start, end);
+  }
+
+  const references: { name: string; start: number; end: number }[] = [];
+  for (const match of allMatches(TOOL_REFERENCE, normalized)) {
+    const name = (match[1] ?? '').toLowerCase();
+    if (/^(?:this|that|these|those|any|other|a|an|each|every|the|it|another|same|your|my)$/.test(name)) continue;
+    const start = match.index ?? 0;
+    references.push({ name, start, end: start + match[0].length });
+  }
+
+  for (const sentence of sentencesOf(normalized)) {
+    const s = sentence.text;
+    const files = allMatches(SENSITIVE_FILE, s);
+    const concepts = allMatches(SENSITIVE_CONCEPT, s);
+    const quiet = firstMatch(QUIET, s);
+    const destination = firstMatch(EXTERNAL_DESTINATION, s);
+    const outbound = allMatches(OUTBOUND_VERB, s).filter((m) => !negatedBefore(s, m.index ?? 0));
+    const anyVerb = allMatches(EXFIL_VERB, s).filter((m) => !negatedBefore(s, m.index ?? 0));
+    const directive = firstMatch(DIRECTIVE, s) ?? firstMatch(BEFORE_USING, s);
+
+    for (const file of files) {
+      const at = sentence.start + (file.index ?? 0);
+      const expected = expectedByPurpose(file[0], context.purpose);
+      const verb = anyVerb[0];
+      if (verb && !expected) {
+        add('exfil_action', `asks to read or send a secret-bearing file (${file[0].trim()})`, 'high', at, at + file[0].length);
+      } else if ((verb || directive || quiet || destination) && expected) {
+        add('sensitive_file', `names a secret-bearing file related to the tool's purpose (${file[0].trim()})`, 'low', at, at + file[0].length);
+      } else {
+        add('sensitive_file', `names a secret-bearing file (${file[0].trim()})`, definition && (directive || quiet) ? 'medium' : 'low', at, at + file[0].length);
+      }
+    }
+    if (files.length === 0) {
+      for (const concept of concepts) {
+        const verb = outbound[0];
+        if (!verb) continue;
+        const at = sentence.start + (concept.index ?? 0);
+        const expected = expectedByPurpose(concept[0], context.purpose);
+        if (expected && !destination && !quiet) continue;
+        add('exfil_action', `asks to move secrets out ("${verb[0].toLowerCase()}" … "${concept[0].toLowerCase()}")`, expected ? 'medium' : 'high', at, at + concept[0].length);
+        break;
+      }
+    }
+    if (destination && outbound.length > 0) {
+      const at = sentence.start + (destination.index ?? 0);
+      add('external_send', `sends data to an external address (${maskSecrets(destination[0]).slice(0, 120)})`, definition ? 'high' : 'medium', at, at + destination[0].length);
+    }
+    if (quiet && (files.length > 0 || concepts.length > 0 || destination || outbound.length > 0)) {
+      const at = sentence.start + (quiet.index ?? 0);
+      add('concealment', 'acts silently on sensitive data', 'high', at, at + quiet[0].length);
+    }
+    if (definition && directive && references.length === 0) {
+      const manipulation = firstMatch(MANIPULATION, s);
+      if (manipulation) {
+        const at = sentence.start + (manipulation.index ?? 0);
+        add('manipulation', 'instructs the model to alter values or results', 'medium', at, at + manipulation[0].length);
+      }
+    }
+  }
+
+  if (references.length > 0) {
+    const manipulation = firstMatch(MANIPULATION, normalized);
+    for (const reference of references) {
+      add('tool_reference', `instruction about another tool ("${reference.name}")`, manipulation ? 'high' : 'low', reference.start, reference.end, { reference: reference.name });
+    }
+    if (manipulation) {
+      const start = manipulation.index ?? 0;
+      add('manipulation', 'tampers with another tool’s values or results', 'high', start, start + manipulation[0].length);
+    }
+  }
+
+  if (depth === 0) {
+    for (const blob of findBase64Blobs(normalized)) {
+      if (!blob.decodedText) continue;
+      const inner = scanText(`${field} (base64)`, blob.decodedText, { ...context, depth: 1 });
+      const instructs = inner.some((s) => s.severity !== 'low');
+      const severity: Severity = instructs ? 'high' : definition && blob.decodedText.trim().length >= 20 ? 'medium' : 'low';
+      signals.push(...inner);
+      add('encoded_text', instructs ? 'base64 text carrying instructions' : 'base64-encoded text', severity, blob.start, blob.start + Math.min(blob.length, 80), { decoded: maskSecrets(blob.decodedText).slice(0, 4000) });
+    }
+  }
+  return signals;
+}
+
+const SEVERITY_ORDER: Severity[] = ['low', 'medium', 'high', 'critical'];
+
+/**
+ * The severity of a set of signals: the highest one, raised to critical when two different kinds of
+ * strong signal (high or above) agree.
+ */
+export function combinedSeverity(signals: readonly TextSignal[]): Severity | null {
+  if (signals.length === 0) return null;
+  let max = 0;
+  const strongKinds = new Set<SignalKind>();
+  for (const signal of signals) {
+    const rank = SEVERITY_ORDER.indexOf(signal.severity);
+    max = Math.max(max, rank);
+    if (rank >= 2) strongKinds.add(signal.kind);
+  }
+  if (strongKinds.size >= 2) return 'critical';
+  return SEVERITY_ORDER[max] ?? 'low';
+}

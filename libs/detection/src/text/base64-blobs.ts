@@ -1,0 +1,29 @@
+/** A base64 run found in a text, decoded when it holds readable text. */
+export interface Base64Blob {
+  start: number;
+  length: number;
+  /** Decoded text when the bytes are mostly printable UTF-8; undefined for binary data. */
+  decodedText?: string;
+}
+
+const BASE64_RUN = /(?<![A-Za-z0-9+/=_-])(?:[A-Za-z0-9+/]{4}){10,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(?![A-Za-z0-9+/=_-])/g;
+
+/** Base64 runs of at least `minLength` characters (default 40), each decoded if it holds text. */
+export function findBase64Blobs(text: string, minLength = 40, maxBlobs = 20): Base64Blob[] {
+  if (text.length < minLength) return [];
+  const blobs: Base64Blob[] = [];
+  for (const match of text.matchAll(BASE64_RUN)) {
+    const run = match[0];
+    if (run.length < minLength) continue;
+    // Hex digests, identifiers and all-letter words are not base64 payloads.
+    if (/^[0-9a-f]+$/i.test(run) || !/[0-9+/]/.test(run) || !/[a-z]/.test(run) || !/[A-Z]/.test(run)) continue;
+    const blob: Base64Blob = { start: match.index, length: run.length };
+    const bytes = Buffer.from(run.slice(0, 8192), 'base64');
+    const decoded = bytes.toString('utf8');
+    const printable = decoded.replace(/[^\x20-\x7e\n\r\t\u00a0-\uffff]/g, '').length;
+    if (decoded.length > 0 && printable / decoded.length > 0.9 && !decoded.includes('\ufffd')) blob.decodedText = decoded;
+    blobs.push(blob);
+    if (blobs.length >= maxBlobs) break;
+  }
+  return blobs;
+}
