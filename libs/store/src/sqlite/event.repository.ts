@@ -20,6 +20,8 @@ const EVENTS: KeysetList = {
 const isEvent = hasStringKeys('id', 'ts', 'mcp.method.name');
 /** Rows deleted per transaction by retention, so the pipeline's writes are never held up for long. */
 const DELETE_CHUNK = 2000;
+/** Above this many full-text matches, a page is found by walking the time index rather than the matches. */
+const MANY_MATCHES = 20_000;
 /** Bound on host parameters per statement. */
 const IDS_PER_QUERY = 500;
 
@@ -76,8 +78,15 @@ export class SqliteEventRepository implements EventRepository {
   async search(query: EventQuery): Promise<Page<TelemetryEvent>> {
     const filter = this.filter(query);
     const terms = parseTextQuery(query.q);
-    if (terms.length) filter.add('rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)', ftsMatchExpression(terms));
-    return keysetPage(this.ctx, EVENTS, filter, query, (doc) => this.decode(doc));
+    if (terms.length === 0) return keysetPage(this.ctx, EVENTS, filter, query, (doc) => this.decode(doc));
+    // Full text: the index says how many events match (one text row per event). Few matches: fetch
+    // them and sort their keys. Many: walk the time (or filter) index newest first and keep those that
+    // match (`+rowid` stops the planner from driving the query by the matches).
+    const match = ftsMatchExpression(terms);
+    const matches = this.ctx.pluck('SELECT count(*) FROM events_fts WHERE events_fts MATCH ?').get(match) as number;
+    const unfiltered = filter.where.length === 0;
+    filter.add(`${matches > MANY_MATCHES ? '+rowid' : 'rowid'} IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)`, match);
+    return keysetPage(this.ctx, EVENTS, filter, { cursor: query.cursor, limit: query.limit, keysFirst: true, ...(unfiltered ? { total: matches } : {}) }, (doc) => this.decode(doc));
   }
 
   scan(range: TimeRange, batchSize = 1000): AsyncIterable<TelemetryEvent[]> {

@@ -64,25 +64,39 @@ export function docsByIds<Item extends { id: string }>(ctx: SqliteContext, table
   return ids.flatMap((id) => found.get(id) ?? []);
 }
 
+/** How a page is read: its cursor and size; a total already known; keys first, documents after. */
+export interface PageOptions {
+  cursor?: string | undefined;
+  limit?: number | undefined;
+  /** The count of everything matching, when the caller has a cheaper way to it. */
+  total?: number;
+  /**
+   * Read the sort keys of the page first and the documents of those rows only: for filters the planner
+   * answers from the rowid side (full-text matches), where sorting whole rows would move every document.
+   */
+  keysFirst?: boolean;
+}
+
 /** One page of a list, newest first: `limit + 1` rows after the cursor's key, and the total count. */
-export function keysetPage<Item>(
-  ctx: SqliteContext,
-  spec: KeysetList,
-  filter: SqlFilter,
-  options: { cursor?: string | undefined; limit?: number | undefined },
-  decode: (doc: unknown) => Item | null,
-): Page<Item> {
+export function keysetPage<Item>(ctx: SqliteContext, spec: KeysetList, filter: SqlFilter, options: PageOptions, decode: (doc: unknown) => Item | null): Page<Item> {
   const limit = pageLimit(options.limit);
   const columns = spec.keys.map((key) => key.column);
   const shape: CursorShape = spec.keys.map((key) => key.type);
-  const total = (ctx.statement(`SELECT count(*) AS n FROM ${spec.table} ${filter.sql()}`).get(...filter.params) as { n: number }).n;
+  const total = options.total ?? (ctx.statement(`SELECT count(*) AS n FROM ${spec.table} ${filter.sql()}`).get(...filter.params) as { n: number }).n;
   const paged = new SqlFilter().add(filter.where.join(' AND ') || '1', ...filter.params);
   if (options.cursor) {
     const after = decodeCursor(options.cursor, spec.list, shape);
     paged.add(`(${columns.join(', ')}) < (${columns.map(() => '?').join(', ')})`, ...after);
   }
   const order = columns.map((column) => `${column} DESC`).join(', ');
-  const rows = ctx.statement(`SELECT ${columns.join(', ')}, doc FROM ${spec.table} ${paged.sql()} ORDER BY ${order} LIMIT ?`).all(...paged.params, limit + 1) as Record<string, unknown>[];
+  const select = options.keysFirst ? 'rowid' : 'doc';
+  const rows = ctx.statement(`SELECT ${columns.join(', ')}, ${select} FROM ${spec.table} ${paged.sql()} ORDER BY ${order} LIMIT ?`).all(...paged.params, limit + 1) as Record<string, unknown>[];
+  if (options.keysFirst && rows.length > 0) {
+    const rowids = rows.slice(0, limit).map((row) => row['rowid']);
+    const docs = ctx.statement(`SELECT rowid, doc FROM ${spec.table} WHERE rowid IN (${placeholders(rowids.length)})`).all(...rowids) as { rowid: number; doc: string }[];
+    const byRowid = new Map(docs.map((row) => [row.rowid, row.doc]));
+    for (const row of rows) row['doc'] = byRowid.get(row['rowid'] as number);
+  }
   return toPage(
     rows,
     limit,

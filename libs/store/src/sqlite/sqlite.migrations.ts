@@ -22,11 +22,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     outcome TEXT NOT NULL,
     doc TEXT NOT NULL
   );
+  -- Filtered lists walk (filter, ts_ms) newest first; ties on ts_ms are few and sorted by id on the fly,
+  -- which keeps the indexes small (the event id is long) and the insert rate high.
   CREATE INDEX events_by_ts ON events (ts_ms, id);
-  CREATE INDEX events_by_server ON events (server, ts_ms, id);
-  CREATE INDEX events_by_tool ON events (tool, ts_ms, id) WHERE tool IS NOT NULL;
-  CREATE INDEX events_by_session ON events (session, ts_ms, id);
-  CREATE INDEX events_by_method ON events (method, ts_ms, id);
+  CREATE INDEX events_by_server ON events (server, ts_ms);
+  CREATE INDEX events_by_tool ON events (tool, ts_ms) WHERE tool IS NOT NULL;
+  CREATE INDEX events_by_session ON events (session, ts_ms);
+  CREATE INDEX events_by_method ON events (method, ts_ms);
   CREATE INDEX events_by_outcome ON events (outcome, ts_ms) WHERE outcome NOT IN ('ok', 'sent');
   -- Contentless: only the index is kept (the text is rebuilt from doc when needed); rowid = events.rowid.
   CREATE VIRTUAL TABLE events_fts USING fts5 (body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
