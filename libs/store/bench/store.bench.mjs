@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the workspace's bench harness lives in tools/, outside every project
 import { percentile, progress, report } from '../../../tools/bench-kit.mjs';
 import { SqliteStore } from '../dist/index.js';
 
