@@ -7,26 +7,30 @@ import { createInterface } from 'node:readline';
 import { verifyAuditChain, type AuditEntry } from '@palisade/schema';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/sqlite/sqlite.store.js';
-import { assertStoreBuilt, fixturesDir } from './fixtures/built-store.js';
+import { ensureStoreBuilt, fixturesDir } from './fixtures/built-store.js';
 
 const BATCH = 200;
 const PER_WRITER = 300;
 
-/** Runs the crash writer until it has reported `batches` commits, then kills it with SIGKILL. */
-async function writeThenKill(file: string, batches: number): Promise<number[]> {
+/**
+ * Runs the crash writer until it has reported `batches` commits, then kills it with SIGKILL as soon as it
+ * says it begins the next batch, so the kill lands inside writeBatch's transaction. Returns the batches
+ * it reported committed and the last batch it had begun when it died.
+ */
+async function writeThenKill(file: string, batches: number): Promise<{ committed: number[]; lastBegun: number }> {
   const child = spawn(process.execPath, [path.join(fixturesDir, 'crash-writer.mjs'), file, String(BATCH)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
   const committed: number[] = [];
+  let lastBegun = -1;
+  // Reads to the end of the pipe: what the child wrote before it died is still there after the kill.
   for await (const line of createInterface({ input: child.stdout })) {
-    const match = /^committed (\d+)$/.exec(line);
-    if (match) committed.push(Number(match[1]));
-    if (committed.length === batches) {
-      child.kill('SIGKILL');
-      break;
-    }
+    const [word, number] = line.split(' ');
+    if (word === 'begin') lastBegun = Number(number);
+    if (word === 'committed') committed.push(Number(number));
+    if (word === 'begin' && committed.length >= batches && child.exitCode === null && !child.killed) child.kill('SIGKILL');
   }
   expect(await exited).toBe('SIGKILL');
-  return committed;
+  return { committed, lastBegun };
 }
 
 async function scanAll<T>(scan: AsyncIterable<T[]>): Promise<T[]> {
@@ -39,7 +43,7 @@ describe(`${SqliteStore.name} after kill -9`, () => {
   let home: string;
   let file: string;
 
-  beforeAll(() => assertStoreBuilt());
+  beforeAll(() => ensureStoreBuilt());
 
   beforeEach(() => {
     home = mkdtempSync(path.join(tmpdir(), 'palisade-crash-'));
@@ -48,21 +52,26 @@ describe(`${SqliteStore.name} after kill -9`, () => {
 
   afterEach(() => rmSync(home, { recursive: true, force: true }));
 
-  it('keeps every committed batch whole, none partial, and opens clean, over three kills', async () => {
+  it('keeps every committed batch whole and none partial, and opens clean, kill after kill', async () => {
     const reported: number[] = [];
-    for (let round = 0; round < 3; round += 1) {
-      reported.push(...(await writeThenKill(file, 15)));
+    let killsInsideABatch = 0;
+    // At least three kills, and on until one has landed inside a batch (begun, never committed): nearly
+    // every kill does, since it is sent the moment the writer says it begins a batch.
+    for (let round = 0; round < 3 || (killsInsideABatch === 0 && round < 12); round += 1) {
+      const { committed, lastBegun } = await writeThenKill(file, 15);
+      reported.push(...committed);
 
       const raw = new Database(file);
       expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
       // Events per batch: every batch is there with all its events, or not at all.
-      const perBatch = raw.prepare("SELECT substr(id, 7, 6) AS batch, count(*) AS n FROM events GROUP BY batch ORDER BY batch").all() as { batch: string; n: number }[];
+      const perBatch = raw.prepare('SELECT substr(id, 7, 6) AS batch, count(*) AS n FROM events GROUP BY batch ORDER BY batch').all() as { batch: string; n: number }[];
       const ftsRows = raw.prepare('SELECT count(*) FROM events_fts').pluck().get() as number;
       raw.close();
 
       const store = SqliteStore.open({ file });
       try {
         const last = (await store.engineState.get('crash:lastBatch')) as number;
+        if (lastBegun > last) killsInsideABatch += 1;
         expect(Math.max(...reported)).toBeLessThanOrEqual(last);
         expect(perBatch.map((row) => Number(row.batch))).toEqual(Array.from({ length: last + 1 }, (_, batch) => batch));
         expect(perBatch.every((row) => row.n === BATCH)).toBe(true);
@@ -83,6 +92,7 @@ describe(`${SqliteStore.name} after kill -9`, () => {
         await store.close();
       }
     }
+    expect(killsInsideABatch).toBeGreaterThan(0);
   });
 
   it('never forks the audit chain when several processes append at once', async () => {
