@@ -19,16 +19,13 @@ import type { CollectorIdentity, SessionContext } from './pipeline/session.conte
 import { SpoolDirectory } from './pipeline/spool.directory.js';
 import { ApiQuarantinePoller } from './quarantine/api-quarantine.poller.js';
 import { ControlChannelListener } from './quarantine/control-channel.listener.js';
-import { QuarantinePolicy } from './quarantine/quarantine.policy.js';
-import { QuarantineRegistry } from './quarantine/quarantine.registry.js';
+import { QuarantineRegistry, type QuarantineEntry } from './quarantine/quarantine.registry.js';
 import { SecretRedactor, type EdgeRedactor } from './redaction/edge.redactor.js';
 import { busConfigFor, openCollectorBus } from './sinks/bus.factory.js';
 import { BusSink } from './sinks/bus.sink.js';
 import { HttpIngestSink } from './sinks/http-ingest.sink.js';
 import type { TelemetrySink } from './sinks/telemetry.sink.js';
 
-/** How long the first tools/call may wait for the quarantine state at start, at most. */
-const QUARANTINE_WARMUP_MS = 1000;
 /** How often claimed spools of dead collectors are looked for. */
 const ADOPT_INTERVAL_MS = 60_000;
 
@@ -39,19 +36,20 @@ export interface RuntimeOverrides {
   /** Opens the bus (tests pass an in-memory one). */
   openBus?: () => Bus;
   fetchImpl?: typeof fetch;
+  /** Called with the whole quarantine set whenever it changes or is first known (`ready`). */
+  onQuarantineChange?: (entries: QuarantineEntry[], ready: boolean) => void;
 }
 
 /**
- * The collector's composition root: telemetry pipeline (assemblers → encoder → queue → shipper → bus or
- * spool), quarantine state and its source, health counters and logs. The proxies ask it for an assembler
- * per session and for the quarantine policy; everything else happens behind it, off the relay path.
+ * The telemetry worker's composition root: the pipeline (assemblers → encoder → queue → shipper → bus or
+ * spool), the quarantine source, health counters and logs. The tap router asks it for an assembler per
+ * session; quarantine changes are pushed to the relay thread through `onQuarantineChange`.
  */
 export class CollectorRuntime {
   readonly counters = new CollectorCounters();
   readonly logger: Logger;
   readonly identity: CollectorIdentity;
   readonly registry: QuarantineRegistry;
-  readonly policy: QuarantinePolicy;
   readonly clock: Clock;
   private readonly queue: EventQueue;
   private readonly pipeline: EventPipeline;
@@ -74,7 +72,11 @@ export class CollectorRuntime {
     this.clock = overrides.clock ?? systemClock;
     this.logger = overrides.logger ?? createCollectorLogger({ verbose: config.log.verbose, logFile: config.log.file, collectorId, server: config.server });
     this.registry = new QuarantineRegistry(config.server);
-    this.policy = new QuarantinePolicy(this.registry);
+    const notify = overrides.onQuarantineChange;
+    if (notify) {
+      this.registry.onChange(() => notify(this.registry.list(), this.registry.ready));
+      void this.registry.whenReady().then(() => notify(this.registry.list(), true));
+    }
     const redactor = overrides.redactor ?? new SecretRedactor(loadInstallKey(config.home), 'fast');
     this.deadLetters = new DeadLetterFile(config.home, collectorId);
     const { shipping } = config;
@@ -110,9 +112,6 @@ export class CollectorRuntime {
   /** Opens spool and sink and starts the quarantine source; the relay runs already (events wait in the queue). */
   async start(): Promise<void> {
     const { config } = this;
-    const readyTimer = setTimeout(() => this.registry.markReady(), QUARANTINE_WARMUP_MS);
-    readyTimer.unref();
-    this.timers.push(readyTimer);
     const spoolDir = await this.spoolDirectory.createOwn();
     const spool = await DiskSpool.open(spoolDir, {
       maxBytes: config.shipping.spoolMaxBytes,

@@ -100,7 +100,7 @@ export interface CollectorConfig {
   command: string[];
   /** `http` mode. */
   listen: { host: string; port: number } | undefined;
-  upstream: URL | undefined;
+  upstream: string | undefined;
 }
 
 type RawKey = keyof z.input<typeof RawCollectorSettings>;
@@ -211,6 +211,6 @@ export function resolveCollectorConfig(
     log: { verbose: s.verbose, file: s.logFile ? path.resolve(cwd, s.logFile) : undefined, statsIntervalMs: s.statsInterval },
     command,
     listen: mode === 'http' ? parseListen(s.listen) : undefined,
-    upstream: s.upstream ? new URL(s.upstream) : undefined,
+    upstream: s.upstream,
   };
 }

@@ -21,7 +21,7 @@ export class CollectorCounters {
   badFrames = 0;
   /** Frames larger than the parse limit: recorded from their head, size and digest only. */
   oversizeFrames = 0;
-  /** Copies the tap dropped because its backlog was full (the relay itself is never affected). */
+  /** Copies of unknown channels, or gaps after the ring was full (the relay itself is never affected). */
   tapDrops = 0;
   /** Responses that arrived after their request had timed out, or that matched no request. */
   unmatchedResponses = 0;
@@ -34,7 +34,17 @@ export class CollectorCounters {
   /** Errors inside the collector's own pipeline that were contained. */
   internalErrors = 0;
 
+  /** Figures kept elsewhere (the ring's drop count, on the relay side), read at snapshot time. */
+  private readonly sources: (() => Record<string, number>)[] = [];
+
+  addSource(read: () => Record<string, number>): void {
+    this.sources.push(read);
+  }
+
   snapshot(): Record<string, number> {
-    return { ...this } as unknown as Record<string, number>;
+    const figures: Record<string, number> = {};
+    for (const [key, value] of Object.entries(this)) if (typeof value === 'number') figures[key] = value;
+    for (const read of this.sources) Object.assign(figures, read());
+    return figures;
   }
 }

@@ -163,6 +163,18 @@ export class EventAssembler {
     }
   }
 
+  /**
+   * Requests of `direction` that will get no answer (their HTTP exchange ended without one): recorded
+   * now as `disconnected`, or as `error` with `errorType` (an HTTP status) when the server refused them.
+   */
+  abandon(direction: Direction, ids: readonly RpcId[], outcome: 'disconnected' | 'error', errorType: string, at: number): void {
+    for (const id of ids) {
+      const key = `${direction}:${rpcIdKey(id)}`;
+      const request = this.pending.get(key);
+      if (request) this.close(key, request, outcome === 'error' ? errorType : 'disconnected', at);
+    }
+  }
+
   /** The session ended (server exited, stream closed, DELETE): every waiting request is `disconnected`. */
   end(now: number): void {
     for (const [key, request] of this.pending) this.close(key, request, 'disconnected', now);
@@ -251,12 +263,13 @@ export class EventAssembler {
     return true;
   }
 
-  private close(key: string, request: PendingRequest, why: 'timeout' | 'disconnected' | 'cancelled', at: number): void {
+  /** Ends a request that got no answer: `timeout`, `disconnected`, or `error` for any other reason given. */
+  private close(key: string, request: PendingRequest, why: string, at: number): void {
     this.forget(key, request);
     this.deps.emit({
       fields: {
         ...this.requestFields(request),
-        'palisade.outcome': why === 'cancelled' ? 'error' : why,
+        'palisade.outcome': why === 'timeout' || why === 'disconnected' ? why : 'error',
         'palisade.duration_ms': roundMs(at - request.at),
         'error.type': why,
       },

@@ -1,7 +1,7 @@
 import { rpcIdKey } from '../pipeline/jsonrpc.message.js';
 import { decodeRpcFrame } from '../pipeline/rpc-frame.decoder.js';
 import type { BlockDecision, QuarantinePolicy } from '../quarantine/quarantine.policy.js';
-import type { StdioTrafficTap } from './stdio-traffic.tap.js';
+import type { RelayTap } from './relay.tap.js';
 
 const NEWLINE = 0x0a;
 const TOOLS_CALL = Buffer.from('tools/call');
@@ -17,7 +17,7 @@ interface LineState {
 export interface StdioGateDeps {
   toServer: (bytes: Buffer) => void;
   toClient: (bytes: Buffer) => void;
-  tap: StdioTrafficTap;
+  tap: RelayTap;
   policy: QuarantinePolicy;
 }
 
@@ -130,7 +130,7 @@ export class StdioGate {
     const decisions = messages.map((m) => this.deps.policy.decide(m));
     const blocked = decisions.filter((d): d is BlockDecision => d !== undefined);
     if (blocked.length === 0) return this.forwardClientLine(line);
-    for (const decision of blocked) this.deps.tap.blocked(decision.request, decision.reason, decision.error);
+    for (const decision of blocked) this.deps.tap.blocked({ request: decision.request, reason: decision.reason, error: decision.error });
     const answers = blocked.map((d) => this.deps.policy.errorResponse(d));
     const trimmed = line.toString('utf8').trimStart();
     if (!trimmed.startsWith('[')) {

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { constants } from 'node:os';
-import type { Logger } from 'pino';
 import { startChildReaper } from './child.reaper.js';
 
 /** What the relay does with each chunk; the proxy only moves bytes and manages the process. */
@@ -23,12 +22,13 @@ export interface StdioProxyOptions {
   shutdownGraceMs: number;
   input: NodeJS.ReadableStream & { pause(): unknown; resume(): unknown };
   output: NodeJS.WritableStream;
-  logger: Logger;
+  /** Where the proxy reports (the telemetry worker's logger). */
+  log: ProxyLog;
   /** Builds the relay once the streams exist. */
   connect(io: RelayIo): RelayHandlers;
-  /** The server process started (its pid). */
-  onSpawn?(pid: number): void;
 }
+
+export type ProxyLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 
 export type ServerExit = { kind: 'exited'; code: number | null; signal: NodeJS.Signals | null } | { kind: 'spawn_failed'; error: NodeJS.ErrnoException };
 
@@ -73,17 +73,17 @@ export class StdioProxy {
         if (!spawned) {
           this.cleanup();
           resolve({ kind: 'spawn_failed', error });
-        } else options.logger.error({ err: error }, 'server process error');
+        } else options.log('error', 'server process error', { error: error.message });
       });
       child.once('spawn', () => {
         spawned = true;
         if (POSIX && child.pid) startChildReaper(child.pid);
-        if (child.pid) options.onSpawn?.(child.pid);
+        options.log('info', 'server started', { pid: child.pid, command: options.command });
         this.wire(child);
       });
       child.once('exit', (code, signal) => {
         this.exited = true;
-        options.logger.info({ code, signal }, 'server exited');
+        options.log('info', 'server exited', { code, signal });
         // Let the last bytes of its stdout through before reporting the exit.
         const done = () => {
           this.cleanup();
@@ -118,7 +118,7 @@ export class StdioProxy {
   }
 
   private wire(child: ChildProcessWithoutNullStreams): void {
-    const { input, output, logger } = this.options;
+    const { input, output, log } = this.options;
     let outputBlocked = false;
     const handlers = this.options.connect({
       toServer: (bytes) => {
@@ -141,22 +141,22 @@ export class StdioProxy {
     });
     input.on('data', (chunk: Buffer) => handlers.fromClient(chunk));
     input.once('end', () => {
-      logger.info('client closed stdin: closing the server stdin');
+      log('info', 'client closed stdin: closing the server stdin');
       child.stdin.end();
       this.later(this.options.shutdownGraceMs, () => {
-        logger.warn('server still running after stdin closed: SIGTERM');
+        log('warn', 'server still running after stdin closed: SIGTERM');
         this.terminate('SIGTERM');
       });
     });
     child.stdout.on('data', (chunk: Buffer) => handlers.fromServer(chunk));
-    child.stdin.on('error', (error) => logger.debug({ err: error }, 'server stdin closed'));
+    child.stdin.on('error', (error) => log('debug', 'server stdin closed', { error: error.message }));
     output.on('error', (error) => {
-      logger.warn({ err: error }, 'client stdout closed: stopping the server');
+      log('warn', 'client stdout closed: stopping the server', { error: error.message });
       this.terminate('SIGTERM');
     });
     for (const signal of FORWARDED_SIGNALS) {
       const handler = () => {
-        logger.info({ signal }, 'signal received: forwarding to the server');
+        log('info', 'signal received: forwarding to the server', { signal });
         if (this.exited) return;
         this.signal(signal);
         if (signal === 'SIGINT' || signal === 'SIGTERM' || signal === 'SIGHUP' || signal === 'SIGQUIT') this.later(this.options.shutdownGraceMs, () => this.signal('SIGKILL'));

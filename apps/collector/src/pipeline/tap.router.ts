@@ -1,0 +1,172 @@
+import { newId } from '@palisade/schema';
+import type { CollectorRuntime } from '../collector.runtime.js';
+import type { Direction } from './event.assembler.js';
+import { HttpExchangeTap, type HttpExchangeMeta } from './http-exchange.tap.js';
+import { HttpSessionRegistry } from './http-session.registry.js';
+import { StdioSessionTap, type BlockedCall, type FrameLimits } from './stdio-session.tap.js';
+import { TapKind, type TapRecord } from './tap.ring.js';
+
+/** The worker side of one ring channel. */
+interface ChannelHandler {
+  record(record: TapRecord): void;
+  sweep(now: number): void;
+  close(at: number): void;
+}
+
+const json = <T>(bytes: Buffer | null): T | undefined => {
+  if (!bytes) return undefined;
+  try {
+    return JSON.parse(bytes.toString('utf8')) as T;
+  } catch {
+    return undefined;
+  }
+};
+
+class StdioChannel implements ChannelHandler {
+  constructor(private readonly tap: StdioSessionTap) {}
+
+  record(record: TapRecord): void {
+    switch (record.kind) {
+      case TapKind.ClientData:
+        if (record.data) this.tap.data('client_to_server', record.data, record.at);
+        return;
+      case TapKind.ServerData:
+        if (record.data) this.tap.data('server_to_client', record.data, record.at);
+        return;
+      case TapKind.Gap: {
+        const gap = json<{ direction: Direction; midLine: boolean }>(record.meta);
+        if (gap) this.tap.gap(gap.direction, gap.midLine);
+        return;
+      }
+      case TapKind.Blocked: {
+        const call = json<BlockedCall>(record.meta);
+        if (call) this.tap.blocked(call, record.at);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  sweep(now: number): void {
+    this.tap.sweep(now);
+  }
+
+  close(at: number): void {
+    this.tap.close(at);
+  }
+}
+
+class HttpChannel implements ChannelHandler {
+  constructor(private readonly tap: HttpExchangeTap) {}
+
+  record(record: TapRecord): void {
+    switch (record.kind) {
+      case TapKind.ClientData:
+        if (record.data) this.tap.clientData(record.data, record.at);
+        return;
+      case TapKind.ClientEnd:
+        this.tap.clientEnd(record.at);
+        return;
+      case TapKind.ServerHead: {
+        const head = json<{ status: number; contentType: string; sessionId: string | null }>(record.meta);
+        if (head) this.tap.serverHead(head, record.at);
+        return;
+      }
+      case TapKind.ServerData:
+        if (record.data) this.tap.serverData(record.data, record.at);
+        return;
+      case TapKind.ServerEnd:
+        this.tap.serverEnd(record.at);
+        return;
+      case TapKind.Gap: {
+        const gap = json<{ direction: Direction }>(record.meta);
+        if (gap) this.tap.gap(gap.direction);
+        return;
+      }
+      case TapKind.Blocked: {
+        const call = json<BlockedCall>(record.meta);
+        if (call) this.tap.blocked(call, record.at);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  sweep(now: number): void {
+    this.tap.sweep(now);
+  }
+
+  close(at: number): void {
+    this.tap.close(at);
+  }
+}
+
+/** How long an HTTP session may stay silent before it is forgotten (its requests are swept first). */
+const HTTP_SESSION_IDLE_MS = 30 * 60_000;
+
+/**
+ * Routes the ring's records to their channel's tap, in the order the relay wrote them. A channel opens with
+ * an `Open` record describing it and ends with `Close`; errors are contained and counted.
+ */
+export class TapRouter {
+  private readonly channels = new Map<number, ChannelHandler>();
+  private readonly httpSessions: HttpSessionRegistry;
+
+  constructor(
+    private readonly runtime: CollectorRuntime,
+    private readonly limits: FrameLimits,
+  ) {
+    this.httpSessions = new HttpSessionRegistry(runtime, Math.max(HTTP_SESSION_IDLE_MS, 2 * runtime.config.requestTimeoutMs));
+    runtime.addSweeper(() => {
+      const now = runtime.clock.now();
+      for (const channel of this.channels.values()) channel.sweep(now);
+      this.httpSessions.sweep(now);
+    });
+  }
+
+  route(record: TapRecord): void {
+    try {
+      if (record.kind === TapKind.Open) {
+        this.open(record);
+        return;
+      }
+      const channel = this.channels.get(record.channel);
+      if (!channel) {
+        this.runtime.counters.tapDrops += 1;
+        return;
+      }
+      if (record.kind === TapKind.Close) {
+        this.channels.delete(record.channel);
+        channel.close(record.at);
+        return;
+      }
+      channel.record(record);
+    } catch (error) {
+      this.runtime.counters.internalErrors += 1;
+      this.runtime.logger.error({ err: error }, 'telemetry record could not be processed (contained)');
+    }
+  }
+
+  /** Ends every channel and session still open (shutdown): what waits for an answer is `disconnected`. */
+  closeAll(at: number): void {
+    for (const [id, channel] of this.channels) {
+      this.channels.delete(id);
+      channel.close(at);
+    }
+    this.httpSessions.endAll(at);
+  }
+
+  private open(record: TapRecord): void {
+    const meta = json<{ kind: 'stdio'; serverAddress?: string } | HttpExchangeMeta>(record.meta);
+    if (meta?.kind === 'http') {
+      this.channels.set(record.channel, new HttpChannel(new HttpExchangeTap(meta, this.httpSessions, this.runtime.counters, this.limits)));
+      return;
+    }
+    if (meta?.kind === 'stdio') {
+      const assembler = this.runtime.assembler({ sessionId: newId(), transport: 'pipe', protocolName: 'stdio', ...(meta.serverAddress ? { serverAddress: meta.serverAddress } : {}) });
+      this.channels.set(record.channel, new StdioChannel(new StdioSessionTap(assembler, this.runtime.counters, this.limits)));
+    }
+  }
+}

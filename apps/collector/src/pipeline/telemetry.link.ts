@@ -1,0 +1,186 @@
+import { Worker } from 'node:worker_threads';
+import { UsageError } from '../cli/usage.error.js';
+import type { CollectorConfig } from '../config/collector-config.schema.js';
+import { QuarantineRegistry, type QuarantineEntry } from '../quarantine/quarantine.registry.js';
+import { createTapRing, TapRingWriter, type TapKind } from './tap.ring.js';
+
+/** Messages from the telemetry worker to the relay thread. */
+export type WorkerMessage =
+  | { type: 'ready'; config: CollectorConfig }
+  | { type: 'config-error'; message: string }
+  | { type: 'quarantine'; entries: QuarantineEntry[]; ready: boolean }
+  | { type: 'stopped' };
+
+/** Messages from the relay thread to the telemetry worker. */
+export type RelayMessage = { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields: Record<string, unknown> } | { type: 'shutdown'; why: string };
+
+const MAX_BACKLOG = 10_000;
+
+/** The command line as given: the worker validates it (zod lives there, not on the relay thread). */
+export interface RawCollectorSettings {
+  mode: 'stdio' | 'http';
+  flags: Record<string, string | boolean>;
+  env: Record<string, string | undefined>;
+  command: string[];
+  cwd: string;
+}
+
+export interface TelemetryWorkerData {
+  settings: RawCollectorSettings;
+  ring: SharedArrayBuffer;
+}
+
+export interface TelemetryLinkOptions {
+  ringBytes: number;
+  /** Longest wait at start for the quarantine state before calls go through unchecked. */
+  quarantineWarmupMs: number;
+}
+
+/**
+ * The relay thread's handle on the telemetry worker. The worker does everything but relaying: parsing,
+ * pairing, redaction, validation, the bus (whose sqlite adapter is synchronous), the spool and the
+ * quarantine source. The relay thread writes copies into a shared ring (no per-message work beyond a
+ * memcpy) and keeps a replica of the quarantine state, pushed by the worker, for the gate to consult.
+ */
+export class TelemetryLink {
+  readonly registry: QuarantineRegistry;
+  /**
+   * The validated config, once the worker has checked every flag and variable; rejects with a UsageError
+   * naming the first bad one (nothing has been started then).
+   */
+  readonly configured: Promise<CollectorConfig>;
+  private readonly writer: TapRingWriter;
+  private readonly worker: Worker;
+  private nextChannel = 1;
+  /** Essential records (open, close, blocked, heads) that found the ring full, in order. */
+  private backlog: { kind: TapKind; channel: number; at: number; meta: Buffer | null }[] = [];
+  private retry: NodeJS.Timeout | null = null;
+  private stopped: Promise<void> | null = null;
+  private failure: Error | null = null;
+
+  constructor(settings: RawCollectorSettings, options: TelemetryLinkOptions, onFailure: (error: Error) => void) {
+    this.registry = new QuarantineRegistry(typeof settings.flags['server'] === 'string' ? settings.flags['server'] : '');
+    const warmup = setTimeout(() => this.registry.markReady(), options.quarantineWarmupMs);
+    warmup.unref();
+    const ring = createTapRing(options.ringBytes);
+    this.writer = new TapRingWriter(ring);
+    const data: TelemetryWorkerData = { settings, ring };
+    this.worker = new Worker(new URL('./telemetry.worker.js', import.meta.url), {
+      workerData: data,
+      // A small young generation keeps the worker's resident memory low under a steady stream of events.
+      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 128 },
+      stdout: false,
+      stderr: false,
+    });
+    this.configured = new Promise<CollectorConfig>((resolve, reject) => {
+      this.worker.on('message', (message: WorkerMessage) => {
+        switch (message.type) {
+          case 'ready':
+            resolve(message.config);
+            break;
+          case 'config-error':
+            reject(new UsageError(message.message));
+            break;
+          case 'quarantine':
+            this.registry.replaceAll(message.entries);
+            if (message.ready) this.registry.markReady();
+            break;
+          case 'stopped':
+            break;
+        }
+      });
+      this.worker.once('error', (error) => {
+        this.failure = error;
+        reject(error);
+        onFailure(error);
+      });
+      this.worker.once('exit', (code) => {
+        if (code !== 0 && !this.failure) {
+          this.failure = new Error(`telemetry worker exited with ${code}`);
+          reject(this.failure);
+          onFailure(this.failure);
+        }
+      });
+    });
+    this.configured.catch(() => undefined);
+  }
+
+  /** A new channel number (one per stdio session or http exchange). */
+  channel(): number {
+    const channel = this.nextChannel;
+    this.nextChannel = (this.nextChannel % 0xfffffffe) + 1;
+    return channel;
+  }
+
+  /** Copies dropped so far because the ring was full. */
+  get drops(): number {
+    return this.writer.drops;
+  }
+
+  /**
+   * Hot path: one record into the ring; false when it was dropped. An `essential` record (no data) is
+   * never dropped: when the ring is full it waits in a small backlog, and data records are dropped until
+   * the backlog is through, so the order of records is always kept.
+   */
+  write(kind: TapKind, channel: number, meta: object | null, data: Buffer | null, essential = false): boolean {
+    const at = performance.timeOrigin + performance.now();
+    const metaBytes = meta ? Buffer.from(JSON.stringify(meta)) : null;
+    if (this.backlog.length > 0) this.flushBacklog();
+    if (this.backlog.length === 0 && this.writer.write(kind, channel, at, metaBytes, data)) return true;
+    if (!essential || this.backlog.length >= MAX_BACKLOG) return false;
+    this.backlog.push({ kind, channel, at, meta: metaBytes });
+    this.scheduleRetry();
+    return true;
+  }
+
+  private scheduleRetry(): void {
+    this.retry ??= setTimeout(() => {
+      this.retry = null;
+      this.flushBacklog();
+      if (this.backlog.length > 0) this.scheduleRetry();
+    }, 5);
+  }
+
+  private flushBacklog(): void {
+    while (this.backlog.length > 0) {
+      const record = this.backlog[0] as (typeof this.backlog)[number];
+      if (!this.writer.write(record.kind, record.channel, record.at, record.meta, null)) return;
+      this.backlog.shift();
+    }
+  }
+
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}): void {
+    if (this.failure) return;
+    const note: RelayMessage = { type: 'log', level, message, fields };
+    this.worker.postMessage(note);
+  }
+
+  /** Asks the worker to parse what is left, flush to the bus (or spool) and stop; bounded by `deadlineMs`. */
+  shutdown(why: string, deadlineMs: number): Promise<void> {
+    this.stopped ??= new Promise<void>((resolve) => {
+      if (this.failure) {
+        resolve();
+        return;
+      }
+      const timer = setTimeout(() => {
+        void this.worker.terminate();
+        resolve();
+      }, deadlineMs);
+      this.worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      const send = () => {
+        this.flushBacklog();
+        if (this.backlog.length > 0) {
+          setTimeout(send, 2);
+          return;
+        }
+        const note: RelayMessage = { type: 'shutdown', why };
+        this.worker.postMessage(note);
+      };
+      send();
+    });
+    return this.stopped;
+  }
+}

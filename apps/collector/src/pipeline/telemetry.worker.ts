@@ -1,0 +1,53 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { UsageError } from '../cli/usage.error.js';
+import type { RelayMessage, TelemetryWorkerData, WorkerMessage } from './telemetry.link.js';
+
+// The telemetry worker: validates the settings, then reads the relay's copies from the ring and runs the
+// whole pipeline off the relay thread. It reports the config (or the one bad setting), quarantine changes
+// and `stopped` to the relay thread.
+const port = parentPort;
+if (!port) throw new Error('telemetry.worker must run as a worker thread');
+const { settings, ring } = workerData as TelemetryWorkerData;
+const post = (message: WorkerMessage) => port.postMessage(message);
+
+// Validation first, with as little loaded as possible: the relay waits for it before starting the server.
+const { resolveCollectorConfig } = await import('../config/collector-config.schema.js');
+let config: ReturnType<typeof resolveCollectorConfig>;
+try {
+  config = resolveCollectorConfig(settings.mode, settings.flags, settings.env, settings.command, settings.cwd);
+  if (config.bus !== 'http') (await import('../sinks/bus.factory.js')).busConfigFor(config.busEnv, settings.cwd);
+} catch (error) {
+  if (!(error instanceof UsageError || (error as Error).name === 'UsageError')) throw error;
+  post({ type: 'config-error', message: (error as Error).message });
+  port.close();
+  process.exit(0);
+}
+
+const { CollectorRuntime } = await import('../collector.runtime.js');
+const { TapRingReader } = await import('./tap.ring.js');
+const { TapRouter } = await import('./tap.router.js');
+const runtime = new CollectorRuntime(config, { onQuarantineChange: (entries, ready) => post({ type: 'quarantine', entries, ready }) });
+const router = new TapRouter(runtime, { parseLimitBytes: config.capture.parseLimitBytes, headBytes: config.capture.limitBytes });
+const reader = new TapRingReader(ring);
+runtime.counters.addSource(() => ({ ringDrops: reader.drops }));
+const reading = reader.run((record) => router.route(record));
+
+port.on('message', (message: RelayMessage) => {
+  if (message.type === 'log') {
+    runtime.logger[message.level](message.fields, message.message);
+    return;
+  }
+  void (async () => {
+    reader.stop();
+    await reading;
+    reader.drain((record) => router.route(record));
+    router.closeAll(runtime.clock.now());
+    await runtime.shutdown(message.why);
+    post({ type: 'stopped' });
+    port.close();
+    process.exit(0);
+  })();
+});
+
+post({ type: 'ready', config });
+await runtime.start().catch((error: unknown) => runtime.logger.error({ err: error }, 'telemetry could not start fully: relaying goes on'));
