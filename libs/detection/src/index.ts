@@ -18,3 +18,5 @@ export { scanText, combinedSeverity, type TextSignal, type SignalKind } from './
 export { definitionHash, diffDefinitions } from './detectors/definition-diff.js';
 export { assessDrift, type DriftAssessment } from './detectors/description-drift.detector.js';
 export { analyseText } from './text/text-analysis.js';
+
+export { evaluateLabelledItems, formatEvaluationReport, expectedCategories, type LabelledItem, type EvaluationReport, type MetricRow, type ItemOutcome, type EvaluateOptions } from './evaluation/labelled-item.evaluator.js';

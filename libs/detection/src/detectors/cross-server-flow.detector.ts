@@ -68,7 +68,7 @@ export function detectContentFlow(ctx: DetectionContext): void {
     if (leaf.value.length < MIN_LINE) continue;
     for (const line of distinctiveLines(leaf.value, 200)) {
       const flow = state.get<ContentFlowRecord>(flowKey(lineHash(line)));
-      if (!flow || flow.server === view.server) continue;
+      if (!flow || flow.server === view.server || view.tsMs - flow.tsMs > ctx.engine.options.flowTtlMs) continue;
       source ??= flow;
       if (matches.length < 10) matches.push({ field: leaf.field, text: `${line.length}-character line returned by ${flow.server}${flow.tool ? `/${flow.tool}` : ''} (not shown)`, signal: `sensitive content from another server (${flow.reason})` });
     }

@@ -35,15 +35,18 @@ export function detectRecipientChange(ctx: DetectionContext, baseline: ToolBasel
       });
     }
   }
+  const expected = severity
+    ? Object.entries(baseline.recipients)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 20)
+        .map(([value]) => value)
+    : [];
+  const knownDomains = severity ? Object.keys(baseline.domains).slice(0, 50) : [];
   for (const recipient of recipients) {
     countValue(baseline.recipients, recipientKey(recipient));
     if (recipient.domain) countValue(baseline.domains, recipient.domain);
   }
   if (!severity) return;
-  const expected = Object.entries(baseline.recipients)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 20)
-    .map(([value]) => value);
   ctx.emit({
     category: 'recipient_change',
     severity,
@@ -54,7 +57,7 @@ export function detectRecipientChange(ctx: DetectionContext, baseline: ToolBasel
       summary: `${ctx.view.tool ?? ctx.view.method} on server "${ctx.view.server}" was called with ${matches.length === 1 ? 'a recipient' : 'recipients'} outside its baseline of ${baseline.observations} calls: ${matches.map((m) => `${m.text} (${m.signal})`).join('; ')}.`,
       matches,
       baseline: { metric: 'recipients', observed: matches.map((m) => m.text).join(', '), expected, samples: baseline.observations },
-      details: { knownDomains: Object.keys(baseline.domains).slice(0, 50) },
+      details: { knownDomains },
     },
   });
 }

@@ -21,7 +21,7 @@ export interface EgressDomain {
 }
 
 const EMAIL = /^[^\s@<>"']+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$/;
-const NAMED_EMAIL = /<([^\s@<>]+@[A-Za-z0-9.-]+)>/;
+const EMAILS = /[^\s@<>"',;]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
 const URL_HOST = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?(\[[^\]]+\]|[^:/?#\s]+)/i;
 const HOSTNAME = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 const SECOND_LEVEL = new Set(['co', 'com', 'net', 'org', 'gov', 'ac', 'edu', 'ne', 'or', 'go', 'gob', 'mil', 'nic', 'ltd', 'plc']);
@@ -46,9 +46,8 @@ function hostOf(value: string): string | null {
 function parseRecipient(key: string, field: string, raw: string): RecipientValue | null {
   const text = raw.trim();
   if (!text) return null;
-  const named = NAMED_EMAIL.exec(text)?.[1] ?? text;
-  const email = EMAIL.exec(named);
-  if (email?.[1]) return { key, field, value: named.toLowerCase(), form: 'email', domain: registrableDomain(email[1]) };
+  const email = EMAIL.exec(text);
+  if (email?.[1]) return { key, field, value: text.toLowerCase(), form: 'email', domain: registrableDomain(email[1]) };
   const host = hostOf(text);
   if (host) return { key, field, value: host, form: 'url', domain: registrableDomain(host) };
   const digits = text.replace(/[\s().-]/g, '');
@@ -62,9 +61,10 @@ export function extractRecipients(leaves: readonly TextLeaf[]): RecipientValue[]
   const values: RecipientValue[] = [];
   for (const leaf of leaves) {
     if (!isRecipientKey(leaf.key) || leaf.value.length > 2000) continue;
-    for (const part of leaf.value.split(/[,;]\s*|\s+(?=[^\s@]+@)/)) {
-      const recipient = parseRecipient(leaf.key, leaf.field, part);
-      if (recipient) values.push(recipient);
+    for (const part of leaf.value.split(/[,;\n]/)) {
+      const emails = [...part.matchAll(EMAILS)].map((m) => m[0]);
+      const parsed = emails.length > 0 ? emails.map((email) => parseRecipient(leaf.key, leaf.field, email)) : [parseRecipient(leaf.key, leaf.field, part)];
+      for (const recipient of parsed) if (recipient) values.push(recipient);
       if (values.length >= 50) return values;
     }
   }

@@ -28,7 +28,7 @@ export function exampleEvents(example: RuleExample, startMs = Date.UTC(2026, 0, 
     if (short['tools'] !== undefined) result = { tools: short['tools'] };
     if (short['instructions'] !== undefined) result = { protocolVersion: '2025-06-18', capabilities: {}, serverInfo: { name: 'example', version: '1' }, instructions: short['instructions'] };
     const input: TelemetryEventInput = {
-      id: typeof short['id'] === 'string' ? short['id'] : `${prefix}-${String(index).padStart(4, '0')}-${example.name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)}`,
+      id: typeof short['id'] === 'string' ? short['id'] : `${prefix.slice(0, 16)}-${String(index).padStart(4, '0')}-${example.name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 40)}`,
       ts: new Date(startMs + at * 1000).toISOString(),
       'palisade.schema_version': 1,
       'palisade.event.kind': 'request',

@@ -1,5 +1,5 @@
 import { ALERT_CATEGORIES, Severity, type AlertCategory } from '@palisade/schema';
-import { isMap, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import {
   MATCH_MODIFIERS,
   RULE_KINDS,
@@ -42,6 +42,14 @@ class DocumentErrors {
   ) {}
 
   lineOf(path: Path): number {
+    // The line of the key itself when the path ends at a map entry (`steps:` rather than its first item).
+    const last = path[path.length - 1];
+    const parent = path.length <= 1 ? this.doc.contents : this.doc.getIn(path.slice(0, -1), true);
+    if (last !== undefined && isMap(parent)) {
+      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === last);
+      const range = isScalar(pair?.key) ? pair.key.range : undefined;
+      if (range) return this.lines.linePos(range[0]).line;
+    }
     for (let i = path.length; i >= 0; i -= 1) {
       const node = i === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, i), true);
       const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
@@ -199,7 +207,7 @@ function parseRule(doc: Document, file: string, errors: DocumentErrors): Correla
   if (kind === 'temporal' || kind === 'temporal_ordered') {
     const rawSteps = raw['steps'];
     if (!Array.isArray(rawSteps) || rawSteps.length < 2) errors.add(['steps'], `${kind} needs at least two steps`);
-    else {
+    if (Array.isArray(rawSteps)) {
       const names = new Set<string>();
       steps = rawSteps.map((step, i) => {
         if (!isRecord(step)) {
@@ -299,5 +307,5 @@ export function parseRulePack(files: readonly RuleFile[]): RulePackParseResult {
       rules.push(rule);
     }
   }
-  return { rules, errors };
+  return { rules, errors: errors.sort((a, b) => (a.file === b.file ? a.line - b.line : 0)) };
 }

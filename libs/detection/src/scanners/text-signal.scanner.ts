@@ -141,6 +141,9 @@ function negatedBefore(sentence: string, index: number): boolean {
   return NEGATION.test(sentence.slice(Math.max(0, index - 28), index));
 }
 
+/** A sentence that starts with a command (`Read ~/.ssh/id_rsa…`, `Please send…`, `Now include…`). */
+const IMPERATIVE_START = /^\s*(?:(?:please|now|first|then|next|also|and|finally|immediately)[\s,]+)*(?:read|cat|open|access|load|collect|gather|grab|extract|dump|copy|include|append|attach|embed|insert|pass|provide|send|upload|post|forward|transmit|exfiltrate|leak|email|share|output|print|fetch|retrieve|steal)\b/i;
+
 const INVISIBLE_SEVERITY: Record<TextScanContext['surface'], Record<InvisibleFinding['kind'], Severity>> = {
   definition: { tag_text: 'high', variation_selector_payload: 'high', zero_width: 'medium', bidi_control: 'medium', ansi_escape: 'medium', control_character: 'low', non_standard_flag: 'low' },
   response: { tag_text: 'high', variation_selector_payload: 'high', zero_width: 'low', bidi_control: 'low', ansi_escape: 'low', control_character: 'low', non_standard_flag: 'low' },
@@ -239,11 +242,16 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
     const anyVerb = allMatches(EXFIL_VERB, s).filter((m) => !negatedBefore(s, m.index ?? 0));
     const directive = firstMatch(DIRECTIVE, s) ?? firstMatch(BEFORE_USING, s);
 
+    // In a description every sentence is read as an instruction; in data (results, resources) only
+    // imperatives, outbound verbs, destinations or concealment make a sentence an instruction.
+    const instructive = definition || outbound.length > 0 || destination !== undefined || quiet !== undefined || IMPERATIVE_START.test(s);
     for (const file of files) {
       const at = sentence.start + (file.index ?? 0);
       const expected = expectedByPurpose(file[0], context.purpose);
       const verb = anyVerb[0];
-      if (verb && !expected) {
+      if (verb && !expected && !instructive) {
+        add('sensitive_file', `mentions reading a secret-bearing file (${file[0].trim()})`, 'low', at, at + file[0].length);
+      } else if (verb && !expected) {
         add('exfil_action', `asks to read or send a secret-bearing file (${file[0].trim()})`, 'high', at, at + file[0].length);
       } else if ((verb || directive || quiet || destination) && expected) {
         add('sensitive_file', `names a secret-bearing file related to the tool's purpose (${file[0].trim()})`, 'low', at, at + file[0].length);
@@ -255,6 +263,7 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
       for (const concept of concepts) {
         const verb = outbound[0];
         if (!verb) continue;
+        if (!definition && !destination && !quiet) continue;
         const at = sentence.start + (concept.index ?? 0);
         const expected = expectedByPurpose(concept[0], context.purpose);
         if (expected && !destination && !quiet) continue;

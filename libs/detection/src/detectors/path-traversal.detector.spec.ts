@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { alertsOf } from '../../test/engine.fixture.js';
+import { detectPathTraversal } from './path-traversal.detector.js';
+
+const severityFor = (args: Record<string, unknown>, tool = 'read_file', config = {}): string | null => alertsOf('path_traversal', [{ tool, arguments: args }], config)[0]?.severity ?? null;
+
+describe(detectPathTraversal.name, () => {
+  it('flags credential and system files as high', () => {
+    expect(severityFor({ path: '/home/user/.ssh/id_rsa' })).toBe('high');
+    expect(severityFor({ file: '~/.aws/credentials' })).toBe('high');
+    expect(severityFor({ shell: 'bash', options: { cwd: '/tmp', files: ['/home/user/.env'] } }, 'execute_command')).toBe('high');
+    expect(severityFor({ path: '/proc/self/environ' })).toBe('high');
+    expect(severityFor({ path: 'C:\\Windows\\System32\\config\\SAM' })).toBe('high');
+  });
+
+  it('flags climbing out with .. (plain or encoded) as medium', () => {
+    expect(severityFor({ filename: '../README.md' })).toBe('medium');
+    expect(severityFor({ file: '..%2f..%2fsecret.txt' })).toBe('medium');
+  });
+
+  it('flags absolute paths outside the allowed roots when roots are known', () => {
+    const config = { options: { roots: { 'example-server': ['/home/dev/project'] } } };
+    expect(severityFor({ path: '/home/dev/project/src/a.ts' }, 'read_file', config)).toBeNull();
+    expect(severityFor({ path: '/var/log/syslog' }, 'read_file', config)).toBe('medium');
+    expect(severityFor({ path: '/home/dev/project/../other/x' }, 'read_file', config)).toBe('medium');
+  });
+
+  it('learns roots from roots/list', () => {
+    const alerts = alertsOf('path_traversal', [
+      { method: 'roots/list', 'palisade.direction': 'server_to_client', result: { roots: [{ uri: 'file:///srv/app', name: 'app' }] } },
+      { tool: 'read_file', arguments: { path: '/srv/app/a.txt' } },
+      { tool: 'read_file', arguments: { path: '/srv/other/b.txt' } },
+    ]);
+    expect(alerts.map((a) => a.evidence.matches[0]?.text)).toEqual(['/srv/other/b.txt']);
+  });
+
+  it('leaves ordinary paths, public keys and keys named by SSH tools alone (below medium)', () => {
+    expect(severityFor({ path: '/home/user/projects/my-app/src/main.ts' })).toBeNull();
+    expect(severityFor({ path: '/home/dev/.ssh/id_ed25519.pub' })).toBeNull();
+    expect(severityFor({ host: 'prod-1', key_path: '~/.ssh/id_ed25519' }, 'ssh_exec')).toBe('low');
+    expect(severityFor({ url: 'https://example.com/../x' }, 'fetch')).toBeNull();
+  });
+});

@@ -1,0 +1,53 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { evaluateLabelledItems, formatEvaluationReport, parseRulePack, type LabelledItem } from '../src/index.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const corpusPath = path.resolve(repoRoot, '../shared/corpus/dev.jsonl');
+const casesDir = path.resolve(repoRoot, 'libs/detection/eval');
+const corpusPresent = existsSync(corpusPath);
+
+function readJsonl(file: string): LabelledItem[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as LabelledItem);
+}
+
+const rules = parseRulePack(readdirSync(path.join(repoRoot, 'rules')).filter((f) => f.endsWith('.yaml')).map((f) => ({ path: f, text: readFileSync(path.join(repoRoot, 'rules', f), 'utf8') }))).rules;
+
+describe('detection quality on labelled data', () => {
+  it('classifies every project case correctly (libs/detection/eval)', () => {
+    const items = readdirSync(casesDir).filter((f) => f.endsWith('.jsonl')).flatMap((f) => readJsonl(path.join(casesDir, f)));
+    const report = evaluateLabelledItems(items, { rules });
+    const wrong = report.outcomes.filter((o) => (o.verdict === 'malicious' && !o.flagged) || (o.verdict === 'benign' && o.flagged));
+    expect(wrong.map((o) => o.item.item_id), formatEvaluationReport(report, 'project cases')).toEqual([]);
+  });
+
+  if (!corpusPresent) {
+    it.skip(`development corpus absent at ${corpusPath}: corpus aims not measured`, () => undefined);
+    console.warn(`[detection] development corpus not found at ${corpusPath}; the corpus aims were not measured.`);
+    return;
+  }
+
+  const report = evaluateLabelledItems(readJsonl(corpusPath), { rules });
+  const text = formatEvaluationReport(report, 'development corpus');
+
+  it('recalls at least 95% of tool poisoning', () => {
+    const rows = report.byClass.filter((r) => r.key.startsWith('tool_poisoning'));
+    const recall = rows.reduce((n, r) => n + r.truePositives, 0) / rows.reduce((n, r) => n + r.positives, 0);
+    expect(recall, text).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('flags at most 1% of the 755 real benign tool definitions', () => {
+    expect(report.benignDefinitions.total).toBe(755);
+    expect(report.benignDefinitions.rate, text).toBeLessThanOrEqual(0.01);
+  });
+
+  it('catches every malicious drift pair and keeps the benign upgrade at low or below', () => {
+    expect(report.drift.caught, text).toBe(report.drift.maliciousPairs);
+    expect(report.drift.benignAboveLow, text).toBe(0);
+  });
+});
