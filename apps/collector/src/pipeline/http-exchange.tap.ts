@@ -6,6 +6,7 @@ import type { RpcId, RpcMessage } from './jsonrpc.message.js';
 import { decodeRpcFrame } from './rpc-frame.decoder.js';
 import { SseCopyFramer, type SseCopyEvent } from './sse-copy.framer.js';
 import type { BlockedCall, FrameLimits } from './stdio-session.tap.js';
+import type { ChannelTap } from './tap.router.js';
 
 /** What the relay tells about an exchange when it opens. */
 export interface HttpExchangeMeta {
@@ -19,7 +20,7 @@ export interface HttpExchangeMeta {
   serverPort: number;
 }
 
-interface ResponseHead {
+export interface ResponseHead {
   status: number;
   contentType: string;
   sessionId: string | null;
@@ -32,7 +33,7 @@ interface ResponseHead {
  * initialize), the legacy `sessionId` query or the legacy stream's `endpoint` event; the request is
  * observed once the response head has told which.
  */
-export class HttpExchangeTap {
+export class HttpExchangeTap implements ChannelTap {
   private readonly request: FrameAccumulator;
   private requestFrame: Frame | null = null;
   private requestAt = 0;
@@ -67,7 +68,7 @@ export class HttpExchangeTap {
     this.requestFrame = this.requestBroken ? null : this.request.finish(this.requestAt || at);
   }
 
-  gap(direction: 'client_to_server' | 'server_to_client'): void {
+  gap(direction: 'client_to_server' | 'server_to_client', _midLine: boolean): void {
     this.counters.tapDrops += 1;
     if (direction === 'client_to_server') {
       this.requestBroken = true;

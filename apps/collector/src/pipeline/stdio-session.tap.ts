@@ -3,6 +3,7 @@ import type { Direction, EventAssembler } from './event.assembler.js';
 import type { RpcMessage } from './jsonrpc.message.js';
 import { NdjsonSplitter, type Frame } from './ndjson.splitter.js';
 import { decodeRpcFrame } from './rpc-frame.decoder.js';
+import type { ChannelTap } from './tap.router.js';
 
 export interface FrameLimits {
   /** Frames longer than this are not parsed (head, tail, size and digest only). */
@@ -22,7 +23,7 @@ export interface BlockedCall {
  * The telemetry side of one stdio session, in the worker: copies of both directions are split into lines,
  * parsed and handed to the session's assembler in the order the relay saw them.
  */
-export class StdioSessionTap {
+export class StdioSessionTap implements ChannelTap {
   private readonly splitters: Record<Direction, NdjsonSplitter>;
 
   constructor(
@@ -34,8 +35,25 @@ export class StdioSessionTap {
     this.splitters = { client_to_server: splitter('client_to_server'), server_to_client: splitter('server_to_client') };
   }
 
-  data(direction: Direction, chunk: Buffer, at: number): void {
-    this.splitters[direction].push(chunk, at);
+  clientData(chunk: Buffer, at: number): void {
+    this.splitters.client_to_server.push(chunk, at);
+  }
+
+  serverData(chunk: Buffer, at: number): void {
+    this.splitters.server_to_client.push(chunk, at);
+  }
+
+  /** Stdio has no request/response envelopes: these records never come for a stdio channel. */
+  clientEnd(): void {
+    return undefined;
+  }
+
+  serverHead(): void {
+    return undefined;
+  }
+
+  serverEnd(): void {
+    return undefined;
   }
 
   /** Copies were dropped on the relay side: resynchronise at the next line. */

@@ -1,14 +1,20 @@
 import { newId } from '@palisade/schema';
 import type { CollectorRuntime } from '../collector.runtime.js';
 import type { Direction } from './event.assembler.js';
-import { HttpExchangeTap, type HttpExchangeMeta } from './http-exchange.tap.js';
+import { HttpExchangeTap, type HttpExchangeMeta, type ResponseHead } from './http-exchange.tap.js';
 import { HttpSessionRegistry } from './http-session.registry.js';
 import { StdioSessionTap, type BlockedCall, type FrameLimits } from './stdio-session.tap.js';
 import { TapKind, type TapRecord } from './tap.ring.js';
 
-/** The worker side of one ring channel. */
-interface ChannelHandler {
-  record(record: TapRecord): void;
+/** The worker side of one ring channel (a stdio session or an HTTP exchange). */
+export interface ChannelTap {
+  clientData(chunk: Buffer, at: number): void;
+  serverData(chunk: Buffer, at: number): void;
+  clientEnd(at: number): void;
+  serverHead(head: ResponseHead, at: number): void;
+  serverEnd(at: number): void;
+  gap(direction: Direction, midLine: boolean): void;
+  blocked(call: BlockedCall, at: number): void;
   sweep(now: number): void;
   close(at: number): void;
 }
@@ -22,84 +28,38 @@ const json = <T>(bytes: Buffer | null): T | undefined => {
   }
 };
 
-class StdioChannel implements ChannelHandler {
-  constructor(private readonly tap: StdioSessionTap) {}
-
-  record(record: TapRecord): void {
-    switch (record.kind) {
-      case TapKind.ClientData:
-        if (record.data) this.tap.data('client_to_server', record.data, record.at);
-        return;
-      case TapKind.ServerData:
-        if (record.data) this.tap.data('server_to_client', record.data, record.at);
-        return;
-      case TapKind.Gap: {
-        const gap = json<{ direction: Direction; midLine: boolean }>(record.meta);
-        if (gap) this.tap.gap(gap.direction, gap.midLine);
-        return;
-      }
-      case TapKind.Blocked: {
-        const call = json<BlockedCall>(record.meta);
-        if (call) this.tap.blocked(call, record.at);
-        return;
-      }
-      default:
-        return;
+/** Hands one record to its channel's tap. */
+function dispatch(tap: ChannelTap, record: TapRecord): void {
+  switch (record.kind) {
+    case TapKind.ClientData:
+      if (record.data) tap.clientData(record.data, record.at);
+      return;
+    case TapKind.ServerData:
+      if (record.data) tap.serverData(record.data, record.at);
+      return;
+    case TapKind.ClientEnd:
+      tap.clientEnd(record.at);
+      return;
+    case TapKind.ServerHead: {
+      const head = json<ResponseHead>(record.meta);
+      if (head) tap.serverHead(head, record.at);
+      return;
     }
-  }
-
-  sweep(now: number): void {
-    this.tap.sweep(now);
-  }
-
-  close(at: number): void {
-    this.tap.close(at);
-  }
-}
-
-class HttpChannel implements ChannelHandler {
-  constructor(private readonly tap: HttpExchangeTap) {}
-
-  record(record: TapRecord): void {
-    switch (record.kind) {
-      case TapKind.ClientData:
-        if (record.data) this.tap.clientData(record.data, record.at);
-        return;
-      case TapKind.ClientEnd:
-        this.tap.clientEnd(record.at);
-        return;
-      case TapKind.ServerHead: {
-        const head = json<{ status: number; contentType: string; sessionId: string | null }>(record.meta);
-        if (head) this.tap.serverHead(head, record.at);
-        return;
-      }
-      case TapKind.ServerData:
-        if (record.data) this.tap.serverData(record.data, record.at);
-        return;
-      case TapKind.ServerEnd:
-        this.tap.serverEnd(record.at);
-        return;
-      case TapKind.Gap: {
-        const gap = json<{ direction: Direction }>(record.meta);
-        if (gap) this.tap.gap(gap.direction);
-        return;
-      }
-      case TapKind.Blocked: {
-        const call = json<BlockedCall>(record.meta);
-        if (call) this.tap.blocked(call, record.at);
-        return;
-      }
-      default:
-        return;
+    case TapKind.ServerEnd:
+      tap.serverEnd(record.at);
+      return;
+    case TapKind.Gap: {
+      const gap = json<{ direction: Direction; midLine: boolean }>(record.meta);
+      if (gap) tap.gap(gap.direction, gap.midLine);
+      return;
     }
-  }
-
-  sweep(now: number): void {
-    this.tap.sweep(now);
-  }
-
-  close(at: number): void {
-    this.tap.close(at);
+    case TapKind.Blocked: {
+      const call = json<BlockedCall>(record.meta);
+      if (call) tap.blocked(call, record.at);
+      return;
+    }
+    default:
+      return;
   }
 }
 
@@ -111,7 +71,7 @@ const HTTP_SESSION_IDLE_MS = 30 * 60_000;
  * an `Open` record describing it and ends with `Close`; errors are contained and counted.
  */
 export class TapRouter {
-  private readonly channels = new Map<number, ChannelHandler>();
+  private readonly channels = new Map<number, ChannelTap>();
   private readonly httpSessions: HttpSessionRegistry;
 
   constructor(
@@ -142,7 +102,7 @@ export class TapRouter {
         channel.close(record.at);
         return;
       }
-      channel.record(record);
+      dispatch(channel, record);
     } catch (error) {
       this.runtime.counters.internalErrors += 1;
       this.runtime.logger.error({ err: error }, 'telemetry record could not be processed (contained)');
@@ -161,12 +121,12 @@ export class TapRouter {
   private open(record: TapRecord): void {
     const meta = json<{ kind: 'stdio'; serverAddress?: string } | HttpExchangeMeta>(record.meta);
     if (meta?.kind === 'http') {
-      this.channels.set(record.channel, new HttpChannel(new HttpExchangeTap(meta, this.httpSessions, this.runtime.counters, this.limits)));
+      this.channels.set(record.channel, new HttpExchangeTap(meta, this.httpSessions, this.runtime.counters, this.limits));
       return;
     }
     if (meta?.kind === 'stdio') {
       const assembler = this.runtime.assembler({ sessionId: newId(), transport: 'pipe', protocolName: 'stdio', ...(meta.serverAddress ? { serverAddress: meta.serverAddress } : {}) });
-      this.channels.set(record.channel, new StdioChannel(new StdioSessionTap(assembler, this.runtime.counters, this.limits)));
+      this.channels.set(record.channel, new StdioSessionTap(assembler, this.runtime.counters, this.limits));
     }
   }
 }
