@@ -69,9 +69,11 @@ export class TelemetryLink {
       workerData: data,
       // A small young generation keeps the worker's resident memory low under a steady stream of events.
       resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 128 },
-      stdout: false,
+      // Stdout belongs to JSON-RPC: whatever a library in the worker might print goes to stderr instead.
+      stdout: true,
       stderr: false,
     });
+    this.worker.stdout.pipe(process.stderr);
     this.configured = new Promise<CollectorConfig>((resolve, reject) => {
       this.worker.on('message', (message: WorkerMessage) => {
         switch (message.type) {

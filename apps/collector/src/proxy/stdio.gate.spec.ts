@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { BlockedCall } from '../pipeline/stdio-session.tap.js';
+import { QuarantinePolicy } from '../quarantine/quarantine.policy.js';
+import { QuarantineRegistry } from '../quarantine/quarantine.registry.js';
+import type { RelayTap, TapDirection } from './relay.tap.js';
+import { StdioGate } from './stdio.gate.js';
+
+function harness(options: { quarantined?: string[]; ready?: boolean } = {}) {
+  const registry = new QuarantineRegistry('fs');
+  if (options.quarantined) registry.replaceAll(options.quarantined.map((tool) => ({ tool, reason: 'poisoned description', incidentId: 'INC-1' })));
+  if (options.ready !== false) registry.markReady();
+  const toServer: Buffer[] = [];
+  const toClient: Buffer[] = [];
+  const copies: Record<TapDirection, Buffer[]> = { client_to_server: [], server_to_client: [] };
+  const blocked: BlockedCall[] = [];
+  const tap: RelayTap = { copy: (direction, chunk) => copies[direction].push(chunk), blocked: (call) => blocked.push(call) };
+  const gate = new StdioGate({ toServer: (b) => toServer.push(b), toClient: (b) => toClient.push(b), tap, policy: new QuarantinePolicy(registry) });
+  const text = (list: Buffer[]) => Buffer.concat(list).toString('utf8');
+  return { gate, registry, toServer, toClient, copies, blocked, text };
+}
+
+const line = (value: object) => `${JSON.stringify(value)}\n`;
+const call = (id: number, name: string) => line({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {} } });
+
+describe(StdioGate.name, () => {
+  it('forwards every chunk as is, without framing, while nothing is quarantined (and hands the same chunk to the tap)', () => {
+    const { gate, toServer, toClient, copies } = harness();
+    const a = Buffer.from('{"jsonrpc":"2.0","id":1,"me');
+    const b = Buffer.from('thod":"tools/call"}\n{garbage');
+    gate.fromClient(a);
+    gate.fromClient(b);
+    const out = Buffer.from('not json at all\n\u0000\u0001');
+    gate.fromServer(out);
+    expect(toServer).toEqual([a, b]);
+    expect(toServer[0]).toBe(a);
+    expect(toClient).toEqual([out]);
+    expect(copies.client_to_server).toEqual([a, b]);
+  });
+
+  it('answers a call to a quarantined tool itself, never forwarding it, and records the block', () => {
+    const { gate, toServer, toClient, blocked, text } = harness({ quarantined: ['evil'] });
+    gate.fromClient(Buffer.from(call(1, 'good') + call(2, 'evil').slice(0, 20)));
+    gate.fromClient(Buffer.from(call(2, 'evil').slice(20)));
+    expect(text(toServer)).toBe(call(1, 'good'));
+    const answer = JSON.parse(text(toClient)) as { id: number; error: { code: number; message: string } };
+    expect(answer.id).toBe(2);
+    expect(answer.error.message).toContain('quarantined');
+    expect(blocked[0]).toMatchObject({ request: { id: 2, method: 'tools/call' }, reason: expect.stringContaining('poisoned description') });
+  });
+
+  it('writes its own answer only between two whole server lines', () => {
+    const { gate, toClient, text } = harness({ quarantined: ['evil'] });
+    gate.fromServer(Buffer.from('{"jsonrpc":"2.0","method":"notifications/progress","par'));
+    gate.fromClient(Buffer.from(call(3, 'evil')));
+    gate.fromServer(Buffer.from('ams":{}}\n'));
+    const lines = text(toClient).split('\n');
+    expect(lines[0]).toBe('{"jsonrpc":"2.0","method":"notifications/progress","params":{}}');
+    expect(JSON.parse(lines[1] as string)).toMatchObject({ id: 3, error: { code: -32003 } });
+    expect(toClient.length).toBeGreaterThan(1);
+  });
+
+  it('removes quarantined tools from the tools/list answer and leaves every other line byte for byte', () => {
+    const { gate, toClient, copies, text } = harness({ quarantined: ['evil'] });
+    gate.fromClient(Buffer.from(line({ jsonrpc: '2.0', id: 4, method: 'tools/list' })));
+    const other = '{"jsonrpc":"2.0",  "method":"notifications/message","params":{"data":"tools"}}\n';
+    const list = line({ jsonrpc: '2.0', id: 4, result: { tools: [{ name: 'good', inputSchema: {} }, { name: 'evil', description: 'x' }] } });
+    gate.fromServer(Buffer.from(other + list));
+    const [first, second] = text(toClient).split('\n');
+    expect(`${first}\n`).toBe(other);
+    expect((JSON.parse(second as string) as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name)).toEqual(['good']);
+    expect(Buffer.concat(copies.server_to_client).toString()).toBe(other + list);
+  });
+
+  it('holds tools/call until the quarantine state is known, then decides', async () => {
+    const { gate, registry, toServer, toClient, text } = harness({ ready: false });
+    gate.fromClient(Buffer.from(line({ jsonrpc: '2.0', id: 0, method: 'initialize', params: {} }) + call(1, 'evil') + call(2, 'good')));
+    expect(text(toServer)).toBe(line({ jsonrpc: '2.0', id: 0, method: 'initialize', params: {} }));
+    registry.replaceAll([{ tool: 'evil', reason: 'r', incidentId: null }]);
+    registry.markReady();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(text(toServer)).toBe(line({ jsonrpc: '2.0', id: 0, method: 'initialize', params: {} }) + call(2, 'good'));
+    expect(text(toClient)).toContain('quarantined');
+  });
+});
