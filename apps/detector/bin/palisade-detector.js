@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// The palisade-detector CLI (built by `npm ci`): see `palisade-detector --help`.
+import '../dist/main.js';

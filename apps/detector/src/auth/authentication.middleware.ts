@@ -1,0 +1,38 @@
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import type { ApiRequest } from '../common/http.types.js';
+import { PalisadeExceptionFilter } from '../common/palisade-exception.filter.js';
+import { TokenService } from './token.service.js';
+
+/** Paths that answer without a token (contract: only health). */
+const PUBLIC_PATHS = new Set(['/api/health']);
+
+/**
+ * Authenticates every request but health before routing, so even an unknown path answers 401 without a
+ * valid token (no endpoint, real or not, is discoverable anonymously). Permissions are checked per route
+ * by the PermissionGuard.
+ */
+@Injectable()
+export class AuthenticationMiddleware implements NestMiddleware {
+  private readonly filter = new PalisadeExceptionFilter();
+
+  constructor(private readonly tokens: TokenService) {}
+
+  async use(req: ApiRequest, res: unknown, next: (error?: unknown) => void): Promise<void> {
+    const pathname = (req.originalUrl ?? req.url).split('?')[0]!.replace(/\/+$/, '') || '/';
+    if (req.method === 'GET' && PUBLIC_PATHS.has(pathname)) return next();
+    try {
+      req.principal = await this.tokens.authenticate(bearerOf(req));
+      next();
+    } catch (error) {
+      const host = { switchToHttp: () => ({ getResponse: () => res, getRequest: () => req }) };
+      this.filter.catch(error, host as never);
+    }
+  }
+}
+
+function bearerOf(req: ApiRequest): string | undefined {
+  const header = req.headers.authorization;
+  const value = Array.isArray(header) ? header[0] : header;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(value ?? '');
+  return match?.[1];
+}

@@ -1,0 +1,40 @@
+import { parseArgs } from 'node:util';
+import { newId } from '@palisade/schema';
+import { createStore, storeConfigFromEnv } from '@palisade/store';
+import { generateToken, hashToken } from '../auth/token.service.js';
+
+const ROLES = ['admin', 'analyst', 'auditor', 'collector'] as const;
+
+/** `token create --name N --role R` and `token list`, straight on the store of PALISADE_HOME. */
+export async function runTokenCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, role: { type: 'string' } }, strict: true });
+  if (sub !== 'create' && sub !== 'list') {
+    process.stderr.write('palisade-detector token: use `token create --name NAME --role ROLE` or `token list`\n');
+    return 2;
+  }
+  if (sub === 'create') {
+    if (!values.name || !/^[\w.@ -]{1,200}$/.test(values.name)) {
+      process.stderr.write('palisade-detector token create: --name is required (letters, digits, space, dot, @, dash, underscore)\n');
+      return 2;
+    }
+    if (!ROLES.includes(values.role as (typeof ROLES)[number])) {
+      process.stderr.write(`palisade-detector token create: --role must be one of ${ROLES.join(', ')}\n`);
+      return 2;
+    }
+  }
+  const store = await createStore(storeConfigFromEnv(process.env));
+  try {
+    if (sub === 'list') {
+      for (const t of await store.tokens.list()) process.stdout.write(`${t.id}\t${t.role}\t${t.name}\t${t.revokedAt ? 'revoked' : 'active'}\t${t.lastUsedAt ?? '-'}\n`);
+      return 0;
+    }
+    const token = generateToken();
+    await store.tokens.create({ id: newId(), name: values.name!, role: values.role as (typeof ROLES)[number], tokenHash: hashToken(token), createdAt: new Date().toISOString(), createdBy: 'cli', revokedAt: null, lastUsedAt: null });
+    await store.audit.append([{ ts: new Date().toISOString(), actor: { type: 'system', id: 'cli' }, action: 'token.create', target: `token:${values.name}`, details: { role: values.role } }]);
+    process.stdout.write(`${token}\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

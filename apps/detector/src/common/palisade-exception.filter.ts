@@ -1,0 +1,62 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { PalisadeErrorCode, PalisadeException } from './palisade.exception.js';
+
+const STATUS: Record<PalisadeErrorCode, number> = {
+  [PalisadeErrorCode.BadRequest]: 400,
+  [PalisadeErrorCode.Unauthorized]: 401,
+  [PalisadeErrorCode.Forbidden]: 403,
+  [PalisadeErrorCode.NotFound]: 404,
+  [PalisadeErrorCode.Conflict]: 409,
+  [PalisadeErrorCode.PayloadTooLarge]: 413,
+  [PalisadeErrorCode.Unavailable]: 503,
+  [PalisadeErrorCode.Internal]: 500,
+};
+
+const CODE_BY_STATUS: Record<number, PalisadeErrorCode> = {
+  400: PalisadeErrorCode.BadRequest,
+  401: PalisadeErrorCode.Unauthorized,
+  403: PalisadeErrorCode.Forbidden,
+  404: PalisadeErrorCode.NotFound,
+  409: PalisadeErrorCode.Conflict,
+  413: PalisadeErrorCode.PayloadTooLarge,
+  503: PalisadeErrorCode.Unavailable,
+};
+
+/** The part of the Express response the filter uses. */
+interface HttpResponse {
+  headersSent: boolean;
+  status(code: number): { json(body: unknown): void };
+}
+
+/** Every error leaves the API as `{ "error": { "code", "message", "details"? } }`. */
+@Catch()
+export class PalisadeExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('api');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<HttpResponse>();
+    let status = 500;
+    let body: { code: string; message: string; details?: Record<string, unknown> };
+    if (exception instanceof PalisadeException) {
+      status = STATUS[exception.code];
+      body = { code: exception.code, message: exception.message, ...(exception.details ? { details: exception.details } : {}) };
+    } else if (exception instanceof HttpException) {
+      status = exception.getStatus();
+      const raw = exception.getResponse();
+      const message = typeof raw === 'string' ? raw : ((raw as { message?: unknown }).message ?? exception.message);
+      body = { code: CODE_BY_STATUS[status] ?? `http_${status}`, message: Array.isArray(message) ? message.join('; ') : String(message) };
+    } else if (isBodyParserError(exception)) {
+      status = exception.status;
+      body = { code: status === 413 ? PalisadeErrorCode.PayloadTooLarge : PalisadeErrorCode.BadRequest, message: exception.message };
+    } else {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      body = { code: PalisadeErrorCode.Internal, message: 'internal error' };
+    }
+    if (response.headersSent) return;
+    response.status(status).json({ error: body });
+  }
+}
+
+function isBodyParserError(error: unknown): error is { status: number; message: string } {
+  return typeof error === 'object' && error !== null && typeof (error as { status?: unknown }).status === 'number' && typeof (error as { type?: unknown }).type === 'string';
+}

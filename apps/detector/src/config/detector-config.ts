@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AlertCategory, Severity, describeZodError } from '@palisade/schema';
+import { z } from 'zod';
+import { DetectorEnv } from './env.schema.js';
+
+/** A bad or contradictory setting: the message is one line naming the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const WebhookConfig = z.object({ url: z.url(), secret: z.string().min(16).optional() });
+
+/** The optional JSON file named by PALISADE_CONFIG. */
+const ConfigFile = z.object({
+  webhooks: z.array(WebhookConfig).max(50).default([]),
+  containment: z
+    .object({
+      mode: z.enum(['on', 'off', 'dry-run']).optional(),
+      /** Per category, the lowest severity that quarantines automatically. */
+      categories: z.partialRecord(AlertCategory, Severity).optional(),
+      /** Per `server/tool`: `off` exempts the tool, `on` follows the categories, `dry-run` only records. */
+      tools: z.record(z.string(), z.enum(['on', 'off', 'dry-run'])).optional(),
+    })
+    .default({}),
+  mail: z.object({ to: z.array(z.string()).default([]) }).default({ to: [] }),
+});
+
+export interface ContainmentPolicy {
+  mode: 'on' | 'off' | 'dry-run';
+  categories: Partial<Record<AlertCategory, Severity>>;
+  tools: Record<string, 'on' | 'off' | 'dry-run'>;
+}
+
+export interface DetectorConfig {
+  home: string;
+  api: { host: string; port: number };
+  adminToken: string | undefined;
+  ingestToken: string | undefined;
+  dashboardUrl: string;
+  mail: { smtpUrl: string | undefined; to: string[]; from: string };
+  webhooks: { url: string; secret: string | undefined }[];
+  webhookSecret: string | undefined;
+  containment: ContainmentPolicy;
+  retention: { eventsDays: number; alertsDays: number; auditDays: number };
+  rulesDir: string;
+  logLevel: DetectorEnv['PALISADE_LOG_LEVEL'];
+  topic: string;
+}
+
+/** Default automatic containment: critical poisoning, drift and shadowing quarantine the tool. */
+const DEFAULT_CONTAINMENT_CATEGORIES: Partial<Record<AlertCategory, Severity>> = {
+  tool_poisoning: 'critical',
+  description_drift: 'critical',
+  tool_shadowing: 'critical',
+};
+
+function defaultRulesDir(): string {
+  // dist/config/detector-config.js or src/config/detector-config.ts → repository root/rules
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../rules');
+}
+
+/** Parses the detector's settings once, failing with one line naming the first bad variable. */
+export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): DetectorConfig {
+  const parsed = DetectorEnv.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`${name}=${JSON.stringify(env[name] ?? '')} is invalid: ${issue.message}`);
+  }
+  const e = parsed.data;
+  let file: z.infer<typeof ConfigFile> = { webhooks: [], containment: {}, mail: { to: [] } };
+  if (e.PALISADE_CONFIG) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(e.PALISADE_CONFIG, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(`PALISADE_CONFIG=${e.PALISADE_CONFIG} cannot be read as JSON: ${(error as Error).message}`);
+    }
+    const result = ConfigFile.safeParse(raw);
+    if (!result.success) throw new ConfigError(`PALISADE_CONFIG=${e.PALISADE_CONFIG} is invalid: ${describeZodError(result.error)}`);
+    file = result.data;
+  }
+  const envWebhooks = (e.PALISADE_WEBHOOKS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const url of envWebhooks) {
+    if (!z.url({ protocol: /^https?$/ }).safeParse(url).success) {
+      throw new ConfigError(`PALISADE_WEBHOOKS contains ${JSON.stringify(url)}, which is not an http(s) URL`);
+    }
+  }
+  const mailTo = [
+    ...(e.PALISADE_MAIL_TO ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    ...file.mail.to,
+  ];
+  if (e.SMTP_URL && mailTo.length === 0) {
+    // E-mail without recipients would silently do nothing: default to the SMTP user's local admin.
+    mailTo.push('soc@localhost');
+  }
+  return {
+    home: path.resolve(e.PALISADE_HOME),
+    api: { host: e.PALISADE_API_HOST, port: e.PALISADE_API_PORT },
+    adminToken: e.PALISADE_ADMIN_TOKEN,
+    ingestToken: e.PALISADE_INGEST_TOKEN,
+    dashboardUrl: e.PALISADE_DASHBOARD_URL.replace(/\/$/, ''),
+    mail: { smtpUrl: e.SMTP_URL, to: mailTo, from: e.PALISADE_MAIL_FROM },
+    webhooks: [...envWebhooks.map((url) => ({ url, secret: undefined })), ...file.webhooks.map((w) => ({ url: w.url, secret: w.secret }))],
+    webhookSecret: e.PALISADE_WEBHOOK_SECRET,
+    containment: {
+      mode: file.containment.mode ?? e.PALISADE_AUTO_QUARANTINE,
+      categories: file.containment.categories ?? DEFAULT_CONTAINMENT_CATEGORIES,
+      tools: file.containment.tools ?? {},
+    },
+    retention: { eventsDays: e.PALISADE_RETENTION_EVENTS_DAYS, alertsDays: e.PALISADE_RETENTION_ALERTS_DAYS, auditDays: e.PALISADE_RETENTION_AUDIT_DAYS },
+    rulesDir: path.resolve(e.PALISADE_RULES_DIR ?? defaultRulesDir()),
+    logLevel: e.PALISADE_LOG_LEVEL,
+    topic: e.PALISADE_TOPIC,
+  };
+}

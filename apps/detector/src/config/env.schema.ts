@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const Port = z.coerce.number().int().min(1).max(65535);
+const Bool = z.enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no']).transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+const Days = z.coerce.number().int().min(1).max(36500);
+
+/**
+ * The detector's own environment variables (contract section 2). Bus and store variables are parsed by
+ * their libraries (`busConfigFromEnv`, `storeConfigFromEnv`).
+ */
+export const DetectorEnv = z.object({
+  PALISADE_HOME: z.string().min(1).default('./.palisade'),
+  PALISADE_API_PORT: Port.default(4000),
+  PALISADE_API_HOST: z.string().min(1).default('127.0.0.1'),
+  PALISADE_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** A collector token accepted as given (role `collector`), for collectors started with `--bus http`. */
+  PALISADE_INGEST_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  PALISADE_DASHBOARD_URL: z.url().default('http://127.0.0.1:3000'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  PALISADE_MAIL_TO: z.string().optional(),
+  PALISADE_MAIL_FROM: z.string().default('Palisade <palisade@localhost>'),
+  /** Comma-separated webhook URLs for containment decisions. */
+  PALISADE_WEBHOOKS: z.string().optional(),
+  /** HMAC secret for the webhooks; generated into PALISADE_HOME when absent. */
+  PALISADE_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Automatic quarantine on critical poisoning, drift and shadowing: `on`, `off` or `dry-run`. */
+  PALISADE_AUTO_QUARANTINE: z.enum(['on', 'off', 'dry-run']).default('on'),
+  PALISADE_RETENTION_EVENTS_DAYS: Days.default(30),
+  PALISADE_RETENTION_ALERTS_DAYS: Days.default(365),
+  PALISADE_RETENTION_AUDIT_DAYS: Days.default(2555),
+  /** Where the correlation rule pack lives (defaults to the repository's rules/). */
+  PALISADE_RULES_DIR: z.string().optional(),
+  /** An optional JSON config file adding webhooks (each with its own secret) and per-tool policies. */
+  PALISADE_CONFIG: z.string().optional(),
+  PALISADE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PALISADE_TOPIC: z.string().min(1).default('mcp.telemetry'),
+  /** Whether the worker stores every event or only what the engine needs (always true today). */
+  PALISADE_STORE_EVENTS: Bool.default(true),
+});
+export type DetectorEnv = z.infer<typeof DetectorEnv>;
+
+export function resolveHome(home: string): string {
+  return path.resolve(home);
+}

@@ -1,0 +1,260 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Bus, BusConsumer, BusMessage } from '@palisade/bus';
+import { definitionHash } from '@palisade/detection';
+import {
+  type Alert,
+  type AuditEntryInput,
+  type Incident,
+  type TelemetryEvent,
+  type ToolPin,
+  ToolDefinition,
+  type ToolVersion,
+  deterministicId,
+  parseTelemetryEventJson,
+  severityAtLeast,
+} from '@palisade/schema';
+import type { EngineStateEntry, OutboxItem, Store } from '@palisade/store';
+import { Clock } from '../common/clock.js';
+import type { DetectorConfig } from '../config/detector-config.js';
+import { BUS, DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
+import { OutboxDispatcher } from '../outbox/outbox.dispatcher.js';
+import { SYSTEM_ACTOR } from '../services/audit.service.js';
+import { ContainmentService } from '../services/containment.service.js';
+import { EngineService } from '../services/engine.service.js';
+import { EngineSettings } from '../services/engine-settings.js';
+import { IncidentService } from '../services/incident.service.js';
+import { MailComposer } from '../services/mail.composer.js';
+import { PipelineMetrics } from '../services/pipeline-metrics.js';
+
+/** The consumer group of the pipeline worker on the telemetry topic. */
+export const PIPELINE_GROUP = 'palisade-detector';
+/** Larger messages are dead-lettered rather than parsed. */
+export const MAX_EVENT_BYTES = 4 * 1024 * 1024;
+
+const toolKey = (server: string, tool: string): string => `${server}\u0000${tool}`;
+
+/** Serialises batch processing and settings changes: both mutate the engine state. */
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(task, task);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/**
+ * The pipeline worker: consumes telemetry as a group, validates (invalid → dead letter with the reason),
+ * deduplicates by event id, runs the engine, groups alerts into incidents, applies the containment
+ * policy, and writes events, alerts, incidents, tool pins, engine state, audit entries and deliveries
+ * in one store batch before the bus commits the offsets. A failed batch restores the engine state from
+ * the store and is delivered again; events already stored are skipped, so nothing is analysed twice.
+ */
+@Injectable()
+export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('pipeline');
+  private readonly mutex = new Mutex();
+  private consumer: BusConsumer | null = null;
+  private running: Promise<void> | null = null;
+  private settingsTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(STORE) private readonly store: Store,
+    @Inject(DETECTOR_CONFIG) private readonly config: DetectorConfig,
+    private readonly engine: EngineService,
+    private readonly settings: EngineSettings,
+    private readonly incidents: IncidentService,
+    private readonly containment: ContainmentService,
+    private readonly mail: MailComposer,
+    private readonly dispatcher: OutboxDispatcher,
+    private readonly metrics: PipelineMetrics,
+    private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.engine.compile();
+    const restored = await this.engine.restoreState();
+    this.logger.log(`engine state restored (${restored} entries)`);
+    // Collectors that start later rebuild the quarantine set from the latest snapshot on mcp.control.
+    await this.store.outbox.enqueue([await this.containment.snapshotOutbox()]);
+    this.dispatcher.start();
+    this.consumer = this.bus.consumer({ group: PIPELINE_GROUP, topic: this.config.topic, fromBeginning: true, maxBatch: 500 });
+    this.metrics.running = true;
+    this.running = this.consumer.run((batch) => this.mutex.run(() => this.handle(batch))).catch((error: unknown) => {
+      this.metrics.running = false;
+      this.logger.error(`pipeline stopped: ${(error as Error).stack ?? String(error)}`);
+    });
+    const tick = (): void => {
+      void this.mutex
+        .run(() => this.applySettingsChanges())
+        .catch((error: unknown) => this.logger.warn(`settings refresh failed: ${(error as Error).message}`))
+        .finally(() => {
+          if (this.metrics.running) this.settingsTimer = setTimeout(tick, 1000);
+        });
+    };
+    this.settingsTimer = setTimeout(tick, 1000);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.settingsTimer) clearTimeout(this.settingsTimer);
+    await this.consumer?.stop();
+    await this.running;
+    this.metrics.running = false;
+  }
+
+  /** One bus batch. Throws to have it delivered again (after restoring the engine state). */
+  async handle(messages: readonly BusMessage[]): Promise<void> {
+    try {
+      await this.process(messages);
+    } catch (error) {
+      this.metrics.failures += 1;
+      this.metrics.lastError = (error as Error).message;
+      this.logger.error(`batch of ${messages.length} failed, will be retried: ${(error as Error).message}`);
+      await this.engine.restoreState().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async process(messages: readonly BusMessage[]): Promise<void> {
+    const events: TelemetryEvent[] = [];
+    const inBatch = new Set<string>();
+    for (const message of messages) {
+      const parsed = message.value.length > MAX_EVENT_BYTES ? ({ ok: false, reason: `event larger than ${MAX_EVENT_BYTES} bytes` } as const) : parseTelemetryEventJson(message.value);
+      if (!parsed.ok) {
+        this.metrics.eventsInvalid += 1;
+        await this.bus.deadLetter({ topic: message.topic, partition: message.partition, offset: message.offset, group: PIPELINE_GROUP, reason: parsed.reason, value: message.value.slice(0, 1_000_000) });
+        continue;
+      }
+      if (inBatch.has(parsed.value.id)) {
+        this.metrics.eventsDuplicate += 1;
+        continue;
+      }
+      inBatch.add(parsed.value.id);
+      events.push(parsed.value);
+    }
+    if (events.length === 0) return;
+    const fresh = await this.store.events.filterNew(events.map((e) => e.id));
+    const newEvents = events.filter((e) => fresh.has(e.id));
+    this.metrics.eventsDuplicate += events.length - newEvents.length;
+    if (newEvents.length === 0) return;
+
+    const approvals = await this.collectApprovals();
+    const alerts: Alert[] = [];
+    const touched = new Map<string, { server: string; tool: string }>(approvals.touched);
+    const versions = new Map<string, ToolVersion>();
+    for (const event of newEvents) {
+      alerts.push(...this.engine.evaluate(event));
+      this.trackTools(event, touched, versions);
+    }
+
+    const grouped = await this.incidents.group(alerts);
+    const incidents = new Map(grouped.incidents.map((i) => [i.id, i]));
+    const audit: AuditEntryInput[] = [...approvals.audit];
+    const outbox: OutboxItem[] = [];
+    const quarantines: { key: string; value: import('@palisade/schema').QuarantineState | null }[] = [];
+    for (const alert of grouped.alerts) {
+      const policy = this.containment.policyFor(alert);
+      if (!policy || !alert.tool) continue;
+      const reason = `automatic: ${alert.severity} ${alert.category} — ${alert.title}`;
+      if (policy.mode === 'dry-run') {
+        audit.push({ ts: this.clock.nowIso(), actor: SYSTEM_ACTOR, action: 'tool.quarantine.dry_run', target: `tool:${alert.server}/${alert.tool}`, details: { alertId: alert.id, incidentId: alert.incidentId, reason } });
+        continue;
+      }
+      const already = quarantines.some((q) => q.key.endsWith(`/${alert.server}/${alert.tool}`)) || (await this.containment.quarantineState(alert.server, alert.tool)) !== null;
+      const plan = this.containment.planQuarantine({ server: alert.server, tool: alert.tool, reason, incidentId: alert.incidentId, actor: SYSTEM_ACTOR, decisionKey: alert.id }, already);
+      quarantines.push(...plan.settings);
+      outbox.push(...plan.outbox);
+      audit.push(...plan.audit);
+      const incident = alert.incidentId ? incidents.get(alert.incidentId) : undefined;
+      if (incident && incident.status === 'open') incidents.set(incident.id, { ...incident, status: 'contained' });
+    }
+    const finalAlerts = grouped.alerts.map((a) => (a.incidentId && incidents.get(a.incidentId)?.status !== a.status ? { ...a, status: incidents.get(a.incidentId)!.status } : a));
+
+    if (this.config.mail.smtpUrl) {
+      for (const incident of [...grouped.created, ...grouped.escalated]) {
+        const current = incidents.get(incident.id) ?? incident;
+        if (!severityAtLeast(current.severity, 'high')) continue;
+        const message = this.mail.incident(current, finalAlerts.filter((a) => a.incidentId === current.id));
+        const now = this.clock.nowIso();
+        outbox.push({ id: deterministicId('mail', current.id), kind: 'email', destination: message.to.join(','), payload: message, createdAt: now, nextAttemptAt: now, attempts: 0, status: 'pending', lastError: null });
+      }
+    }
+
+    // Quarantine state first (idempotent), so a crash before the batch leaves the tool contained.
+    for (const { key, value } of quarantines) await this.store.settings.put(key, value);
+    const toolPins = [...touched.values()].map(({ server, tool }) => this.engine.toolPin(server, tool)).filter((p): p is ToolPin => p !== null);
+    const engineState: EngineStateEntry[] = this.engine.takeChanges();
+    const result = await this.store.writeBatch({
+      events: newEvents,
+      alerts: finalAlerts,
+      incidents: [...incidents.values()] as Incident[],
+      toolVersions: [...versions.values()],
+      toolPins,
+      engineState,
+      audit,
+      outbox,
+    });
+    for (const approval of approvals.cleared) await this.settings.clearApproval(approval.server, approval.tool);
+
+    const now = this.clock.now().getTime();
+    const inserted = new Set(result.alertsInserted);
+    for (const alert of finalAlerts) if (inserted.has(alert.id)) this.metrics.recordAlertLatency(now - Date.parse(alert.ts));
+    this.metrics.batches += 1;
+    this.metrics.eventsProcessed += newEvents.length;
+    this.metrics.alertsRaised += result.alertsInserted.length;
+    this.metrics.incidentsOpened += grouped.created.length;
+    this.metrics.lastBatchAt = new Date(now).toISOString();
+    if (outbox.length > 0) this.dispatcher.wake();
+  }
+
+  /** Tools listed (with their definition versions) or called in this batch: their pins are written back. */
+  private trackTools(event: TelemetryEvent, touched: Map<string, { server: string; tool: string }>, versions: Map<string, ToolVersion>): void {
+    const server = event['palisade.server.name'];
+    const method = event['mcp.method.name'];
+    if (method === 'tools/call' && event['gen_ai.tool.name']) {
+      touched.set(toolKey(server, event['gen_ai.tool.name']), { server, tool: event['gen_ai.tool.name'] });
+      return;
+    }
+    if (method !== 'tools/list') return;
+    const result = event['palisade.response.result'] as { tools?: unknown } | undefined;
+    if (!result || !Array.isArray(result.tools)) return;
+    for (const raw of result.tools) {
+      const parsed = ToolDefinition.safeParse(raw);
+      if (!parsed.success || parsed.data.name.length > 200) continue;
+      const definition = parsed.data;
+      const tool = definition.name;
+      touched.set(toolKey(server, tool), { server, tool });
+      const hash = definitionHash(definition);
+      const key = `${toolKey(server, tool)}\u0000${hash}`;
+      const existing = versions.get(key);
+      if (existing) existing.lastSeen = event.ts > existing.lastSeen ? event.ts : existing.lastSeen;
+      else versions.set(key, { server, tool, hash, definition, firstSeen: event.ts, lastSeen: event.ts, eventId: event.id });
+    }
+  }
+
+  /** Pending approvals from the API: re-pin in the engine; cleared after the batch that persists them. */
+  private async collectApprovals(): Promise<{ touched: Map<string, { server: string; tool: string }>; audit: AuditEntryInput[]; cleared: { server: string; tool: string }[] }> {
+    await this.engine.refreshSettings();
+    const touched = new Map<string, { server: string; tool: string }>();
+    const cleared: { server: string; tool: string }[] = [];
+    for (const approval of await this.settings.approvals()) {
+      const pin = this.engine.approve(approval.server, approval.tool, approval.ts, approval.by);
+      cleared.push({ server: approval.server, tool: approval.tool });
+      if (pin) touched.set(toolKey(approval.server, approval.tool), { server: approval.server, tool: approval.tool });
+    }
+    return { touched, audit: [], cleared };
+  }
+
+  /** Applies settings changed through the API (tunings, rule switches, approvals) when no events flow. */
+  private async applySettingsChanges(): Promise<void> {
+    const changed = await this.engine.refreshSettings();
+    if (!changed && (await this.settings.approvals()).length === 0) return;
+    const approvals = await this.collectApprovals();
+    if (approvals.cleared.length === 0) return;
+    const toolPins = [...approvals.touched.values()].map(({ server, tool }) => this.engine.toolPin(server, tool)).filter((p): p is ToolPin => p !== null);
+    await this.store.writeBatch({ toolPins, engineState: this.engine.takeChanges() });
+    for (const approval of approvals.cleared) await this.settings.clearApproval(approval.server, approval.tool);
+  }
+}

@@ -1,0 +1,60 @@
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { ExportFormat, IsoTimestamp } from '@palisade/schema';
+import { z } from 'zod';
+import { RequirePermission } from '../auth/permission.decorator.js';
+import type { Principal } from '../auth/principal.js';
+import { ClientAddress, CurrentPrincipal } from '../common/request-context.js';
+import { zod } from '../common/zod-validation.pipe.js';
+import { type ExportRecord, ExportService } from '../exports/export.service.js';
+import { actorOf } from '../services/audit.service.js';
+
+export const ExportRequest = z.object({ from: IsoTimestamp, to: IsoTimestamp, format: ExportFormat.default('ndjson') });
+
+type PublicRecord = Omit<ExportRecord, 'path'>;
+
+function visible({ path: _path, ...record }: ExportRecord): PublicRecord {
+  return record;
+}
+
+interface FileResponse {
+  setHeader(name: string, value: string): void;
+  send(body: Buffer): void;
+}
+
+@Controller('api/exports')
+@RequirePermission('export')
+export class ExportsController {
+  constructor(private readonly exports: ExportService) {}
+
+  @Post()
+  async create(@Body(zod(ExportRequest)) body: z.infer<typeof ExportRequest>, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string): Promise<PublicRecord> {
+    return visible(await this.exports.create(body, actorOf(principal), source));
+  }
+
+  @Get()
+  async list(): Promise<{ items: PublicRecord[]; total: number }> {
+    const items = (await this.exports.list()).map(visible);
+    return { items, total: items.length };
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string): Promise<PublicRecord> {
+    return visible(await this.exports.get(id));
+  }
+
+  @Get(':id/files/:name')
+  async file(@Param('id') id: string, @Param('name') name: string, @Res() res: FileResponse): Promise<void> {
+    const { content, contentType } = await this.exports.file(id, name);
+    res.setHeader('content-type', contentType);
+    res.setHeader('content-disposition', `attachment; filename="${id}-${name}"`);
+    res.send(content);
+  }
+
+  @Get(':id/archive')
+  async archive(@Param('id') id: string, @Res() res: FileResponse): Promise<void> {
+    const content = await this.exports.archive(id);
+    res.setHeader('content-type', 'application/gzip');
+    res.setHeader('content-disposition', `attachment; filename="${id}.tar.gz"`);
+    res.send(content);
+  }
+}

@@ -1,0 +1,44 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import type { Bus } from '@palisade/bus';
+import type { Store } from '@palisade/store';
+import { Public } from '../auth/permission.decorator.js';
+import type { DetectorConfig } from '../config/detector-config.js';
+import { BUS, DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
+import { PIPELINE_GROUP } from '../consumers/telemetry.consumer.js';
+import { PipelineMetrics } from '../services/pipeline-metrics.js';
+import { PRODUCT_VERSION } from '../exports/export.service.js';
+
+const started = Date.now();
+
+/** Liveness and lag: the only route that answers without a token, so it says nothing sensitive. */
+@Controller('api/health')
+export class HealthController {
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(STORE) private readonly store: Store,
+    @Inject(DETECTOR_CONFIG) private readonly config: DetectorConfig,
+    private readonly metrics: PipelineMetrics,
+  ) {}
+
+  @Get()
+  @Public()
+  async health(): Promise<Record<string, unknown>> {
+    let lag = { messages: -1, ms: -1 };
+    let busOk = true;
+    try {
+      lag = await this.bus.lag(PIPELINE_GROUP, this.config.topic);
+    } catch {
+      busOk = false;
+    }
+    return {
+      status: busOk ? 'ok' : 'degraded',
+      version: PRODUCT_VERSION,
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      bus: this.bus.kind,
+      store: this.store.kind,
+      lagEvents: lag.messages,
+      lagMs: lag.ms,
+      worker: this.metrics.running ? this.metrics.snapshot() : null,
+    };
+  }
+}

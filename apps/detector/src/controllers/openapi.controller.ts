@@ -1,0 +1,84 @@
+import { Controller, Get } from '@nestjs/common';
+import { Alert, AlertQuery, AuditEntry, AuditQuery, BaselineTuning, EventQuery, Incident, IncidentQuery, RuleSummary, TelemetryEvent, ToolPin, ToolVersion } from '@palisade/schema';
+import { z } from 'zod';
+import { RequirePermission } from '../auth/permission.decorator.js';
+import { PRODUCT_VERSION } from '../exports/export.service.js';
+import { ExportRequest } from './exports.controller.js';
+import { IncidentPatchBody } from './incidents.controller.js';
+import { TokenRequest } from './tokens.controller.js';
+
+type Json = Record<string, unknown>;
+
+const schema = (s: z.ZodType, io: 'input' | 'output' = 'output'): Json => z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Json;
+const page = (item: z.ZodType): Json => ({ type: 'object', required: ['items', 'total'], properties: { items: { type: 'array', items: schema(item) }, total: { type: 'integer' }, nextCursor: { type: 'string' } } });
+const json = (body: Json): Json => ({ content: { 'application/json': { schema: body } } });
+
+function queryParameters(s: z.ZodObject): Json[] {
+  const shape = schema(s, 'input') as { properties?: Record<string, Json> };
+  return Object.entries(shape.properties ?? {}).map(([name, property]) => ({ name, in: 'query', required: false, schema: property }));
+}
+
+const toolPath = [
+  { name: 'server', in: 'path', required: true, schema: { type: 'string' } },
+  { name: 'tool', in: 'path', required: true, schema: { type: 'string' } },
+];
+const idPath = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
+
+function op(summary: string, permission: string, extra: Json = {}): Json {
+  return { summary, description: `Needs permission \`${permission}\`.`, security: [{ bearer: [] }], responses: { '200': { description: 'OK' }, '401': { description: 'no valid token' }, '403': { description: 'role lacks the permission' } }, ...extra };
+}
+
+/** The OpenAPI 3.1 document of the detector API, generated from the same zod schemas that validate requests. */
+export function openApiDocument(): Json {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Palisade detector API', version: PRODUCT_VERSION, description: 'Bearer tokens with roles admin, analyst, auditor, collector. Lists are newest first with cursors.' },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    paths: {
+      '/api/health': { get: { summary: 'Liveness and lag figures (no token)', security: [], responses: { '200': { description: 'OK' } } } },
+      '/api/me': { get: op('The caller’s role and permissions', 'quarantine_state') },
+      '/api/ingest': { post: op('NDJSON telemetry events', 'ingest', { requestBody: { content: { 'application/x-ndjson': { schema: schema(TelemetryEvent, 'input') } } } }) },
+      '/api/events': { get: op('Telemetry events', 'read', { parameters: queryParameters(EventQuery), responses: { '200': { description: 'OK', ...json(page(TelemetryEvent)) } } }) },
+      '/api/events/{id}': { get: op('One event', 'read', { parameters: idPath }) },
+      '/api/alerts': { get: op('Alerts', 'read', { parameters: queryParameters(AlertQuery), responses: { '200': { description: 'OK', ...json(page(Alert)) } } }) },
+      '/api/alerts/{id}': { get: op('One alert', 'read', { parameters: idPath }) },
+      '/api/incidents': { get: op('Incidents', 'read', { parameters: queryParameters(IncidentQuery), responses: { '200': { description: 'OK', ...json(page(Incident)) } } }) },
+      '/api/incidents/counts': { get: op('Incident counts per status', 'read') },
+      '/api/incidents/{id}': {
+        get: op('An incident with its alerts, events, session timeline and actions', 'read', { parameters: idPath }),
+        patch: op('Triage: status, assignee, note, disposition', 'triage', { parameters: idPath, requestBody: json(schema(IncidentPatchBody, 'input')) }),
+      },
+      '/api/tools': { get: op('Every server/tool seen', 'read', { responses: { '200': { description: 'OK', ...json(page(ToolPin)) } } }) },
+      '/api/tools/{server}/{tool}': { get: op('One tool: description history with diffs, baseline figures, recent alerts', 'read', { parameters: toolPath, responses: { '200': { description: 'OK', ...json({ type: 'object', properties: { versions: { type: 'array', items: schema(ToolVersion) } } }) } } }) },
+      '/api/tools/{server}/{tool}/quarantine': { post: op('Quarantine the tool', 'triage', { parameters: toolPath }) },
+      '/api/tools/{server}/{tool}/release': { post: op('Release the tool', 'triage', { parameters: toolPath }) },
+      '/api/tools/{server}/{tool}/approve': { post: op('Approve (re-pin) the current definition', 'triage', { parameters: toolPath }) },
+      '/api/tools/{server}/{tool}/baseline': {
+        get: op('The tool’s tuning and baseline figures', 'read', { parameters: toolPath }),
+        put: op('Tune the tool’s baselines', 'triage', { parameters: toolPath, requestBody: json(schema(BaselineTuning.omit({ server: true, tool: true }), 'input')) }),
+      },
+      '/api/rules': { get: op('Correlation rules', 'read', { responses: { '200': { description: 'OK', ...json(page(RuleSummary)) } } }) },
+      '/api/rules/{id}': { patch: op('Enable or disable a rule', 'triage', { parameters: idPath, requestBody: json({ type: 'object', properties: { enabled: { type: 'boolean' } } }) }) },
+      '/api/exports': {
+        get: op('Past compliance bundles', 'export'),
+        post: op('Create a compliance bundle', 'export', { requestBody: json(schema(ExportRequest, 'input')) }),
+      },
+      '/api/exports/{id}': { get: op('One bundle’s record', 'export', { parameters: idPath }) },
+      '/api/exports/{id}/archive': { get: op('The bundle as .tar.gz', 'export', { parameters: idPath }) },
+      '/api/audit': { get: op('The audit log', 'read', { parameters: queryParameters(AuditQuery), responses: { '200': { description: 'OK', ...json(page(AuditEntry)) } } }) },
+      '/api/tokens': { get: op('API tokens (never their secrets)', 'admin'), post: op('Create a token (its secret is returned once)', 'admin', { requestBody: json(schema(TokenRequest, 'input')) }) },
+      '/api/tokens/{id}': { delete: op('Revoke a token', 'admin', { parameters: idPath }) },
+    },
+  };
+}
+
+@Controller('api/openapi.json')
+@RequirePermission('read')
+export class OpenApiController {
+  private readonly document = openApiDocument();
+
+  @Get()
+  get(): Json {
+    return this.document;
+  }
+}

@@ -1,0 +1,77 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { BaselineTuning, type Page, type QuarantineState } from '@palisade/schema';
+import { z } from 'zod';
+import { RequirePermission } from '../auth/permission.decorator.js';
+import type { Principal } from '../auth/principal.js';
+import { ClientAddress, CurrentPrincipal } from '../common/request-context.js';
+import { zod } from '../common/zod-validation.pipe.js';
+import { actorOf } from '../services/audit.service.js';
+import { BaselineService } from '../services/baseline.service.js';
+import { type ToolDetail, ToolService, type ToolSummary } from '../services/tool.service.js';
+import { ContainmentService } from '../services/containment.service.js';
+
+const ContainmentBody = z.object({ reason: z.string().min(1).max(1000).optional(), incidentId: z.string().max(80).nullable().optional() }).default({});
+const ToolsQuery = z.object({ quarantined: z.enum(['true', 'false']).optional(), server: z.string().max(200).optional() });
+const TuningBody = BaselineTuning.omit({ server: true, tool: true, updatedAt: true, updatedBy: true });
+
+@Controller('api/tools')
+export class ToolsController {
+  constructor(
+    private readonly tools: ToolService,
+    private readonly baselines: BaselineService,
+    private readonly containment: ContainmentService,
+  ) {}
+
+  /** Every tool seen. `?quarantined=true` is what collectors with `--bus http` poll (role collector may read it). */
+  @Get()
+  @RequirePermission('quarantine_state')
+  async list(@Query(zod(ToolsQuery)) query: z.infer<typeof ToolsQuery>, @CurrentPrincipal() principal: Principal): Promise<Page<ToolSummary | { server: string; tool: string; quarantine: QuarantineState }>> {
+    if (principal.role === 'collector' || query.quarantined === 'true') {
+      const items = (await this.containment.quarantined()).filter((q) => !query.server || q.server === query.server).map((q) => ({ server: q.server, tool: q.tool, quarantine: q.state }));
+      return { items, total: items.length };
+    }
+    const items = (await this.tools.list()).filter((t) => (!query.server || t.server === query.server) && (query.quarantined !== 'false' || !t.quarantine));
+    return { items, total: items.length };
+  }
+
+  @Get(':server/:tool')
+  @RequirePermission('read')
+  detail(@Param('server') server: string, @Param('tool') tool: string): Promise<ToolDetail> {
+    return this.tools.detail(server, tool);
+  }
+
+  @Post(':server/:tool/quarantine')
+  @HttpCode(200)
+  @RequirePermission('triage')
+  quarantine(@Param('server') server: string, @Param('tool') tool: string, @Body(zod(ContainmentBody)) body: z.infer<typeof ContainmentBody>, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string): Promise<QuarantineState> {
+    return this.tools.quarantine(server, tool, body, actorOf(principal), source);
+  }
+
+  @Post(':server/:tool/release')
+  @HttpCode(200)
+  @RequirePermission('triage')
+  release(@Param('server') server: string, @Param('tool') tool: string, @Body(zod(ContainmentBody)) body: z.infer<typeof ContainmentBody>, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string): Promise<{ released: boolean }> {
+    return this.tools.release(server, tool, body, actorOf(principal), source);
+  }
+
+  @Post(':server/:tool/approve')
+  @HttpCode(200)
+  @RequirePermission('triage')
+  approve(@Param('server') server: string, @Param('tool') tool: string, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string): Promise<{ approved: true; hash: string }> {
+    return this.tools.approve(server, tool, actorOf(principal), source);
+  }
+
+  @Get(':server/:tool/baseline')
+  @RequirePermission('read')
+  async baseline(@Param('server') server: string, @Param('tool') tool: string) {
+    const [tuning, summary] = await Promise.all([this.baselines.tuning(server, tool), this.tools.baselineSummary(server, tool)]);
+    return { ...tuning, summary };
+  }
+
+  @Put(':server/:tool/baseline')
+  @RequirePermission('triage')
+  async tune(@Param('server') server: string, @Param('tool') tool: string, @Body(zod(TuningBody)) body: z.infer<typeof TuningBody>, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string) {
+    await this.tools.get(server, tool);
+    return this.baselines.save({ ...body, server, tool }, actorOf(principal), source);
+  }
+}

@@ -1,0 +1,111 @@
+import { createPublicKey, verify } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { type AuditEntry, AuditEntry as AuditEntrySchema, ExportManifest, describeZodError, verifyAuditChain } from '@palisade/schema';
+import { parse } from 'csv-parse/sync';
+import { AUDIT_CSV_COLUMNS, MANIFEST_FILE, sha256File, signedManifestBytes } from './bundle-format.js';
+
+export type VerifyResult = { ok: true; manifest: ExportManifest; checked: string[] } | { ok: false; problem: string };
+
+/**
+ * Verifies a compliance bundle folder: the manifest's signature, every file's SHA-256 and size, no file
+ * added, and the audit hash chain from the manifest's `prevHash` to its head. The first problem found is
+ * named (a file, or an audit entry by sequence number).
+ */
+export function verifyBundle(dir: string): VerifyResult {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return { ok: false, problem: `${dir} is not a bundle folder` };
+  const manifestPath = path.join(dir, MANIFEST_FILE);
+  if (!existsSync(manifestPath)) return { ok: false, problem: `${MANIFEST_FILE} was removed` };
+  let manifest: ExportManifest;
+  try {
+    const parsed = ExportManifest.safeParse(JSON.parse(readFileSync(manifestPath, 'utf8')));
+    if (!parsed.success) return { ok: false, problem: `${MANIFEST_FILE} is invalid: ${describeZodError(parsed.error)}` };
+    manifest = parsed.data;
+  } catch (error) {
+    return { ok: false, problem: `${MANIFEST_FILE} is not JSON: ${(error as Error).message}` };
+  }
+  if (!manifest.signature || !manifest.publicKey) return { ok: false, problem: `${MANIFEST_FILE} is not signed` };
+  try {
+    const key = createPublicKey({ key: Buffer.from(manifest.publicKey, 'base64'), format: 'der', type: 'spki' });
+    if (!verify(null, signedManifestBytes(manifest), key, Buffer.from(manifest.signature, 'base64'))) {
+      return { ok: false, problem: `${MANIFEST_FILE} was altered (signature does not match)` };
+    }
+  } catch (error) {
+    return { ok: false, problem: `${MANIFEST_FILE} signature cannot be checked: ${(error as Error).message}` };
+  }
+
+  const listed = new Set(manifest.files.map((f) => f.path));
+  const checked: string[] = [];
+  for (const file of manifest.files) {
+    const filePath = path.join(dir, file.path);
+    if (path.relative(dir, filePath).startsWith('..')) return { ok: false, problem: `${file.path} points outside the bundle` };
+    if (!existsSync(filePath)) return { ok: false, problem: `${file.path} was removed` };
+    const content = readFileSync(filePath);
+    if (file.path.startsWith('audit.')) {
+      // Name the audit entry before the file: an analyst wants to know which action was tampered with.
+      const audit = checkAudit(file.path, content, manifest);
+      if (audit) return { ok: false, problem: audit };
+    }
+    if (content.length !== file.bytes || sha256File(content) !== file.sha256) {
+      return { ok: false, problem: `${file.path} was altered (SHA-256 does not match the manifest)` };
+    }
+    checked.push(file.path);
+  }
+  for (const name of readdirSync(dir)) {
+    if (name !== MANIFEST_FILE && !listed.has(name)) return { ok: false, problem: `${name} was added (not in the manifest)` };
+  }
+  return { ok: true, manifest, checked };
+}
+
+function checkAudit(name: string, content: Buffer, manifest: ExportManifest): string | null {
+  let entries: AuditEntry[];
+  try {
+    entries = name.endsWith('.csv') ? parseAuditCsv(content) : parseAuditNdjson(content);
+  } catch (error) {
+    return `${name} is unreadable: ${(error as Error).message}`;
+  }
+  if (entries.length === 0) {
+    return manifest.audit.lastSeq === 0 || manifest.audit.firstSeq > manifest.audit.lastSeq ? null : `${name}: every audit entry was removed`;
+  }
+  if (entries[0]!.seq !== manifest.audit.firstSeq) {
+    return `${name}: audit entry ${manifest.audit.firstSeq} was removed or reordered (the file starts at ${entries[0]!.seq})`;
+  }
+  const chain = verifyAuditChain(entries, manifest.audit.prevHash);
+  if (!chain.ok) return `${name}: ${chain.reason}`;
+  const last = entries[entries.length - 1]!;
+  if (last.seq !== manifest.audit.lastSeq || chain.head !== manifest.audit.head) {
+    return `${name}: audit entry ${last.seq + 1 <= manifest.audit.lastSeq ? last.seq + 1 : last.seq} was removed (the chain ends before the manifest's head)`;
+  }
+  return null;
+}
+
+function parseAuditNdjson(content: Buffer): AuditEntry[] {
+  return content
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line, index) => {
+      const parsed = AuditEntrySchema.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`line ${index + 1}: ${describeZodError(parsed.error)}`);
+      return parsed.data;
+    });
+}
+
+function parseAuditCsv(content: Buffer): AuditEntry[] {
+  const rows = parse(content, { columns: true, skip_empty_lines: true }) as Record<(typeof AUDIT_CSV_COLUMNS)[number], string>[];
+  return rows.map((row, index) => {
+    const parsed = AuditEntrySchema.safeParse({
+      seq: Number(row.seq),
+      ts: row.ts,
+      actor: JSON.parse(row.actor),
+      action: row.action,
+      target: row.target,
+      details: JSON.parse(row.details),
+      ...(row.source ? { source: row.source } : {}),
+      prevHash: row.prevHash,
+      hash: row.hash,
+    });
+    if (!parsed.success) throw new Error(`row ${index + 1}: ${describeZodError(parsed.error)}`);
+    return parsed.data;
+  });
+}

@@ -1,0 +1,238 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AUDIT_GENESIS_HASH,
+  type Alert,
+  type AuditActor,
+  type AuditEntry,
+  type ExportFormat,
+  type ExportManifest,
+  type Incident,
+  TELEMETRY_SCHEMA_VERSION,
+  type TelemetryEvent,
+  newId,
+} from '@palisade/schema';
+import type { Store, TimeRange } from '@palisade/store';
+import { stringify } from 'csv-stringify/sync';
+import * as tar from 'tar';
+import { Clock } from '../common/clock.js';
+import { PalisadeException } from '../common/palisade.exception.js';
+import type { DetectorConfig } from '../config/detector-config.js';
+import { DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
+import { SecretFiles } from '../infra/secret-files.js';
+import { AuditService } from '../services/audit.service.js';
+import { AUDIT_CSV_COLUMNS, MANIFEST_FILE, bundleFiles, sha256File, signedManifestBytes } from './bundle-format.js';
+import { toOcsfDetectionFinding } from './ocsf.js';
+
+export const PRODUCT_VERSION = '0.1.0';
+
+/** A bundle as listed by the API. */
+export interface ExportRecord {
+  id: string;
+  createdAt: string;
+  createdBy: string;
+  format: ExportFormat;
+  from: string;
+  to: string;
+  files: ExportManifest['files'];
+  auditHead: string;
+  path: string;
+}
+
+type Writer = { write(record: unknown): Promise<void>; close(): Promise<{ bytes: number; records: number }> };
+
+const EVENT_COLUMNS = ['id', 'ts', 'palisade.server.name', 'mcp.session.id', 'mcp.method.name', 'gen_ai.tool.name', 'palisade.outcome', 'palisade.duration_ms', 'palisade.client.name', 'palisade.collector.id', 'json'];
+const ALERT_COLUMNS = ['id', 'ts', 'category', 'severity', 'title', 'server', 'tool', 'sessionId', 'ruleId', 'status', 'incidentId', 'summary', 'eventIds'];
+const INCIDENT_COLUMNS = ['id', 'createdAt', 'updatedAt', 'severity', 'status', 'title', 'server', 'tool', 'sessionId', 'assignee', 'categories', 'alertCount', 'disposition'];
+
+/**
+ * Compliance bundles (contract section 7): events, alerts (and OCSF findings), incidents and audit
+ * entries of a time range, each file listed in a manifest with its SHA-256, the audit chain's head, and
+ * an Ed25519 signature with the install's key (its public half travels in the manifest).
+ */
+@Injectable()
+export class ExportService {
+  constructor(
+    @Inject(STORE) private readonly store: Store,
+    @Inject(DETECTOR_CONFIG) private readonly config: DetectorConfig,
+    private readonly secrets: SecretFiles,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  get exportsDir(): string {
+    return path.join(this.config.home, 'exports');
+  }
+
+  async create(request: { from: string; to: string; format: ExportFormat }, actor: AuditActor, source?: string): Promise<ExportRecord> {
+    if (Date.parse(request.from) >= Date.parse(request.to)) throw PalisadeException.badRequest('`from` must be before `to`');
+    const id = `exp_${newId()}`;
+    const finalDir = path.join(this.exportsDir, id);
+    const workDir = `${finalDir}.partial`;
+    mkdirSync(workDir, { recursive: true });
+    const range: TimeRange = { from: request.from, to: request.to };
+    const [eventsFile, alertsFile, ocsfFile, incidentsFile, auditFile] = bundleFiles(request.format) as [string, string, string, string, string];
+    try {
+      const files: ExportManifest['files'] = [];
+      const csv = request.format === 'csv';
+
+      const events = this.writer(path.join(workDir, eventsFile), csv ? EVENT_COLUMNS : null, (e: TelemetryEvent) => [
+        e.id, e.ts, e['palisade.server.name'], e['mcp.session.id'], e['mcp.method.name'], e['gen_ai.tool.name'] ?? '', e['palisade.outcome'], e['palisade.duration_ms'] ?? '', e['palisade.client.name'] ?? '', e['palisade.collector.id'], JSON.stringify(e),
+      ]);
+      for await (const page of this.store.events.scan(range)) for (const e of page) await events.write(e);
+      files.push(await this.finish(workDir, eventsFile, events));
+
+      const alerts = this.writer(path.join(workDir, alertsFile), csv ? ALERT_COLUMNS : null, (a: Alert) => [
+        a.id, a.ts, a.category, a.severity, a.title, a.server, a.tool ?? '', a.sessionId ?? '', a.ruleId, a.status, a.incidentId ?? '', a.evidence.summary, a.eventIds.join(' '),
+      ]);
+      const ocsf: unknown[] = [];
+      for await (const page of this.store.alerts.scan(range)) {
+        for (const a of page) {
+          await alerts.write(a);
+          ocsf.push(toOcsfDetectionFinding(a, PRODUCT_VERSION));
+        }
+      }
+      files.push(await this.finish(workDir, alertsFile, alerts));
+      const ocsfWriter = this.rawWriter(path.join(workDir, ocsfFile));
+      await ocsfWriter.write(`${JSON.stringify(ocsf, null, 1)}\n`);
+      files.push({ ...(await this.finish(workDir, ocsfFile, ocsfWriter)), records: ocsf.length });
+
+      const incidents = this.writer(path.join(workDir, incidentsFile), csv ? INCIDENT_COLUMNS : null, (i: Incident) => [
+        i.id, i.createdAt, i.updatedAt, i.severity, i.status, i.title, i.server, i.tool ?? '', i.sessionId ?? '', i.assignee ?? '', i.categories.join(' '), i.alertCount, i.disposition ?? '',
+      ]);
+      for await (const page of this.store.incidents.scan(range)) for (const i of page) await incidents.write(i);
+      files.push(await this.finish(workDir, incidentsFile, incidents));
+
+      const auditWriter = this.writer(path.join(workDir, auditFile), csv ? [...AUDIT_CSV_COLUMNS] : null, (a: AuditEntry) => [
+        a.seq, a.ts, JSON.stringify(a.actor), a.action, a.target, JSON.stringify(a.details), a.source ?? '', a.prevHash, a.hash,
+      ]);
+      let first: AuditEntry | null = null;
+      let last: AuditEntry | null = null;
+      for await (const page of this.store.audit.scan(range)) {
+        for (const entry of page) {
+          first ??= entry;
+          last = entry;
+          await auditWriter.write(entry);
+        }
+      }
+      files.push(await this.finish(workDir, auditFile, auditWriter));
+
+      const keys = this.signingKeys();
+      const manifest: ExportManifest = {
+        kind: 'palisade.compliance-bundle',
+        manifestVersion: 1,
+        id,
+        createdAt: this.clock.nowIso(),
+        exporter: `palisade-detector ${PRODUCT_VERSION} (${actor.id})`,
+        schemaVersion: TELEMETRY_SCHEMA_VERSION,
+        format: request.format,
+        range: { from: request.from, to: request.to },
+        files,
+        audit: {
+          firstSeq: first?.seq ?? 0,
+          lastSeq: last?.seq ?? 0,
+          prevHash: first?.prevHash ?? AUDIT_GENESIS_HASH,
+          head: last?.hash ?? first?.prevHash ?? AUDIT_GENESIS_HASH,
+        },
+        publicKey: keys.publicKey,
+      };
+      manifest.signature = sign(null, signedManifestBytes(manifest), keys.privateKey).toString('base64');
+      const manifestWriter = this.rawWriter(path.join(workDir, MANIFEST_FILE));
+      await manifestWriter.write(`${JSON.stringify(manifest, null, 2)}\n`);
+      await manifestWriter.close();
+      renameSync(workDir, finalDir);
+
+      const record: ExportRecord = { id, createdAt: manifest.createdAt, createdBy: actor.id, format: request.format, from: request.from, to: request.to, files, auditHead: manifest.audit.head, path: finalDir };
+      await this.store.settings.put(`export/${id}`, record);
+      await this.audit.record(actor, 'export.create', `export:${id}`, { from: request.from, to: request.to, format: request.format, files: files.length, auditHead: manifest.audit.head }, source);
+      return record;
+    } catch (error) {
+      rmSync(workDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  async list(): Promise<ExportRecord[]> {
+    const rows = await this.store.settings.list<ExportRecord>('export/');
+    return rows.map((r) => r.value).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  async get(id: string): Promise<ExportRecord> {
+    const record = await this.store.settings.get<ExportRecord>(`export/${id}`);
+    if (!record) throw PalisadeException.notFound(`export ${id}`);
+    return record;
+  }
+
+  /** One file of a bundle (only names the manifest lists, or the manifest itself). */
+  async file(id: string, name: string): Promise<{ content: Buffer; contentType: string }> {
+    const record = await this.get(id);
+    if (name !== MANIFEST_FILE && !record.files.some((f) => f.path === name)) throw PalisadeException.notFound(`file ${name} in export ${id}`);
+    const content = readFileSync(path.join(record.path, name));
+    const contentType = name.endsWith('.csv') ? 'text/csv; charset=utf-8' : name.endsWith('.ndjson') ? 'application/x-ndjson' : 'application/json';
+    return { content, contentType };
+  }
+
+  /** The bundle as one .tar.gz (the folder `ID/` with its files), for download. */
+  async archive(id: string): Promise<Buffer> {
+    const record = await this.get(id);
+    const chunks: Buffer[] = [];
+    for await (const chunk of tar.create({ gzip: true, portable: true, cwd: path.dirname(record.path) }, [path.basename(record.path)])) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  /** The install's Ed25519 export key pair, generated into PALISADE_HOME on first use. */
+  signingKeys(): { privateKey: ReturnType<typeof createPrivateKey>; publicKey: string } {
+    const { value } = this.secrets.readOrCreate('export-signing-key.pem', () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    const privateKey = createPrivateKey(value.endsWith('\n') ? value : `${value}\n`);
+    const publicKey = createPublicKey(privateKey).export({ type: 'spki', format: 'der' }).toString('base64');
+    return { privateKey, publicKey };
+  }
+
+  private writer<T>(file: string, columns: string[] | null, row: (record: T) => unknown[]): Writer {
+    const raw = this.rawWriter(file);
+    let records = 0;
+    let headerWritten = false;
+    return {
+      write: async (record: unknown) => {
+        records += 1;
+        if (!columns) return raw.write(`${JSON.stringify(record)}\n`);
+        if (!headerWritten) {
+          headerWritten = true;
+          await raw.write(stringify([columns]));
+        }
+        return raw.write(stringify([row(record as T).map((v) => (v === null || v === undefined ? '' : v))]));
+      },
+      close: async () => {
+        if (columns && !headerWritten) await raw.write(stringify([columns]));
+        const { bytes } = await raw.close();
+        return { bytes, records };
+      },
+    };
+  }
+
+  private rawWriter(file: string): Writer {
+    const stream = createWriteStream(file, { flags: 'wx' });
+    let bytes = 0;
+    return {
+      write: async (chunk: unknown) => {
+        const text = String(chunk);
+        bytes += Buffer.byteLength(text);
+        if (!stream.write(text)) await once(stream, 'drain');
+      },
+      close: async () => {
+        stream.end();
+        await once(stream, 'finish');
+        return { bytes, records: 0 };
+      },
+    };
+  }
+
+  private async finish(dir: string, name: string, writer: Writer): Promise<ExportManifest['files'][number]> {
+    const { records } = await writer.close();
+    const content = readFileSync(path.join(dir, name));
+    return { path: name, sha256: sha256File(content), bytes: statSync(path.join(dir, name)).size, records };
+  }
+}

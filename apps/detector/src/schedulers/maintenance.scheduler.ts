@@ -1,0 +1,94 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Cron, Interval } from '@nestjs/schedule';
+import type { Bus } from '@palisade/bus';
+import { type Incident, deterministicId } from '@palisade/schema';
+import type { Store } from '@palisade/store';
+import { Clock } from '../common/clock.js';
+import type { DetectorConfig } from '../config/detector-config.js';
+import { PIPELINE_GROUP } from '../consumers/telemetry.consumer.js';
+import { BUS, DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
+import { OutboxDispatcher } from '../outbox/outbox.dispatcher.js';
+import { AuditService, SYSTEM_ACTOR } from '../services/audit.service.js';
+import { ContainmentService } from '../services/containment.service.js';
+import { MailComposer } from '../services/mail.composer.js';
+import { PipelineMetrics } from '../services/pipeline-metrics.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The worker's schedules: retention, the daily digest, the delivery retry sweep, quarantine snapshots
+ * for late collectors, and lag figures in the log. (Engine state is checkpointed with every batch.)
+ */
+@Injectable()
+export class MaintenanceScheduler {
+  private readonly logger = new Logger('schedule');
+
+  constructor(
+    @Inject(STORE) private readonly store: Store,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(DETECTOR_CONFIG) private readonly config: DetectorConfig,
+    private readonly dispatcher: OutboxDispatcher,
+    private readonly containment: ContainmentService,
+    private readonly mail: MailComposer,
+    private readonly audit: AuditService,
+    private readonly metrics: PipelineMetrics,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Deletes events, alerts and audit entries older than their retention (hourly). */
+  @Cron('0 17 * * * *', { name: 'retention' })
+  async retention(): Promise<Record<string, number>> {
+    const now = this.clock.now().getTime();
+    const { eventsDays, alertsDays, auditDays } = this.config.retention;
+    const removed = {
+      events: await this.store.events.deleteBefore(new Date(now - eventsDays * DAY_MS).toISOString()),
+      alerts: await this.store.alerts.deleteBefore(new Date(now - alertsDays * DAY_MS).toISOString()),
+      audit: await this.store.audit.deleteBefore(new Date(now - auditDays * DAY_MS).toISOString()),
+    };
+    if (removed.events + removed.alerts + removed.audit > 0) {
+      await this.audit.record(SYSTEM_ACTOR, 'retention.run', 'store', { ...removed, eventsDays, alertsDays, auditDays });
+      this.logger.log(`retention removed ${removed.events} events, ${removed.alerts} alerts, ${removed.audit} audit entries`);
+    }
+    return removed;
+  }
+
+  /** The daily digest e-mail (08:00 local time), when e-mail is on. */
+  @Cron('0 0 8 * * *', { name: 'digest' })
+  async digest(): Promise<boolean> {
+    if (!this.config.mail.smtpUrl) return false;
+    const now = this.clock.now();
+    const day = now.toISOString().slice(0, 10);
+    const incidents: Incident[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.incidents.search({ from: new Date(now.getTime() - DAY_MS).toISOString(), to: now.toISOString(), limit: 500, sort: 'severity', ...(cursor ? { cursor } : {}) });
+      incidents.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor && incidents.length < 5000);
+    const message = this.mail.digest(day, incidents, await this.store.incidents.countByStatus());
+    const ts = now.toISOString();
+    await this.store.outbox.enqueue([{ id: deterministicId('digest', day), kind: 'email', destination: message.to.join(','), payload: message, createdAt: ts, nextAttemptAt: ts, attempts: 0, status: 'pending', lastError: null }]);
+    this.dispatcher.wake();
+    return true;
+  }
+
+  /** Retries deliveries whose backoff has passed (the dispatcher also runs on its own short loop). */
+  @Interval('delivery-sweep', 5000)
+  async sweep(): Promise<void> {
+    await this.dispatcher.drain();
+  }
+
+  /** A fresh quarantine snapshot on mcp.control every 5 minutes, so the topic's retention never loses state. */
+  @Interval('quarantine-snapshot', 300_000)
+  async snapshot(): Promise<void> {
+    await this.store.outbox.enqueue([await this.containment.snapshotOutbox()]);
+    this.dispatcher.wake();
+  }
+
+  /** Lag and throughput in the log every minute. */
+  @Interval('lag-report', 60_000)
+  async lagReport(): Promise<void> {
+    const lag = await this.bus.lag(PIPELINE_GROUP, this.config.topic).catch(() => null);
+    this.logger.log(`pipeline: ${this.metrics.eventsProcessed} events, ${this.metrics.alertsRaised} alerts, lag ${lag ? `${lag.messages} events / ${lag.ms} ms` : 'unknown'}`);
+  }
+}

@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { redactSecretsSync } from '@palisade/detection';
+import type { Alert, Incident } from '@palisade/schema';
+import type { DetectorConfig } from '../config/detector-config.js';
+import { DETECTOR_CONFIG } from '../infra/injection-tokens.js';
+import type { MailMessage } from '../outbox/mail.sender.js';
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * Readable alert e-mail: what happened, which tool, the evidence, a link to the dashboard. Everything
+ * goes through the secret scanner once more before it is sent, so a raw secret never leaves by e-mail.
+ */
+@Injectable()
+export class MailComposer {
+  constructor(@Inject(DETECTOR_CONFIG) private readonly config: DetectorConfig) {}
+
+  incident(incident: Incident, alerts: readonly Alert[]): MailMessage {
+    const link = `${this.config.dashboardUrl}/incidents/${encodeURIComponent(incident.id)}`;
+    const where = incident.tool ? `tool "${incident.tool}" on server "${incident.server}"` : `server "${incident.server}"`;
+    const lines = [
+      `Palisade opened a ${incident.severity.toUpperCase()} incident: ${incident.title}`,
+      '',
+      `Where:      ${where}${incident.sessionId ? ` (session ${incident.sessionId})` : ''}`,
+      `Categories: ${incident.categories.join(', ')}`,
+      `First seen: ${incident.firstSeen}`,
+      '',
+      'Evidence:',
+      ...alerts.slice(0, 5).flatMap((alert) => [
+        `- [${alert.severity}] ${alert.title}`,
+        `  ${alert.evidence.summary}`,
+        ...alert.evidence.matches.slice(0, 3).map((m) => `  · ${m.signal} in ${m.field}: "${m.text.slice(0, 200)}"${m.decoded ? ` (decoded: "${m.decoded.slice(0, 200)}")` : ''}`),
+        ...(alert.evidence.fingerprints?.length ? [`  · secret fingerprints: ${alert.evidence.fingerprints.join(', ')}`] : []),
+      ]),
+      ...(alerts.length > 5 ? [`… and ${alerts.length - 5} more alert(s)`] : []),
+      '',
+      `Triage it in the dashboard: ${link}`,
+    ];
+    const text = this.scrub(lines.join('\n'));
+    const html = `<div style="font-family:system-ui,sans-serif;max-width:680px"><h2 style="margin:0 0 8px">${escapeHtml(incident.severity.toUpperCase())} · ${escapeHtml(incident.title)}</h2><pre style="white-space:pre-wrap;font:13px ui-monospace,monospace;background:#f6f7f9;padding:12px;border-radius:6px">${escapeHtml(text)}</pre><p><a href="${escapeHtml(link)}">Open the incident in Palisade</a></p></div>`;
+    return { to: this.config.mail.to, subject: this.scrub(`[Palisade ${incident.severity}] ${incident.title}`), text, html };
+  }
+
+  digest(day: string, incidents: readonly Incident[], counts: Record<string, number>): MailMessage {
+    const lines = [
+      `Palisade daily digest for ${day}`,
+      '',
+      `Open: ${counts.open ?? 0} · Triaging: ${counts.triaging ?? 0} · Contained: ${counts.contained ?? 0} · Resolved: ${counts.resolved ?? 0} · False positives: ${counts.false_positive ?? 0}`,
+      '',
+      incidents.length ? 'New incidents in the last 24 hours:' : 'No new incidents in the last 24 hours.',
+      ...incidents.slice(0, 50).map((i) => `- [${i.severity}] ${i.title} — ${i.tool ? `${i.server}/${i.tool}` : i.server} — ${this.config.dashboardUrl}/incidents/${encodeURIComponent(i.id)}`),
+      ...(incidents.length > 50 ? [`… and ${incidents.length - 50} more`] : []),
+    ];
+    const text = this.scrub(lines.join('\n'));
+    return { to: this.config.mail.to, subject: `[Palisade] Daily digest ${day}: ${incidents.length} new incident(s)`, text, html: `<pre style="font:13px ui-monospace,monospace;white-space:pre-wrap">${escapeHtml(text)}</pre>` };
+  }
+
+  private scrub(text: string): string {
+    return redactSecretsSync(text, { key: 'palisade-mail', where: 'response' }).value as string;
+  }
+}

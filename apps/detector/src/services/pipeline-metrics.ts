@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+
+/** Counters of the pipeline worker in this process (health, bench, logs). */
+@Injectable()
+export class PipelineMetrics {
+  running = false;
+  batches = 0;
+  eventsProcessed = 0;
+  eventsDuplicate = 0;
+  eventsInvalid = 0;
+  alertsRaised = 0;
+  incidentsOpened = 0;
+  failures = 0;
+  lastBatchAt: string | null = null;
+  lastError: string | null = null;
+  /** Event time → alert stored, ms, for the last alerts (bounded). */
+  readonly alertLatencyMs: number[] = [];
+
+  recordAlertLatency(ms: number): void {
+    this.alertLatencyMs.push(ms);
+    if (this.alertLatencyMs.length > 1000) this.alertLatencyMs.splice(0, this.alertLatencyMs.length - 1000);
+  }
+
+  snapshot(): Record<string, unknown> {
+    return {
+      running: this.running,
+      batches: this.batches,
+      eventsProcessed: this.eventsProcessed,
+      eventsDuplicate: this.eventsDuplicate,
+      eventsInvalid: this.eventsInvalid,
+      alertsRaised: this.alertsRaised,
+      incidentsOpened: this.incidentsOpened,
+      failures: this.failures,
+      lastBatchAt: this.lastBatchAt,
+      lastError: this.lastError,
+    };
+  }
+}

@@ -1,0 +1,123 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { diffDefinitions, importState, baselineSummary as summarise } from '@palisade/detection';
+import type { Alert, AuditActor, BaselineSummary, BaselineTuning, QuarantineState, ToolPin, ToolVersion } from '@palisade/schema';
+import type { Store } from '@palisade/store';
+import { Clock } from '../common/clock.js';
+import { PalisadeException } from '../common/palisade.exception.js';
+import { STORE } from '../infra/injection-tokens.js';
+import { PipelineMetrics } from './pipeline-metrics.js';
+import { AuditService } from './audit.service.js';
+import { BaselineService } from './baseline.service.js';
+import { ContainmentService } from './containment.service.js';
+import { EngineService } from './engine.service.js';
+import { EngineSettings } from './engine-settings.js';
+
+export interface ToolSummary extends ToolPin {
+  openAlerts: number;
+  drifted: boolean;
+}
+
+export interface ToolVersionView extends ToolVersion {
+  /** Unified diff from the previous version (null for the first). */
+  diff: string | null;
+}
+
+export interface ToolDetail {
+  tool: ToolSummary;
+  versions: ToolVersionView[];
+  /** Diff between the pinned and the current definition (null when they are the same). */
+  pinnedDiff: string | null;
+  baseline: BaselineSummary;
+  tuning: BaselineTuning;
+  recentAlerts: Alert[];
+}
+
+/** The tool inventory: pins and versions (from the pipeline), quarantine state, baselines, recent alerts. */
+@Injectable()
+export class ToolService {
+  constructor(
+    @Inject(STORE) private readonly store: Store,
+    private readonly containment: ContainmentService,
+    private readonly engine: EngineService,
+    private readonly settings: EngineSettings,
+    private readonly baselines: BaselineService,
+    private readonly metrics: PipelineMetrics,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(): Promise<ToolSummary[]> {
+    const [pins, quarantined, open] = await Promise.all([this.store.tools.list(), this.containment.quarantined(), this.openAlertCounts()]);
+    const byKey = new Map(quarantined.map((q) => [`${q.server}/${q.tool}`, q.state]));
+    return pins.map((pin) => this.summary(pin, byKey.get(`${pin.server}/${pin.tool}`) ?? null, open.get(`${pin.server}/${pin.tool}`) ?? 0));
+  }
+
+  async get(server: string, tool: string): Promise<ToolSummary> {
+    const pin = await this.store.tools.get(server, tool);
+    if (!pin) throw PalisadeException.notFound(`tool ${server}/${tool}`);
+    const [quarantine, open] = await Promise.all([this.containment.quarantineState(server, tool), this.openAlertCounts(server, tool)]);
+    return this.summary(pin, quarantine, open.get(`${server}/${tool}`) ?? 0);
+  }
+
+  async detail(server: string, tool: string): Promise<ToolDetail> {
+    const summary = await this.get(server, tool);
+    const versions = await this.store.tools.versions(server, tool);
+    const views: ToolVersionView[] = versions.map((v, i) => ({ ...v, diff: i === 0 ? null : diffDefinitions(versions[i - 1]!.definition, v.definition, `version ${i}`, `version ${i + 1}`) }));
+    const pinned = versions.find((v) => v.hash === summary.pinnedHash);
+    const current = versions.find((v) => v.hash === summary.currentHash);
+    const pinnedDiff = pinned && current && pinned.hash !== current.hash ? diffDefinitions(pinned.definition, current.definition, 'pinned', 'current') : null;
+    const [baseline, tuning, recent] = await Promise.all([
+      this.baselineSummary(server, tool),
+      this.baselines.tuning(server, tool),
+      this.store.alerts.search({ server, tool, limit: 20 }),
+    ]);
+    return { tool: summary, versions: views.reverse(), pinnedDiff, baseline, tuning, recentAlerts: recent.items };
+  }
+
+  /** Baseline figures: from the worker's live state in this process, else from the persisted state. */
+  async baselineSummary(server: string, tool: string): Promise<BaselineSummary> {
+    if (this.metrics.running) return this.engine.baselineSummary(server, tool);
+    const wanted = new Set([`base:${server}:${tool}`, `pin:${server}:${tool}`]);
+    const entries = (await this.store.engineState.loadAll()).filter((e) => wanted.has(e.key) && e.value !== null);
+    return summarise(importState(entries.map((e) => ({ key: e.key, value: e.value }))), server, tool);
+  }
+
+  async quarantine(server: string, tool: string, body: { reason?: string | undefined; incidentId?: string | null | undefined }, actor: AuditActor, source?: string): Promise<QuarantineState> {
+    await this.get(server, tool);
+    return this.containment.quarantine({ server, tool, reason: body.reason ?? `quarantined by ${actor.id}`, incidentId: body.incidentId ?? null, actor, ...(source ? { source } : {}) });
+  }
+
+  async release(server: string, tool: string, body: { reason?: string | undefined; incidentId?: string | null | undefined }, actor: AuditActor, source?: string): Promise<{ released: boolean }> {
+    await this.get(server, tool);
+    const released = await this.containment.release({ server, tool, reason: body.reason ?? `released by ${actor.id}`, incidentId: body.incidentId ?? null, actor, ...(source ? { source } : {}) });
+    return { released };
+  }
+
+  /**
+   * Approves the current definition: the worker re-pins it (drift is judged against it from then on).
+   * The approval goes through the store so an API and a worker in different processes agree.
+   */
+  async approve(server: string, tool: string, actor: AuditActor, source?: string): Promise<{ approved: true; hash: string }> {
+    const summary = await this.get(server, tool);
+    await this.settings.requestApproval({ server, tool, hash: summary.currentHash, ts: this.clock.nowIso(), by: actor.id });
+    await this.audit.record(actor, 'tool.approve', `tool:${server}/${tool}`, { previousPin: summary.pinnedHash, newPin: summary.currentHash }, source);
+    return { approved: true, hash: summary.currentHash };
+  }
+
+  private summary(pin: ToolPin, quarantine: QuarantineState | null, openAlerts: number): ToolSummary {
+    return { ...pin, quarantine, openAlerts, drifted: pin.pinnedHash !== pin.currentHash };
+  }
+
+  private async openAlertCounts(server?: string, tool?: string): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const status of ['open', 'triaging'] as const) {
+      let cursor: string | undefined;
+      do {
+        const page = await this.store.alerts.search({ status, limit: 500, ...(server ? { server } : {}), ...(tool ? { tool } : {}), ...(cursor ? { cursor } : {}) });
+        for (const alert of page.items) if (alert.tool) counts.set(`${alert.server}/${alert.tool}`, (counts.get(`${alert.server}/${alert.tool}`) ?? 0) + 1);
+        cursor = page.nextCursor;
+      } while (cursor && counts.size < 100_000);
+    }
+    return counts;
+  }
+}
