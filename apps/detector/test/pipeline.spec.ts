@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTROL_TOPIC, type Alert, type ControlMessage, type Incident, type Page } from '@palisade/schema';
+import { verifyWebhookSignature } from '../src/outbox/webhook-signature.js';
+import { type RunningDetector, startDetector } from './support/detector.harness.js';
+import { smtpReceiver, webhookReceiver } from './support/receivers.js';
+import { BENIGN_ADD, POISONED_ADD, SEND_EMAIL, TelemetryBuilder } from './support/telemetry.builder.js';
+
+const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
+
+describe('detector pipeline (real worker and API on the embedded sqlite bus and store)', () => {
+  let detector: RunningDetector;
+  let hooks: Awaited<ReturnType<typeof webhookReceiver>>;
+  let smtp: Awaited<ReturnType<typeof smtpReceiver>>;
+
+  beforeAll(async () => {
+    hooks = await webhookReceiver(1); // the first delivery fails: the retry must still deliver
+    smtp = await smtpReceiver();
+    detector = await startDetector({ PALISADE_WEBHOOKS: hooks.url, PALISADE_WEBHOOK_SECRET: WEBHOOK_SECRET, SMTP_URL: smtp.url, PALISADE_MAIL_TO: 'soc@example.test' });
+  });
+
+  afterAll(async () => {
+    await detector?.close();
+    await hooks?.close();
+    await smtp?.close();
+  });
+
+  it('turns a poisoned tool definition into an alert, an incident, a quarantine on mcp.control, a signed webhook and an e-mail', async () => {
+    const math = new TelemetryBuilder('math');
+    const secretKey = 'AKIAZ3MPLEQ7RJ2LXW4Q';
+    await detector.publish([math.initialize(), math.toolsList([POISONED_ADD]), math.call('add', { a: 1, b: 2, sidenote: `[REDACTED:aws_access_key:1a2b3c4d5e6f] ${'x'.repeat(10)}` })]);
+
+    const alerts = await detector.waitFor(async () => {
+      const { body } = await detector.api<Page<Alert>>('GET', '/api/alerts?category=tool_poisoning&server=math');
+      return body.items.length > 0 ? body.items : undefined;
+    }, 'the tool_poisoning alert');
+    const alert = alerts[0]!;
+    expect(alert).toMatchObject({ category: 'tool_poisoning', server: 'math', tool: 'add', severity: 'critical' });
+    expect(alert.evidence.summary.length).toBeGreaterThan(10);
+    expect(alert.evidence.matches.length).toBeGreaterThan(0);
+    expect(alert.incidentId).toBeTruthy();
+
+    const incident = (await detector.api<Incident & { alerts: Alert[] }>('GET', `/api/incidents/${alert.incidentId}`)).body;
+    expect(incident).toMatchObject({ server: 'math', tool: 'add', severity: 'critical', status: 'contained' });
+    expect(incident.alerts.map((a) => a.id)).toContain(alert.id);
+
+    // The quarantine decision reaches collectors on mcp.control.
+    const control: ControlMessage[] = [];
+    const consumer = detector.bus.consumer({ group: 'test-collector', topic: CONTROL_TOPIC, ephemeral: true });
+    const reading = consumer.run(async (batch) => {
+      for (const m of batch) control.push(JSON.parse(m.value) as ControlMessage);
+    });
+    await detector.waitFor(async () => control.some((m) => m.type === 'tool.quarantined' && m.server === 'math' && m.tool === 'add'), 'tool.quarantined on mcp.control');
+    await consumer.stop();
+    await reading;
+
+    // The signed webhook, delivered after one failed attempt.
+    const hook = await detector.waitFor(async () => hooks.received.find((h) => JSON.parse(h.body).type === 'tool.quarantined'), 'the quarantine webhook', 20_000);
+    const payload = JSON.parse(hook.body);
+    expect(payload).toMatchObject({ type: 'tool.quarantined', server: 'math', tool: 'add', incidentId: alert.incidentId });
+    expect(typeof payload.reason).toBe('string');
+    expect(verifyWebhookSignature(WEBHOOK_SECRET, { timestamp: hook.headers['x-palisade-timestamp'] as string, signature: hook.headers['x-palisade-signature'] as string }, hook.body)).toBe(true);
+    expect(verifyWebhookSignature('another-secret-0123456789', { timestamp: hook.headers['x-palisade-timestamp'] as string, signature: hook.headers['x-palisade-signature'] as string }, hook.body)).toBe(false);
+
+    // The e-mail for the new critical incident: readable, with a link, and no raw secret.
+    const mail = await detector.waitFor(async () => smtp.messages.find((m) => m.raw.includes(alert.incidentId!)), 'the incident e-mail', 20_000);
+    expect(mail.to).toEqual(['soc@example.test']);
+    expect(mail.raw).toMatch(/Subject: .*critical/i);
+    expect(mail.raw).toContain('/incidents/');
+    expect(mail.raw).not.toContain(secretKey);
+
+    // Every delivery attempt is in the audit log.
+    const audit = (await detector.api<Page<{ action: string; details: Record<string, unknown> }>>('GET', '/api/audit?action=webhook.delivery')).body;
+    expect(audit.items.map((a) => a.details.outcome)).toEqual(expect.arrayContaining(['retrying', 'delivered']));
+  });
+
+  it('releases a tool: a tool.released webhook follows and the tool is no longer quarantined', async () => {
+    const before = hooks.received.length;
+    const release = await detector.api('POST', '/api/tools/math/add/release', { body: { reason: 'false positive after review' } });
+    expect(release.status).toBe(200);
+    const hook = await detector.waitFor(async () => hooks.received.slice(before).find((h) => JSON.parse(h.body).type === 'tool.released'), 'the release webhook');
+    expect(JSON.parse(hook.body)).toMatchObject({ type: 'tool.released', server: 'math', tool: 'add' });
+    const tool = (await detector.api<{ tool: { quarantine: unknown } }>('GET', '/api/tools/math/add')).body;
+    expect(tool.tool.quarantine).toBeNull();
+  });
+
+  it('keeps benign traffic below medium and records it as searchable events', async () => {
+    const calc = new TelemetryBuilder('calculator');
+    const mail = new TelemetryBuilder('mailer');
+    const events = [calc.initialize(), calc.toolsList([BENIGN_ADD]), mail.initialize(), mail.toolsList([SEND_EMAIL])];
+    for (let i = 0; i < 30; i += 1) {
+      events.push(calc.call('add', { a: i, b: 2 }, String(i + 2)));
+      events.push(mail.call('send_email', { to: `colleague${i % 3}@example.com`, subject: 'weekly report', body: 'numbers attached' }, 'sent'));
+    }
+    await detector.publish(events);
+    await detector.waitFor(async () => {
+      const { body } = await detector.api<Page<unknown>>('GET', '/api/events?server=mailer&limit=500');
+      return body.total === 32;
+    }, 'all mailer events stored');
+    const alerts = (await detector.api<Page<Alert>>('GET', '/api/alerts?limit=500')).body.items.filter((a) => a.server === 'calculator' || a.server === 'mailer');
+    expect(alerts.filter((a) => a.severity !== 'low')).toEqual([]);
+    const search = (await detector.api<Page<{ id: string }>>('GET', '/api/events?q=weekly&server=mailer')).body;
+    expect(search.total).toBe(30);
+  });
+
+  it('dead-letters invalid ingested lines and accepts the valid ones of the same body', async () => {
+    const b = new TelemetryBuilder('ingested');
+    const good = b.call('lookup', { q: 'status' });
+    const response = await detector.api<{ accepted: number; rejected: number; errors: { line: number; reason: string }[] }>('POST', '/api/ingest', {
+      raw: [JSON.stringify(good), '{not json', JSON.stringify({ ...good, id: 'x' }), ''].join('\n'),
+    });
+    expect(response.status).toBe(202);
+    expect(response.body).toMatchObject({ accepted: 1, rejected: 2 });
+    expect(response.body.errors.map((e) => e.line)).toEqual([2, 3]);
+    await detector.waitFor(async () => (await detector.api<{ id: string }>('GET', `/api/events/${good.id}`)).status === 200, 'the ingested event');
+    expect(await detector.bus.deadLetterCount('mcp.telemetry')).toBeGreaterThanOrEqual(2);
+  });
+});
