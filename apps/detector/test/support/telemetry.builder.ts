@@ -6,7 +6,7 @@ export class TelemetryBuilder {
 
   constructor(
     readonly server: string,
-    readonly session: string = `sess-${newId()}`,
+    readonly session = `sess-${newId()}`,
     startMs: number = Date.now(),
   ) {
     this.clockMs = startMs;
