@@ -1,0 +1,10 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+const t = new StdioClientTransport({ command: 'node', args: ['node_modules/@modelcontextprotocol/server-everything/dist/index.js', 'stdio'], env: getDefaultEnvironment(), stderr: 'ignore' });
+const c = new Client({ name: 'x', version: '1' }, { capabilities: { sampling: {} } });
+await c.connect(t);
+const tools = await c.listTools();
+for (const tool of tools.tools) console.log(tool.name, JSON.stringify(tool.inputSchema.properties ?? {}).slice(0, 150));
+console.log((await c.listResources()).resources.length, (await c.listPrompts()).prompts.map(p => p.name));
+console.log(c.getInstructions()?.slice(0, 80));
+await c.close();

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MemoryBus } from '@palisade/bus/testing';
+import { CONTROL_TOPIC, TelemetryEvent } from '@palisade/schema';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CollectorRuntime } from './collector.runtime.js';
+import { resolveCollectorConfig } from './config/collector-config.schema.js';
+import { installKeyFile } from './config/install-key.js';
+import type { QuarantineEntry } from './quarantine/quarantine.registry.js';
+import { classifyRpcMessage } from './pipeline/jsonrpc.message.js';
+
+const homes: string[] = [];
+afterEach(() => {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+});
+
+async function start() {
+  const home = mkdtempSync(path.join(tmpdir(), 'palisade-runtime-'));
+  homes.push(home);
+  const config = resolveCollectorConfig('stdio', { server: 'fs', home }, {}, ['node', 'server.js'], home);
+  const bus = new MemoryBus();
+  const changes: QuarantineEntry[][] = [];
+  const runtime = new CollectorRuntime(config, { openBus: () => bus, logger: pino({ level: 'silent' }), onQuarantineChange: (entries) => changes.push(entries) });
+  await runtime.start();
+  return { home, bus, runtime, changes };
+}
+
+describe(CollectorRuntime.name, () => {
+  it('assembles, encodes and publishes valid events on the telemetry topic', async () => {
+    const { bus, runtime } = await start();
+    const assembler = runtime.assembler({ sessionId: 'S1', transport: 'pipe', protocolName: 'stdio' });
+    assembler.observe('client_to_server', classifyRpcMessage({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { m: 'hi' } } }), 1000);
+    assembler.observe('server_to_client', classifyRpcMessage({ jsonrpc: '2.0', id: 1, result: { content: [] } }), 1002);
+    await runtime.idle();
+    await runtime.flush();
+    const messages = bus.messages('mcp.telemetry');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.key).toBe('fs/S1');
+    const event = TelemetryEvent.parse(JSON.parse(messages[0]!.value));
+    expect(event).toMatchObject({ 'gen_ai.tool.name': 'echo', 'palisade.outcome': 'ok', 'palisade.collector.id': runtime.identity.collectorId });
+    await runtime.shutdown('test');
+  });
+
+  it('creates the per-install fingerprint key with mode 0600', async () => {
+    const { home, runtime } = await start();
+    expect(statSync(installKeyFile(home)).mode & 0o777).toBe(0o600);
+    await runtime.shutdown('test');
+  });
+
+  it('learns quarantine decisions from mcp.control and reports them', async () => {
+    const { bus, runtime, changes } = await start();
+    await bus.producer().publish(CONTROL_TOPIC, [{ value: JSON.stringify({ type: 'tool.quarantined', id: 'd1', server: 'fs', tool: 'write_file', incidentId: 'INC-1', reason: 'exfiltration', ts: '2026-11-22T10:00:00.000Z' }) }]);
+    await vi.waitFor(() => expect(changes.at(-1)).toEqual([{ tool: 'write_file', reason: 'exfiltration', incidentId: 'INC-1' }]));
+    await runtime.shutdown('test');
+  });
+});

@@ -1,0 +1,41 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startLocalServer } from '../../test/support/local-http.server.js';
+import { ApiQuarantinePoller } from './api-quarantine.poller.js';
+import { QuarantineRegistry } from './quarantine.registry.js';
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+describe(ApiQuarantinePoller.name, () => {
+  it('reads quarantined tools of its server from GET /api/tools, page by page, with the collector token', async () => {
+    const api = await startLocalServer((req, res) => {
+      const page = new URL(req.url, 'http://x').searchParams.get('cursor');
+      const body = page
+        ? { items: [{ server: 'fs', tool: 'write', quarantine: { reason: 'drift', incidentId: null } }] }
+        : { items: [{ server: 'fs', tool: 'read', quarantine: { reason: 'poisoning', incidentId: 'INC-9' } }, { server: 'fs', tool: 'list', quarantine: null }], nextCursor: 'p2' };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    closers.push(api.close);
+    const registry = new QuarantineRegistry('fs');
+    const poller = new ApiQuarantinePoller(registry, api.url, 'col-token', 1000, pino({ level: 'silent' }));
+    await poller.poll();
+    expect(registry.list()).toEqual([
+      { tool: 'read', reason: 'poisoning', incidentId: 'INC-9' },
+      { tool: 'write', reason: 'drift', incidentId: null },
+    ]);
+    expect(registry.ready).toBe(true);
+    expect(api.seen[0]?.url).toBe('/api/tools?server=fs&limit=500');
+    expect(api.seen[0]?.headers.authorization).toBe('Bearer col-token');
+  });
+
+  it('keeps the last known state when the API cannot be read', async () => {
+    const registry = new QuarantineRegistry('fs');
+    registry.replaceAll([{ tool: 'read', reason: 'r', incidentId: null }]);
+    const poller = new ApiQuarantinePoller(registry, 'http://127.0.0.1:9', 't', 1000, pino({ level: 'silent' }));
+    await poller.poll();
+    expect(registry.list().map((e) => e.tool)).toEqual(['read']);
+  });
+});
