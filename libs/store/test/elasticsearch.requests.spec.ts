@@ -1,4 +1,4 @@
-import { EventQuery, IncidentQuery, verifyAuditChain, type AuditEntry } from '@palisade/schema';
+import { computeAuditHash, EventQuery, IncidentQuery, verifyAuditChain, type AuditEntry } from '@palisade/schema';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ElasticsearchStore } from '../src/elasticsearch/elasticsearch.store.js';
 import { StoreErrorCode } from '../src/store.error.js';
@@ -220,7 +220,6 @@ describe(ElasticsearchStore.name, () => {
       const stored = new Map<string, AuditEntry>();
       // Another writer's entry 1 is already there when this writer starts from an empty hint.
       const rival = { seq: 1, ts: at(0), actor: { type: 'system', id: 'rival' }, action: 'x.y', target: 't', details: {}, prevHash: '0'.repeat(64) } as Omit<AuditEntry, 'hash'>;
-      const { computeAuditHash } = await import('@palisade/schema');
       const rivalEntry = { ...rival, hash: computeAuditHash(rival) } as AuditEntry;
       let rivalVisible = false;
       es.on('GET', '/:index/_doc/:id', () => ({ found: false }))
