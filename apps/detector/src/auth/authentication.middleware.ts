@@ -1,4 +1,4 @@
-import { Injectable, type NestMiddleware } from '@nestjs/common';
+import { Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import type { ApiRequest } from '../common/http.types.js';
 import { PalisadeExceptionFilter } from '../common/palisade-exception.filter.js';
 import { TokenService } from './token.service.js';
@@ -14,11 +14,15 @@ const PUBLIC_PATHS = new Set(['/api/health']);
 @Injectable()
 export class AuthenticationMiddleware implements NestMiddleware {
   private readonly filter = new PalisadeExceptionFilter();
+  private readonly access = new Logger('access');
 
   constructor(private readonly tokens: TokenService) {}
 
-  async use(req: ApiRequest, res: unknown, next: (error?: unknown) => void): Promise<void> {
+  async use(req: ApiRequest, res: AccessResponse, next: (error?: unknown) => void): Promise<void> {
     const pathname = (req.originalUrl ?? req.url).split('?')[0]!.replace(/\/+$/, '') || '/';
+    const started = performance.now();
+    // The access log names the caller by token name, never the token or any header.
+    res.once?.('finish', () => this.access.debug(`${req.method} ${pathname} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms ${req.principal ? `${req.principal.name}(${req.principal.role})` : 'anonymous'}`));
     if (req.method === 'GET' && PUBLIC_PATHS.has(pathname)) return next();
     try {
       req.principal = await this.tokens.authenticate(bearerOf(req));
@@ -28,6 +32,11 @@ export class AuthenticationMiddleware implements NestMiddleware {
       this.filter.catch(error, host as never);
     }
   }
+}
+
+interface AccessResponse {
+  statusCode?: number;
+  once?(event: 'finish', listener: () => void): unknown;
 }
 
 function bearerOf(req: ApiRequest): string | undefined {

@@ -9,6 +9,7 @@ import { type Store, createStore, storeConfigFromEnv } from '@palisade/store';
 import { TokenService } from '../../src/auth/token.service.js';
 import { createDetectorApp } from '../../src/cli/serve.command.js';
 import { type DetectorConfig, loadDetectorConfig } from '../../src/config/detector-config.js';
+import { PinoLogger } from '../../src/infra/pino.logger.js';
 
 export interface RunningDetector {
   home: string;
@@ -28,14 +29,14 @@ export interface RunningDetector {
 }
 
 /** Starts the real detector (API + worker) in this process on a fresh PALISADE_HOME with the sqlite bus and store. */
-export async function startDetector(env: Record<string, string> = {}, options: { worker?: boolean; home?: string } = {}): Promise<RunningDetector> {
+export async function startDetector(env: Record<string, string> = {}, options: { worker?: boolean; home?: string; logFile?: string } = {}): Promise<RunningDetector> {
   const home = options.home ?? mkdtempSync(path.join(tmpdir(), 'palisade-detector-'));
   const fullEnv = { PALISADE_HOME: home, PALISADE_LOG_LEVEL: 'warn', PALISADE_RULES_DIR: path.resolve(import.meta.dirname, '../../../../rules'), ...env };
   const config = loadDetectorConfig(fullEnv);
   config.api.port = 0;
   const store = await createStore(storeConfigFromEnv(fullEnv));
   const bus = createBus(busConfigFromEnv(fullEnv));
-  const app = await createDetectorApp({ config, store, bus, api: true, worker: options.worker ?? true, logger: ['error', 'warn'] as never });
+  const app = await createDetectorApp({ config, store, bus, api: true, worker: options.worker ?? true, logger: options.logFile ? new PinoLogger('trace', options.logFile) : (['error', 'warn'] as never) });
   const adminToken = app.get(TokenService).ensureAdminToken().token;
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
