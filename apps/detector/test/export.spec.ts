@@ -1,0 +1,139 @@
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runVerifyExport } from '../src/cli/verify-export.command.js';
+import { verifyBundle } from '../src/exports/bundle.verifier.js';
+import { type RunningDetector, startDetector } from './support/detector.harness.js';
+import { POISONED_ADD, TelemetryBuilder } from './support/telemetry.builder.js';
+
+type Record = { id: string; path?: string; files: { path: string }[] };
+
+describe('compliance export and verify-export', () => {
+  let detector: RunningDetector;
+  const scratch = mkdtempSync(path.join(tmpdir(), 'palisade-export-test-'));
+  const bundles: { [format: string]: string } = {};
+
+  beforeAll(async () => {
+    detector = await startDetector();
+    const b = new TelemetryBuilder('math');
+    await detector.publish([b.initialize(), b.toolsList([POISONED_ADD]), b.call('add', { a: 1, b: 2, sidenote: 'x' })]);
+    const incident = await detector.waitFor(async () => (await detector.api<{ items: { id: string }[] }>('GET', '/api/incidents')).body.items[0], 'an incident');
+    // A few analyst actions, so the audit chain has entries of several kinds.
+    await detector.api('PATCH', `/api/incidents/${incident.id}`, { body: { status: 'triaging', assignee: 'ann', note: 'looking at it' } });
+    await detector.api('PATCH', `/api/incidents/${incident.id}`, { body: { note: 'confirmed malicious' } });
+    await detector.api('POST', '/api/tools/math/add/release', { body: { reason: 'test' } });
+    await detector.api('POST', '/api/tools/math/add/quarantine', { body: { reason: 'test again' } });
+    const from = new Date(Date.now() - 3600_000).toISOString();
+    const to = new Date(Date.now() + 1000).toISOString();
+    for (const format of ['ndjson', 'csv']) {
+      const created = await detector.api<Record>('POST', '/api/exports', { body: { from, to, format } });
+      expect(created.status).toBe(201);
+      bundles[format] = path.join(detector.home, 'exports', created.body.id);
+    }
+  });
+
+  afterAll(async () => {
+    await detector?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  function copy(format: string): string {
+    const dir = path.join(scratch, `${format}-${Math.random().toString(36).slice(2)}`);
+    cpSync(bundles[format]!, dir, { recursive: true });
+    return dir;
+  }
+
+  for (const format of ['ndjson', 'csv']) {
+    describe(`${format} bundle`, () => {
+      it('verifies intact, with every file listed and records in it', () => {
+        const result = verifyBundle(bundles[format]!);
+        expect(result.ok).toBe(true);
+        if (!result.ok) return;
+        expect(result.manifest.files.map((f) => f.path)).toEqual([`events.${format}`, `alerts.${format}`, 'alerts.ocsf.json', `incidents.${format}`, `audit.${format}`]);
+        expect(result.manifest.files.find((f) => f.path.startsWith('events'))!.records).toBeGreaterThanOrEqual(3);
+        expect(result.manifest.audit.lastSeq).toBeGreaterThanOrEqual(4);
+        const ocsf = JSON.parse(readFileSync(path.join(bundles[format]!, 'alerts.ocsf.json'), 'utf8')) as { class_uid: number }[];
+        expect(ocsf.length).toBeGreaterThan(0);
+        expect(ocsf.every((f) => f.class_uid === 2004)).toBe(true);
+      });
+
+      it('names any file in which one byte changed', () => {
+        for (const name of readdirSync(bundles[format]!).filter((n) => n !== 'manifest.json')) {
+          const dir = copy(format);
+          const file = path.join(dir, name);
+          const bytes = readFileSync(file);
+          const at = Math.floor(bytes.length / 2);
+          bytes[at] = bytes[at] === 0x41 ? 0x42 : 0x41;
+          writeFileSync(file, bytes);
+          const result = verifyBundle(dir);
+          expect(result.ok, name).toBe(false);
+          if (!result.ok) expect(result.problem).toContain(name);
+        }
+      });
+
+      it('names a removed file and an added one, and a changed manifest', () => {
+        let dir = copy(format);
+        rmSync(path.join(dir, `alerts.${format}`));
+        expect(verifyBundle(dir)).toEqual({ ok: false, problem: `alerts.${format} was removed` });
+        dir = copy(format);
+        writeFileSync(path.join(dir, 'notes.txt'), 'added later');
+        expect(verifyBundle(dir)).toEqual({ ok: false, problem: 'notes.txt was added (not in the manifest)' });
+        dir = copy(format);
+        const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+        manifest.range.from = '2020-01-01T00:00:00.000Z';
+        writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+        const result = verifyBundle(dir);
+        expect(result.ok).toBe(false);
+        if (!result.ok) expect(result.problem).toMatch(/manifest\.json was altered/);
+      });
+
+      it('names a deleted audit entry and two reordered ones', () => {
+        const auditName = `audit.${format}`;
+        const header = format === 'csv' ? 1 : 0;
+        let dir = copy(format);
+        let lines = readFileSync(path.join(dir, auditName), 'utf8').split('\n');
+        const third = header + 2;
+        const seqOf = (line: string): number => (format === 'csv' ? Number(line.split(',')[0]) : (JSON.parse(line) as { seq: number }).seq);
+        const deletedSeq = seqOf(lines[third]!);
+        lines.splice(third, 1);
+        writeFileSync(path.join(dir, auditName), lines.join('\n'));
+        let result = verifyBundle(dir);
+        expect(result.ok).toBe(false);
+        if (!result.ok) expect(result.problem).toContain(`audit entry ${deletedSeq}`);
+
+        dir = copy(format);
+        lines = readFileSync(path.join(dir, auditName), 'utf8').split('\n');
+        const a = header + 1;
+        const firstSeq = seqOf(lines[a]!);
+        [lines[a], lines[a + 1]] = [lines[a + 1]!, lines[a]!];
+        writeFileSync(path.join(dir, auditName), lines.join('\n'));
+        result = verifyBundle(dir);
+        expect(result.ok).toBe(false);
+        if (!result.ok) expect(result.problem).toContain(`audit entry ${firstSeq}`);
+      });
+    });
+  }
+
+  it('verify-export checks the downloaded .tar.gz and prints OK', async () => {
+    const list = await detector.api<{ items: Record[] }>('GET', '/api/exports');
+    const response = await fetch(`${detector.url}/api/exports/${list.body.items[0]!.id}/archive`, { headers: { authorization: `Bearer ${detector.adminToken}` } });
+    expect(response.status).toBe(200);
+    const archive = path.join(scratch, 'bundle.tar.gz');
+    writeFileSync(archive, Buffer.from(await response.arrayBuffer()));
+    const out: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
+    try {
+      expect(await runVerifyExport(archive)).toBe(0);
+      expect(await runVerifyExport(bundles.ndjson!)).toBe(0);
+      const broken = copy('ndjson');
+      writeFileSync(path.join(broken, 'events.ndjson'), 'tampered\n');
+      expect(await runVerifyExport(broken)).toBe(1);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(out[0]).toBe('OK\n');
+    expect(out[2]).toMatch(/^FAILED: events\.ndjson was altered/);
+  });
+});
