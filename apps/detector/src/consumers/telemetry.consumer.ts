@@ -80,7 +80,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
     // Collectors that start later rebuild the quarantine set from the latest snapshot on mcp.control.
     await this.store.outbox.enqueue([await this.containment.snapshotOutbox()]);
     this.dispatcher.start();
-    this.consumer = this.bus.consumer({ group: PIPELINE_GROUP, topic: this.config.topic, fromBeginning: true, maxBatch: 500 });
+    this.consumer = this.bus.consumer({ group: PIPELINE_GROUP, topic: this.config.topic, fromBeginning: true, maxBatch: 1000 });
     this.metrics.running = true;
     this.running = this.consumer.run((batch) => this.mutex.run(() => this.handle(batch))).catch((error: unknown) => {
       this.metrics.running = false;
