@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { busConfigFromEnv, createBus } from '@palisade/bus';
 import { newId } from '@palisade/schema';
 import { createStore, storeConfigFromEnv } from '@palisade/store';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the workspace's bench harness lives in tools/, outside every project
 import { percentile, progress, report } from '../../../tools/bench-kit.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
