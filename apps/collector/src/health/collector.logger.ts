@@ -15,13 +15,13 @@ const REDACTED_PATHS = ['authorization', 'headers.authorization', 'req.headers.a
 
 /**
  * The collector's logger. Stdout belongs to JSON-RPC, so logs go to stderr (`--verbose`) and/or a file
- * (`--log-file`); with neither, the collector is silent. Writes are asynchronous (sonic-boom) so a log line
- * never blocks the relay.
+ * (`--log-file`); with neither, the collector is silent. It runs in the telemetry worker, so its writes
+ * are synchronous (nothing is lost at exit) without ever holding up the relay thread.
  */
 export function createCollectorLogger(options: LoggerOptions): Logger {
   const streams: { stream: pino.DestinationStream; level: pino.Level }[] = [];
-  if (options.verbose) streams.push({ level: 'debug', stream: pino.destination({ fd: 2, sync: false }) });
-  if (options.logFile) streams.push({ level: options.verbose ? 'debug' : 'info', stream: pino.destination({ dest: options.logFile, mkdir: true, append: true, sync: false }) });
+  if (options.verbose) streams.push({ level: 'debug', stream: pino.destination({ fd: 2, sync: true }) });
+  if (options.logFile) streams.push({ level: options.verbose ? 'debug' : 'info', stream: pino.destination({ dest: options.logFile, mkdir: true, append: true, sync: true }) });
   if (streams.length === 0) return pino({ level: 'silent' });
   return pino(
     {

@@ -78,6 +78,22 @@ export class StdioGate {
     this.inspectServer(chunk);
   }
 
+  /** The client closed stdin: a decision still waiting is made, and a partial last line goes through as is. */
+  async clientEnded(): Promise<void> {
+    while (this.deferred) await this.deps.policy.whenReady().then(() => undefined);
+    for (const piece of this.client.held.splice(0)) this.forwardClientLine(piece);
+  }
+
+  /** The server closed stdout: a partial last line goes through as is, then anything of the collector's own. */
+  serverEnded(): void {
+    for (const piece of this.server.held.splice(0)) {
+      this.deps.toClient(piece);
+      this.deps.tap.copy('server_to_client', piece);
+    }
+    this.server.midLine = false;
+    this.flushInjections();
+  }
+
   private inspectClient(chunk: Buffer): void {
     this.eachLine(this.client, chunk, (raw) => this.forwardClientLine(raw), (line, rest) => {
       if (this.handleClientLine(line)) return true;

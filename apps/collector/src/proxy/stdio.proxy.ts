@@ -6,6 +6,10 @@ import { startChildReaper } from './child.reaper.js';
 export interface RelayHandlers {
   fromClient(chunk: Buffer): void;
   fromServer(chunk: Buffer): void;
+  /** The client closed its side: pass on whatever is still held, then the server's stdin is closed. */
+  clientEnded(): Promise<void>;
+  /** The server closed its stdout: pass on whatever is still held. */
+  serverEnded(): void;
 }
 
 export interface RelayIo {
@@ -142,13 +146,14 @@ export class StdioProxy {
     input.on('data', (chunk: Buffer) => handlers.fromClient(chunk));
     input.once('end', () => {
       log('info', 'client closed stdin: closing the server stdin');
-      child.stdin.end();
+      void handlers.clientEnded().then(() => child.stdin.end());
       this.later(this.options.shutdownGraceMs, () => {
         log('warn', 'server still running after stdin closed: SIGTERM');
         this.terminate('SIGTERM');
       });
     });
     child.stdout.on('data', (chunk: Buffer) => handlers.fromServer(chunk));
+    child.stdout.once('end', () => handlers.serverEnded());
     child.stdin.on('error', (error) => log('debug', 'server stdin closed', { error: error.message }));
     output.on('error', (error) => {
       log('warn', 'client stdout closed: stopping the server', { error: error.message });
