@@ -77,9 +77,10 @@ export class ToolService {
   /** Baseline figures: from the worker's live state in this process, else from the persisted state. */
   async baselineSummary(server: string, tool: string): Promise<BaselineSummary> {
     if (this.metrics.running) return this.engine.baselineSummary(server, tool);
-    const wanted = new Set([`base:${server}:${tool}`, `pin:${server}:${tool}`]);
-    const entries = (await this.store.engineState.loadAll()).filter((e) => wanted.has(e.key) && e.value !== null);
-    return summarise(importState(entries.map((e) => ({ key: e.key, value: e.value }))), server, tool);
+    const keys = [`base:${server}:${tool}`, `pin:${server}:${tool}`];
+    const values = await Promise.all(keys.map((key) => this.store.engineState.get(key)));
+    const entries = keys.map((key, i) => ({ key, value: values[i] })).filter((e) => e.value !== null && e.value !== undefined);
+    return summarise(importState(entries), server, tool);
   }
 
   async quarantine(server: string, tool: string, body: { reason?: string | undefined; incidentId?: string | null | undefined }, actor: AuditActor, source?: string): Promise<QuarantineState> {
