@@ -1,0 +1,168 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { BusReader, COLLECTOR_BIN, connect, removeTemporaries, SERVERS, temporaryDir } from './support/collector.harness.js';
+
+const processes: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of processes) child.kill('SIGKILL');
+  removeTemporaries();
+});
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** server-everything over HTTP (`streamableHttp` or `sse`), on a free port. */
+async function everything(mode: 'streamableHttp' | 'sse'): Promise<string> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [SERVERS.everything, mode], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  processes.push(child);
+  await new Promise<void>((resolve) => child.stderr?.on('data', (d: Buffer) => /listening|running/i.test(d.toString()) && resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** The collector in http mode in front of `upstream`; resolves with the URL it listens on. */
+async function collector(home: string, upstream: string, extra: string[] = []): Promise<{ url: string; stop: () => Promise<number | null> }> {
+  const child = spawn(process.execPath, [COLLECTOR_BIN, 'http', '--server', 'everything-http', '--home', home, '--upstream', upstream, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  processes.push(child);
+  const url = await new Promise<string>((resolve) => child.stderr?.on('data', (d: Buffer) => {
+    const match = /listening on (\S+)/.exec(d.toString());
+    if (match?.[1]) resolve(match[1]);
+  }));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { url, stop: () => (child.kill('SIGTERM'), exited) };
+}
+
+async function session(client: Client) {
+  const outcome = async (work: () => Promise<unknown>) => work().then((value) => ({ value }), (error: Error) => ({ error: error.message }));
+  const steps: number[] = [];
+  return {
+    server: client.getServerVersion(),
+    tools: (await client.listTools()).tools,
+    echo: await outcome(() => client.callTool({ name: 'echo', arguments: { message: 'over http' } })),
+    sum: await outcome(() => client.callTool({ name: 'get-sum', arguments: { a: 1, b: 2 } })),
+    missing: await outcome(() => client.callTool({ name: 'no-such-tool', arguments: {} })),
+    long: await outcome(() => client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 0.2, steps: 2 } }, undefined, { onprogress: (p) => steps.push(p.progress) })),
+    steps,
+    resources: (await client.listResources()).resources,
+  };
+}
+
+describe('http collector with real MCP servers', () => {
+  it('Streamable HTTP: the client sees what it sees directly, and events carry the Mcp-Session-Id', async () => {
+    const home = temporaryDir('http-streamable');
+    const upstream = await everything('streamableHttp');
+    const proxy = await collector(home, `${upstream}/mcp`);
+    const direct = await connect(new StreamableHTTPClientTransport(new URL(`${upstream}/mcp`)));
+    const proxiedTransport = new StreamableHTTPClientTransport(new URL(`${proxy.url}/mcp`));
+    const proxied = await connect(proxiedTransport);
+    try {
+      expect(await session(proxied)).toEqual(await session(direct));
+      const sessionId = proxiedTransport.sessionId;
+      expect(sessionId).toBeTruthy();
+      await proxiedTransport.terminateSession();
+      const reader = new BusReader(home).start();
+      try {
+        await vi.waitFor(() => expect(reader.find((e) => e['gen_ai.tool.name'] === 'trigger-long-running-operation')).toHaveLength(1), { timeout: 10_000 });
+        expect(reader.events.every((e) => e['mcp.session.id'] === sessionId)).toBe(true);
+        expect(reader.find((e) => e['gen_ai.tool.name'] === 'echo')[0]).toMatchObject({
+          'network.transport': 'tcp',
+          'network.protocol.name': 'http',
+          'server.address': '127.0.0.1',
+          'palisade.client.name': 'palisade-e2e',
+          'palisade.server.reported_name': 'mcp-servers/everything',
+          'palisade.outcome': 'ok',
+          'palisade.response.result': { content: [{ type: 'text', text: 'Echo: over http' }] },
+        });
+        expect(reader.find((e) => e['mcp.method.name'] === 'notifications/progress').length).toBeGreaterThanOrEqual(2);
+        expect(reader.find((e) => e['mcp.method.name'] === 'tools/list')[0]?.['palisade.response.result']).toHaveProperty('tools');
+      } finally {
+        await reader.close();
+      }
+    } finally {
+      await direct.close();
+      await proxied.close();
+      expect(await proxy.stop()).toBe(0);
+    }
+  });
+
+  it('legacy SSE transport: GET /sse and POST /message?sessionId= go through, recorded under that session', async () => {
+    const home = temporaryDir('http-sse');
+    const upstream = await everything('sse');
+    const proxy = await collector(home, `${upstream}/sse`);
+    const direct = await connect(new SSEClientTransport(new URL(`${upstream}/sse`)));
+    const proxied = await connect(new SSEClientTransport(new URL(`${proxy.url}/sse`)));
+    try {
+      expect(await session(proxied)).toEqual(await session(direct));
+    } finally {
+      await direct.close();
+      await proxied.close();
+    }
+    const reader = new BusReader(home).start();
+    try {
+      await vi.waitFor(() => expect(reader.find((e) => e['gen_ai.tool.name'] === 'get-sum')).toHaveLength(1), { timeout: 10_000 });
+      const sessions = new Set(reader.events.map((e) => e['mcp.session.id']));
+      expect(sessions.size).toBe(1);
+      expect(reader.find((e) => e['mcp.method.name'] === 'initialize')[0]?.['palisade.server.reported_name']).toBe('mcp-servers/everything');
+    } finally {
+      await reader.close();
+      await proxy.stop();
+    }
+  });
+
+  it('passes Authorization on to a stateless server and never records it', async () => {
+    const home = temporaryDir('http-auth');
+    const seen: (string | undefined)[] = [];
+    const upstream = http.createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      const server = new McpServer({ name: 'auth-probe', version: '1.0.0' });
+      server.registerTool('whoami', { inputSchema: { who: z.string() } }, ({ who }) => ({ content: [{ type: 'text', text: `hello ${who}` }] }));
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      res.on('close', () => void transport.close());
+      void server.connect(transport).then(() => transport.handleRequest(req, res));
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const port = (upstream.address() as AddressInfo).port;
+    const proxy = await collector(home, `http://127.0.0.1:${port}/mcp`, ['--log-file', path.join(home, 'collector.log'), '--verbose']);
+    const token = 'Bearer palisade-secret-token-4242';
+    const client = await connect(new StreamableHTTPClientTransport(new URL(`${proxy.url}/mcp`), { requestInit: { headers: { authorization: token } } }));
+    try {
+      expect(await client.callTool({ name: 'whoami', arguments: { who: 'agent' } })).toEqual({ content: [{ type: 'text', text: 'hello agent' }] });
+    } finally {
+      await client.close();
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((value) => value === token)).toBe(true);
+    const reader = new BusReader(home).start();
+    try {
+      await vi.waitFor(() => expect(reader.find((e) => e['gen_ai.tool.name'] === 'whoami')).toHaveLength(1), { timeout: 10_000 });
+    } finally {
+      await reader.close();
+    }
+    await proxy.stop();
+    upstream.close();
+    for (const file of readdirSync(home, { recursive: true }) as string[]) {
+      const full = path.join(home, file);
+      if (file.endsWith('.key')) continue;
+      try {
+        expect(readFileSync(full).includes('palisade-secret-token-4242')).toBe(false);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EISDIR') throw error;
+      }
+    }
+  });
+});
