@@ -57,6 +57,7 @@ export function openApiDocument(): Json {
         get: op('The tool’s tuning and baseline figures', 'read', { parameters: toolPath }),
         put: op('Tune the tool’s baselines', 'triage', { parameters: toolPath, requestBody: json(schema(BaselineTuning.omit({ server: true, tool: true }), 'input')) }),
       },
+      '/api/tools/{server}/{tool}/baseline/preview': { post: op('Alerts the last N days would have raised with a proposed tuning, against the saved one', 'triage', { parameters: toolPath }) },
       '/api/rules': { get: op('Correlation rules', 'read', { responses: { '200': { description: 'OK', ...json(page(RuleSummary)) } } }) },
       '/api/rules/{id}': { patch: op('Enable or disable a rule', 'triage', { parameters: idPath, requestBody: json({ type: 'object', properties: { enabled: { type: 'boolean' } } }) }) },
       '/api/exports': {

@@ -13,6 +13,7 @@ import { ContainmentService } from '../services/containment.service.js';
 const ContainmentBody = z.object({ reason: z.string().min(1).max(1000).optional(), incidentId: z.string().max(80).nullable().optional() }).default({});
 const ToolsQuery = z.object({ quarantined: z.enum(['true', 'false']).optional(), server: z.string().max(200).optional() });
 const TuningBody = BaselineTuning.omit({ server: true, tool: true, updatedAt: true, updatedBy: true });
+const PreviewBody = TuningBody.extend({ days: z.number().int().min(1).max(90).default(7) });
 
 @Controller('api/tools')
 export class ToolsController {
@@ -66,6 +67,16 @@ export class ToolsController {
   async baseline(@Param('server') server: string, @Param('tool') tool: string) {
     const [tuning, summary] = await Promise.all([this.baselines.tuning(server, tool), this.tools.baselineSummary(server, tool)]);
     return { ...tuning, summary };
+  }
+
+  /** What a tuning change would have done to the last `days` of this tool's alerts, before saving it. */
+  @Post(':server/:tool/baseline/preview')
+  @HttpCode(200)
+  @RequirePermission('triage')
+  async preview(@Param('server') server: string, @Param('tool') tool: string, @Body(zod(PreviewBody)) body: z.infer<typeof PreviewBody>) {
+    await this.tools.get(server, tool);
+    const { days, ...tuning } = body;
+    return this.baselines.preview(server, tool, { ...tuning, server, tool }, days);
   }
 
   @Put(':server/:tool/baseline')
