@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { startLocalServer } from './support/local-http.server.js';
+import { BusReader, COLLECTOR_BIN, connect, removeTemporaries, SERVERS, stdioTransport, temporaryDir } from './support/collector.harness.js';
+
+const processes: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of processes) child.kill('SIGKILL');
+  removeTemporaries();
+});
+
+const names = async (client: Awaited<ReturnType<typeof connect>>) => (await client.listTools()).tools.map((t) => t.name);
+
+describe('quarantine enforcement', () => {
+  it('stdio: hides a quarantined tool, answers calls to it itself, records the block, and lifts it on release', async () => {
+    const home = temporaryDir('quarantine-stdio');
+    const control = new BusReader(home);
+    await control.decide('tool.quarantined', 'everything', 'echo', 'hidden instructions in the description');
+    const client = await connect(stdioTransport({ command: process.execPath, args: [SERVERS.everything, 'stdio'] }, { name: 'everything', home }));
+    try {
+      expect(await names(client)).not.toContain('echo');
+      expect(await names(client)).toContain('get-sum');
+      await expect(client.callTool({ name: 'echo', arguments: { message: 'x' } })).rejects.toThrow(/quarantined/);
+      expect(await client.callTool({ name: 'get-sum', arguments: { a: 1, b: 1 } })).toMatchObject({ content: [{ text: expect.stringContaining('2') }] });
+
+      await control.decide('tool.released', 'everything', 'echo', 'approved by analyst');
+      await vi.waitFor(async () => expect(await names(client)).toContain('echo'), { timeout: 10_000, interval: 100 });
+      expect(await client.callTool({ name: 'echo', arguments: { message: 'back' } })).toEqual({ content: [{ type: 'text', text: 'Echo: back' }] });
+
+      // A decision taken while the session runs reaches it too.
+      await control.decide('tool.quarantined', 'everything', 'get-sum', 'exfiltration');
+      await vi.waitFor(() => expect(client.callTool({ name: 'get-sum', arguments: { a: 1, b: 2 } })).rejects.toThrow(/quarantined/), { timeout: 10_000, interval: 100 });
+    } finally {
+      await client.close();
+      await control.close();
+    }
+    const reader = new BusReader(home).start();
+    try {
+      await vi.waitFor(() => expect(reader.find((e) => e['palisade.outcome'] === 'blocked').length).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
+      const blocked = reader.find((e) => e['palisade.outcome'] === 'blocked' && e['gen_ai.tool.name'] === 'echo')[0]!;
+      expect(blocked).toMatchObject({ 'error.type': 'quarantined', 'palisade.request.params': { name: 'echo', arguments: { message: 'x' } } });
+      expect(blocked['palisade.block.reason']).toContain('hidden instructions in the description');
+      expect(blocked['palisade.response.error']?.message).toContain('quarantined');
+      // The server never saw the blocked call: no echo event other than the block and the call after release.
+      expect(reader.find((e) => e['gen_ai.tool.name'] === 'echo').map((e) => e['palisade.outcome'])).toEqual(['blocked', 'ok']);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('http: the same over Streamable HTTP', async () => {
+    const home = temporaryDir('quarantine-http');
+    const control = new BusReader(home);
+    await control.decide('tool.quarantined', 'everything-http', 'echo');
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const upstream = spawn(process.execPath, [SERVERS.everything, 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+    processes.push(upstream);
+    await new Promise<void>((resolve) => upstream.stderr?.on('data', (d: Buffer) => /listening/i.test(d.toString()) && resolve()));
+    const proxy = spawn(process.execPath, [COLLECTOR_BIN, 'http', '--server', 'everything-http', '--home', home, '--upstream', `http://127.0.0.1:${port}/mcp`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    processes.push(proxy);
+    const url = await new Promise<string>((resolve) => proxy.stderr?.on('data', (d: Buffer) => {
+      const match = /listening on (\S+)/.exec(d.toString());
+      if (match?.[1]) resolve(match[1]);
+    }));
+    const client = await connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`)));
+    try {
+      expect(await names(client)).not.toContain('echo');
+      await expect(client.callTool({ name: 'echo', arguments: { message: 'x' } })).rejects.toThrow(/quarantined/);
+      expect(await client.callTool({ name: 'get-sum', arguments: { a: 2, b: 2 } })).toMatchObject({ content: [{ text: expect.stringContaining('4') }] });
+      await control.decide('tool.released', 'everything-http', 'echo');
+      await vi.waitFor(async () => expect(await names(client)).toContain('echo'), { timeout: 10_000, interval: 100 });
+    } finally {
+      await client.close();
+      await control.close();
+    }
+  });
+
+  it('--bus http: learns quarantines by polling GET /api/tools with the collector token', async () => {
+    const home = temporaryDir('quarantine-api');
+    let quarantined = true;
+    const api = await startLocalServer((req, res) => {
+      if (req.url.startsWith('/api/tools')) {
+        const items = [{ server: 'everything', tool: 'echo', quarantine: quarantined ? { reason: 'poisoning', incidentId: 'INC-3', since: '', by: 'analyst' } : null }];
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items, total: 1 }));
+        return;
+      }
+      res.writeHead(202).end('{}');
+    });
+    const client = await connect(
+      stdioTransport(
+        { command: process.execPath, args: [SERVERS.everything, 'stdio'], env: { PALISADE_INGEST_TOKEN: 'collector-token' } },
+        { name: 'everything', home, flags: ['--bus', 'http', '--api-url', api.url, '--quarantine-poll', '200ms'] },
+      ),
+    );
+    try {
+      await expect(client.callTool({ name: 'echo', arguments: { message: 'x' } })).rejects.toThrow(/quarantined/);
+      quarantined = false;
+      await vi.waitFor(async () => expect(await names(client)).toContain('echo'), { timeout: 10_000, interval: 100 });
+    } finally {
+      await client.close();
+      await api.close();
+    }
+    const polls = api.seen.filter((r) => r.url.startsWith('/api/tools'));
+    expect(polls[0]?.headers.authorization).toBe('Bearer collector-token');
+    const ingested = api.seen.filter((r) => r.url === '/api/ingest').flatMap((r) => r.body.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>));
+    expect(ingested.some((e) => e['palisade.outcome'] === 'blocked' && e['gen_ai.tool.name'] === 'echo')).toBe(true);
+  });
+});
