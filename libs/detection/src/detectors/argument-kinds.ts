@@ -4,13 +4,30 @@
  * message body, suspicious in an issue number).
  */
 
-/** Splits `issueNumber`, `issue_number`, `issue-number` into lower-case words. */
+const WORDS_CACHE = new Map<string, string[]>();
+const KIND_CACHE = new Map<string, ArgumentKind>();
+const CACHE_LIMIT = 10_000;
+
+function remember<T>(cache: Map<string, T>, key: string, value: T): T {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+/** Splits `issueNumber`, `issue_number`, `issue-number` into lower-case words (memoised: keys repeat). */
 export function keyWords(key: string): string[] {
-  return key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
+  return (
+    WORDS_CACHE.get(key) ??
+    remember(
+      WORDS_CACHE,
+      key,
+      key
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter(Boolean),
+    )
+  );
 }
 
 function lastWord(key: string): string {
@@ -29,6 +46,10 @@ export type ArgumentKind = 'command' | 'prose' | 'strict' | 'path' | 'recipient'
 
 /** The kind of an argument from its key (the last word decides: `issue_number` is strict). */
 export function argumentKind(key: string): ArgumentKind {
+  return KIND_CACHE.get(key) ?? remember(KIND_CACHE, key, kindOf(key));
+}
+
+function kindOf(key: string): ArgumentKind {
   const words = keyWords(key);
   const last = lastWord(key);
   if (words.some((w) => COMMAND_WORDS.has(w))) return 'command';

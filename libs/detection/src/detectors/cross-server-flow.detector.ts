@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { EvidenceMatch } from '@palisade/schema';
 import type { DetectionContext } from '../engine/detection-context.js';
 import type { EngineState } from '../engine/engine-state.js';
@@ -17,8 +16,16 @@ export interface ContentFlowRecord {
 const MIN_LINE = 16;
 const LINES_PER_EVENT = 32;
 
+/** Two 32-bit FNV-1a hashes of a line (64 bits): cheap enough to run on every argument line. */
 function lineHash(line: string): string {
-  return createHash('sha256').update(line).digest('hex').slice(0, 20);
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ line.length;
+  for (let i = 0; i < line.length; i += 1) {
+    const c = line.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
 
 /** Distinctive lines of a text (trimmed, at least 16 characters), for content matching. */

@@ -14,6 +14,9 @@ const TRAVERSAL = /(?:^|[/\\])\.\.(?:[/\\]|$)|%2e%2e(?:%2f|%5c|\/|\\)|\.\.%2f|\.
 const KEY_PURPOSE = /ssh|sftp|scp|git|deploy|key|cert|tls|vault|secret/i;
 
 function normalisePath(value: string): string {
+  const first = value.charCodeAt(0);
+  // Only `file://`, `$HOME`, `%USERPROFILE%` and padded values need rewriting (a cheap first-character check).
+  if (first !== 102 && first !== 36 && first !== 37 && first !== 32 && value.charCodeAt(value.length - 1) !== 32) return value;
   return value.replace(/^file:\/\//, '').replace(/^\$HOME|^%USERPROFILE%/i, '~').trim();
 }
 
@@ -44,7 +47,9 @@ function resolveAbsolute(path: string): string {
  */
 export function detectPathTraversal(ctx: DetectionContext): void {
   const { view, state, engine } = ctx;
-  const roots = [...(engine.options.roots[view.server] ?? []), ...(state.get<ServerRecord>(serverKey(view.server))?.roots ?? [])];
+  const configured = engine.options.roots[view.server];
+  const learned = state.get<ServerRecord>(serverKey(view.server))?.roots;
+  const roots = configured && learned ? [...configured, ...learned] : (configured ?? learned ?? []);
   let severity: Severity | null = null;
   const matches: EvidenceMatch[] = [];
   const raise = (to: Severity, field: string, text: string, signal: string): void => {
@@ -58,10 +63,10 @@ export function detectPathTraversal(ctx: DetectionContext): void {
     const value = normalisePath(leaf.value);
     if (kind !== 'path' && !looksLikePath(value)) continue;
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !value.startsWith('file:')) continue;
-    const traversal = TRAVERSAL.test(value);
-    const absolute = /^\//.test(value);
-    const resolved = absolute ? resolveAbsolute(value) : value;
-    const sensitive = SENSITIVE_PATH.test(value) || SENSITIVE_PATH.test(resolved);
+    const traversal = value.includes('..') || value.includes('%2') ? TRAVERSAL.test(value) : false;
+    const absolute = value.charCodeAt(0) === 47;
+    const resolved = absolute && (traversal || value.includes('/.') || value.includes('//')) ? resolveAbsolute(value) : value;
+    const sensitive = SENSITIVE_PATH.test(value) || (resolved !== value && SENSITIVE_PATH.test(resolved));
     if (sensitive) {
       const keyByDesign = /\.ssh|id_(?:rsa|dsa|ecdsa|ed25519)|\.kube|\.docker|\.git-credentials/.test(value) && KEY_PURPOSE.test(toolPurpose) && keyWords(leaf.key).some((w) => ['key', 'identity', 'keyfile', 'kubeconfig', 'config', 'credentials'].includes(w));
       raise(keyByDesign ? 'low' : 'high', leaf.field, leaf.value, keyByDesign ? 'credential file named by a tool made for it' : 'reaches a credential or system file');

@@ -8,9 +8,17 @@ function readableLeaves(leaves: readonly TextLeaf[]): TextLeaf[] {
   return leaves.filter((leaf) => leaf.value.length >= 12 && !/\.(?:mimeType|type|uri|name)$/.test(leaf.field) && !/^(?:mimeType|type|uri)$/.test(leaf.key));
 }
 
-/** Cheap gate: text with none of these cannot hold what the scanner looks for. */
-// eslint-disable-next-line no-control-regex
-const GATE = /ignor|disregard|forget|overrid|bypass|instruction|system|important|assistant|you are|mode\b|tell\b|mention|inform|notify|reveal|without|secret|covert|silent|quiet|\.ssh|id_rsa|\.aws|\.env|mcp\.json|passw|shadow|history|netrc|credential|private key|api key|token|exfil|send|upload|forward|email|bcc|redirect|enter|provide|seed|cvv|prompt|<|\[|[^\x00-\x7f]|\x1b/i;
+/**
+ * Cheap gate (case-insensitive, no copy of the text): an injection in data must name the model's instructions, hide
+ * something from the user, point at a secret-bearing file, carry a destination, a tag block, or
+ * invisible/non-ASCII text. Few anchors keep the scan near a plain pass over the text (results are
+ * large and many; rare characters and a factored word list are two cheap passes); the full scan
+ * runs only on texts that pass. (Base64-only injections in results are
+ * not gated in: they are left to the definition scanner and to analysts.)
+ */
+// eslint-disable-next-line no-control-regex -- ESC starts ANSI escapes, which hide text
+const GATE_CHARACTERS = /[@<[{\u001b\u0080-\uffff]|:\/\//;
+const GATE_WORDS = /i(?:nstruct|gnor|d_(?:rsa|dsa|ecdsa|ed25519))|d(?:isregard|eveloper mode)|you (?:are|must)|assistant|s(?:ecretly|tealth|ystem\s*(?:prompt|message)?\s*:)|c(?:overt|redential)|exfil|the user|passw|mcp\.json|\.(?:ssh|aws|env)\b/i;
 
 function toMatch(signal: TextSignal): EvidenceMatch {
   return { field: signal.field, text: signal.text, signal: signal.signal, ...(signal.start !== undefined && signal.end !== undefined ? { start: signal.start, end: signal.end } : {}), ...(signal.decoded ? { decoded: signal.decoded } : {}) };
@@ -25,7 +33,7 @@ function toMatch(signal: TextSignal): EvidenceMatch {
 export function detectPromptInjection(ctx: DetectionContext, surface: TextScanContext['surface'], leaves: readonly TextLeaf[]): void {
   const signals: TextSignal[] = [];
   for (const leaf of readableLeaves(leaves)) {
-    if (!GATE.test(leaf.value)) continue;
+    if (surface === 'response' && !GATE_CHARACTERS.test(leaf.value) && !GATE_WORDS.test(leaf.value)) continue;
     signals.push(...scanText(leaf.field, leaf.value, { surface }));
   }
   const severity = combinedSeverity(signals.filter((s) => s.severity !== 'low'));

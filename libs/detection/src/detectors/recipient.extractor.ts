@@ -1,5 +1,6 @@
 import type { TextLeaf } from '../engine/event-view.js';
 import { argumentKind, isRecipientKey } from './argument-kinds.js';
+import { execAll } from '../text/exec-all.js';
 
 /** A recipient-like value of an argument, normalised, with its domain when it has one. */
 export interface RecipientValue {
@@ -62,7 +63,7 @@ export function extractRecipients(leaves: readonly TextLeaf[]): RecipientValue[]
   for (const leaf of leaves) {
     if (!isRecipientKey(leaf.key) || leaf.value.length > 2000) continue;
     for (const part of leaf.value.split(/[,;\n]/)) {
-      const emails = [...part.matchAll(EMAILS)].map((m) => m[0]);
+      const emails = execAll(EMAILS, part).map((m) => m[0]);
       const parsed = emails.length > 0 ? emails.map((email) => parseRecipient(leaf.key, leaf.field, email)) : [parseRecipient(leaf.key, leaf.field, part)];
       for (const recipient of parsed) if (recipient) values.push(recipient);
       if (values.length >= 50) return values;

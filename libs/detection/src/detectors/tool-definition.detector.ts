@@ -2,7 +2,7 @@ import { severityRank, type Alert, type EvidenceMatch, type Severity, type ToolD
 import { createAlert } from '../engine/alert.factory.js';
 import type { DetectionContext } from '../engine/detection-context.js';
 import { indexTool, pinKey, serverKey, sessionKey, type EngineState } from '../engine/engine-state.js';
-import { foreignMentionSignal, scanToolDefinition, type DefinitionScan } from '../scanners/tool-definition.scanner.js';
+import { foreignMentionSignal, scanToolDefinition, schemaProperties, type DefinitionScan } from '../scanners/tool-definition.scanner.js';
 import { combinedSeverity, scanText, SHADOWING_KINDS, type TextSignal } from '../scanners/text-signal.scanner.js';
 import { definitionHash, diffDefinitions, pinnedShape } from './definition-diff.js';
 import { assessDrift, driftMatches } from './description-drift.detector.js';
@@ -31,6 +31,8 @@ export interface ToolPinRecord {
   shadowing: Severity | null;
   /** Tool-like names the description mentions (cross-server shadowing once they appear). */
   mentions: string[];
+  /** Flags of each version seen (by hash), so a known version is never scanned again. */
+  versionFlags: Record<string, { poisoning: Severity | null; shadowing: Severity | null }>;
   /** The tools/list event in which the current definition first appeared. */
   eventId: string;
 }
@@ -238,6 +240,7 @@ export function handleToolsList(ctx: DetectionContext): void {
         poisoning: flags.poisoning,
         shadowing: flags.shadowing,
         mentions: scan.mentions.slice(0, 20),
+        versionFlags: { [hash]: flags },
         eventId: view.event.id,
       });
       indexTool(state, view.server, definition.name);
@@ -258,9 +261,11 @@ export function handleToolsList(ctx: DetectionContext): void {
     const midSession = pin.lastSession === view.session;
     const alreadySeen = pin.seenHashes.includes(hash);
     const stored = boundedDefinition(definition);
-    const afterScan = scanToolDefinition(definition, context);
-    const newParams = afterScan.params.filter((p) => !Object.keys((pin.pinned.inputSchema as { properties?: object } | undefined)?.properties ?? {}).includes(p));
+    const pinnedParams = Object.keys(schemaProperties(pin.pinned.inputSchema));
+    const newParams = Object.keys(schemaProperties(definition.inputSchema)).filter((p) => !pinnedParams.includes(p));
+    const known = pin.versionFlags?.[hash];
     if (hash !== pin.pinnedHash && !alreadySeen) {
+      const afterScan = scanToolDefinition(definition, context);
       const beforeScan = scanToolDefinition(pin.pinned, context);
       const drift = assessDrift(pin.pinned, definition, beforeScan, afterScan);
       const when = midSession ? `mid-session${session.listChanged ? ' after tools/list_changed' : ''}` : 'in a new session (reconnect or restart)';
@@ -290,11 +295,19 @@ export function handleToolsList(ctx: DetectionContext): void {
       raiseDefinitionAlerts(ctx, definition.name, { ...afterScan, poisoning: afterScan.poisoning.filter((s) => drift.newSignals.includes(s)), shadowing: afterScan.shadowing.filter((s) => drift.newSignals.includes(s)) }, 'new definition', state);
       pin.poisoning = combinedSeverity(afterScan.poisoning);
       pin.shadowing = combinedSeverity(afterScan.shadowing);
+      pin.mentions = afterScan.mentions.slice(0, 20);
+      indexMentions(state, key, pin.mentions);
+    } else if (known) {
+      pin.poisoning = known.poisoning;
+      pin.shadowing = known.shadowing;
+      rememberFlag(ctx, pin);
     } else {
-      pin.poisoning = combinedSeverity(afterScan.poisoning);
-      pin.shadowing = combinedSeverity(afterScan.shadowing);
+      const scan = scanToolDefinition(definition, context);
+      pin.poisoning = combinedSeverity(scan.poisoning);
+      pin.shadowing = combinedSeverity(scan.shadowing);
       rememberFlag(ctx, pin);
     }
+    pin.versionFlags = { ...Object.fromEntries(Object.entries(pin.versionFlags ?? {}).filter(([h]) => pin.seenHashes.includes(h) || h === hash)), [hash]: { poisoning: pin.poisoning, shadowing: pin.shadowing } };
     pin.current = stored;
     pin.currentHash = hash;
     pin.lastSeen = view.event.ts;
@@ -302,9 +315,7 @@ export function handleToolsList(ctx: DetectionContext): void {
     pin.versions += alreadySeen ? 0 : 1;
     pin.eventId = view.event.id;
     pin.addedParams = newParams;
-    pin.mentions = afterScan.mentions.slice(0, 20);
     if (!alreadySeen) pin.seenHashes = [...pin.seenHashes, hash].slice(-MAX_SEEN_HASHES);
-    indexMentions(state, key, pin.mentions);
     state.touch(key);
   }
   if (session.listChanged) {

@@ -33,7 +33,10 @@ export function textLeaves(value: unknown, root: string, maxChars = 65_536, poin
     } else if (Array.isArray(node)) {
       node.forEach((item, i) => visit(item, `${field}[${i}]`, `${pointer}/${i}`, key, depth + 1));
     } else if (isRecord(node)) {
-      for (const [k, item] of Object.entries(node)) visit(item, field ? `${field}.${k}` : k, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, k, depth + 1);
+      for (const k in node) {
+        const segment = k.includes('~') || k.includes('/') ? k.replace(/~/g, '~0').replace(/\//g, '~1') : k;
+        visit(node[k], field ? `${field}.${k}` : k, `${pointer}/${segment}`, k, depth + 1);
+      }
     }
   };
   visit(value, root, pointerRoot, root, 0);
@@ -94,7 +97,13 @@ export class EventView {
 
   get findings(): Finding[] {
     if (this.allFindings) return this.allFindings;
-    const findings = [...(this.event['palisade.findings'] ?? [])];
+    const reported = this.event['palisade.findings'] ?? [];
+    const redacted = (leaves: TextLeaf[]): boolean => leaves.some((leaf) => leaf.value.includes('[REDACTED:'));
+    if (!redacted(this.argumentLeaves) && !redacted(this.resultTextLeaves)) {
+      this.allFindings = reported;
+      return reported;
+    }
+    const findings = [...reported];
     const known = new Set(findings.map((f) => `${f.where}:${f.fingerprint}`));
     const scan = (leaves: TextLeaf[], where: Finding['where']): void => {
       for (const leaf of leaves) {

@@ -81,15 +81,13 @@ export function fieldAccessor(field: string): FieldAccessor {
     const rest = parts.slice(1);
     return (r) => walk(r.finding, rest);
   }
+  // Longest flat attribute name that prefixes the field, then a path into its value.
+  const prefixes = parts.slice(1).map((_, k) => ({ head: parts.slice(0, parts.length - 1 - k).join('.'), rest: parts.slice(parts.length - 1 - k) }));
   return (r) => {
     if (field in r.derived) return r.derived[field];
     const event = r.event as unknown as Record<string, unknown>;
     if (field in event) return event[field];
-    // Longest flat attribute name that prefixes the field, then a path into its value.
-    for (let i = parts.length - 1; i > 0; i -= 1) {
-      const head = parts.slice(0, i).join('.');
-      if (head in event) return walk(event[head], parts.slice(i));
-    }
+    for (const { head, rest } of prefixes) if (head in event) return walk(event[head], rest);
     return undefined;
   };
 }

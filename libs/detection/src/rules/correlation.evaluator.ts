@@ -123,10 +123,16 @@ function within(rule: CompiledRule, now: number, then: number): boolean {
 
 /** Applies one record to one rule's window for its group; returns an alert when the rule fires. */
 function apply(rule: CompiledRule, state: EngineState, record: CorrelationRecord): Alert | null {
+  let any = false;
+  const matched: boolean[] = [];
+  for (const step of rule.steps) {
+    const hit = step.matches(record);
+    matched.push(hit);
+    any ||= hit;
+  }
+  if (!any) return null;
   const group = groupKeyOf(rule, record);
   if (group === null) return null;
-  const matched = rule.steps.map((step) => step.matches(record));
-  if (!matched.some(Boolean)) return null;
   const key = `corr:${rule.definition.id}:${group}`;
   const window = state.get<GroupWindow>(key) ?? { rule: rule.definition.id, last: record.tsMs };
   const now = record.tsMs;
@@ -204,7 +210,7 @@ export function evaluateCorrelation(index: RuleIndex, disabled: ReadonlySet<stri
     const rules = candidates ? (index.any.length > 0 ? [...candidates, ...index.any] : candidates) : index.any;
     for (const rule of rules) {
       if (disabled.has(rule.definition.id)) continue;
-      for (const expanded of expand(rule, record)) {
+      for (const expanded of rule.definition.forEach === 'finding' ? expand(rule, record) : [record]) {
         const alert = apply(rule, state, expanded);
         if (!alert) continue;
         alerts.push(alert);

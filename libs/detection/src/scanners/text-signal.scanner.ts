@@ -3,6 +3,7 @@ import { maskSecrets } from '../secrets/mask-secrets.js';
 import { findBase64Blobs } from '../text/base64-blobs.js';
 import type { InvisibleFinding } from '../text/invisible-text.js';
 import { analyseText } from '../text/text-analysis.js';
+import { execAll } from '../text/exec-all.js';
 import {
   BEFORE_USING,
   CONCEALMENT,
@@ -96,6 +97,8 @@ function expectedByPurpose(object: string, purpose: string | undefined): boolean
   return PURPOSE_FAMILIES.some((family) => family.concept.test(object) && family.purpose.test(purpose));
 }
 
+const SENTENCE = /(?:[^.!?\n]|[.!?](?!\s|$))+(?:[.!?]+(?=\s|$)|\n|$)?/g;
+
 interface Sentence {
   text: string;
   start: number;
@@ -103,8 +106,7 @@ interface Sentence {
 
 function sentencesOf(text: string): Sentence[] {
   const sentences: Sentence[] = [];
-  const splitter = /(?:[^.!?\n]|[.!?](?!\s|$))+(?:[.!?]+(?=\s|$)|\n|$)?/g;
-  for (const match of text.matchAll(splitter)) {
+  for (const match of execAll(SENTENCE, text)) {
     if (match[0].trim().length > 0) sentences.push({ text: match[0], start: match.index });
   }
   return sentences.length > 0 ? sentences : [{ text, start: 0 }];
@@ -131,10 +133,7 @@ function firstMatch(pattern: RegExp, text: string): RegExpMatchArray | undefined
   return match;
 }
 
-function allMatches(pattern: RegExp, text: string): RegExpMatchArray[] {
-  pattern.lastIndex = 0;
-  return [...text.matchAll(pattern)];
-}
+const allMatches = execAll;
 
 /** Whether a negation governs the span before a verb ("this server never reads a private key"). */
 function negatedBefore(sentence: string, index: number): boolean {

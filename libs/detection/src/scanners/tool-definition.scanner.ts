@@ -1,5 +1,6 @@
 import type { ToolDefinition } from '@palisade/schema';
 import { scanText, SHADOWING_KINDS, type TextSignal } from './text-signal.scanner.js';
+import { execAll } from '../text/exec-all.js';
 
 /** What the definition scanner found in one tool definition (or a server's instructions). */
 export interface DefinitionScan {
@@ -110,10 +111,12 @@ function carrierParameterSignals(definition: ToolDefinition, purposeText: string
   return signals;
 }
 
+const MENTION = /[`'"]([A-Za-z][\w.-]{2,60})[`'"]|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+)\b/g;
+
 /** Identifier-like tokens a text names (`send_email`, `getUser`, `` `check` ``), for cross-server shadowing. */
 function mentionedNames(text: string): string[] {
   const names = new Set<string>();
-  for (const match of text.matchAll(/[`'"]([A-Za-z][\w.-]{2,60})[`'"]|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+)\b/g)) {
+  for (const match of execAll(MENTION, text)) {
     const name = match[1] ?? match[2];
     if (name) names.add(name);
     if (names.size >= 40) break;

@@ -1,3 +1,5 @@
+import { execAll } from '../text/exec-all.js';
+
 /** Text that replaces a redacted secret: `[REDACTED:<type>:<fingerprint>]`. */
 export function redactionPlaceholder(type: string, fingerprint: string): string {
   return `[REDACTED:${type}:${fingerprint}]`;
@@ -17,7 +19,7 @@ export interface RedactionPlaceholder {
 export function findRedactionPlaceholders(text: string): RedactionPlaceholder[] {
   if (!text.includes('[REDACTED:')) return [];
   const found: RedactionPlaceholder[] = [];
-  for (const match of text.matchAll(REDACTION_PLACEHOLDER_PATTERN)) {
+  for (const match of execAll(REDACTION_PLACEHOLDER_PATTERN, text)) {
     found.push({ type: match[1] ?? '', fingerprint: match[2] ?? '', start: match.index, end: match.index + match[0].length });
   }
   return found;

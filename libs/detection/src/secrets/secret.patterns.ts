@@ -1,6 +1,7 @@
 import { passesLuhn } from '../text/luhn.js';
 import { shannonEntropy } from '../text/shannon-entropy.js';
 import { EXAMPLE_SECRET_SUFFIX } from './secret-match.js';
+import { execAll } from '../text/exec-all.js';
 
 /** A raw candidate from one pattern, before overlaps are resolved. */
 export interface SecretCandidate {
@@ -83,7 +84,9 @@ function regexPattern(spec: RegexPatternSpec): SecretPattern {
     scan(text) {
       const found: SecretCandidate[] = [];
       regex.lastIndex = 0;
-      for (const match of text.matchAll(regex)) {
+      let match: RegExpExecArray | null;
+      while ((match = regex.exec(text)) !== null) {
+        if (match[0].length === 0) regex.lastIndex += 1;
         const value = match[group];
         const indices = match.indices?.[group];
         if (value === undefined || indices === undefined || value.length === 0) continue;
@@ -101,6 +104,8 @@ function regexPattern(spec: RegexPatternSpec): SecretPattern {
   };
 }
 
+const PUTTY_KEY = /PuTTY-User-Key-File-\d+:[^\n]*\n(?:[^\n]*\n){0,200}?Private-MAC: *[0-9a-f]+/g;
+const AWS_SECRET_NAMED = /(?:aws.?secret.?access.?key|secret.?access.?key|aws.?secret(?:.?key)?)["']?\s*(?:=|:|=>)\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi;
 const PRIVATE_KEY_BEGIN = /-----BEGIN ((?:[A-Z0-9]+ ){0,3})PRIVATE KEY( BLOCK)?-----/g;
 /** What a key body is made of, JSON-escaped newlines included, for keys cut off before their END line. */
 const KEY_BODY = /^(?:[A-Za-z0-9+/=:,\s-]|\\[nr])*/;
@@ -129,8 +134,7 @@ const privateKeyPattern: SecretPattern = {
       found.push({ type: 'private_key', start, end: stop, detector: 'palisade/private-key', priority: 0 });
       PRIVATE_KEY_BEGIN.lastIndex = stop;
     }
-    const putty = /PuTTY-User-Key-File-\d+:[^\n]*\n(?:[^\n]*\n){0,200}?Private-MAC: *[0-9a-f]+/g;
-    for (const key of text.matchAll(putty)) {
+    for (const key of execAll(PUTTY_KEY, text)) {
       found.push({ type: 'private_key', start: key.index, end: key.index + key[0].length, detector: 'palisade/putty-private-key', priority: 0 });
     }
     return found;
@@ -155,17 +159,16 @@ const awsSecretKeyPattern: SecretPattern = {
       const detector = AWS_EXAMPLE_KEYS.has(value) ? `palisade/aws-secret-key${EXAMPLE_SECRET_SUFFIX}` : 'palisade/aws-secret-key';
       found.push({ type: 'aws_secret_key', start, end: start + value.length, detector, priority: 1 });
     };
-    const named = /(?:aws.?secret.?access.?key|secret.?access.?key|aws.?secret(?:.?key)?)["']?\s*(?:=|:|=>)\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi;
-    for (const match of text.matchAll(named)) {
+    for (const match of execAll(AWS_SECRET_NAMED, text)) {
       const indices = match.indices?.[1];
       if (indices && match[1]) push(indices[0], match[1]);
     }
     AWS_ACCESS_KEY.lastIndex = 0;
-    for (const id of text.matchAll(AWS_ACCESS_KEY)) {
+    for (const id of execAll(AWS_ACCESS_KEY, text)) {
       const from = Math.max(0, id.index - 300);
       const window = text.slice(from, Math.min(text.length, id.index + id[0].length + 300));
       AWS_SECRET_CANDIDATE.lastIndex = 0;
-      for (const candidate of window.matchAll(AWS_SECRET_CANDIDATE)) {
+      for (const candidate of execAll(AWS_SECRET_CANDIDATE, window)) {
         const value = candidate[0];
         if (AWS_EXAMPLE_KEYS.has(value) || (looksRandom(value, 40, 4.0) && /[0-9/+]/.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value))) {
           push(from + candidate.index, value);
@@ -188,7 +191,7 @@ const cardNumberPattern: SecretPattern = {
   scan(text) {
     const found: SecretCandidate[] = [];
     CARD_CANDIDATE.lastIndex = 0;
-    for (const match of text.matchAll(CARD_CANDIDATE)) {
+    for (const match of execAll(CARD_CANDIDATE, text)) {
       const digits = match[0].replace(/[ -]/g, '');
       if (digits.length < 13 || digits.length > 19 || !CARD_PREFIX.test(digits) || !passesLuhn(digits)) continue;
       if (/^(\d)\1+$/.test(digits)) continue;
@@ -210,7 +213,7 @@ const assignmentPattern: SecretPattern = {
   scan(text) {
     const found: SecretCandidate[] = [];
     ASSIGNMENT_KEY.lastIndex = 0;
-    for (const match of text.matchAll(ASSIGNMENT_KEY)) {
+    for (const match of execAll(ASSIGNMENT_KEY, text)) {
       const name = (match[1] ?? '').toLowerCase();
       const indices = match.indices?.[3];
       if (!indices) continue;

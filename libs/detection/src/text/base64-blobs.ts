@@ -1,3 +1,5 @@
+import { execAll } from './exec-all.js';
+
 /** A base64 run found in a text, decoded when it holds readable text. */
 export interface Base64Blob {
   start: number;
@@ -12,7 +14,7 @@ const BASE64_RUN = /(?<![A-Za-z0-9+/=_-])(?:[A-Za-z0-9+/]{4}){10,}(?:[A-Za-z0-9+
 export function findBase64Blobs(text: string, minLength = 40, maxBlobs = 20): Base64Blob[] {
   if (text.length < minLength) return [];
   const blobs: Base64Blob[] = [];
-  for (const match of text.matchAll(BASE64_RUN)) {
+  for (const match of execAll(BASE64_RUN, text)) {
     const run = match[0];
     if (run.length < minLength) continue;
     // Hex digests, identifiers and all-letter words are not base64 payloads.

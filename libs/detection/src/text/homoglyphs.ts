@@ -1,3 +1,5 @@
+import { execAll } from './exec-all.js';
+
 /**
  * Cyrillic and Greek letters that look like Latin ones. Matching folds them to Latin so `ignоre` (with a
  * Cyrillic о) matches `ignore`; a word that mixes scripts is itself a signal of deception.
@@ -20,7 +22,7 @@ export function foldHomoglyphs(text: string): string {
 /** Words mixing Latin letters with Cyrillic or Greek ones (`ignоre`): a classic filter evasion. */
 export function findMixedScriptWords(text: string): string[] {
   const words: string[] = [];
-  for (const match of text.matchAll(MIXED_WORD)) {
+  for (const match of execAll(MIXED_WORD, text)) {
     const word = match[0];
     if (word.length < 3) continue;
     const latin = /[A-Za-z]/.test(word);
