@@ -21,8 +21,17 @@ export class PipelineMetrics {
     if (this.alertLatencyMs.length > 1000) this.alertLatencyMs.splice(0, this.alertLatencyMs.length - 1000);
   }
 
+  /** Percentile (0–100) of the recent event → alert latencies, ms; null before any alert. */
+  alertLatency(p: number): number | null {
+    if (this.alertLatencyMs.length === 0) return null;
+    const sorted = [...this.alertLatencyMs].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  }
+
   snapshot(): Record<string, unknown> {
     return {
+      alertLatencyP50Ms: this.alertLatency(50),
+      alertLatencyP99Ms: this.alertLatency(99),
       running: this.running,
       batches: this.batches,
       eventsProcessed: this.eventsProcessed,
