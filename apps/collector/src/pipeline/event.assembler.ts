@@ -36,27 +36,33 @@ function opposite(direction: Direction): Direction {
   return direction === 'client_to_server' ? 'server_to_client' : 'client_to_server';
 }
 
-/** Fields that depend on the method and its params (tool, prompt, resource). */
-function methodFields(method: string, params: unknown): Record<string, string> {
-  if (!isRecord(params)) return {};
+type Fields = Record<string, unknown>;
+
+/** Sets the fields that depend on the method and its params (tool, prompt, resource). */
+function setMethodFields(fields: Fields, method: string, params: unknown): void {
+  if (method === 'tools/call') fields['gen_ai.operation.name'] = 'execute_tool';
+  if (!isRecord(params)) return;
   switch (method) {
     case 'tools/call': {
       const tool = clamp(params['name'], 200);
-      return tool ? { 'gen_ai.tool.name': tool, 'gen_ai.operation.name': 'execute_tool' } : { 'gen_ai.operation.name': 'execute_tool' };
+      if (tool) fields['gen_ai.tool.name'] = tool;
+      return;
     }
     case 'prompts/get': {
       const prompt = clamp(params['name'], 200);
-      return prompt ? { 'gen_ai.prompt.name': prompt } : {};
+      if (prompt) fields['gen_ai.prompt.name'] = prompt;
+      return;
     }
     case 'resources/read':
     case 'resources/subscribe':
     case 'resources/unsubscribe':
     case 'notifications/resources/updated': {
       const uri = clamp(params['uri'], 4000);
-      return uri ? { 'mcp.resource.uri': uri } : {};
+      if (uri) fields['mcp.resource.uri'] = uri;
+      return;
     }
     default:
-      return {};
+      return;
   }
 }
 
@@ -139,21 +145,13 @@ export class EventAssembler {
 
   /** A call the collector answered itself (quarantine): recorded with outcome `blocked`. */
   recordBlocked(request: Extract<RpcMessage, { kind: 'request' }>, reason: string, error: { code: number; message: string }, at: number): void {
-    this.deps.emit({
-      fields: {
-        ...this.baseFields('client_to_server', 'request', at, request.versioned),
-        'mcp.method.name': clamp(request.method, 200) ?? 'unknown',
-        'jsonrpc.request.id': this.clampId(request.id),
-        ...methodFields(request.method, request.params),
-        'palisade.outcome': 'blocked',
-        'palisade.duration_ms': 0,
-        'rpc.response.status_code': String(error.code),
-        'error.type': 'quarantined',
-        'palisade.block.reason': reason.slice(0, 500),
-      },
-      request: { kind: 'value', value: request.params },
-      error,
-    });
+    const fields = this.fields('client_to_server', 'request', at, request.versioned, request.method, request.id, request.params);
+    fields['palisade.outcome'] = 'blocked';
+    fields['palisade.duration_ms'] = 0;
+    fields['rpc.response.status_code'] = String(error.code);
+    fields['error.type'] = 'quarantined';
+    fields['palisade.block.reason'] = reason.slice(0, 500);
+    this.deps.emit({ fields: fields as AssembledEvent['fields'], request: { kind: 'value', value: request.params }, error });
   }
 
   /** Emits every request still waiting whose deadline has passed. */
@@ -217,15 +215,10 @@ export class EventAssembler {
   }
 
   private emitNotification(direction: Direction, method: string, part: CapturedPart, params: unknown, versioned: boolean, at: number): void {
-    this.deps.emit({
-      fields: {
-        ...this.baseFields(direction, 'notification', at, versioned),
-        'mcp.method.name': clamp(method, 200) ?? 'unknown',
-        ...methodFields(method, params),
-        'palisade.outcome': 'sent',
-      },
-      ...(part.kind === 'oversize' || params !== undefined ? { request: part } : {}),
-    });
+    const fields = this.fields(direction, 'notification', at, versioned, method, undefined, params);
+    const event: AssembledEvent = { fields: fields as AssembledEvent['fields'] };
+    if (part.kind === 'oversize' || params !== undefined) event.request = part;
+    this.deps.emit(event);
   }
 
   /** A response travels opposite to its request: a server result answers a client request. */
@@ -247,34 +240,31 @@ export class EventAssembler {
       if (version) this.deps.session.protocolVersion = version;
     }
     const toolError = request.method === 'tools/call' && result?.kind === 'value' && isRecord(result.value) && result.value['isError'] === true;
-    const outcome = error ? 'error' : toolError ? 'tool_error' : 'ok';
-    this.deps.emit({
-      fields: {
-        ...this.requestFields(request),
-        'palisade.outcome': outcome,
-        'palisade.duration_ms': roundMs(at - request.at),
-        ...(error ? { 'rpc.response.status_code': String(error.code), 'error.type': String(error.code) } : {}),
-        ...(toolError ? { 'error.type': 'tool_error' } : {}),
-      },
-      ...(request.params ? { request: request.params } : {}),
-      ...(result ? { response: result } : {}),
-      ...(error ? { error } : {}),
-    });
+    const fields = this.requestFields(request);
+    fields['palisade.outcome'] = error ? 'error' : toolError ? 'tool_error' : 'ok';
+    fields['palisade.duration_ms'] = roundMs(at - request.at);
+    if (error) {
+      fields['rpc.response.status_code'] = String(error.code);
+      fields['error.type'] = String(error.code);
+    } else if (toolError) fields['error.type'] = 'tool_error';
+    const event: AssembledEvent = { fields: fields as AssembledEvent['fields'] };
+    if (request.params) event.request = request.params;
+    if (result) event.response = result;
+    if (error) event.error = error;
+    this.deps.emit(event);
     return true;
   }
 
   /** Ends a request that got no answer: `timeout`, `disconnected`, or `error` for any other reason given. */
   private close(key: string, request: PendingRequest, why: string, at: number): void {
     this.forget(key, request);
-    this.deps.emit({
-      fields: {
-        ...this.requestFields(request),
-        'palisade.outcome': why === 'timeout' || why === 'disconnected' ? why : 'error',
-        'palisade.duration_ms': roundMs(at - request.at),
-        'error.type': why,
-      },
-      ...(request.params ? { request: request.params } : {}),
-    });
+    const fields = this.requestFields(request);
+    fields['palisade.outcome'] = why === 'timeout' || why === 'disconnected' ? why : 'error';
+    fields['palisade.duration_ms'] = roundMs(at - request.at);
+    fields['error.type'] = why;
+    const event: AssembledEvent = { fields: fields as AssembledEvent['fields'] };
+    if (request.params) event.request = request.params;
+    this.deps.emit(event);
   }
 
   private forget(key: string, request: PendingRequest): void {
@@ -282,23 +272,15 @@ export class EventAssembler {
     if (request.progressToken) this.byProgressToken.delete(request.progressToken);
   }
 
-  private requestFields(request: PendingRequest): AssembledEvent['fields'] {
+  private requestFields(request: PendingRequest): Fields {
     const params = request.params?.kind === 'value' ? request.params.value : undefined;
-    return {
-      ...this.baseFields(request.direction, 'request', request.at, request.versioned),
-      'mcp.method.name': clamp(request.method, 200) ?? 'unknown',
-      'jsonrpc.request.id': this.clampId(request.id),
-      ...methodFields(request.method, params),
-    } as AssembledEvent['fields'];
+    return this.fields(request.direction, 'request', request.at, request.versioned, request.method, request.id, params);
   }
 
-  private clampId(id: RpcId): RpcId {
-    return typeof id === 'string' ? id.slice(0, 200) : id;
-  }
-
-  private baseFields(direction: Direction, kind: 'request' | 'notification', at: number, versioned: boolean): AssembledEvent['fields'] {
+  /** The fields every event has, built in one object (the encoder adds the captured parts to it). */
+  private fields(direction: Direction, kind: 'request' | 'notification', at: number, versioned: boolean, method: string, id: RpcId | undefined, params: unknown): Fields {
     const { identity, session } = this.deps;
-    const fields: Record<string, unknown> = {
+    const fields: Fields = {
       id: newId(),
       ts: new Date(Math.floor(at)).toISOString(),
       'palisade.schema_version': 1,
@@ -311,9 +293,10 @@ export class EventAssembler {
       'mcp.session.id': session.sessionId,
       'network.transport': session.transport,
       'network.protocol.name': session.protocolName,
-      'mcp.method.name': 'unknown',
+      'mcp.method.name': clamp(method, 200) ?? 'unknown',
       'palisade.outcome': 'sent',
     };
+    if (id !== undefined) fields['jsonrpc.request.id'] = typeof id === 'string' ? id.slice(0, 200) : id;
     if (versioned) fields['jsonrpc.protocol.version'] = '2.0';
     if (session.reportedName) fields['palisade.server.reported_name'] = session.reportedName;
     if (session.reportedVersion) fields['palisade.server.reported_version'] = session.reportedVersion;
@@ -322,6 +305,7 @@ export class EventAssembler {
     if (session.protocolVersion) fields['mcp.protocol.version'] = session.protocolVersion;
     if (session.serverAddress) fields['server.address'] = session.serverAddress.slice(0, 1000);
     if (session.serverPort !== undefined) fields['server.port'] = session.serverPort;
-    return fields as AssembledEvent['fields'];
+    setMethodFields(fields, method, params);
+    return fields;
   }
 }

@@ -28,7 +28,8 @@ export class EventEncoder {
 
   async encode(event: AssembledEvent): Promise<EncodeResult> {
     const findings: Finding[] = [];
-    const out: Record<string, unknown> = { ...event.fields };
+    // The assembled fields are this event's own: the captured parts are added to them in place.
+    const out = event.fields as Record<string, unknown>;
     const request = event.request ? await this.encodePart(event.request, 'request', findings) : undefined;
     if (request) {
       out['palisade.request.params'] = request.value;

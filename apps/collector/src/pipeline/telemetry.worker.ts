@@ -23,6 +23,10 @@ try {
   process.exit(0);
 }
 
+// The relay thread wins any contention for the CPU: telemetry runs at a lower priority (Linux).
+const { lowerThreadPriority } = await import('./thread.priority.js');
+const lowered = lowerThreadPriority(10);
+
 const { CollectorRuntime } = await import('../collector.runtime.js');
 const { TapRingReader } = await import('./tap.ring.js');
 const { TapRouter } = await import('./tap.router.js');
@@ -31,6 +35,7 @@ const router = new TapRouter(runtime, { parseLimitBytes: config.capture.parseLim
 const reader = new TapRingReader(ring);
 runtime.counters.addSource(() => ({ ringDrops: reader.drops }));
 const reading = reader.run((record) => router.route(record));
+runtime.logger.debug({ lowered }, 'telemetry worker running');
 
 port.on('message', (message: RelayMessage) => {
   if (message.type === 'log') {

@@ -1,0 +1,10 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+const extra = process.argv.slice(2);
+const server = ['node_modules/@modelcontextprotocol/server-everything/dist/index.js', 'stdio'];
+const transport = new StdioClientTransport({ command: 'node', args: [...extra, 'apps/collector/bin/palisade-collector.js', 'stdio', '--server', 'everything', '--home', '/tmp/ph', '--', 'node', ...server], env: { ...getDefaultEnvironment() }, stderr: 'inherit' });
+const client = new Client({ name: 'prof', version: '1.0.0' });
+await client.connect(transport);
+await client.listTools();
+for (let i = 0; i < 3000; i++) await client.callTool({ name: 'echo', arguments: { message: 'hello ' + i } });
+await client.close();
