@@ -70,4 +70,16 @@ describe(handleToolsList.name, () => {
       expect(alerts.some((a) => a.evidence.victim?.server === 'mail' && a.evidence.victim.tool === 'send_email')).toBe(true);
     }
   });
+
+  it('flags look-alike tool names across servers (medium) and plain name collisions (low)', () => {
+    const h = new Harness();
+    h.run([
+      { server: 'sig', tools: [def('compute', 'Compute the md5 signature of a file.', { file_name: S }), def('check', 'Check a signature.')] },
+      { server: 'sig2', tools: [def('compute_', 'Compute the md5 signature of a file.', { file_name: S }), def('check', 'Check a signature.')] },
+    ]);
+    expect(h.of('tool_shadowing').map((a) => [a.tool, a.severity, a.evidence.victim?.server])).toEqual([
+      ['compute_', 'medium', 'sig'],
+      ['check', 'low', 'sig'],
+    ]);
+  });
 });

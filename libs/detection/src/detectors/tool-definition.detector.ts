@@ -1,7 +1,7 @@
 import { severityRank, type Alert, type EvidenceMatch, type Severity, type ToolDefinition } from '@palisade/schema';
 import { createAlert } from '../engine/alert.factory.js';
 import type { DetectionContext } from '../engine/detection-context.js';
-import { indexTool, pinKey, serverKey, sessionKey, type EngineState } from '../engine/engine-state.js';
+import { foldToolName, indexTool, pinKey, serverKey, sessionKey, type EngineState } from '../engine/engine-state.js';
 import { foreignMentionSignal, scanToolDefinition, schemaProperties, type DefinitionScan } from '../scanners/tool-definition.scanner.js';
 import { combinedSeverity, scanText, SHADOWING_KINDS, type TextSignal } from '../scanners/text-signal.scanner.js';
 import { definitionHash, diffDefinitions, pinnedShape } from './definition-diff.js';
@@ -192,6 +192,31 @@ function checkEarlierMentions(ctx: DetectionContext, server: string, tool: strin
   }
 }
 
+/**
+ * A tool name another server already lists: the same name is ambiguous for the model (low); a
+ * look-alike (`send_email_`, `sendEmail`, `send-email` for `send_email`) is squatting (medium).
+ */
+function checkNameCollision(ctx: DetectionContext, server: string, tool: string): void {
+  const others = [...(ctx.state.foldedNames.get(foldToolName(tool)) ?? [])].map((entry) => entry.split('\u0000') as [string, string]).filter(([s]) => s !== server);
+  if (others.length === 0) return;
+  const lookAlike = others.find(([, t]) => t !== tool);
+  const [victimServer, victimTool] = lookAlike ?? others[0] ?? ['', ''];
+  ctx.emit({
+    category: 'tool_shadowing',
+    severity: lookAlike ? 'medium' : 'low',
+    title: lookAlike ? `Tool name imitates a tool of server "${victimServer}": ${tool}` : `Tool name also listed by server "${victimServer}": ${tool}`,
+    tool,
+    discriminator: `name:${tool}`,
+    evidence: {
+      summary: lookAlike
+        ? `Server "${server}" lists "${tool}", a look-alike of "${victimTool}" on server "${victimServer}": the model may call the wrong one (name squatting).`
+        : `Server "${server}" lists "${tool}", a name server "${victimServer}" already uses: the model may call either.`,
+      matches: [{ field: 'name', text: tool, signal: lookAlike ? `look-alike of ${victimServer}/${victimTool}` : `same name as ${victimServer}/${victimTool}` }],
+      victim: { server: victimServer, tool: victimTool },
+    },
+  });
+}
+
 function indexMentions(state: EngineState, key: string, mentions: readonly string[]): void {
   for (const name of mentions) {
     let keys = state.mentionIndex.get(name);
@@ -243,6 +268,7 @@ export function handleToolsList(ctx: DetectionContext): void {
         versionFlags: { [hash]: flags },
         eventId: view.event.id,
       });
+      checkNameCollision(ctx, view.server, definition.name);
       indexTool(state, view.server, definition.name);
       indexMentions(state, key, scan.mentions.slice(0, 20));
       checkEarlierMentions(ctx, view.server, definition.name);

@@ -31,6 +31,8 @@ export class EngineState {
   readonly toolsByName = new Map<string, Set<string>>();
   /** Remembered sensitive content entries (`cflow:`), so calls skip the lookup when there are none. */
   flowCount = 0;
+  /** Tool names folded for look-alike checks (`send_email`, `sendEmail`, `send-email_` → `sendemail`) → `server\u0000tool`. */
+  readonly foldedNames = new Map<string, Set<string>>();
   /** Tool-like names mentioned by definitions → pin keys mentioning them (cross-server shadowing). */
   readonly mentionIndex = new Map<string, Set<string>>();
 
@@ -139,6 +141,7 @@ export function serverKey(server: string): string {
 export function rebuildIndexes(state: EngineState): void {
   state.toolsByName.clear();
   state.mentionIndex.clear();
+  state.foldedNames.clear();
   state.flowCount = [...state.keysWithPrefix('cflow:')].length;
   for (const key of state.keysWithPrefix('pin:')) {
     const pin = state.get<{ server: string; tool: string; mentions?: string[] }>(key);
@@ -152,8 +155,17 @@ export function rebuildIndexes(state: EngineState): void {
   }
 }
 
+/** A tool name folded for look-alike comparison: lower case, letters and digits only, trailing digits kept. */
+export function foldToolName(tool: string): string {
+  return tool.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
 export function indexTool(state: EngineState, server: string, tool: string): void {
   let servers = state.toolsByName.get(tool);
   if (!servers) state.toolsByName.set(tool, (servers = new Set()));
   servers.add(server);
+  const folded = foldToolName(tool);
+  let tools = state.foldedNames.get(folded);
+  if (!tools) state.foldedNames.set(folded, (tools = new Set()));
+  tools.add(`${server}\u0000${tool}`);
 }
