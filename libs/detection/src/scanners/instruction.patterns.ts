@@ -40,7 +40,7 @@ export const OUTBOUND_VERB =
 export const EXFILTRATE_WORD = /\bexfiltrat\w*/gi;
 
 /** Where data would go: an e-mail address or a URL. */
-export const EXTERNAL_DESTINATION = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\bhttps?:\/\/[^\s'"<>)\]]+/gi;
+export const EXTERNAL_DESTINATION = /(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}|\bhttps?:\/\/[^\s'"<>)\]]{1,2000}/gi;
 
 /** Imperatives aimed at the model (common in benign descriptions too: only counted with other signals). */
 export const DIRECTIVE = /\b(?:you\s+must|you\s+should|you\s+will|you\s+need\s+to|always|make\s+sure\s+(?:to|you)|be\s+sure\s+to|remember\s+to|it\s+is\s+(?:mandatory|required|essential)\s+(?:that|to))\b/gi;
@@ -61,7 +61,7 @@ export const MANIPULATION =
 
 /** Redirecting messages or money to another recipient. */
 export const RECIPIENT_REDIRECT =
-  /\b(?:bcc|cc|blind[\s-]copy|forward\s+(?:a\s+copy|all|every|them|it|emails?|messages?)|send\s+a\s+copy|redirect)\b[^.!?\n]{0,60}?(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d -]{7,}\d|https?:\/\/\S+)|\b(?:all|every|any)\s+(?:emails?|messages?|payments?|transfers?|invoices?)\s+(?:must|should|have\s+to|are\s+to)\s+(?:also\s+)?(?:be\s+)?(?:sent|go|forwarded|routed|redirected|copied)\s+to\b|\bchange\s+the\s+(?:recipient|destination|to\s+address|account\s+number|iban|payee)\b/gi;
+  /\b(?:bcc|cc|blind[\s-]copy|forward\s+(?:a\s+copy|all|every|them|it|emails?|messages?)|send\s+a\s+copy|redirect)\b[^.!?\n]{0,60}?(?:[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}|\+?\d[\d -]{7,30}\d|https?:\/\/\S{1,200})|\b(?:all|every|any)\s+(?:emails?|messages?|payments?|transfers?|invoices?)\s+(?:must|should|have\s+to|are\s+to)\s+(?:also\s+)?(?:be\s+)?(?:sent|go|forwarded|routed|redirected|copied)\s+to\b|\bchange\s+the\s+(?:recipient|destination|to\s+address|account\s+number|iban|payee)\b/gi;
 
 /** Requests for the user's secrets (phishing through sampling or elicitation). */
 export const CREDENTIAL_REQUEST =
