@@ -6,22 +6,22 @@ import nx from '@nx/eslint-plugin';
  */
 const boundaries = {
   enforceBuildableLibDependency: false,
-    allowCircularSelfDependency: false,
-    checkDynamicDependenciesExceptions: [],
-    depConstraints: [
-      // The event schema stands alone.
-      { sourceTag: 'scope:schema', onlyDependOnLibsWithTags: [] },
-      // The pure engine knows only the schema: no bus, no store, no I/O.
-      { sourceTag: 'scope:detection', onlyDependOnLibsWithTags: ['scope:schema'] },
-      { sourceTag: 'scope:bus', onlyDependOnLibsWithTags: ['scope:schema'] },
-      { sourceTag: 'scope:store', onlyDependOnLibsWithTags: ['scope:schema'] },
-      { sourceTag: 'scope:collector', onlyDependOnLibsWithTags: ['scope:schema', 'scope:bus', 'scope:detection'] },
-      { sourceTag: 'scope:detector', onlyDependOnLibsWithTags: ['scope:schema', 'scope:bus', 'scope:store', 'scope:detection'] },
-      // The dashboard talks to the detector API: it may share the schema, never an adapter.
-      { sourceTag: 'scope:dashboard', onlyDependOnLibsWithTags: ['scope:schema'] },
-      { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:e2e'] },
-      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:app'] },
-    ],
+  allowCircularSelfDependency: false,
+  checkDynamicDependenciesExceptions: [],
+  depConstraints: [
+    // The event schema stands alone.
+    { sourceTag: 'scope:schema', onlyDependOnLibsWithTags: [] },
+    // The pure engine knows only the schema: no bus, no store, no I/O.
+    { sourceTag: 'scope:detection', onlyDependOnLibsWithTags: ['scope:schema'] },
+    { sourceTag: 'scope:bus', onlyDependOnLibsWithTags: ['scope:schema'] },
+    { sourceTag: 'scope:store', onlyDependOnLibsWithTags: ['scope:schema'] },
+    { sourceTag: 'scope:collector', onlyDependOnLibsWithTags: ['scope:schema', 'scope:bus', 'scope:detection'] },
+    { sourceTag: 'scope:detector', onlyDependOnLibsWithTags: ['scope:schema', 'scope:bus', 'scope:store', 'scope:detection'] },
+    // The dashboard talks to the detector API: it may share the schema, never an adapter.
+    { sourceTag: 'scope:dashboard', onlyDependOnLibsWithTags: ['scope:schema'] },
+    { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:e2e'] },
+    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:app'] },
+  ],
   };
 
 export default [
