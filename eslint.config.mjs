@@ -22,7 +22,7 @@ const boundaries = {
     { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:e2e'] },
     { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:app'] },
   ],
-  };
+};
 
 export default [
   ...nx.configs['flat/base'],
