@@ -9,4 +9,6 @@ process.on('unhandledRejection', (reason) => {
 });
 
 const status = await runCollectorCli(process.argv.slice(2));
+// Whatever is still queued for stdout (the server's last bytes) is written before the process ends.
+await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
 process.exit(status);

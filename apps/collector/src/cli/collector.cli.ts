@@ -1,6 +1,4 @@
 import { COLLECTOR_VERSION } from '../collector.version.js';
-import { runHttpCommand } from './http.command.js';
-import { runStdioCommand } from './stdio.command.js';
 import { UsageError } from './usage.error.js';
 import { MAIN_USAGE } from './usage.text.js';
 
@@ -22,10 +20,11 @@ export async function runCollectorCli(argv: readonly string[], env: NodeJS.Proce
       case '-V':
         process.stdout.write(`${COLLECTOR_VERSION}\n`);
         return 0;
+      // Each command loads only what it uses (the stdio relay never loads the HTTP stack).
       case 'stdio':
-        return await runStdioCommand(rest, env);
+        return await (await import('./stdio.command.js')).runStdioCommand(rest, env);
       case 'http':
-        return await runHttpCommand(rest, env);
+        return await (await import('./http.command.js')).runHttpCommand(rest, env);
       default:
         throw new UsageError(`unknown command "${command}" (expected stdio or http; see --help)`);
     }

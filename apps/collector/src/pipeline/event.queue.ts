@@ -47,7 +47,11 @@ export class EventQueue {
     const batch = this.items.slice(this.head, end);
     this.head = end;
     for (const event of batch) this.bytes -= event.json.length;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
+    // Taken events must not stay reachable from the backing array.
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }

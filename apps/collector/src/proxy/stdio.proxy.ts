@@ -36,6 +36,8 @@ export type ProxyLog = (level: 'debug' | 'info' | 'warn' | 'error', message: str
 
 export type ServerExit = { kind: 'exited'; code: number | null; signal: NodeJS.Signals | null } | { kind: 'spawn_failed'; error: NodeJS.ErrnoException };
 
+/** After the server exits, how long its stdout may stay silent before the collector stops waiting for it. */
+const STDOUT_QUIET_MS = 2000;
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'];
 const POSIX = process.platform !== 'win32';
 
@@ -58,6 +60,8 @@ export class StdioProxy {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly signalHandlers = new Map<NodeJS.Signals, () => void>();
   private exited = false;
+  /** The client is not reading fast enough: the server's stdout is paused until it drains. */
+  private outputBlocked = false;
 
   constructor(private readonly options: StdioProxyOptions) {}
 
@@ -88,18 +92,23 @@ export class StdioProxy {
       child.once('exit', (code, signal) => {
         this.exited = true;
         options.log('info', 'server exited', { code, signal });
-        // Let the last bytes of its stdout through before reporting the exit.
+        // Every byte the server wrote goes to the client before the exit is reported, however slowly the
+        // client reads; only a pipe that stays silent (held open by a grandchild) is given up on.
         const done = () => {
+          clearTimeout(quiet);
           this.cleanup();
           resolve({ kind: 'exited', code, signal });
         };
+        let quiet: NodeJS.Timeout | undefined;
+        const rearm = () => {
+          clearTimeout(quiet);
+          quiet = setTimeout(() => (this.outputBlocked ? rearm() : done()), STDOUT_QUIET_MS);
+        };
         if (child.stdout.readableEnded) done();
         else {
-          const fallback = setTimeout(done, 1000);
-          child.stdout.once('end', () => {
-            clearTimeout(fallback);
-            done();
-          });
+          rearm();
+          child.stdout.on('data', rearm);
+          child.stdout.once('end', done);
         }
       });
     });
@@ -123,7 +132,6 @@ export class StdioProxy {
 
   private wire(child: ChildProcessWithoutNullStreams): void {
     const { input, output, log } = this.options;
-    let outputBlocked = false;
     const handlers = this.options.connect({
       toServer: (bytes) => {
         if (!child.stdin.writable) return;
@@ -133,11 +141,11 @@ export class StdioProxy {
         }
       },
       toClient: (bytes) => {
-        if (!output.write(bytes) && !outputBlocked) {
-          outputBlocked = true;
+        if (!output.write(bytes) && !this.outputBlocked) {
+          this.outputBlocked = true;
           child.stdout.pause();
           output.once('drain', () => {
-            outputBlocked = false;
+            this.outputBlocked = false;
             child.stdout.resume();
           });
         }
