@@ -13,7 +13,7 @@ import { percentile, progress, report } from '../../../tools/bench-kit.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
-const ROUNDS = 4;
+const ROUNDS = 10;
 const WARMUP = 200;
 const server = [path.join(root, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js'), 'stdio'];
 const home = mkdtempSync(path.join(tmpdir(), 'palisade-bench-'));
@@ -62,6 +62,7 @@ for (let round = 0; round < ROUNDS; round += 1) {
   progress(`round ${round + 1}/${ROUNDS} done`);
 }
 const collectorFigures = processFigures(sessions.collector.transport.pid);
+const relayFigures = processFigures(sessions.relay.transport.pid);
 for (const { client } of Object.values(sessions)) await client.close();
 rmSync(home, { recursive: true, force: true });
 
@@ -86,8 +87,10 @@ report({
     collectorP99RatioVsDirect: round3(p99('collector') / p99('direct')),
     collectorCpuMs: collectorFigures.cpuMs,
     collectorPeakRssMb: round3(collectorFigures.peakRssMb),
+    relayCpuMs: relayFigures.cpuMs,
+    relayPeakRssMb: round3(relayFigures.peakRssMb),
   },
-  units: { calls: 'count', directMedianMs: 'ms', directP99Ms: 'ms', relayMedianMs: 'ms', relayP99Ms: 'ms', collectorMedianMs: 'ms', collectorP99Ms: 'ms', relayAddedMedianMs: 'ms', collectorAddedMedianMs: 'ms', addedMedianRatioVsRelay: 'ratio', collectorP99RatioVsDirect: 'ratio', collectorCpuMs: 'ms (user+system, whole run incl. warm-up)', collectorPeakRssMb: 'MiB' },
+  units: { calls: 'count', directMedianMs: 'ms', directP99Ms: 'ms', relayMedianMs: 'ms', relayP99Ms: 'ms', collectorMedianMs: 'ms', collectorP99Ms: 'ms', relayAddedMedianMs: 'ms', collectorAddedMedianMs: 'ms', addedMedianRatioVsRelay: 'ratio', collectorP99RatioVsDirect: 'ratio', collectorCpuMs: 'ms (user+system, whole run incl. warm-up)', collectorPeakRssMb: 'MiB', relayCpuMs: 'ms (user+system)', relayPeakRssMb: 'MiB' },
   goal: { addedMedianRatioVsRelay: '<= 1.25', collectorP99RatioVsDirect: '<= 2', collectorPeakRssMb: '<= 80' },
-  notes: `${CALLS} sequential tools/call echo per variant after ${WARMUP} warm-up calls, ${ROUNDS} interleaved rounds; collector on the sqlite bus in a fresh PALISADE_HOME`,
+  notes: `${CALLS} sequential tools/call echo per variant after ${WARMUP} warm-up calls, ${ROUNDS} interleaved rounds; collector on the sqlite bus in a fresh PALISADE_HOME; peak RSS counts the node binary's resident pages (the naive relay's figure shows that floor)`,
 });
