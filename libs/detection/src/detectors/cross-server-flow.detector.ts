@@ -11,6 +11,8 @@ export interface ContentFlowRecord {
   tsMs: number;
   /** Why it is sensitive (`path_traversal: reads ~/.ssh/id_rsa`, `secret_in_response: private_key`). */
   reason: string;
+  /** Length of the remembered line: argument lines of other lengths are never hashed. */
+  length: number;
 }
 
 const MIN_LINE = 16;
@@ -44,6 +46,28 @@ export function flowKey(hash: string): string {
   return `cflow:${hash}`;
 }
 
+/** Where a secret (by fingerprint) was last returned, so exfiltration evidence can name its source. */
+export interface SecretSourceRecord {
+  server: string;
+  tool: string | null;
+  eventId: string;
+  tsMs: number;
+  type: string;
+}
+
+export function secretSourceKey(fingerprint: string): string {
+  return `fp:${fingerprint}`;
+}
+
+/** Remembers the response findings of an event (fingerprints only) as sources for later evidence. */
+export function rememberSecretSources(ctx: DetectionContext): void {
+  const { state, view } = ctx;
+  for (const finding of view.findings) {
+    if (finding.where !== 'response' || finding.detector?.endsWith('#example')) continue;
+    state.set<SecretSourceRecord>(secretSourceKey(finding.fingerprint), { server: view.server, tool: view.tool, eventId: view.event.id, tsMs: view.tsMs, type: finding.type });
+  }
+}
+
 /**
  * After a sensitive read (a credential file read, or a result carrying secrets): remembers hashes of
  * the result's distinctive lines so the same content can be recognised in another server's arguments.
@@ -53,7 +77,8 @@ export function rememberSensitiveContent(ctx: DetectionContext, leaves: readonly
   let remembered = 0;
   for (const leaf of leaves) {
     for (const line of distinctiveLines(leaf.value, LINES_PER_EVENT - remembered)) {
-      state.set<ContentFlowRecord>(flowKey(lineHash(line)), { server: view.server, tool: view.tool, eventId: view.event.id, tsMs: view.tsMs, reason });
+      state.set<ContentFlowRecord>(flowKey(lineHash(line)), { server: view.server, tool: view.tool, eventId: view.event.id, tsMs: view.tsMs, reason, length: line.length });
+      state.flowLengths.add(line.length);
       remembered += 1;
     }
     if (remembered >= LINES_PER_EVENT) break;
@@ -74,6 +99,7 @@ export function detectContentFlow(ctx: DetectionContext): void {
   for (const leaf of view.argumentLeaves) {
     if (leaf.value.length < MIN_LINE) continue;
     for (const line of distinctiveLines(leaf.value, 200)) {
+      if (!state.flowLengths.has(line.length)) continue;
       const flow = state.get<ContentFlowRecord>(flowKey(lineHash(line)));
       if (!flow || flow.server === view.server || view.tsMs - flow.tsMs > ctx.engine.options.flowTtlMs) continue;
       source ??= flow;
@@ -95,13 +121,27 @@ export function detectContentFlow(ctx: DetectionContext): void {
   });
 }
 
-/** Forgets remembered content older than the TTL, and the oldest beyond the cap. */
+/** Forgets remembered content and secret sources older than the TTL, and the oldest beyond the cap. */
 export function sweepContentFlows(state: EngineState, now: number, ttlMs: number, max: number): void {
+  const sources: { key: string; ts: number }[] = [];
+  for (const key of [...state.keysWithPrefix('fp:')]) {
+    const source = state.get<SecretSourceRecord>(key);
+    if (!source || now - source.tsMs > ttlMs) state.delete(key);
+    else sources.push({ key, ts: source.tsMs });
+  }
+  if (sources.length > max) {
+    sources.sort((a, b) => a.ts - b.ts);
+    for (const { key } of sources.slice(0, sources.length - max)) state.delete(key);
+  }
   const live: { key: string; ts: number }[] = [];
+  state.flowLengths.clear();
   for (const key of [...state.keysWithPrefix('cflow:')]) {
     const flow = state.get<ContentFlowRecord>(key);
     if (!flow || now - flow.tsMs > ttlMs) state.delete(key);
-    else live.push({ key, ts: flow.tsMs });
+    else {
+      live.push({ key, ts: flow.tsMs });
+      state.flowLengths.add(flow.length);
+    }
   }
   if (live.length > max) {
     live.sort((a, b) => a.ts - b.ts);

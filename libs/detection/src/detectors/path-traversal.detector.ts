@@ -47,9 +47,14 @@ function resolveAbsolute(path: string): string {
  */
 export function detectPathTraversal(ctx: DetectionContext): void {
   const { view, state, engine } = ctx;
-  const configured = engine.options.roots[view.server];
-  const learned = state.get<ServerRecord>(serverKey(view.server))?.roots;
-  const roots = configured && learned ? [...configured, ...learned] : (configured ?? learned ?? []);
+  let rootsCache: string[] | undefined;
+  const rootsOf = (): string[] => {
+    if (rootsCache) return rootsCache;
+    const configured = engine.options.roots[view.server];
+    const learned = state.get<ServerRecord>(serverKey(view.server))?.roots;
+    rootsCache = configured && learned ? [...configured, ...learned] : (configured ?? learned ?? []);
+    return rootsCache;
+  };
   let severity: Severity | null = null;
   const matches: EvidenceMatch[] = [];
   const raise = (to: Severity, field: string, text: string, signal: string): void => {
@@ -73,12 +78,13 @@ export function detectPathTraversal(ctx: DetectionContext): void {
       continue;
     }
     if (traversal) {
+      const roots = rootsOf();
       const escapes = roots.length > 0 && absolute ? !insideRoots(resolved, roots) : true;
       raise(escapes ? 'medium' : 'low', leaf.field, leaf.value, escapes ? 'climbs out of the intended directory with ..' : '.. segments that stay inside the allowed roots');
       continue;
     }
-    if (roots.length > 0 && absolute && !insideRoots(resolved, roots)) {
-      raise('medium', leaf.field, leaf.value, `absolute path outside the allowed roots (${roots.slice(0, 3).join(', ')})`);
+    if (absolute && rootsOf().length > 0 && !insideRoots(resolved, rootsOf())) {
+      raise('medium', leaf.field, leaf.value, `absolute path outside the allowed roots (${rootsOf().slice(0, 3).join(', ')})`);
     }
   }
   if (!severity) return;
@@ -90,7 +96,7 @@ export function detectPathTraversal(ctx: DetectionContext): void {
     evidence: {
       summary: `Arguments of ${view.tool ?? view.method} on server "${view.server}": ${[...new Set(matches.map((m) => m.signal))].join('; ')}.`,
       matches,
-      ...(roots.length > 0 ? { details: { roots: roots.slice(0, 20), outcome: view.outcome } } : { details: { outcome: view.outcome } }),
+      ...(rootsOf().length > 0 ? { details: { roots: rootsOf().slice(0, 20), outcome: view.outcome } } : { details: { outcome: view.outcome } }),
     },
   });
 }

@@ -27,8 +27,19 @@ const URL_HOST = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?(\[[^\]]+\]|[^:/?#\s]+)/i
 const HOSTNAME = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 const SECOND_LEVEL = new Set(['co', 'com', 'net', 'org', 'gov', 'ac', 'edu', 'ne', 'or', 'go', 'gob', 'mil', 'nic', 'ltd', 'plc']);
 
+const DOMAIN_CACHE = new Map<string, string>();
+
 /** The registrable part of a host (`mail.example.co.uk` → `example.co.uk`), IPs and single labels as they are. */
 export function registrableDomain(host: string): string {
+  const cached = DOMAIN_CACHE.get(host);
+  if (cached !== undefined) return cached;
+  if (DOMAIN_CACHE.size >= 10_000) DOMAIN_CACHE.clear();
+  const domain = computeRegistrableDomain(host);
+  DOMAIN_CACHE.set(host, domain);
+  return domain;
+}
+
+function computeRegistrableDomain(host: string): string {
   const h = host.toLowerCase().replace(/\.$/, '').replace(/^\[|\]$/g, '');
   if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(h) || h.includes(':') || !h.includes('.')) return h;
   const labels = h.split('.');

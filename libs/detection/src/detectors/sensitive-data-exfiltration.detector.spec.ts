@@ -30,4 +30,13 @@ describe(detectSensitiveDataExfiltration.name, () => {
   it('leaves ordinary arguments alone', () => {
     expect(alertsOf('sensitive_data_exfiltration', [{ tool: 'send_email', arguments: { to: 'a@example.com', body: 'Your password was changed. Token: see portal.' } }])).toEqual([]);
   });
+
+  it('names where a fingerprinted secret came from when a result returned it earlier', () => {
+    const finding = (where: 'request' | 'response', path: string) => ({ type: 'github_token', fingerprint: '0a1b2c3d4e5f', where, path });
+    const [alert] = alertsOf('sensitive_data_exfiltration', [
+      { server: 'ci', tool: 'get_env', result: { content: [{ type: 'text', text: 'GITHUB_TOKEN=[REDACTED:github_token:0a1b2c3d4e5f]' }] }, findings: [finding('response', '/content/0/text')] },
+      { server: 'web', tool: 'http_post', arguments: { body: '[REDACTED:github_token:0a1b2c3d4e5f]' }, findings: [finding('request', '/arguments/body')] },
+    ]);
+    expect(alert?.evidence.source).toMatchObject({ server: 'ci', tool: 'get_env' });
+  });
 });

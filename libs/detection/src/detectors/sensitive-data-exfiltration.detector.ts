@@ -2,6 +2,7 @@ import { maxSeverity, type EvidenceMatch, type Severity } from '@palisade/schema
 import type { DetectionContext } from '../engine/detection-context.js';
 import { findBase64Blobs } from '../text/base64-blobs.js';
 import { argumentKind, keyWords } from './argument-kinds.js';
+import { secretSourceKey, type SecretSourceRecord } from './cross-server-flow.detector.js';
 import { secretExposure, shouldRescan } from './secret-exposure.js';
 
 /** Encoded blobs this large in arguments may be files or data being smuggled out. */
@@ -30,6 +31,7 @@ export function detectSensitiveDataExfiltration(ctx: DetectionContext): void {
   }
   if (!severity) return;
   const types = exposure?.types ?? [];
+  const source = exposure?.fingerprints.map((fp) => ctx.state.get<SecretSourceRecord>(secretSourceKey(fp))).find((s) => s !== undefined);
   ctx.emit({
     category: 'sensitive_data_exfiltration',
     severity,
@@ -39,6 +41,7 @@ export function detectSensitiveDataExfiltration(ctx: DetectionContext): void {
       summary: `Arguments of ${view.tool ?? view.method} on server "${view.server}" carry ${types.length > 0 ? `secrets or credentials (${types.join(', ')})` : 'a large encoded blob'}${view.outcome === 'blocked' ? ' (the call was blocked)' : ''}.`,
       matches,
       ...(exposure?.fingerprints.length ? { fingerprints: exposure.fingerprints } : {}),
+      ...(source ? { source: { server: source.server, tool: source.tool, eventId: source.eventId } } : {}),
       details: { outcome: view.outcome, types },
     },
   });

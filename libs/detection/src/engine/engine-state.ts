@@ -31,6 +31,8 @@ export class EngineState {
   readonly toolsByName = new Map<string, Set<string>>();
   /** Remembered sensitive content entries (`cflow:`), so calls skip the lookup when there are none. */
   flowCount = 0;
+  /** Lengths of the remembered lines (a cheap filter before hashing argument lines). */
+  readonly flowLengths = new Set<number>();
   /** Tool names folded for look-alike checks (`send_email`, `sendEmail`, `send-email_` → `sendemail`) → `server\u0000tool`. */
   readonly foldedNames = new Map<string, Set<string>>();
   /** Tool-like names mentioned by definitions → pin keys mentioning them (cross-server shadowing). */
@@ -142,7 +144,13 @@ export function rebuildIndexes(state: EngineState): void {
   state.toolsByName.clear();
   state.mentionIndex.clear();
   state.foldedNames.clear();
-  state.flowCount = [...state.keysWithPrefix('cflow:')].length;
+  state.flowCount = 0;
+  state.flowLengths.clear();
+  for (const key of state.keysWithPrefix('cflow:')) {
+    state.flowCount += 1;
+    const length = state.get<{ length?: number }>(key)?.length;
+    if (length !== undefined) state.flowLengths.add(length);
+  }
   for (const key of state.keysWithPrefix('pin:')) {
     const pin = state.get<{ server: string; tool: string; mentions?: string[] }>(key);
     if (!pin) continue;

@@ -2,7 +2,7 @@ import { severityRank, type Alert, type TelemetryEvent } from '@palisade/schema'
 import { newToolBaseline, type ToolBaselineRecord } from '../baselines/tool-baseline.js';
 import { countCall, raiseCallRateSpike } from '../detectors/call-rate-spike.detector.js';
 import { detectCommandInjection } from '../detectors/command-injection.detector.js';
-import { detectContentFlow, rememberSensitiveContent, sweepContentFlows } from '../detectors/cross-server-flow.detector.js';
+import { detectContentFlow, rememberSecretSources, rememberSensitiveContent, sweepContentFlows } from '../detectors/cross-server-flow.detector.js';
 import { detectNewEgressDomain } from '../detectors/egress-domain.detector.js';
 import { detectPathTraversal } from '../detectors/path-traversal.detector.js';
 import { detectPromptInjection } from '../detectors/prompt-injection-response.detector.js';
@@ -62,6 +62,7 @@ function handleToolCall(ctx: DetectionContext): void {
     detectPromptInjection(ctx, 'response', view.resultTextLeaves);
     const reason = sensitiveRead(ctx);
     if (reason) rememberSensitiveContent(ctx, view.resultTextLeaves, reason);
+    if (view.findings.length > 0) rememberSecretSources(ctx);
   }
   if (view.outcome === 'blocked' || !tool) return;
 
