@@ -9,6 +9,7 @@ import { CollectorRuntime } from './collector.runtime.js';
 import { resolveCollectorConfig } from './config/collector-config.schema.js';
 import { installKeyFile } from './config/install-key.js';
 import type { QuarantineEntry } from './quarantine/quarantine.registry.js';
+import type { Clock } from './pipeline/clock.js';
 import { classifyRpcMessage } from './pipeline/jsonrpc.message.js';
 
 const homes: string[] = [];
@@ -16,13 +17,13 @@ afterEach(() => {
   for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
 });
 
-async function start() {
+async function start(flags: Record<string, string> = {}, clock?: Clock) {
   const home = mkdtempSync(path.join(tmpdir(), 'palisade-runtime-'));
   homes.push(home);
-  const config = resolveCollectorConfig('stdio', { server: 'fs', home }, {}, ['node', 'server.js'], home);
+  const config = resolveCollectorConfig('stdio', { server: 'fs', home, ...flags }, {}, ['node', 'server.js'], home);
   const bus = new MemoryBus();
   const changes: QuarantineEntry[][] = [];
-  const runtime = new CollectorRuntime(config, { openBus: () => bus, logger: pino({ level: 'silent' }), onQuarantineChange: (entries) => changes.push(entries) });
+  const runtime = new CollectorRuntime(config, { openBus: () => bus, logger: pino({ level: 'silent' }), onQuarantineChange: (entries) => changes.push(entries), ...(clock ? { clock } : {}) });
   await runtime.start();
   return { home, bus, runtime, changes };
 }
@@ -54,5 +55,28 @@ describe(CollectorRuntime.name, () => {
     await bus.producer().publish(CONTROL_TOPIC, [{ value: JSON.stringify({ type: 'tool.quarantined', id: 'd1', server: 'fs', tool: 'write_file', incidentId: 'INC-1', reason: 'exfiltration', ts: '2026-11-22T10:00:00.000Z' }) }]);
     await vi.waitFor(() => expect(changes.at(-1)).toEqual([{ tool: 'write_file', reason: 'exfiltration', incidentId: 'INC-1' }]));
     await runtime.shutdown('test');
+  });
+
+  it('records a request left unanswered past --request-timeout as a timeout (fake timers)', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      const { bus, runtime } = await start({ 'request-timeout': '2s' }, { now: () => Date.now() });
+      const assembler = runtime.assembler({ sessionId: 'S2', transport: 'pipe', protocolName: 'stdio' });
+      runtime.addSweeper(() => assembler.sweep(runtime.clock.now()));
+      assembler.observe('client_to_server', classifyRpcMessage({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'hang' } }), Date.now());
+      await vi.advanceTimersByTimeAsync(1500);
+      await runtime.idle();
+      await runtime.flush();
+      expect(bus.messages('mcp.telemetry')).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1000);
+      await runtime.idle();
+      await runtime.flush();
+      const events = bus.messages('mcp.telemetry').map((m) => TelemetryEvent.parse(JSON.parse(m.value)));
+      expect(events).toEqual([expect.objectContaining({ 'gen_ai.tool.name': 'hang', 'palisade.outcome': 'timeout', 'error.type': 'timeout' })]);
+      expect(events[0]?.['palisade.duration_ms']).toBeGreaterThanOrEqual(2000);
+      await runtime.shutdown('test');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
