@@ -8,7 +8,10 @@ process.on('unhandledRejection', (reason) => {
   process.stderr.write(`palisade-collector: internal error (contained): ${String(reason)}\n`);
 });
 
-const status = await runCollectorCli(process.argv.slice(2));
+const status = await runCollectorCli(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`palisade-collector: ${error instanceof Error ? error.message : String(error)}\n`);
+  return 1;
+});
 // Whatever is still queued for stdout (the server's last bytes) is written before the process ends.
 await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
 process.exit(status);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -65,7 +65,10 @@ describe('stdio collector as a process', () => {
   });
 
   it('stops with exit status 2 and one line naming the problem for bad arguments', async () => {
+    const notAFolder = path.join(temporaryDir('bad-home'), 'file');
+    writeFileSync(notAFolder, '');
     const cases: [string[], RegExp][] = [
+      [['stdio', '--server', 'x', '--home', notAFolder, '--', 'node'], /^palisade-collector: --home \/ PALISADE_HOME ".*": cannot be used \(ENOTDIR\)/],
       [['stdio', '--server', 'x', '--flush-ms', 'often', '--', 'node'], /^palisade-collector: --flush-ms "often": must be a duration/],
       [['stdio', '--server', 'x'], /^palisade-collector: missing the server command/],
       [['stdio', '--bogus'], /^palisade-collector: unknown option --bogus/],

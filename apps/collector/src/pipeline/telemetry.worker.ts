@@ -30,7 +30,17 @@ const lowered = lowerThreadPriority(10);
 const { CollectorRuntime } = await import('../collector.runtime.js');
 const { TapRingReader } = await import('./tap.ring.js');
 const { TapRouter } = await import('./tap.router.js');
-const runtime = new CollectorRuntime(config, { onQuarantineChange: (entries, ready) => post({ type: 'quarantine', entries, ready }) });
+let runtime: InstanceType<typeof CollectorRuntime>;
+try {
+  runtime = new CollectorRuntime(config, { onQuarantineChange: (entries, ready) => post({ type: 'quarantine', entries, ready }) });
+} catch (error) {
+  // The data folder cannot be used (not writable, not a folder): a bad setting, named as such.
+  const code = (error as NodeJS.ErrnoException).code;
+  if (!code) throw error;
+  post({ type: 'config-error', message: `--home / PALISADE_HOME "${config.home}": cannot be used (${code})` });
+  port.close();
+  process.exit(0);
+}
 const router = new TapRouter(runtime, { parseLimitBytes: config.capture.parseLimitBytes, headBytes: config.capture.limitBytes });
 const reader = new TapRingReader(ring);
 runtime.counters.addSource(() => ({ ringDrops: reader.drops }));
