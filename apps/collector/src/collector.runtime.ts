@@ -118,7 +118,6 @@ export class CollectorRuntime {
       onCorrupt: (detail) => this.logger.error({ detail }, 'damaged spool record skipped'),
     });
     this.shipper = new EventShipper(this.queue, spool, this.deadLetters, this.counters, this.logger, config.shipping);
-    this.shipper.start();
     const sweepEvery = Math.max(50, Math.min(1000, Math.floor(config.requestTimeoutMs / 4)));
     this.every(sweepEvery, () => {
       for (const sweep of this.sweepers) sweep();
@@ -127,6 +126,8 @@ export class CollectorRuntime {
     await this.adoptOrphans();
     this.every(ADOPT_INTERVAL_MS, () => void this.adoptOrphans());
     this.attachSink();
+    // Shipping starts with the sink in place (until then events wait in the queue, not in the spool).
+    this.shipper.start();
     this.logger.info({ bus: config.bus, home: config.home, spool: spoolDir }, 'collector started');
   }
 
