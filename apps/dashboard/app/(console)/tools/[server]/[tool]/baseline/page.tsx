@@ -1,0 +1,48 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { formatBytes, formatNumber } from '@/lib/format';
+import { segment } from '@/lib/route-params';
+import { requireSession } from '@/lib/session';
+import { toolFromRoute } from '@/lib/tool-route';
+import { ApiProblem } from '@/ui/common/api-problem';
+import { Stat } from '@/ui/common/panel';
+import { TuningForm } from '@/ui/tuning/tuning-form';
+
+type Props = { params: Promise<{ server: string; tool: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { server, tool } = await params;
+  return { title: `Tuning ${segment(server)}/${segment(tool)}` };
+}
+
+export default async function BaselinePage({ params }: Props) {
+  const [{ server, tool: toolName, base, result }, session] = await Promise.all([toolFromRoute(params), requireSession()]);
+  if (!result.ok) return <ApiProblem error={result.error} what="this tool" />;
+  const { tuning, baseline } = result.value;
+  return (
+    <>
+      <div className="crumbs">
+        <Link href="/tools">Tools</Link> <span>/</span>
+        <Link href={base} className="mono">
+          {server}/{toolName}
+        </Link>
+        <span>/</span> <span>Baseline tuning</span>
+      </div>
+      <div className="page-head">
+        <div>
+          <h1>
+            Baseline tuning · <span className="mono">{toolName}</span>
+          </h1>
+          <p>How the behavioural detectors judge this tool: thresholds, learning, what is expected, what is muted.</p>
+        </div>
+      </div>
+      <div className="stats">
+        <Stat label="State" value={baseline.learning ? 'Learning' : 'Learned'} small={`${formatNumber(baseline.observations)} / ${tuning.warmup} obs.`} />
+        <Stat label="Median response" value={baseline.responseBytes ? formatBytes(baseline.responseBytes.median) : '–'} small={baseline.responseBytes ? `${baseline.responseBytes.samples} samples` : undefined} />
+        <Stat label="Median call rate" value={baseline.callRate ? `${baseline.callRate.medianPerMinute}/min` : '–'} />
+        <Stat label="Recipients · domains seen" value={`${baseline.recipients.length} · ${baseline.domains.length}`} />
+      </div>
+      <TuningForm server={server} tool={toolName} saved={tuning} canTune={session.can('triage')} />
+    </>
+  );
+}

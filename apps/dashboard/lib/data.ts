@@ -1,0 +1,122 @@
+import 'server-only';
+import type {
+  Alert,
+  AlertCategory,
+  AuditEntry,
+  BaselineSummary,
+  BaselineTuning,
+  ExportFormat,
+  ExportManifest,
+  Incident,
+  Page,
+  QuarantineState,
+  RuleSummary,
+  Severity,
+  TelemetryEvent,
+  ToolPin,
+  ToolVersion,
+  TriageStatus,
+} from '@palisade/schema';
+import { cache } from 'react';
+import { api } from './detector-api';
+import type { IncidentFilters } from './incident-filters';
+
+// Reads for the pages, through the detector API with the analyst's own token (never the store).
+
+export interface IncidentDetail extends Incident {
+  alerts: Alert[];
+  events: TelemetryEvent[];
+  /** The session's MCP calls around the incident. */
+  session: TelemetryEvent[];
+  actions: AuditEntry[];
+}
+
+export interface ToolSummary extends ToolPin {
+  quarantine: QuarantineState | null;
+  openAlerts: number;
+  drifted: boolean;
+}
+
+export interface ToolVersionView extends ToolVersion {
+  diff: string | null;
+}
+
+export interface ToolDetail {
+  tool: ToolSummary;
+  versions: ToolVersionView[];
+  pinnedDiff: string | null;
+  baseline: BaselineSummary;
+  tuning: BaselineTuning;
+  recentAlerts: Alert[];
+}
+
+export interface TuningPreview {
+  days: number;
+  events: number;
+  current: { alerts: number; byCategory: Partial<Record<AlertCategory, number>> };
+  proposed: { alerts: number; byCategory: Partial<Record<AlertCategory, number>> };
+  added: number;
+  removed: number;
+  examples: { added: AlertExample[]; removed: AlertExample[] };
+}
+export type AlertExample = { category: AlertCategory; severity: Severity; title: string; ts: string };
+
+export interface ExportRecord {
+  id: string;
+  createdAt: string;
+  createdBy: string;
+  format: ExportFormat;
+  from: string;
+  to: string;
+  files: ExportManifest['files'];
+  auditHead: string;
+}
+
+export interface Health {
+  status: 'ok' | 'degraded';
+  version: string;
+  lagEvents: number;
+  lagMs: number;
+  bus: string;
+  store: string;
+}
+
+export type StatusCounts = Record<TriageStatus, number>;
+
+export function listIncidents(filters: IncidentFilters, cursor?: string): Promise<Page<Incident>> {
+  return api<Page<Incident>>('/api/incidents', { query: { ...filters.query, limit: 50, cursor } });
+}
+
+export const incidentCounts = cache((): Promise<StatusCounts> => api<StatusCounts>('/api/incidents/counts'));
+
+export const getIncident = cache((id: string): Promise<IncidentDetail> => api<IncidentDetail>(`/api/incidents/${encodeURIComponent(id)}`));
+
+export function listTools(): Promise<Page<ToolSummary>> {
+  return api<Page<ToolSummary>>('/api/tools');
+}
+
+export function toolPath(server: string, tool: string): string {
+  return `/api/tools/${encodeURIComponent(server)}/${encodeURIComponent(tool)}`;
+}
+
+export const getTool = cache((server: string, tool: string): Promise<ToolDetail> => api<ToolDetail>(toolPath(server, tool)));
+
+/** Recent calls of a tool (newest first), for its charts: response sizes and call rate. */
+export const toolCalls = cache((server: string, tool: string): Promise<Page<TelemetryEvent>> => api<Page<TelemetryEvent>>('/api/events', { query: { server, tool, limit: 500 } }));
+
+export function toolAudit(server: string, tool: string): Promise<Page<AuditEntry>> {
+  return api<Page<AuditEntry>>('/api/audit', { query: { target: `tool:${server}/${tool}`, limit: 50 } });
+}
+
+export function listRules(): Promise<Page<RuleSummary>> {
+  return api<Page<RuleSummary>>('/api/rules');
+}
+
+export function listExports(): Promise<{ items: ExportRecord[]; total: number }> {
+  return api<{ items: ExportRecord[]; total: number }>('/api/exports');
+}
+
+export function health(): Promise<Health> {
+  return api<Health>('/api/health');
+}
+

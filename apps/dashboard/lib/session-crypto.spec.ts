@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { type SessionPayload, sealSession, sessionKey, unsealSession } from './session-crypto';
+
+const payload: SessionPayload = { token: 'secret-token-value', id: 'tok_1', name: 'alice', role: 'analyst', permissions: ['read', 'triage'], exp: 2_000 };
+
+describe('session cookie sealing', () => {
+  const key = sessionKey('a configured secret of at least thirty-two characters');
+
+  it('round-trips, and never shows the token in the cookie', () => {
+    const sealed = sealSession(payload, key);
+    expect(sealed).not.toContain('secret-token-value');
+    expect(Buffer.from(sealed.slice(3), 'base64url').toString('latin1')).not.toContain('secret-token');
+    expect(unsealSession(sealed, key, 1_000)).toEqual(payload);
+  });
+
+  it('rejects expired, tampered, foreign-key and malformed cookies', () => {
+    const sealed = sealSession(payload, key);
+    expect(unsealSession(sealed, key, 2_000)).toBeNull();
+    const flipped = `${sealed.slice(0, -2)}${sealed.at(-2) === 'A' ? 'B' : 'A'}${sealed.at(-1)}`;
+    expect(unsealSession(flipped, key, 1_000)).toBeNull();
+    expect(unsealSession(sealed, sessionKey(), 1_000)).toBeNull();
+    expect(unsealSession('v1.not-base64!', key, 1_000)).toBeNull();
+    expect(unsealSession(undefined, key, 1_000)).toBeNull();
+  });
+
+  it('derives the same key from the same secret (sessions survive a restart when a secret is set)', () => {
+    expect(sessionKey('x'.repeat(32)).equals(sessionKey('x'.repeat(32)))).toBe(true);
+  });
+});

@@ -1,0 +1,51 @@
+import 'server-only';
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { cache } from 'react';
+import { env } from '../env';
+import { type SessionPayload, sealSession, sessionKey, unsealSession } from './session-crypto';
+
+export const SESSION_COOKIE = 'palisade_session';
+
+export type Permission = 'read' | 'export' | 'triage' | 'ingest' | 'quarantine_state' | 'admin';
+
+export interface Session extends SessionPayload {
+  can(permission: Permission): boolean;
+}
+
+// Route handlers, pages and server actions may be bundled apart: the per-process key lives on globalThis
+// so every bundle of this process seals and opens cookies with the same key.
+const KEY_SLOT = Symbol.for('palisade.dashboard.session-key');
+function key(): Buffer {
+  const slot = globalThis as unknown as Record<symbol, Buffer | undefined>;
+  slot[KEY_SLOT] ??= sessionKey(env().PALISADE_SESSION_SECRET);
+  return slot[KEY_SLOT];
+}
+
+function withPermissions(payload: SessionPayload): Session {
+  return { ...payload, can: (permission) => payload.permissions.includes(permission) };
+}
+
+/** The signed-in analyst of this request, or null. Read once per request. */
+export const getSession = cache(async (): Promise<Session | null> => {
+  const jar = await cookies();
+  const payload = unsealSession(jar.get(SESSION_COOKIE)?.value, key(), Date.now());
+  return payload ? withPermissions(payload) : null;
+});
+
+/** The signed-in analyst, or a redirect to the sign-in page. */
+export async function requireSession(): Promise<Session> {
+  const session = await getSession();
+  if (!session) redirect('/login');
+  return session;
+}
+
+/** The Set-Cookie value pieces for a new session (httpOnly, SameSite=Strict, Secure over https). */
+export function sessionCookie(payload: Omit<SessionPayload, 'exp'>, secure: boolean): { name: string; value: string; options: { httpOnly: true; sameSite: 'strict'; secure: boolean; path: '/'; maxAge: number } } {
+  const maxAge = env().PALISADE_SESSION_HOURS * 3600;
+  return {
+    name: SESSION_COOKIE,
+    value: sealSession({ ...payload, exp: Date.now() + maxAge * 1000 }, key()),
+    options: { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge },
+  };
+}

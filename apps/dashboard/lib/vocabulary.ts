@@ -1,0 +1,55 @@
+// Names and labels of the security vocabulary, shared by server and client components (no schema
+// import, so client bundles stay free of zod).
+
+export const ALERT_CATEGORIES = [
+  'tool_poisoning',
+  'tool_shadowing',
+  'description_drift',
+  'sensitive_data_exfiltration',
+  'secret_in_response',
+  'prompt_injection_in_response',
+  'command_injection',
+  'path_traversal',
+  'recipient_change',
+  'response_size_spike',
+  'call_rate_spike',
+  'new_egress_domain',
+  'cross_server_flow',
+  'correlation',
+] as const;
+export type AlertCategoryName = (typeof ALERT_CATEGORIES)[number];
+
+export const CATEGORY_LABELS: Record<AlertCategoryName, string> = {
+  tool_poisoning: 'Tool poisoning',
+  tool_shadowing: 'Tool shadowing',
+  description_drift: 'Description drift',
+  sensitive_data_exfiltration: 'Data exfiltration',
+  secret_in_response: 'Secret in response',
+  prompt_injection_in_response: 'Prompt injection',
+  command_injection: 'Command injection',
+  path_traversal: 'Path traversal',
+  recipient_change: 'Recipient change',
+  response_size_spike: 'Response size spike',
+  call_rate_spike: 'Call rate spike',
+  new_egress_domain: 'New egress domain',
+  cross_server_flow: 'Cross-server flow',
+  correlation: 'Correlation',
+};
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type SeverityName = (typeof SEVERITIES)[number];
+
+export const STATUSES = ['open', 'triaging', 'contained', 'resolved', 'false_positive'] as const;
+export type StatusName = (typeof STATUSES)[number];
+
+export const STATUS_LABELS: Record<StatusName, string> = {
+  open: 'Open',
+  triaging: 'Triaging',
+  contained: 'Contained',
+  resolved: 'Resolved',
+  false_positive: 'False positive',
+};
+
+export function categoryLabel(category: string): string {
+  return CATEGORY_LABELS[category as AlertCategoryName] ?? category;
+}

@@ -1,0 +1,60 @@
+import { attempt } from '@/lib/attempt';
+import { listExports } from '@/lib/data';
+import { formatBytes, formatInstant, formatNumber, shortHash } from '@/lib/format';
+import { ApiProblem } from '../common/api-problem';
+import { TableHead } from '../common/table-head';
+import { Time } from '../common/time';
+
+/** Past compliance bundles, newest first, with their files and the audit head they end with. */
+export async function ExportList() {
+  const result = await attempt(listExports());
+  if (!result.ok) return <ApiProblem error={result.error} what="the exports" />;
+  const items = [...result.value.items].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  if (items.length === 0) return <div className="empty">No bundles yet.</div>;
+  const now = Date.now();
+  return (
+    <div className="table-wrap">
+      <table className="data" aria-label="Past exports">
+        <TableHead columns={['Created', 'By', 'Range (UTC)', 'Format', 'Files', { label: 'Records', numeric: true }, { label: 'Size', numeric: true }, 'Audit head', { label: '', hiddenLabel: 'Download' }]} />
+        <tbody>
+          {items.map((x) => (
+            <tr key={x.id} data-export-id={x.id}>
+              <td className="nowrap">
+                <Time iso={x.createdAt} now={now} />
+              </td>
+              <td>{x.createdBy}</td>
+              <td className="nowrap" title={`${formatInstant(x.from)} → ${formatInstant(x.to)}`}>
+                {x.from.slice(0, 16).replace('T', ' ')} → {x.to.slice(0, 16).replace('T', ' ')}
+              </td>
+              <td>
+                <span className="chip">{x.format}</span>
+              </td>
+              <td>
+                <details>
+                  <summary>{x.files.length} files</summary>
+                  <ul style={{ margin: '4px 0 0', paddingLeft: 16 }}>
+                    {x.files.map((f) => (
+                      <li key={f.path} className="mono" style={{ fontSize: 11.5 }}>
+                        {f.path} · {f.records} · <span title={f.sha256}>{shortHash(f.sha256)}</span>
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              </td>
+              <td className="num">{formatNumber(x.files.reduce((n, f) => n + f.records, 0))}</td>
+              <td className="num">{formatBytes(x.files.reduce((n, f) => n + f.bytes, 0))}</td>
+              <td className="mono" title={x.auditHead}>
+                {shortHash(x.auditHead)}
+              </td>
+              <td className="num">
+                <a className="btn small" href={`/exports/${encodeURIComponent(x.id)}/archive`} download data-action="download">
+                  Download
+                </a>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,128 @@
+import type { Evidence } from '@palisade/schema';
+import Link from 'next/link';
+import { highlightExcerpt, segmentText } from '@/lib/evidence-text';
+import { formatBytes } from '@/lib/format';
+import { LockIcon } from '../common/icons';
+import { RichText } from '../common/rich-text';
+import { DiffView } from '../tools/diff-view';
+
+function figure(value: number | string | string[] | undefined, metric: string): string {
+  if (value === undefined) return '–';
+  if (Array.isArray(value)) return value.length ? value.slice(0, 5).join(', ') + (value.length > 5 ? ` +${value.length - 5}` : '') : 'none yet';
+  if (typeof value === 'number' && /bytes/.test(metric)) return formatBytes(value);
+  return typeof value === 'number' ? value.toLocaleString('en-US', { maximumFractionDigits: 2 }) : value;
+}
+
+function toolHref(server: string, tool: string | null): string | null {
+  return tool ? `/tools/${encodeURIComponent(server)}/${encodeURIComponent(tool)}` : null;
+}
+
+/** An alert's evidence for a person: why, what matched where (highlighted), the figures, the diff. */
+export function EvidenceView({ evidence }: { evidence: Evidence }) {
+  const baseline = evidence.baseline;
+  const details = Object.entries(evidence.details ?? {})
+    .map(([key, v]) => [key, Array.isArray(v) && v.every((x) => typeof x !== 'object') ? v.join(', ') : v] as const)
+    .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object');
+  return (
+    <div className="evidence">
+      <p className="summary">
+        <RichText segments={segmentText(evidence.summary)} />
+      </p>
+      {evidence.matches.map((match, i) => (
+        <div className="match" key={i} data-testid="evidence-match">
+          <div className="match-head">
+            <span className="signal">{match.signal}</span>
+            <span className="field">{match.field}</span>
+          </div>
+          <p className="excerpt">
+            <RichText segments={highlightExcerpt(match.text, match.start, match.end)} />
+          </p>
+          {match.decoded ? (
+            <div className="decoded">
+              <strong>Decoded hidden text: </strong>
+              {match.decoded}
+            </div>
+          ) : null}
+        </div>
+      ))}
+      {baseline ? (
+        <div className="figures" data-testid="evidence-baseline" aria-label={`Baseline: ${baseline.metric}`}>
+          <div className="figure">
+            <div className="label">Observed · {baseline.metric.replace(/\s*\(.*\)$/, '')}</div>
+            <div className="value">{figure(baseline.observed, baseline.metric)}</div>
+          </div>
+          <div className="figure">
+            <div className="label">Expected</div>
+            <div className="value">{figure(baseline.expected, baseline.metric)}</div>
+          </div>
+          {baseline.score !== undefined && baseline.threshold !== undefined ? (
+            <div className="figure">
+              <div className="label">
+                Score {baseline.score.toFixed(1)} / threshold {baseline.threshold.toFixed(1)}
+              </div>
+              <div className="scorebar" aria-hidden="true">
+                <span style={{ width: `${Math.min(100, (baseline.score / Math.max(baseline.score, baseline.threshold * 2)) * 100)}%` }} />
+                <i style={{ left: `${Math.min(100, (baseline.threshold / Math.max(baseline.score, baseline.threshold * 2)) * 100)}%` }} />
+              </div>
+            </div>
+          ) : null}
+          {baseline.samples !== undefined ? (
+            <div className="figure">
+              <div className="label">Baseline samples</div>
+              <div className="value">{baseline.samples}</div>
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+      {evidence.victim ? (
+        <div className="notice warning">
+          Targets{' '}
+          {toolHref(evidence.victim.server, evidence.victim.tool) ? (
+            <Link href={toolHref(evidence.victim.server, evidence.victim.tool)!}>
+              <code>
+                {evidence.victim.server}/{evidence.victim.tool}
+              </code>
+            </Link>
+          ) : (
+            <code>{evidence.victim.tool ?? evidence.victim.server}</code>
+          )}
+          : this description tries to change how that tool behaves.
+        </div>
+      ) : null}
+      {evidence.source ? (
+        <div className="notice">
+          Data came from{' '}
+          <code>
+            {evidence.source.server}
+            {evidence.source.tool ? `/${evidence.source.tool}` : ''}
+          </code>
+          {evidence.source.eventId ? <span className="muted"> (event {evidence.source.eventId})</span> : null}.
+        </div>
+      ) : null}
+      {evidence.fingerprints?.length ? (
+        <div className="chips" data-testid="evidence-fingerprints">
+          {evidence.fingerprints.map((fp) => (
+            <span key={fp} className="secret" title="Fingerprint of a secret (HMAC); the secret itself never leaves the collector">
+              <LockIcon size={11} /> {fp}
+            </span>
+          ))}
+        </div>
+      ) : null}
+      {evidence.diff ? (
+        <div className="card" style={{ boxShadow: 'none', overflow: 'hidden' }}>
+          <DiffView diff={evidence.diff} />
+        </div>
+      ) : null}
+      {details.length ? (
+        <dl className="kv">
+          {details.map(([key, value]) => (
+            <div key={key} style={{ display: 'contents' }}>
+              <dt>{key}</dt>
+              <dd>{String(value)}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
+    </div>
+  );
+}
