@@ -41,10 +41,15 @@ function mixedStream(count, startMs) {
   for (let n = 0; events.length < count; n += 1) {
     const { server, session } = sessions[n % sessions.length];
     const tool = `tool_${n % 10}`;
+    const params = { name: tool, arguments: { query: `record ${n}`, to: `team${n % 5}@corp.example` } };
+    const result = { content: [{ type: 'text', text: filler.slice(0, 500 + (n % 200)) }] };
+    // As a collector records it: capture sizes and digests, secrets already looked for at the edge.
     events.push(event(server, session, 'tools/call', {
       'gen_ai.tool.name': tool, 'gen_ai.operation.name': 'execute_tool',
-      'palisade.request.params': { name: tool, arguments: { query: `record ${n}`, to: `team${n % 5}@corp.example` } },
-      'palisade.response.result': { content: [{ type: 'text', text: filler.slice(0, 500 + (n % 200)) }] },
+      'palisade.request.params': params,
+      'palisade.response.result': result,
+      'palisade.capture.request': { bytes: JSON.stringify(params).length, sha256: 'a'.repeat(64), truncated: false },
+      'palisade.capture.response': { bytes: JSON.stringify(result).length, sha256: 'b'.repeat(64), truncated: false },
     }));
   }
   return events;
