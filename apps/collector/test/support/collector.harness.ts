@@ -37,20 +37,31 @@ export function removeTemporaries(): void {
 
 export async function connect(transport: Transport, name = 'palisade-e2e'): Promise<Client> {
   const client = new Client({ name, version: '1.0.0' }, { capabilities: { sampling: {}, roots: { listChanged: true } } });
-  await client.connect(transport);
+  try {
+    await client.connect(transport);
+  } catch (error) {
+    // Say what the collector printed before it went away.
+    const stderr = transport instanceof StdioClientTransport ? (stderrOf.get(transport) ?? '') : '';
+    throw new Error(`${(error as Error).message}; collector stderr: ${stderr.slice(-2000)}`);
+  }
   return client;
 }
+
+const stderrOf = new WeakMap<StdioClientTransport, string>();
 
 /** The SDK's stdio transport for a server, directly or behind the collector. */
 export function stdioTransport(server: { command: string; args: string[]; env?: Record<string, string> }, collector?: { name: string; home: string; flags?: string[] }): StdioClientTransport {
   const env = { ...getDefaultEnvironment(), ...server.env };
   if (!collector) return new StdioClientTransport({ command: server.command, args: server.args, env, stderr: 'ignore' });
-  return new StdioClientTransport({
+  const transport = new StdioClientTransport({
     command: process.execPath,
     args: [COLLECTOR_BIN, 'stdio', '--server', collector.name, '--home', collector.home, ...(collector.flags ?? []), '--', server.command, ...server.args],
     env,
-    stderr: 'ignore',
+    stderr: 'pipe',
   });
+  stderrOf.set(transport, '');
+  transport.stderr?.on('data', (chunk: Buffer) => stderrOf.set(transport, `${stderrOf.get(transport) ?? ''}${chunk.toString()}`.slice(-20_000)));
+  return transport;
 }
 
 /** Reads the telemetry (and control) topics of a PALISADE_HOME's sqlite bus, as the detector would. */
