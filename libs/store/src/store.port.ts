@@ -219,6 +219,23 @@ export interface StoreStats {
   malformedRowsSkipped: number;
 }
 
+/**
+ * Writes pipeline batches in the order given, possibly in parallel with the caller's own work (sqlite: on
+ * its own connection in a worker thread), so a pipeline can analyse the next batch while this one is
+ * written. Each write has the atomicity of `Store.writeBatch`.
+ */
+export interface BatchWriter {
+  /** Whether writes run off the caller's thread. */
+  readonly threaded: boolean;
+  write(batch: StoreBatch): Promise<StoreBatchResult>;
+  close(): Promise<void>;
+}
+
+/** A BatchWriter that writes on the caller's thread through `Store.writeBatch`. */
+export function inlineBatchWriter(store: Pick<Store, 'writeBatch'>): BatchWriter {
+  return { threaded: false, write: (batch) => store.writeBatch(batch), close: async () => undefined };
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'elasticsearch' | 'memory';
   readonly events: EventRepository;
@@ -233,6 +250,8 @@ export interface Store {
   readonly settings: SettingsRepository;
   /** Writes one pipeline batch (sqlite: in one transaction, so a crash leaves all or nothing). */
   writeBatch(batch: StoreBatch): Promise<StoreBatchResult>;
+  /** A writer for a pipeline that wants its writes to overlap its analysis (close it before the store). */
+  batchWriter(): Promise<BatchWriter>;
   stats(): StoreStats;
   close(): Promise<void>;
 }

@@ -95,6 +95,20 @@ export function storeBehaviour(open: () => Promise<StoreUnderTest>, capabilities
       expect((await store.events.search(events())).total).toBe(4);
     });
 
+    it('writes batches through its batch writer in order, with the results of writeBatch', async () => {
+      const writer = await store.batchWriter();
+      try {
+        const first = [sampleEvent(), sampleEvent()];
+        const second = [sampleEvent(), first[0]!];
+        const [a, b] = await Promise.all([writer.write({ events: first }), writer.write({ events: second })]);
+        expect(a.eventsInserted).toBe(2);
+        expect(b.eventsInserted).toBe(1); // first[0] was written by the earlier batch
+        expect(await store.events.count()).toBe(3);
+      } finally {
+        await writer.close();
+      }
+    });
+
     it('says which ids are new, and reads events back by id as they were written', async () => {
       const stored = sampleEvent({ 'palisade.findings': [{ type: 'aws_access_key', fingerprint: 'abcd1234', where: 'request', path: '/arguments/body' }] });
       await store.events.insertMany([stored]);

@@ -6,6 +6,7 @@ import {
   type AuditEntryInput,
   type Incident,
   type TelemetryEvent,
+  type QuarantineState,
   type ToolPin,
   ToolDefinition,
   type ToolVersion,
@@ -13,7 +14,7 @@ import {
   parseTelemetryEventJson,
   severityAtLeast,
 } from '@palisade/schema';
-import type { EngineStateEntry, OutboxItem, Store } from '@palisade/store';
+import type { BatchWriter, EngineStateEntry, OutboxItem, Store, StoreBatch, StoreBatchResult } from '@palisade/store';
 import { Clock } from '../common/clock.js';
 import type { DetectorConfig } from '../config/detector-config.js';
 import { BUS, DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
@@ -28,6 +29,8 @@ import { PipelineMetrics } from '../services/pipeline-metrics.js';
 
 /** The consumer group of the pipeline worker on the telemetry topic. */
 export const PIPELINE_GROUP = 'palisade-detector';
+/** Events analysed per chunk: the engine works on one chunk while the store writes the previous one. */
+export const PIPELINE_CHUNK = 250;
 /** Larger messages are dead-lettered rather than parsed. */
 export const MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
@@ -58,6 +61,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
   private consumer: BusConsumer | null = null;
   private running: Promise<void> | null = null;
   private settingsTimer: NodeJS.Timeout | null = null;
+  private writer: Promise<BatchWriter> | null = null;
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
@@ -102,6 +106,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
     await this.consumer?.stop();
     await this.running;
     this.metrics.running = false;
+    await (await this.writer)?.close();
   }
 
   /** One bus batch. Throws to have it delivered again (after restoring the engine state). */
@@ -140,20 +145,67 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
     this.metrics.eventsDuplicate += events.length - newEvents.length;
     if (newEvents.length === 0) return;
 
+    // A two-stage pipeline: the engine analyses chunk k while the store writer (its own thread for
+    // sqlite) writes chunk k-1. Chunks are written in order and chunk k is handed over only after k-1
+    // was written, so a failed write leaves nothing after it: the batch is redelivered, the engine
+    // state restored, and the chunks already written are recognised by their event ids.
     const approvals = await this.collectApprovals();
+    const incidentCache = new Map<string, Incident | null>();
+    const writer = await this.batchWriter();
+    let inflight: Promise<StoreBatchResult> | null = null;
+    const outcomes: { result: StoreBatchResult; alerts: Alert[]; created: number; events: number; outbox: number }[] = [];
+    let pending: { alerts: Alert[]; created: number; events: number; outbox: number } | null = null;
+    try {
+      for (let start = 0; start < newEvents.length; start += PIPELINE_CHUNK) {
+        const chunk = newEvents.slice(start, start + PIPELINE_CHUNK);
+        const prepared = await this.prepare(chunk, start === 0 ? approvals : null, incidentCache);
+        if (inflight) outcomes.push({ result: await inflight, ...pending! });
+        inflight = null;
+        // Quarantine state first (idempotent), so a crash before the batch leaves the tool contained.
+        for (const { key, value } of prepared.quarantines) await this.store.settings.put(key, value);
+        inflight = writer.write(prepared.batch);
+        pending = { alerts: prepared.batch.alerts as Alert[], created: prepared.created, events: chunk.length, outbox: prepared.batch.outbox!.length };
+      }
+      if (inflight) outcomes.push({ result: await inflight, ...pending! });
+    } catch (error) {
+      // Nothing may still be landing when the caller restores the engine state from the store.
+      await (inflight as Promise<StoreBatchResult> | null)?.catch(() => undefined);
+      throw error;
+    }
+    for (const approval of approvals.cleared) await this.settings.clearApproval(approval.server, approval.tool);
+
+    const now = this.clock.now().getTime();
+    for (const outcome of outcomes) {
+      const inserted = new Set(outcome.result.alertsInserted);
+      for (const alert of outcome.alerts) if (inserted.has(alert.id)) this.metrics.recordAlertLatency(now - Date.parse(alert.ts));
+      this.metrics.eventsProcessed += outcome.events;
+      this.metrics.alertsRaised += outcome.result.alertsInserted.length;
+      this.metrics.incidentsOpened += outcome.created;
+    }
+    this.metrics.batches += 1;
+    this.metrics.lastBatchAt = new Date(now).toISOString();
+    if (outcomes.some((o) => o.outbox > 0)) this.dispatcher.wake();
+  }
+
+  /** Analyses one chunk: engine, incidents, containment policy, e-mail; returns what to write. */
+  private async prepare(
+    chunk: readonly TelemetryEvent[],
+    approvals: { touched: Map<string, { server: string; tool: string }>; audit: AuditEntryInput[] } | null,
+    incidentCache: Map<string, Incident | null>,
+  ): Promise<{ batch: StoreBatch; quarantines: { key: string; value: QuarantineState | null }[]; created: number }> {
     const alerts: Alert[] = [];
-    const touched = new Map<string, { server: string; tool: string }>(approvals.touched);
+    const touched = new Map<string, { server: string; tool: string }>(approvals?.touched ?? []);
     const versions = new Map<string, ToolVersion>();
-    for (const event of newEvents) {
+    for (const event of chunk) {
       alerts.push(...this.engine.evaluate(event));
       this.trackTools(event, touched, versions);
     }
 
-    const grouped = await this.incidents.group(alerts);
+    const grouped = await this.incidents.group(alerts, incidentCache);
     const incidents = new Map(grouped.incidents.map((i) => [i.id, i]));
-    const audit: AuditEntryInput[] = [...approvals.audit];
+    const audit: AuditEntryInput[] = [...(approvals?.audit ?? [])];
     const outbox: OutboxItem[] = [];
-    const quarantines: { key: string; value: import('@palisade/schema').QuarantineState | null }[] = [];
+    const quarantines: { key: string; value: QuarantineState | null }[] = [];
     for (const alert of grouped.alerts) {
       const policy = this.containment.policyFor(alert);
       if (!policy || !alert.tool) continue;
@@ -168,7 +220,11 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
       outbox.push(...plan.outbox);
       audit.push(...plan.audit);
       const incident = alert.incidentId ? incidents.get(alert.incidentId) : undefined;
-      if (incident && incident.status === 'open') incidents.set(incident.id, { ...incident, status: 'contained' });
+      if (incident && incident.status === 'open') {
+        const contained = { ...incident, status: 'contained' as const };
+        incidents.set(incident.id, contained);
+        incidentCache.set(`${contained.server}\u0000${contained.tool ?? ''}\u0000${contained.sessionId ?? ''}`, contained);
+      }
     }
     const finalAlerts = grouped.alerts.map((a) => (a.incidentId && incidents.get(a.incidentId)?.status !== a.status ? { ...a, status: incidents.get(a.incidentId)!.status } : a));
 
@@ -182,31 +238,19 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
       }
     }
 
-    // Quarantine state first (idempotent), so a crash before the batch leaves the tool contained.
-    for (const { key, value } of quarantines) await this.store.settings.put(key, value);
     const toolPins = [...touched.values()].map(({ server, tool }) => this.engine.toolPin(server, tool)).filter((p): p is ToolPin => p !== null);
     const engineState: EngineStateEntry[] = this.engine.takeChanges();
-    const result = await this.store.writeBatch({
-      events: newEvents,
-      alerts: finalAlerts,
-      incidents: [...incidents.values()] as Incident[],
-      toolVersions: [...versions.values()],
-      toolPins,
-      engineState,
-      audit,
-      outbox,
-    });
-    for (const approval of approvals.cleared) await this.settings.clearApproval(approval.server, approval.tool);
+    return {
+      batch: { events: chunk, alerts: finalAlerts, incidents: [...incidents.values()], toolVersions: [...versions.values()], toolPins, engineState, audit, outbox },
+      quarantines,
+      created: grouped.created.length,
+    };
+  }
 
-    const now = this.clock.now().getTime();
-    const inserted = new Set(result.alertsInserted);
-    for (const alert of finalAlerts) if (inserted.has(alert.id)) this.metrics.recordAlertLatency(now - Date.parse(alert.ts));
-    this.metrics.batches += 1;
-    this.metrics.eventsProcessed += newEvents.length;
-    this.metrics.alertsRaised += result.alertsInserted.length;
-    this.metrics.incidentsOpened += grouped.created.length;
-    this.metrics.lastBatchAt = new Date(now).toISOString();
-    if (outbox.length > 0) this.dispatcher.wake();
+  /** The store's batch writer (a worker thread for sqlite), started on first use. */
+  private async batchWriter(): Promise<BatchWriter> {
+    this.writer ??= this.store.batchWriter();
+    return this.writer;
   }
 
   /** Tools listed (with their definition versions) or called in this batch: their pins are written back. */

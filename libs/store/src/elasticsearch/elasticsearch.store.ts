@@ -1,7 +1,7 @@
 import { errors, type Client } from '@elastic/elasticsearch';
 import { DEFAULT_EVENT_TEXT_CHARS } from '../shared/event-text.js';
 import { MalformedRowCounter } from '../shared/malformed-row.counter.js';
-import type { Store, StoreBatch, StoreBatchResult, StoreStats } from '../store.port.js';
+import { type Store, type StoreBatch, type StoreBatchResult, type StoreStats, type BatchWriter, inlineBatchWriter } from '../store.port.js';
 import { ElasticsearchAlertRepository } from './alert.repository.js';
 import { ElasticsearchAuditRepository } from './audit.repository.js';
 import { ElasticsearchBaselineRepository } from './baseline.repository.js';
@@ -79,6 +79,10 @@ export class ElasticsearchStore implements Store {
     const store = new ElasticsearchStore(client, options);
     await store.install();
     return store;
+  }
+
+  async batchWriter(): Promise<BatchWriter> {
+    return inlineBatchWriter(this);
   }
 
   async writeBatch(batch: StoreBatch): Promise<StoreBatchResult> {

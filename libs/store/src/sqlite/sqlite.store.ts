@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DEFAULT_EVENT_TEXT_CHARS } from '../shared/event-text.js';
 import { MalformedRowCounter } from '../shared/malformed-row.counter.js';
 import { applyBatch } from '../shared/store-batch.js';
-import type { Store, StoreBatch, StoreBatchResult, StoreStats } from '../store.port.js';
+import { type BatchWriter, inlineBatchWriter, type Store, type StoreBatch, type StoreBatchResult, type StoreStats } from '../store.port.js';
 import { SqliteAlertRepository } from './alert.repository.js';
 import { SqliteAuditRepository } from './audit.repository.js';
 import { SqliteBaselineRepository } from './baseline.repository.js';
@@ -17,6 +17,7 @@ import { SqliteContext } from './sqlite.context.js';
 import { migrate } from './sqlite.migrations.js';
 import { SqliteTokenRepository } from './token.repository.js';
 import { SqliteToolRepository } from './tool.repository.js';
+import { SqliteThreadedWriter } from './sqlite-threaded.writer.js';
 
 export interface SqliteStoreOptions {
   /** The database file (`PALISADE_HOME/store.db`); its folder is created when missing. */
@@ -53,7 +54,11 @@ export class SqliteStore implements Store {
   private readonly ctx: SqliteContext;
   private readonly rows = new MalformedRowCounter();
 
-  private constructor(private readonly db: Database.Database, eventTextChars: number) {
+  private constructor(
+    private readonly db: Database.Database,
+    eventTextChars: number,
+    private readonly options: SqliteStoreOptions,
+  ) {
     this.ctx = new SqliteContext(db, this.rows, eventTextChars);
     this.events = new SqliteEventRepository(this.ctx);
     this.alerts = new SqliteAlertRepository(this.ctx);
@@ -85,11 +90,19 @@ export class SqliteStore implements Store {
       db.close();
       throw error;
     }
-    return new SqliteStore(db, options.eventTextChars ?? DEFAULT_EVENT_TEXT_CHARS);
+    return new SqliteStore(db, options.eventTextChars ?? DEFAULT_EVENT_TEXT_CHARS, options);
   }
 
   async writeBatch(batch: StoreBatch): Promise<StoreBatchResult> {
     return this.ctx.write(() => applyBatch(batch, this));
+  }
+
+  /**
+   * A writer on its own connection in a worker thread (so a pipeline overlaps analysis and writes), or
+   * an inline writer on this connection when the worker script is not available (running from sources).
+   */
+  async batchWriter(): Promise<BatchWriter> {
+    return (await SqliteThreadedWriter.start(this.options)) ?? inlineBatchWriter(this);
   }
 
   stats(): StoreStats {

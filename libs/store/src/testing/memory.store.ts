@@ -1,5 +1,5 @@
 import { applyBatch } from '../shared/store-batch.js';
-import type { Store, StoreBatch, StoreBatchResult, StoreStats } from '../store.port.js';
+import { type Store, type StoreBatch, type StoreBatchResult, type StoreStats, type BatchWriter, inlineBatchWriter } from '../store.port.js';
 import { MemoryAlertRepository } from './memory-alert.repository.js';
 import { MemoryAuditRepository } from './memory-audit.repository.js';
 import { MemoryBaselineRepository } from './memory-baseline.repository.js';
@@ -30,6 +30,10 @@ export class MemoryStore implements Store {
   readonly outbox = new MemoryOutboxRepository(this.state);
   readonly tokens = new MemoryTokenRepository(this.state);
   readonly settings = new MemorySettingsRepository(this.state);
+
+  async batchWriter(): Promise<BatchWriter> {
+    return inlineBatchWriter(this);
+  }
 
   async writeBatch(batch: StoreBatch): Promise<StoreBatchResult> {
     return this.state.transaction(() => applyBatch(batch, this));
