@@ -10,7 +10,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { BusReader, COLLECTOR_BIN, connect, removeTemporaries, SERVERS, temporaryDir } from './support/collector.harness.js';
+import { onBus, COLLECTOR_BIN, connect, removeTemporaries, SERVERS, temporaryDir } from './support/collector.harness.js';
 
 const processes: ChildProcess[] = [];
 afterAll(() => {
@@ -75,8 +75,7 @@ describe('http collector with real MCP servers', () => {
       const sessionId = proxiedTransport.sessionId;
       expect(sessionId).toBeTruthy();
       await proxiedTransport.terminateSession();
-      const reader = new BusReader(home).start();
-      try {
+      await onBus(home, async (reader) => {
         await vi.waitFor(() => expect(reader.find((e) => e['gen_ai.tool.name'] === 'trigger-long-running-operation')).toHaveLength(1), { timeout: 10_000 });
         expect(reader.events.every((e) => e['mcp.session.id'] === sessionId)).toBe(true);
         expect(reader.find((e) => e['gen_ai.tool.name'] === 'echo')[0]).toMatchObject({
@@ -90,9 +89,7 @@ describe('http collector with real MCP servers', () => {
         });
         expect(reader.find((e) => e['mcp.method.name'] === 'notifications/progress').length).toBeGreaterThanOrEqual(2);
         expect(reader.find((e) => e['mcp.method.name'] === 'tools/list')[0]?.['palisade.response.result']).toHaveProperty('tools');
-      } finally {
-        await reader.close();
-      }
+      });
     } finally {
       await direct.close();
       await proxied.close();
@@ -112,16 +109,13 @@ describe('http collector with real MCP servers', () => {
       await direct.close();
       await proxied.close();
     }
-    const reader = new BusReader(home).start();
-    try {
+    await onBus(home, async (reader) => {
       await vi.waitFor(() => expect(reader.find((e) => e['gen_ai.tool.name'] === 'get-sum')).toHaveLength(1), { timeout: 10_000 });
       const sessions = new Set(reader.events.map((e) => e['mcp.session.id']));
       expect(sessions.size).toBe(1);
       expect(reader.find((e) => e['mcp.method.name'] === 'initialize')[0]?.['palisade.server.reported_name']).toBe('mcp-servers/everything');
-    } finally {
-      await reader.close();
-      await proxy.stop();
-    }
+    });
+    await proxy.stop();
   });
 
   it('passes Authorization on to a stateless server and never records it', async () => {
@@ -147,12 +141,9 @@ describe('http collector with real MCP servers', () => {
     }
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((value) => value === token)).toBe(true);
-    const reader = new BusReader(home).start();
-    try {
+    await onBus(home, async (reader) => {
       await vi.waitFor(() => expect(reader.find((e) => e['gen_ai.tool.name'] === 'whoami')).toHaveLength(1), { timeout: 10_000 });
-    } finally {
-      await reader.close();
-    }
+    });
     await proxy.stop();
     upstream.close();
     for (const file of readdirSync(home, { recursive: true }) as string[]) {

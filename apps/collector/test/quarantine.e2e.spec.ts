@@ -4,7 +4,7 @@ import net from 'node:net';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startLocalServer } from './support/local-http.server.js';
-import { BusReader, COLLECTOR_BIN, connect, removeTemporaries, SERVERS, stdioTransport, temporaryDir } from './support/collector.harness.js';
+import { BusReader, onBus, COLLECTOR_BIN, connect, removeTemporaries, SERVERS, stdioTransport, temporaryDir } from './support/collector.harness.js';
 
 const processes: ChildProcess[] = [];
 afterAll(() => {
@@ -37,8 +37,7 @@ describe('quarantine enforcement', () => {
       await client.close();
       await control.close();
     }
-    const reader = new BusReader(home).start();
-    try {
+    await onBus(home, async (reader) => {
       await vi.waitFor(() => expect(reader.find((e) => e['palisade.outcome'] === 'blocked').length).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
       const blocked = reader.find((e) => e['palisade.outcome'] === 'blocked' && e['gen_ai.tool.name'] === 'echo')[0]!;
       expect(blocked).toMatchObject({ 'error.type': 'quarantined', 'palisade.request.params': { name: 'echo', arguments: { message: 'x' } } });
@@ -46,9 +45,7 @@ describe('quarantine enforcement', () => {
       expect(blocked['palisade.response.error']?.message).toContain('quarantined');
       // The server never saw the blocked call: no echo event other than the block and the call after release.
       expect(reader.find((e) => e['gen_ai.tool.name'] === 'echo').map((e) => e['palisade.outcome'])).toEqual(['blocked', 'ok']);
-    } finally {
-      await reader.close();
-    }
+    });
   });
 
   it('http: the same over Streamable HTTP', async () => {

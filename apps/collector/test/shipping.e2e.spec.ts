@@ -5,7 +5,7 @@ import type { TelemetryEvent } from '@palisade/schema';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { DiskSpool } from '../src/pipeline/disk.spool.js';
 import { startLocalServer } from './support/local-http.server.js';
-import { BusReader, connect, removeTemporaries, SERVERS, stdioTransport, temporaryDir } from './support/collector.harness.js';
+import { connect, onBus, removeTemporaries, SERVERS, stdioTransport, temporaryDir } from './support/collector.harness.js';
 
 afterAll(removeTemporaries);
 
@@ -97,18 +97,18 @@ describe('shipping when the bus is down', () => {
     // A new collector on the same PALISADE_HOME (embedded sqlite bus) claims the dead one's spool and ships it.
     const next = await connect(stdioTransport(everything, { name: 'everything', home }));
     await next.listTools();
-    const reader = new BusReader(home).start();
     try {
-      await vi.waitFor(
-        () => {
-          const shipped = new Set(reader.events.map((e) => e.id));
-          expect(acknowledged.filter((e) => !shipped.has(e.id))).toEqual([]);
-        },
-        { timeout: 20_000, interval: 100 },
-      );
+      await onBus(home, async (reader) => {
+        await vi.waitFor(
+          () => {
+            const shipped = new Set(reader.events.map((e) => e.id));
+            expect(acknowledged.filter((e) => !shipped.has(e.id))).toEqual([]);
+          },
+          { timeout: 20_000, interval: 100 },
+        );
+      });
     } finally {
       await next.close();
-      await reader.close();
     }
   });
 
@@ -138,13 +138,10 @@ describe('shipping when the bus is down', () => {
     await third.callTool({ name: 'echo', arguments: { message } });
     await third.close();
     await api.close();
-    const reader = new BusReader(home).start();
-    try {
+    await onBus(home, async (reader) => {
       await vi.waitFor(() => expect(reader.find((e) => e['gen_ai.tool.name'] === 'echo')).toHaveLength(2), { timeout: 10_000 });
       expect(reader.find((e) => e['gen_ai.tool.name'] === 'echo').every((e) => e['palisade.findings'].some((f) => f.type === 'private_key'))).toBe(true);
-    } finally {
-      await reader.close();
-    }
+    });
     expect(received.find((e) => e['gen_ai.tool.name'] === 'echo')?.['palisade.findings'].length).toBeGreaterThan(0);
     expect(JSON.stringify(received)).not.toContain(awsKey);
     expect(JSON.stringify(received)).not.toContain(pemBody);

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { BusReader, COLLECTOR_BIN, removeTemporaries, temporaryDir } from './support/collector.harness.js';
+import { BusReader, onBus, COLLECTOR_BIN, removeTemporaries, temporaryDir } from './support/collector.harness.js';
 import { fuzzStream, mulberry32 } from './support/fuzz-frames.js';
 
 const FUZZ_SERVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/fuzz.server.mjs');
@@ -58,15 +58,12 @@ describe('stdio collector under hostile traffic', () => {
       expect(run.err).not.toContain('telemetry stopped');
       expect(run.err).not.toContain('internal error');
       expect(run.counters).toBe(true);
-      const reader = new BusReader(run.home).start();
-      try {
+      await onBus(run.home, async (reader) => {
         // Copies may be dropped under such a burst (counted as ringDrops, never the relayed bytes); what was
         // recorded is valid (the reader parses every event with the schema) and unique.
         await vi.waitFor(() => expect(reader.events.length).toBeGreaterThan(100), { timeout: 20_000 });
         expect(new Set(reader.events.map((e) => e.id)).size).toBe(reader.events.length);
-      } finally {
-        await reader.close();
-      }
+      });
     });
   }
 });

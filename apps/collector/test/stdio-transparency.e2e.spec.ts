@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CreateMessageRequestSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { BusReader, connect, removeTemporaries, SERVERS, stdioTransport, temporaryDir } from './support/collector.harness.js';
+import { onBus, connect, removeTemporaries, SERVERS, stdioTransport, temporaryDir } from './support/collector.harness.js';
 
 afterAll(removeTemporaries);
 
@@ -67,8 +67,7 @@ describe('stdio collector with the real MCP servers', () => {
       await proxied.close();
     }
 
-    const reader = new BusReader(home).start();
-    try {
+    await onBus(home, async (reader) => {
       await vi.waitFor(() => expect(reader.find((e) => e['gen_ai.tool.name'] === 'trigger-long-running-operation')).toHaveLength(1), { timeout: 10_000 });
       const init = reader.find((e) => e['mcp.method.name'] === 'initialize')[0]!;
       expect(init).toMatchObject({
@@ -104,9 +103,7 @@ describe('stdio collector with the real MCP servers', () => {
       expect(reader.find((e) => e['mcp.method.name'] === 'resources/read')[0]?.['mcp.resource.uri']).toBeDefined();
       expect(reader.find((e) => e['mcp.method.name'] === 'prompts/get')[0]?.['gen_ai.prompt.name']).toBe('args-prompt');
       expect(new Set(reader.events.map((e) => e.id)).size).toBe(reader.events.length);
-    } finally {
-      await reader.close();
-    }
+    });
   });
 
   it('server-filesystem: results and refusals are identical through the collector, and recorded', async () => {
@@ -128,15 +125,12 @@ describe('stdio collector with the real MCP servers', () => {
       await direct.close();
       await proxied.close();
     }
-    const reader = new BusReader(home).start();
-    try {
+    await onBus(home, async (reader) => {
       await vi.waitFor(() => expect(reader.find((e) => e['gen_ai.tool.name'] === 'read_text_file')).toHaveLength(2), { timeout: 10_000 });
       const refused = reader.find((e) => e['gen_ai.tool.name'] === 'read_text_file' && JSON.stringify(e['palisade.request.params']).includes('/etc/passwd'))[0]!;
       expect(refused['palisade.outcome']).toBe('tool_error');
       expect(refused['palisade.server.reported_name']).toBe('secure-filesystem-server');
-    } finally {
-      await reader.close();
-    }
+    });
   });
 
   it('server-memory: writes and reads behave the same through the collector', async () => {
@@ -155,12 +149,9 @@ describe('stdio collector with the real MCP servers', () => {
       await direct.close();
       await proxied.close();
     }
-    const reader = new BusReader(home).start();
-    try {
+    await onBus(home, async (reader) => {
       await vi.waitFor(() => expect(reader.find((e) => e['gen_ai.tool.name'] === 'read_graph')).toHaveLength(1), { timeout: 10_000 });
       expect(reader.find((e) => e['gen_ai.tool.name'] === 'create_entities')[0]?.['palisade.request.params']).toMatchObject({ arguments: { entities: [{ name: 'Palisade' }] } });
-    } finally {
-      await reader.close();
-    }
+    });
   });
 });

@@ -100,3 +100,13 @@ export class BusReader {
     await this.bus.close();
   }
 }
+
+/** Runs `check` against a reader of the bus of `home` (started, and closed afterwards). */
+export async function onBus(home: string, check: (reader: BusReader) => Promise<void>): Promise<void> {
+  const reader = new BusReader(home).start();
+  try {
+    await check(reader);
+  } finally {
+    await reader.close();
+  }
+}
