@@ -20,6 +20,8 @@ function toolHref(server: string, tool: string | null): string | null {
 /** An alert's evidence for a person: why, what matched where (highlighted), the figures, the diff. */
 export function EvidenceView({ evidence }: { evidence: Evidence }) {
   const baseline = evidence.baseline;
+  const shown = evidence.matches.map((m) => m.text).join(' ');
+  const fingerprints = (evidence.fingerprints ?? []).filter((fp) => !shown.includes(fp));
   const details = Object.entries(evidence.details ?? {})
     .map(([key, v]) => [key, Array.isArray(v) && v.every((x) => typeof x !== 'object') ? v.join(', ') : v] as const)
     .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object');
@@ -99,9 +101,9 @@ export function EvidenceView({ evidence }: { evidence: Evidence }) {
           {evidence.source.eventId ? <span className="muted"> (event {evidence.source.eventId})</span> : null}.
         </div>
       ) : null}
-      {evidence.fingerprints?.length ? (
+      {fingerprints.length ? (
         <div className="chips" data-testid="evidence-fingerprints">
-          {evidence.fingerprints.map((fp) => (
+          {fingerprints.map((fp) => (
             <span key={fp} className="secret" title="Fingerprint of a secret (HMAC); the secret itself never leaves the collector">
               <LockIcon size={11} /> {fp}
             </span>

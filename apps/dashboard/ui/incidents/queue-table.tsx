@@ -140,7 +140,6 @@ export function QueueTable({ rows, canTriage, me, categoryLabels }: { rows: Queu
               </th>
               <th scope="col">Severity</th>
               <th scope="col">Incident</th>
-              <th scope="col">Server / tool</th>
               <th scope="col">Status</th>
               <th scope="col">Assignee</th>
               <th scope="col" className="num">
@@ -179,15 +178,13 @@ export function QueueTable({ rows, canTriage, me, categoryLabels }: { rows: Queu
                     {row.title}
                   </Link>
                   <div className="sub">
+                    <span className="target">{row.target}</span>
                     {row.categories.map((c) => (
                       <span key={c} className="chip">
                         {categoryLabels[c] ?? c}
                       </span>
                     ))}
                   </div>
-                </td>
-                <td className="shrink">
-                  <span className="target">{row.target}</span>
                 </td>
                 <td className="shrink">
                   <span className={`badge st-${row.status}`}>{STATUS_LABELS[row.status]}</span>

@@ -60,7 +60,7 @@ export function SizeHistogramChart({ histogram }: { histogram: SizeHistogram }) 
         {histogram.median !== null ? (
           <g>
             <line className="median" x1={x(histogram.median)} x2={x(histogram.median)} y1={PAD.top} y2={PAD.top + plotH} />
-            <text className="label median-label" x={x(histogram.median) + 4} y={PAD.top + 9}>
+            <text className="label median-label" x={x(histogram.median) + (x(histogram.median) > W * 0.7 ? -4 : 4)} y={PAD.top + 9} textAnchor={x(histogram.median) > W * 0.7 ? 'end' : 'start'}>
               median {formatBytes(histogram.median)}
             </text>
           </g>
@@ -68,7 +68,7 @@ export function SizeHistogramChart({ histogram }: { histogram: SizeHistogram }) 
         {histogram.alertAt !== null ? (
           <g>
             <line className="threshold" x1={x(histogram.alertAt)} x2={x(histogram.alertAt)} y1={PAD.top - 6} y2={PAD.top + plotH} />
-            <text className="label threshold-label" x={x(histogram.alertAt) + 4} y={PAD.top + 22}>
+            <text className="label threshold-label" x={x(histogram.alertAt) + (x(histogram.alertAt) > W * 0.7 ? -4 : 4)} y={PAD.top + 22} textAnchor={x(histogram.alertAt) > W * 0.7 ? 'end' : 'start'}>
               alerts above {formatBytes(histogram.alertAt)}
             </text>
           </g>

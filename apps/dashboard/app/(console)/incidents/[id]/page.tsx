@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { Suspense } from 'react';
 import { env } from '@/env';
+import { severityRank } from '@palisade/schema';
 import { attempt } from '@/lib/attempt';
 import { getIncident } from '@/lib/data';
 import { formatDuration, formatInstant } from '@/lib/format';
@@ -34,6 +35,7 @@ export default async function IncidentPage({ params }: Props) {
   const incident = result.value;
   const now = Date.now();
   const flagged = new Set(incident.alerts.flatMap((a) => a.eventIds));
+  const alerts = [...incident.alerts].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.ts.localeCompare(a.ts));
   const toolHref = incident.tool ? `/tools/${encodeURIComponent(incident.server)}/${encodeURIComponent(incident.tool)}` : null;
   const canTriage = session.can('triage');
   return (
@@ -91,9 +93,9 @@ export default async function IncidentPage({ params }: Props) {
           <section className="card" aria-labelledby="alerts-h">
             <div className="card-head">
               <h2 id="alerts-h">Alerts and evidence</h2>
-              <span className="muted">{incident.alerts.length} shown</span>
+              <span className="muted">{alerts.length === incident.alertCount ? `${alerts.length} alerts` : `${alerts.length} of ${incident.alertCount} alerts`}, most severe first</span>
             </div>
-            {incident.alerts.map((alert) => (
+            {alerts.map((alert) => (
               <article className="alert-item" key={alert.id} data-testid="alert" data-category={alert.category}>
                 <div className="alert-head">
                   <SeverityBadge severity={alert.severity} />
