@@ -9,5 +9,7 @@ export default palisadeProject('dashboard', {
     include: ['lib/**/*.spec.ts', 'ui/**/*.spec.ts', 'test/**/*.spec.ts'],
     testTimeout: 120_000,
     hookTimeout: 240_000,
+    // Polls wait for the browser and the pipeline on a shared 2-core machine: an upper bound, not a speed check.
+    expect: { poll: { timeout: 20_000, interval: 100 } },
   },
 });
