@@ -2,13 +2,14 @@ import { z } from 'zod';
 
 /**
  * The dashboard's environment (contract section 2), parsed once with every bad variable named. The
- * session secret is optional: without it a random key is made per process, and sessions end when the
- * dashboard restarts.
+ * session secret is optional: without it one is generated into PALISADE_HOME/secrets on first start.
  */
 export const DashboardEnv = z.object({
   PALISADE_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default('http://127.0.0.1:4000'),
   PALISADE_DASHBOARD_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  /** Key material for the session cookie (at least 32 characters); random per process when unset. */
+  /** The data folder shared with the detector (the session key is kept in its secrets/). */
+  PALISADE_HOME: z.string().min(1).default('./.palisade'),
+  /** Key material for the session cookie (at least 32 characters); generated into PALISADE_HOME when unset. */
   PALISADE_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** How long a sign-in lasts, in hours. */
   PALISADE_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),

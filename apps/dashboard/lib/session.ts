@@ -1,4 +1,7 @@
 import 'server-only';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
@@ -18,8 +21,24 @@ export interface Session extends SessionPayload {
 const KEY_SLOT = Symbol.for('palisade.dashboard.session-key');
 function key(): Buffer {
   const slot = globalThis as unknown as Record<symbol, Buffer | undefined>;
-  slot[KEY_SLOT] ??= sessionKey(env().PALISADE_SESSION_SECRET);
+  slot[KEY_SLOT] ??= sessionKey(env().PALISADE_SESSION_SECRET ?? storedSecret());
   return slot[KEY_SLOT];
+}
+
+/**
+ * Without PALISADE_SESSION_SECRET, the key is generated once into PALISADE_HOME/secrets (mode 0600) like
+ * the detector's secrets, so sign-ins survive a restart; random per process when the folder is not writable.
+ */
+function storedSecret(): string | undefined {
+  const file = path.join(path.resolve(env().PALISADE_HOME), 'secrets', 'dashboard-session.key');
+  try {
+    if (existsSync(file)) return readFileSync(file, 'utf8').trim() || undefined;
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return existsSync(file) ? readFileSync(file, 'utf8').trim() || undefined : undefined;
+  }
 }
 
 function withPermissions(payload: SessionPayload): Session {
