@@ -44,6 +44,8 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
 
   async function shot(name: string, options: { full?: boolean } = {}) {
     mkdirSync(SCREENSHOTS, { recursive: true });
+    // Streamed sections first: a screenshot shows the page as an analyst sees it once loaded.
+    await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]') && !document.body.innerText.includes('Loading tool state'), undefined, { timeout: 15_000 });
     const height = options.full ? Math.min(1800, Math.max(860, await page.evaluate(() => document.documentElement.scrollHeight))) : 860;
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
