@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const Port = z.coerce.number().int().min(1).max(65535);
+const Port = z.coerce.number({ error: 'must be a port number (1-65535)' }).int('must be a port number (1-65535)').min(1, 'must be a port number (1-65535)').max(65535, 'must be a port number (1-65535)');
 const Bool = z.enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no']).transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
 const Days = z.coerce.number().int().min(1).max(36500);
 
