@@ -1,4 +1,4 @@
-import { redactSecrets, redactSecretsSync, type RedactResult } from '@palisade/detection';
+import { redactSecrets, redactSecretsSync, type RedactResult } from '@palisade/detection/secrets';
 
 /** Replaces secrets in a captured value by their typed fingerprints before anything leaves the process. */
 export interface EdgeRedactor {
