@@ -1,76 +1,12 @@
 import 'server-only';
-import type {
-  Alert,
-  AlertCategory,
-  AuditEntry,
-  BaselineSummary,
-  BaselineTuning,
-  ExportFormat,
-  ExportManifest,
-  Incident,
-  Page,
-  QuarantineState,
-  RuleSummary,
-  Severity,
-  TelemetryEvent,
-  ToolPin,
-  ToolVersion,
-  TriageStatus,
-} from '@palisade/schema';
+import type { AuditEntry, ExportRecord, Incident, IncidentDetail, Page, RuleSummary, TelemetryEvent, ToolDetail, ToolSummary, TriageStatus } from '@palisade/schema';
 import { cache } from 'react';
 import { api } from './detector-api';
 import type { IncidentFilters } from './incident-filters';
 
 // Reads for the pages, through the detector API with the analyst's own token (never the store).
-
-export interface IncidentDetail extends Incident {
-  alerts: Alert[];
-  events: TelemetryEvent[];
-  /** The session's MCP calls around the incident. */
-  session: TelemetryEvent[];
-  actions: AuditEntry[];
-}
-
-export interface ToolSummary extends ToolPin {
-  quarantine: QuarantineState | null;
-  openAlerts: number;
-  drifted: boolean;
-}
-
-export interface ToolVersionView extends ToolVersion {
-  diff: string | null;
-}
-
-export interface ToolDetail {
-  tool: ToolSummary;
-  versions: ToolVersionView[];
-  pinnedDiff: string | null;
-  baseline: BaselineSummary;
-  tuning: BaselineTuning;
-  recentAlerts: Alert[];
-}
-
-export interface TuningPreview {
-  days: number;
-  events: number;
-  current: { alerts: number; byCategory: Partial<Record<AlertCategory, number>> };
-  proposed: { alerts: number; byCategory: Partial<Record<AlertCategory, number>> };
-  added: number;
-  removed: number;
-  examples: { added: AlertExample[]; removed: AlertExample[] };
-}
-export type AlertExample = { category: AlertCategory; severity: Severity; title: string; ts: string };
-
-export interface ExportRecord {
-  id: string;
-  createdAt: string;
-  createdBy: string;
-  format: ExportFormat;
-  from: string;
-  to: string;
-  files: ExportManifest['files'];
-  auditHead: string;
-}
+// The response shapes are the detector's, from @palisade/schema.
+export type { AlertExample, ExportRecord, IncidentDetail, ToolDetail, ToolSummary, ToolVersionView, TuningPreview } from '@palisade/schema';
 
 export interface Health {
   status: 'ok' | 'degraded';

@@ -1,5 +1,7 @@
-// Names and labels of the security vocabulary, shared by server and client components (no schema
-// import, so client bundles stay free of zod).
+import type { AlertCategory } from '@palisade/schema';
+
+// Names and labels of the security vocabulary, shared by server and client components (types only from
+// the schema, so client bundles stay free of zod).
 
 export const ALERT_CATEGORIES = [
   'tool_poisoning',
@@ -18,6 +20,11 @@ export const ALERT_CATEGORIES = [
   'correlation',
 ] as const;
 export type AlertCategoryName = (typeof ALERT_CATEGORIES)[number];
+
+// The list above must stay the schema's: a type-only check (nothing of the schema is bundled).
+type SameUnion<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const categoriesMatchSchema: SameUnion<AlertCategory, AlertCategoryName> = true;
+void categoriesMatchSchema;
 
 export const CATEGORY_LABELS: Record<AlertCategoryName, string> = {
   tool_poisoning: 'Tool poisoning',

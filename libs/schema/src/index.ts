@@ -12,3 +12,4 @@ export * from './rule.schema.js';
 export * from './export.schema.js';
 export * from './json-schema.js';
 export * from './ids.js';
+export * from './api.types.js';

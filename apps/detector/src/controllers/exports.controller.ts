@@ -1,18 +1,18 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
-import { ExportFormat, IsoTimestamp } from '@palisade/schema';
+import { ExportFormat, type ExportRecord, IsoTimestamp } from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { ClientAddress, CurrentPrincipal } from '../common/request-context.js';
 import { zod } from '../common/zod-validation.pipe.js';
-import { type ExportRecord, ExportService } from '../exports/export.service.js';
+import { ExportService, type StoredExport } from '../exports/export.service.js';
 import { actorOf } from '../services/audit.service.js';
 
 export const ExportRequest = z.object({ from: IsoTimestamp, to: IsoTimestamp, format: ExportFormat.default('ndjson') });
 
-type PublicRecord = Omit<ExportRecord, 'path'>;
+type PublicRecord = ExportRecord;
 
-function visible({ path: _path, ...record }: ExportRecord): PublicRecord {
+function visible({ path: _path, ...record }: StoredExport): PublicRecord {
   return record;
 }
 

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
-import { type Incident, IncidentQuery, type Page, TriageStatus, type TriageStatus as Status } from '@palisade/schema';
+import { type Incident, type IncidentDetail, IncidentQuery, type Page, TriageStatus, type TriageStatus as Status } from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { ClientAddress, CurrentPrincipal } from '../common/request-context.js';
 import { zod } from '../common/zod-validation.pipe.js';
 import { actorOf } from '../services/audit.service.js';
-import { type IncidentDetail, IncidentService } from '../services/incident.service.js';
+import { IncidentService } from '../services/incident.service.js';
 import { BaselineService } from '../services/baseline.service.js';
 
 export const IncidentPatchBody = z
@@ -42,9 +42,8 @@ export class IncidentsController {
 
   @Get(':id')
   @RequirePermission('read')
-  async get(@Param('id') id: string): Promise<Incident & Omit<IncidentDetail, 'incident'>> {
-    const { incident, ...rest } = await this.incidents.detail(id);
-    return { ...incident, ...rest };
+  get(@Param('id') id: string): Promise<IncidentDetail> {
+    return this.incidents.detail(id);
   }
 
   @Patch(':id')

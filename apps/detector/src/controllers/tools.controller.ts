@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { BaselineTuning, type Page, type QuarantineState } from '@palisade/schema';
+import { BaselineTuning, type Page, type QuarantineState, type ToolDetail, type ToolSummary } from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import type { Principal } from '../auth/principal.js';
@@ -7,7 +7,7 @@ import { ClientAddress, CurrentPrincipal } from '../common/request-context.js';
 import { zod } from '../common/zod-validation.pipe.js';
 import { actorOf } from '../services/audit.service.js';
 import { BaselineService } from '../services/baseline.service.js';
-import { type ToolDetail, ToolService, type ToolSummary } from '../services/tool.service.js';
+import { ToolService } from '../services/tool.service.js';
 import { ContainmentService } from '../services/containment.service.js';
 
 const ContainmentBody = z.object({ reason: z.string().min(1).max(1000).optional(), incidentId: z.string().max(80).nullable().optional() }).default({});

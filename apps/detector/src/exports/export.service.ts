@@ -10,6 +10,7 @@ import {
   type AuditEntry,
   type ExportFormat,
   type ExportManifest,
+  type ExportRecord,
   type Incident,
   TELEMETRY_SCHEMA_VERSION,
   type TelemetryEvent,
@@ -29,16 +30,8 @@ import { toOcsfDetectionFinding } from './ocsf.js';
 
 export const PRODUCT_VERSION = '0.1.0';
 
-/** A bundle as listed by the API. */
-export interface ExportRecord {
-  id: string;
-  createdAt: string;
-  createdBy: string;
-  format: ExportFormat;
-  from: string;
-  to: string;
-  files: ExportManifest['files'];
-  auditHead: string;
+/** A bundle as the detector keeps it: the API's record plus where its files are. */
+export interface StoredExport extends ExportRecord {
   path: string;
 }
 
@@ -67,7 +60,7 @@ export class ExportService {
     return path.join(this.config.home, 'exports');
   }
 
-  async create(request: { from: string; to: string; format: ExportFormat }, actor: AuditActor, source?: string): Promise<ExportRecord> {
+  async create(request: { from: string; to: string; format: ExportFormat }, actor: AuditActor, source?: string): Promise<StoredExport> {
     if (Date.parse(request.from) >= Date.parse(request.to)) throw PalisadeException.badRequest('`from` must be before `to`');
     const id = `exp_${newId()}`;
     const finalDir = path.join(this.exportsDir, id);
@@ -145,7 +138,7 @@ export class ExportService {
       await manifestWriter.close();
       renameSync(workDir, finalDir);
 
-      const record: ExportRecord = { id, createdAt: manifest.createdAt, createdBy: actor.id, format: request.format, from: request.from, to: request.to, files, auditHead: manifest.audit.head, path: finalDir };
+      const record: StoredExport = { id, createdAt: manifest.createdAt, createdBy: actor.id, format: request.format, from: request.from, to: request.to, files, auditHead: manifest.audit.head, path: finalDir };
       await this.store.settings.put(`export/${id}`, record);
       await this.audit.record(actor, 'export.create', `export:${id}`, { from: request.from, to: request.to, format: request.format, files: files.length, auditHead: manifest.audit.head }, source);
       return record;
@@ -155,13 +148,13 @@ export class ExportService {
     }
   }
 
-  async list(): Promise<ExportRecord[]> {
-    const rows = await this.store.settings.list<ExportRecord>('export/');
+  async list(): Promise<StoredExport[]> {
+    const rows = await this.store.settings.list<StoredExport>('export/');
     return rows.map((r) => r.value).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
-  async get(id: string): Promise<ExportRecord> {
-    const record = await this.store.settings.get<ExportRecord>(`export/${id}`);
+  async get(id: string): Promise<StoredExport> {
+    const record = await this.store.settings.get<StoredExport>(`export/${id}`);
     if (!record) throw PalisadeException.notFound(`export ${id}`);
     return record;
   }

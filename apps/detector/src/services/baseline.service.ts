@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { compileEngine, createState, evaluate } from '@palisade/detection';
-import { type Alert, type AlertCategory, type AuditActor, BaselineTuning, type BaselineTuningInput, type Incident, type TelemetryEvent } from '@palisade/schema';
+import { type Alert, type AlertCategory, type AuditActor, BaselineTuning, type BaselineTuningInput, type Incident, type TelemetryEvent, type TuningPreview } from '@palisade/schema';
 import type { Store } from '@palisade/store';
 import { Clock } from '../common/clock.js';
 import { STORE } from '../infra/injection-tokens.js';
@@ -80,18 +80,6 @@ export class BaselineService {
 
 /** Events replayed at most for a preview (newest kept). */
 export const PREVIEW_MAX_EVENTS = 20_000;
-
-export interface TuningPreview {
-  days: number;
-  events: number;
-  /** Alerts the replay raises for this tool with the saved tuning, and with the proposed one. */
-  current: { alerts: number; byCategory: Partial<Record<AlertCategory, number>> };
-  proposed: { alerts: number; byCategory: Partial<Record<AlertCategory, number>> };
-  /** Alerts the change would add or remove (by deterministic id), a few of each for the analyst. */
-  added: number;
-  removed: number;
-  examples: { added: Pick<Alert, 'category' | 'severity' | 'title' | 'ts'>[]; removed: Pick<Alert, 'category' | 'severity' | 'title' | 'ts'>[] };
-}
 
 function countByCategory(alerts: readonly Alert[]): Partial<Record<AlertCategory, number>> {
   const counts: Partial<Record<AlertCategory, number>> = {};

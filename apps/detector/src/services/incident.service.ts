@@ -3,11 +3,10 @@ import {
   type Alert,
   type AlertCategory,
   type AuditActor,
-  type AuditEntry,
   type Incident,
+  type IncidentDetail,
   type IncidentQuery,
   type Page,
-  type TelemetryEvent,
   type TriageStatus,
   deterministicId,
   maxSeverity,
@@ -29,15 +28,6 @@ export interface IncidentPatch {
   assignee?: string | null;
   note?: string;
   disposition?: string;
-}
-
-export interface IncidentDetail {
-  incident: Incident;
-  alerts: Alert[];
-  events: TelemetryEvent[];
-  /** The session's MCP calls around the incident. */
-  session: TelemetryEvent[];
-  actions: AuditEntry[];
 }
 
 function groupKey(alert: Pick<Alert, 'server' | 'tool' | 'sessionId'>): string {
@@ -167,7 +157,7 @@ export class IncidentService {
         ).items
       : [];
     const actions = (await this.store.audit.list({ target: `incident:${id}`, limit: 200 })).items;
-    return { incident, alerts, events, session, actions };
+    return { ...incident, alerts, events, session, actions };
   }
 
   /** Triage: status, assignee, note, disposition; audited; the incident's alerts follow its status. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { diffDefinitions, importState, baselineSummary as summarise } from '@palisade/detection';
-import type { Alert, AuditActor, BaselineSummary, BaselineTuning, QuarantineState, ToolPin, ToolVersion } from '@palisade/schema';
+import type { AuditActor, BaselineSummary, QuarantineState, ToolDetail, ToolPin, ToolSummary, ToolVersionView } from '@palisade/schema';
 import type { Store } from '@palisade/store';
 import { Clock } from '../common/clock.js';
 import { PalisadeException } from '../common/palisade.exception.js';
@@ -11,26 +11,6 @@ import { BaselineService } from './baseline.service.js';
 import { ContainmentService } from './containment.service.js';
 import { EngineService } from './engine.service.js';
 import { EngineSettings } from './engine-settings.js';
-
-export interface ToolSummary extends ToolPin {
-  openAlerts: number;
-  drifted: boolean;
-}
-
-export interface ToolVersionView extends ToolVersion {
-  /** Unified diff from the previous version (null for the first). */
-  diff: string | null;
-}
-
-export interface ToolDetail {
-  tool: ToolSummary;
-  versions: ToolVersionView[];
-  /** Diff between the pinned and the current definition (null when they are the same). */
-  pinnedDiff: string | null;
-  baseline: BaselineSummary;
-  tuning: BaselineTuning;
-  recentAlerts: Alert[];
-}
 
 /** The tool inventory: pins and versions (from the pipeline), quarantine state, baselines, recent alerts. */
 @Injectable()
