@@ -1,5 +1,4 @@
-import { lintSource } from '@secretlint/core';
-import { creator as recommendedPreset } from '@secretlint/secretlint-rule-preset-recommend';
+import type { lintSource } from '@secretlint/core';
 import { findSecretsSync } from './find-secrets-sync.js';
 import { resolveOverlaps } from './resolve-overlaps.js';
 import type { SecretMatch } from './secret-match.js';
@@ -9,19 +8,26 @@ type LintConfig = Parameters<typeof lintSource>[0]['options']['config'];
 
 const SECRETLINT_RULE_PREFIX = '@secretlint/secretlint-rule-';
 
+interface Secretlint {
+  lintSource: typeof lintSource;
+  config: LintConfig;
+}
+
+let secretlint: Promise<Secretlint> | undefined;
+
 /**
- * The recommended preset, minus the comment filter: text under inspection is untrusted, and a
+ * secretlint and its preset, loaded on the first thorough scan: a process that only redacts with
+ * Palisade's patterns (the collector in `fast` mode) never holds them in memory. The config is the
+ * recommended preset minus the comment filter: text under inspection is untrusted, and a
  * `secretlint-disable` comment in a tool result must not switch detection off.
  */
-const SECRETLINT_CONFIG: LintConfig = {
-  rules: [
-    {
-      id: '@secretlint/secretlint-rule-preset-recommend',
-      rule: recommendedPreset,
-      rules: [{ id: '@secretlint/secretlint-rule-filter-comments', disabled: true }],
-    },
-  ],
-};
+function loadSecretlint(): Promise<Secretlint> {
+  secretlint ??= Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]).then(([core, preset]) => ({
+    lintSource: core.lintSource,
+    config: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: preset.creator, rules: [{ id: '@secretlint/secretlint-rule-filter-comments', disabled: true }] }] },
+  }));
+  return secretlint;
+}
 
 const SECRETLINT_TYPES: Record<string, string> = {
   'aws:AWSAccessKeyID': 'aws_access_key',
@@ -74,9 +80,10 @@ export async function findSecretsInTexts(texts: readonly string[]): Promise<Secr
   });
   const content = texts.join(SEPARATOR);
   if (content.length >= 8) {
-    const result = await lintSource({
+    const { lintSource: lint, config } = await loadSecretlint();
+    const result = await lint({
       source: { filePath: 'palisade-capture.txt', content, contentType: 'text' },
-      options: { config: SECRETLINT_CONFIG, maskSecrets: true, noPhysicFilePath: true },
+      options: { config, maskSecrets: true, noPhysicFilePath: true },
     });
     for (const message of result.messages) {
       const [from, to] = message.range;
