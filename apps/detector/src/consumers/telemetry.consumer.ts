@@ -123,6 +123,13 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async process(messages: readonly BusMessage[]): Promise<void> {
+    const stages = this.metrics.stageMs;
+    let mark = performance.now();
+    const lap = (stage: keyof typeof stages): void => {
+      const now = performance.now();
+      stages[stage] += now - mark;
+      mark = now;
+    };
     const events: TelemetryEvent[] = [];
     const inBatch = new Set<string>();
     for (const message of messages) {
@@ -139,8 +146,10 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
       inBatch.add(parsed.value.id);
       events.push(parsed.value);
     }
+    lap('parse');
     if (events.length === 0) return;
     const fresh = await this.store.events.filterNew(events.map((e) => e.id));
+    lap('dedupe');
     const newEvents = events.filter((e) => fresh.has(e.id));
     this.metrics.eventsDuplicate += events.length - newEvents.length;
     if (newEvents.length === 0) return;
@@ -159,14 +168,17 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
       for (let start = 0; start < newEvents.length; start += PIPELINE_CHUNK) {
         const chunk = newEvents.slice(start, start + PIPELINE_CHUNK);
         const prepared = await this.prepare(chunk, start === 0 ? approvals : null, incidentCache);
+        lap('analyse');
         if (inflight) outcomes.push({ result: await inflight, ...pending! });
         inflight = null;
+        lap('writeWait');
         // Quarantine state first (idempotent), so a crash before the batch leaves the tool contained.
         for (const { key, value } of prepared.quarantines) await this.store.settings.put(key, value);
         inflight = writer.write(prepared.batch);
         pending = { alerts: prepared.batch.alerts as Alert[], created: prepared.created, events: chunk.length, outbox: prepared.batch.outbox!.length };
       }
       if (inflight) outcomes.push({ result: await inflight, ...pending! });
+      lap('writeWait');
     } catch (error) {
       // Nothing may still be landing when the caller restores the engine state from the store.
       await (inflight as Promise<StoreBatchResult> | null)?.catch(() => undefined);

@@ -13,6 +13,8 @@ export class PipelineMetrics {
   failures = 0;
   lastBatchAt: string | null = null;
   lastError: string | null = null;
+  /** Time spent per stage since start, ms: where a slow pipeline spends it. */
+  readonly stageMs = { parse: 0, dedupe: 0, analyse: 0, writeWait: 0 };
   /** Event time → alert stored, ms, for the last alerts (bounded). */
   readonly alertLatencyMs: number[] = [];
 
@@ -41,6 +43,7 @@ export class PipelineMetrics {
       incidentsOpened: this.incidentsOpened,
       failures: this.failures,
       lastBatchAt: this.lastBatchAt,
+      stageMs: Object.fromEntries(Object.entries(this.stageMs).map(([k, v]) => [k, Math.round(v)])),
       lastError: this.lastError,
     };
   }
