@@ -1,6 +1,6 @@
 import type { EvidenceMatch } from '@palisade/schema';
 import type { DetectionContext } from '../engine/detection-context.js';
-import type { EngineState } from '../engine/engine-state.js';
+import { indexOutbound, type EngineState } from '../engine/engine-state.js';
 import type { TextLeaf } from '../engine/event-view.js';
 
 /** A sensitive piece of content returned by a server, remembered by hash (never the content). */
@@ -18,8 +18,11 @@ export interface ContentFlowRecord {
 const MIN_LINE = 16;
 const LINES_PER_EVENT = 32;
 
-/** Two 32-bit FNV-1a hashes of a line (64 bits): cheap enough to run on every argument line. */
-function lineHash(line: string): string {
+/** The last line hashed: two 32-bit FNV-1a hashes (64 bits), kept here so hashing allocates nothing. */
+const hashed = new Uint32Array(2);
+
+/** Hashes a line into `hashed`: cheap enough to run on every argument line. */
+function hashLine(line: string): void {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ line.length;
   for (let i = 0; i < line.length; i += 1) {
@@ -27,7 +30,18 @@ function lineHash(line: string): string {
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x5bd1e995);
   }
-  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+  hashed[0] = a;
+  hashed[1] = b;
+}
+
+/** The last hash as 16 hex digits (the `cflow:` key). */
+function hashHex(): string {
+  return hashed[0]!.toString(16).padStart(8, '0') + hashed[1]!.toString(16).padStart(8, '0');
+}
+
+/** The last hash as a number (53 of its bits): how outbound calls keep their lines, compact and exact in JSON. */
+function hashNumber(): number {
+  return hashed[0]! * 0x200000 + (hashed[1]! >>> 11);
 }
 
 /** Distinctive lines of a text (trimmed, at least 16 characters), for content matching. */
@@ -71,58 +85,220 @@ export function rememberSecretSources(ctx: DetectionContext): void {
 /**
  * After a sensitive read (a credential file read, or a result carrying secrets): remembers hashes of
  * the result's distinctive lines so the same content can be recognised in another server's arguments.
+ * Returns the lines remembered (hash → length), for calls that reached the engine before this read.
  */
-export function rememberSensitiveContent(ctx: DetectionContext, leaves: readonly TextLeaf[], reason: string): void {
+export function rememberSensitiveContent(ctx: DetectionContext, leaves: readonly TextLeaf[], reason: string): Map<number, number> {
   const { state, view } = ctx;
-  let remembered = 0;
+  const remembered = new Map<number, number>();
   for (const leaf of leaves) {
-    for (const line of distinctiveLines(leaf.value, LINES_PER_EVENT - remembered)) {
-      state.set<ContentFlowRecord>(flowKey(lineHash(line)), { server: view.server, tool: view.tool, eventId: view.event.id, tsMs: view.tsMs, reason, length: line.length });
+    for (const line of distinctiveLines(leaf.value, LINES_PER_EVENT - remembered.size)) {
+      hashLine(line);
+      state.set<ContentFlowRecord>(flowKey(hashHex()), { server: view.server, tool: view.tool, eventId: view.event.id, tsMs: view.tsMs, reason, length: line.length });
       state.flowLengths.add(line.length);
-      remembered += 1;
+      remembered.set(hashNumber(), line.length);
     }
-    if (remembered >= LINES_PER_EVENT) break;
+    if (remembered.size >= LINES_PER_EVENT) break;
   }
-  state.flowCount += remembered;
+  state.flowCount += remembered.size;
+  return remembered;
+}
+
+/**
+ * A tool's recent calls, remembered by argument-line hashes, persisted under `out:<server>:<tool>`: one
+ * slot per call in parallel arrays (compact as JSON, cheap to update), first arrived first: at most 16
+ * calls, none older in event time than the reorder window.
+ */
+export interface OutboundRecord {
+  server: string;
+  tool: string;
+  /** Event id of each call. */
+  e: string[];
+  /** Event time, ms. */
+  t: number[];
+  /** Session. */
+  ss: string[];
+  /** 1 once the call raised cross_server_flow (in either order), so it never raises twice. */
+  x: number[];
+  /** How many line hashes of each call `h` holds. */
+  n: number[];
+  /** The calls' argument-line hashes (at most 32 a call, see `hashNumber`), one call after another. */
+  h: number[];
+}
+
+const OUTBOUND_CALLS_PER_TOOL = 16;
+
+export function outboundKey(server: string, tool: string): string {
+  return `out:${server}:${tool}`;
+}
+
+/** Whether content read at `readMs` may have flowed into a call made at `callMs` (event time, either arrival order). */
+function flowsInTime(readMs: number, callMs: number, ttlMs: number): boolean {
+  return callMs >= readMs && callMs - readMs <= ttlMs;
+}
+
+function flowTitle(source: { server: string }, server: string, tool: string | null): string {
+  return `Sensitive content from ${source.server} sent to ${server}${tool ? `/${tool}` : ''}`;
+}
+
+function lineText(length: number, server: string, tool: string | null): string {
+  return `${length}-character line returned by ${server}${tool ? `/${tool}` : ''} (not shown)`;
 }
 
 /**
  * cross_server_flow (by content): sensitive content one server returned appears in the arguments of a
  * call to another server. Ordinary data is never remembered, so passing it along never raises. (Secrets
- * the collector fingerprinted are matched by the `cross-server-secret-flow` correlation rule.)
+ * the collector fingerprinted are matched by the `cross-server-secret-flow` correlation rule.) Returns the
+ * call's argument lines for `rememberOutbound`, kept for a read that reaches the engine after the call
+ * (`detectLateContentFlow`). The alert's id derives from the call alone: one alert per call, whichever
+ * source and whichever arrival order.
  */
-export function detectContentFlow(ctx: DetectionContext): void {
-  const { state, view } = ctx;
-  if (state.flowCount <= 0) return;
+export function detectContentFlow(ctx: DetectionContext): OutboundLines | null {
+  const { state, view, engine } = ctx;
   const matches: EvidenceMatch[] = [];
+  const hashes: number[] = [];
   let source: ContentFlowRecord | undefined;
   for (const leaf of view.argumentLeaves) {
     if (leaf.value.length < MIN_LINE) continue;
     for (const line of distinctiveLines(leaf.value, 200)) {
-      if (!state.flowLengths.has(line.length)) continue;
-      const flow = state.get<ContentFlowRecord>(flowKey(lineHash(line)));
-      if (!flow || flow.server === view.server || view.tsMs - flow.tsMs > ctx.engine.options.flowTtlMs) continue;
+      const remember = view.tool !== null && hashes.length < LINES_PER_EVENT;
+      const lookUp = state.flowCount > 0 && state.flowLengths.has(line.length);
+      if (!remember && !lookUp) continue;
+      hashLine(line);
+      if (remember) hashes.push(hashNumber());
+      if (!lookUp) continue;
+      const flow = state.get<ContentFlowRecord>(flowKey(hashHex()));
+      if (!flow || flow.server === view.server || !flowsInTime(flow.tsMs, view.tsMs, engine.options.flowTtlMs)) continue;
       source ??= flow;
-      if (matches.length < 10) matches.push({ field: leaf.field, text: `${line.length}-character line returned by ${flow.server}${flow.tool ? `/${flow.tool}` : ''} (not shown)`, signal: `sensitive content from another server (${flow.reason})` });
+      if (matches.length < 10) matches.push({ field: leaf.field, text: lineText(line.length, flow.server, flow.tool), signal: `sensitive content from another server (${flow.reason})` });
     }
   }
-  if (!source) return;
-  ctx.emit({
-    category: 'cross_server_flow',
-    severity: 'high',
-    title: `Sensitive content from ${source.server} sent to ${view.server}${view.tool ? `/${view.tool}` : ''}`,
-    tool: view.tool,
-    evidence: {
-      summary: `Arguments of ${view.tool ?? view.method} on server "${view.server}" contain ${matches.length} line(s) of sensitive content that server "${source.server}" returned in event ${source.eventId} (${source.reason}).`,
-      matches,
-      source: { server: source.server, tool: source.tool, eventId: source.eventId },
-      details: { reason: source.reason },
-    },
-  });
+  const raised = source
+    ? ctx.emit({
+        category: 'cross_server_flow',
+        severity: 'high',
+        title: flowTitle(source, view.server, view.tool),
+        tool: view.tool,
+        eventIds: [source.eventId, view.event.id],
+        keyEventIds: [view.event.id],
+        evidence: {
+          summary: `Arguments of ${view.tool ?? view.method} on server "${view.server}" contain ${matches.length} line(s) of sensitive content that server "${source.server}" returned in event ${source.eventId} (${source.reason}).`,
+          matches,
+          source: { server: source.server, tool: source.tool, eventId: source.eventId },
+          details: { reason: source.reason },
+        },
+      })
+    : null;
+  return hashes.length > 0 ? { hashes, raised: raised !== null } : null;
 }
 
-/** Forgets remembered content and secret sources older than the TTL, and the oldest beyond the cap. */
-export function sweepContentFlows(state: EngineState, now: number, ttlMs: number, max: number): void {
+/** A call's argument lines (hashes) and whether it already raised cross_server_flow. */
+export interface OutboundLines {
+  hashes: number[];
+  raised: boolean;
+}
+
+/**
+ * Adds a call to its tool's recent outbound calls: at most 16, the first arrived dropped first, and those
+ * older than the reorder window (the sweep and the lookup drop any left behind a later one).
+ */
+export function rememberOutbound(ctx: DetectionContext, { hashes, raised }: OutboundLines): void {
+  const { state, view, engine } = ctx;
+  const tool = view.tool;
+  if (tool === null) return;
+  // The index gives the key without building it again for every call.
+  let key = state.outboundKeys.get(view.server)?.get(tool);
+  let record = key === undefined ? undefined : state.get<OutboundRecord>(key);
+  if (key !== undefined && record) state.touch(key);
+  else {
+    key = outboundKey(view.server, tool);
+    record = state.set<OutboundRecord>(key, { server: view.server, tool, e: [], t: [], ss: [], x: [], n: [], h: [] });
+    indexOutbound(state, view.server, tool, key);
+  }
+  const oldest = state.clock - engine.options.reorderWindowMs;
+  while (record.t.length > 0 && (record.t.length >= OUTBOUND_CALLS_PER_TOOL || record.t[0]! < oldest)) {
+    record.h.splice(0, record.n.shift() ?? 0);
+    record.e.shift();
+    record.t.shift();
+    record.ss.shift();
+    record.x.shift();
+  }
+  record.e.push(view.event.id);
+  record.t.push(view.tsMs);
+  record.ss.push(view.session);
+  record.x.push(raised ? 1 : 0);
+  record.n.push(hashes.length);
+  for (const hash of hashes) record.h.push(hash);
+  if (view.tsMs > state.latestOutboundMs) state.latestOutboundMs = view.tsMs;
+}
+
+/**
+ * cross_server_flow for a sensitive read that reached the engine after the call sending its content to
+ * another server (collectors flush on their own): the same alert the natural order raises (attributed to
+ * the call, its time and session, the same id), with both events. Calls already alerted are skipped; the
+ * call's sensitive_data_exfiltration alert was raised on arrival, without the source in its evidence.
+ */
+export function detectLateContentFlow(ctx: DetectionContext, lines: ReadonlyMap<number, number>, reason: string): void {
+  const { state, view } = ctx;
+  // In arrival order the read is the newest event: no remembered call is at or after it.
+  if (lines.size === 0 || state.latestOutboundMs < view.tsMs) return;
+  for (const [server, tools] of state.outboundKeys) {
+    if (server === view.server) continue;
+    for (const key of tools.values()) {
+      const record = state.get<OutboundRecord>(key);
+      if (record) raiseLateFlows(ctx, key, record, lines, reason);
+    }
+  }
+}
+
+/** The late-source alerts for one tool's remembered calls. */
+function raiseLateFlows(ctx: DetectionContext, key: string, record: OutboundRecord, lines: ReadonlyMap<number, number>, reason: string): void {
+  const { state, view, engine } = ctx;
+  const oldest = state.clock - engine.options.reorderWindowMs;
+  for (let i = 0, from = 0; i < record.t.length; from += record.n[i] ?? 0, i += 1) {
+    const t = record.t[i]!;
+    if (record.x[i] || t < oldest || !flowsInTime(view.tsMs, t, engine.options.flowTtlMs)) continue;
+    const matched = record.h.slice(from, from + (record.n[i] ?? 0)).filter((h) => lines.has(h));
+    if (matched.length === 0) continue;
+    const eventId = record.e[i]!;
+    const alert = ctx.emit({
+      category: 'cross_server_flow',
+      severity: 'high',
+      title: flowTitle(view, record.server, record.tool),
+      tool: record.tool,
+      server: record.server,
+      sessionId: record.ss[i]!,
+      ts: new Date(t).toISOString(),
+      eventIds: [view.event.id, eventId],
+      keyEventIds: [eventId],
+      evidence: {
+        summary: `Arguments of ${record.tool} on server "${record.server}" (event ${eventId}) contain ${matched.length} line(s) of sensitive content that server "${view.server}" returned in event ${view.event.id} (${reason}); the call reached the detector before the read.`,
+        matches: matched.slice(0, 10).map((h) => ({ field: 'arguments', text: lineText(lines.get(h) ?? 0, view.server, view.tool), signal: `sensitive content from another server (${reason})` })),
+        source: { server: view.server, tool: view.tool, eventId: view.event.id },
+        details: { reason, sourceArrivedLate: true },
+      },
+    });
+    if (!alert) continue;
+    record.x[i] = 1;
+    state.touch(key);
+  }
+}
+
+/**
+ * Forgets remembered content and secret sources older than the TTL, and the oldest beyond the cap, and
+ * the outbound calls of tools idle for longer than the reorder window (a tool's next call drops its own
+ * older ones).
+ */
+export function sweepContentFlows(state: EngineState, now: number, ttlMs: number, max: number, reorderWindowMs: number): void {
+  for (const [server, tools] of state.outboundKeys) {
+    for (const [tool, key] of tools) {
+      const times = state.get<OutboundRecord>(key)?.t;
+      const last = times?.[times.length - 1];
+      if (last !== undefined && now - last <= reorderWindowMs) continue;
+      state.delete(key);
+      tools.delete(tool);
+    }
+    if (tools.size === 0) state.outboundKeys.delete(server);
+  }
   const sources: { key: string; ts: number }[] = [];
   for (const key of [...state.keysWithPrefix('fp:')]) {
     const source = state.get<SecretSourceRecord>(key);

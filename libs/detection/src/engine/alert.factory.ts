@@ -34,6 +34,11 @@ export interface AlertDraft {
   /** Defaults to the built-in rule of the category. */
   ruleId?: string;
   ruleVersion?: number;
+  /**
+   * Events the id derives from, when not all of `eventIds`: an alert that also names a context event (a
+   * flow's source) keeps the id of the event that carries the finding, whichever source was found.
+   */
+  keyEventIds?: string[];
   /** Extra id part when one event raises several alerts of one rule (a tool name, a field). */
   discriminator?: string;
   /** Values an exception may name (a recipient, a domain). */
@@ -89,7 +94,8 @@ export function createAlert(draft: AlertDraft): Alert {
   const ruleId = draft.ruleId ?? builtinRuleId(draft.category);
   const ruleVersion = draft.ruleVersion ?? BUILTIN_RULE_VERSION;
   const eventIds = draft.eventIds.slice(0, 500);
-  const parts: unknown[] = draft.discriminator === undefined ? eventIds : [...eventIds, draft.discriminator];
+  const keyIds = draft.keyEventIds ?? eventIds;
+  const parts: unknown[] = draft.discriminator === undefined ? keyIds : [...keyIds, draft.discriminator];
   return {
     id: deterministicId('alr', ruleId, ruleVersion, ...parts),
     ts: draft.ts,

@@ -5,8 +5,11 @@ import { tuningFor, type CompiledEngine } from './compile-engine.js';
 import type { EngineState } from './engine-state.js';
 import type { EventView } from './event-view.js';
 
-/** An alert as a detector describes it; the context fills server, session, time and event ids. */
-export type DetectorAlert = Omit<AlertDraft, 'ts' | 'server' | 'sessionId' | 'eventIds'> & Partial<Pick<AlertDraft, 'server' | 'sessionId' | 'eventIds'>>;
+/**
+ * An alert as a detector describes it; the context fills server, session, time and event ids (a detector
+ * sets them only for an alert about another event than the one evaluated: a call whose source arrived late).
+ */
+export type DetectorAlert = Omit<AlertDraft, 'ts' | 'server' | 'sessionId' | 'eventIds'> & Partial<Pick<AlertDraft, 'ts' | 'server' | 'sessionId' | 'eventIds'>>;
 
 /** Everything a detector works with while one event is evaluated. */
 export class DetectionContext {
@@ -26,16 +29,18 @@ export class DetectionContext {
   emit(alert: DetectorAlert): Alert | null {
     const server = alert.server ?? this.view.server;
     const tuning = tuningFor(this.engine, server, alert.tool);
-    if (suppressedBy(tuning, alert.category, alert.values ?? [], this.view.tsMs)) return null;
+    const tsMs = alert.ts === undefined ? this.view.tsMs : Date.parse(alert.ts);
+    if (suppressedBy(tuning, alert.category, alert.values ?? [], tsMs)) return null;
     const made = createAlert({
       ...alert,
       server,
       sessionId: alert.sessionId === undefined ? this.view.session : alert.sessionId,
-      ts: this.view.event.ts,
+      ts: alert.ts ?? this.view.event.ts,
       eventIds: alert.eventIds ?? [this.view.event.id],
     });
     this.alerts.push(made);
-    this.records.push(this.alertRecord(made));
+    const record = this.alertRecord(made);
+    this.records.push(alert.ts === undefined ? record : { ...record, tsMs, session: made.sessionId ?? record.session });
     return made;
   }
 

@@ -14,6 +14,13 @@ export interface EngineOptions {
   flowTtlMs?: number;
   /** Sensitive values remembered at most (default 5,000). */
   maxFlows?: number;
+  /**
+   * How far behind in event time an event may reach the engine, after events of other servers, and still
+   * be correlated with them (default 5 min). Collectors flush on their own, so a call sending data to one
+   * server can arrive before the read that returned it from another: recent calls' argument lines are
+   * remembered this long (16 calls per tool) for a sensitive read that arrives late.
+   */
+  reorderWindowMs?: number;
   /** Allowed path roots per server NAME (paths outside raise `path_traversal`); roots/list results add to them. */
   roots?: Record<string, string[]>;
   /**
@@ -37,6 +44,7 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedEngineOptio
     maxSessions: options.maxSessions ?? 10_000,
     flowTtlMs: options.flowTtlMs ?? 24 * 3_600_000,
     maxFlows: options.maxFlows ?? 5_000,
+    reorderWindowMs: options.reorderWindowMs ?? 5 * 60_000,
     roots: options.roots ?? {},
     rescanSecrets: options.rescanSecrets ?? 'auto',
     maxScanChars: options.maxScanChars ?? 65_536,

@@ -33,6 +33,10 @@ export class EngineState {
   flowCount = 0;
   /** Lengths of the remembered lines (a cheap filter before hashing argument lines). */
   readonly flowLengths = new Set<number>();
+  /** Keys of the tools' recent outbound calls (`out:`), for a sensitive read that arrives after them: server → tool → key. */
+  readonly outboundKeys = new Map<string, Map<string, string>>();
+  /** Latest event time of a remembered outbound call (a read after it cannot be a late source). */
+  latestOutboundMs = 0;
   /** Tool names folded for look-alike checks (`send_email`, `sendEmail`, `send-email_` → `sendemail`) → `server\u0000tool`. */
   readonly foldedNames = new Map<string, Set<string>>();
   /** Tool-like names mentioned by definitions → pin keys mentioning them (cross-server shadowing). */
@@ -146,6 +150,13 @@ export function rebuildIndexes(state: EngineState): void {
   state.foldedNames.clear();
   state.flowCount = 0;
   state.flowLengths.clear();
+  state.outboundKeys.clear();
+  state.latestOutboundMs = 0;
+  for (const key of state.keysWithPrefix('out:')) {
+    const record = state.get<{ server: string; tool: string }>(key);
+    if (record) indexOutbound(state, record.server, record.tool, key);
+    for (const t of state.get<{ t?: number[] }>(key)?.t ?? []) state.latestOutboundMs = Math.max(state.latestOutboundMs, t);
+  }
   for (const key of state.keysWithPrefix('cflow:')) {
     state.flowCount += 1;
     const length = state.get<{ length?: number }>(key)?.length;
@@ -166,6 +177,12 @@ export function rebuildIndexes(state: EngineState): void {
 /** A tool name folded for look-alike comparison: lower case, letters and digits only, trailing digits kept. */
 export function foldToolName(tool: string): string {
   return tool.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+export function indexOutbound(state: EngineState, server: string, tool: string, key: string): void {
+  let tools = state.outboundKeys.get(server);
+  if (!tools) state.outboundKeys.set(server, (tools = new Map()));
+  tools.set(tool, key);
 }
 
 export function indexTool(state: EngineState, server: string, tool: string): void {

@@ -2,7 +2,7 @@ import { severityRank, type Alert, type TelemetryEvent } from '@palisade/schema'
 import { newToolBaseline, type ToolBaselineRecord } from '../baselines/tool-baseline.js';
 import { countCall, raiseCallRateSpike } from '../detectors/call-rate-spike.detector.js';
 import { detectCommandInjection } from '../detectors/command-injection.detector.js';
-import { detectContentFlow, rememberSecretSources, rememberSensitiveContent, sweepContentFlows } from '../detectors/cross-server-flow.detector.js';
+import { detectContentFlow, detectLateContentFlow, rememberOutbound, rememberSecretSources, rememberSensitiveContent, sweepContentFlows } from '../detectors/cross-server-flow.detector.js';
 import { detectNewEgressDomain } from '../detectors/egress-domain.detector.js';
 import { detectPathTraversal } from '../detectors/path-traversal.detector.js';
 import { detectPromptInjection } from '../detectors/prompt-injection-response.detector.js';
@@ -55,15 +55,17 @@ function handleToolCall(ctx: DetectionContext): void {
   detectSensitiveDataExfiltration(ctx);
   detectCommandInjection(ctx);
   detectPathTraversal(ctx);
-  detectContentFlow(ctx);
+  const outbound = detectContentFlow(ctx);
   const hasResult = view.result !== undefined && (view.outcome === 'ok' || view.outcome === 'tool_error');
   if (hasResult) {
     detectSecretInResponse(ctx);
     detectPromptInjection(ctx, 'response', view.resultTextLeaves);
     const reason = sensitiveRead(ctx);
-    if (reason) rememberSensitiveContent(ctx, view.resultTextLeaves, reason);
+    if (reason) detectLateContentFlow(ctx, rememberSensitiveContent(ctx, view.resultTextLeaves, reason), reason);
     if (view.findings.length > 0) rememberSecretSources(ctx);
   }
+  // After the result: a read is checked against calls that arrived before it, not against its own arguments.
+  if (outbound) rememberOutbound(ctx, outbound);
   if (view.outcome === 'blocked' || !tool) return;
 
   const key = baselineKey(view.server, tool);
@@ -124,7 +126,7 @@ function sweep(engine: CompiledEngine, state: EngineState): void {
     for (const { key } of sessions.slice(0, sessions.length - engine.options.maxSessions)) state.delete(key);
   }
   sweepCorrelationWindows(state, engine.rules, now);
-  sweepContentFlows(state, now, engine.options.flowTtlMs, engine.options.maxFlows);
+  sweepContentFlows(state, now, engine.options.flowTtlMs, engine.options.maxFlows, engine.options.reorderWindowMs);
   state.lastSweep = now;
 }
 
@@ -132,7 +134,8 @@ function sweep(engine: CompiledEngine, state: EngineState): void {
  * Evaluates one telemetry event: the built-in detectors for its method, then the correlation rules over
  * the event and the alerts it raised. Pure apart from the state, which it mutates in place and returns
  * as `nextState` (the same object): no I/O, no clock (time is the event's `ts`), deterministic ids.
- * Feed events of a session in order; events from different sessions may interleave.
+ * Feed events of a session in order; events from different sessions may interleave, and arrive out of
+ * event-time order by up to `reorderWindowMs` (cross-server flows and ordered rules compare event times).
  */
 export function evaluate(engine: CompiledEngine, event: TelemetryEvent, state: EngineState): EvaluationResult {
   const view = new EventView(event, engine.options.maxScanChars);
