@@ -19,6 +19,8 @@ interface Contribution {
   l: string;
   /** Fingerprint, for rules over findings. */
   f?: string;
+  /** temporal_ordered with `distinct`: the record's values of the distinct fields. */
+  d?: string[];
 }
 
 /** Window state of one rule for one group, persisted under `corr:<rule>:<group>`. */
@@ -32,12 +34,15 @@ interface GroupWindow {
   values?: Record<string, Contribution>;
   /** temporal: latest contribution per step. */
   steps?: Record<string, Contribution>;
-  /** temporal_ordered: the latest chain reaching each step, with the distinct-field values of its last step. */
+  /** temporal_ordered: per step, its latest contributions (at most 8), oldest first by event time. */
+  seen?: Contribution[][];
+  /** temporal_ordered, as earlier versions kept it (the latest chain reaching each step): read once into `seen`. */
   chains?: ({ start: number; parts: Contribution[]; distinct: string[] } | null)[];
 }
 
 export const HITS_KEY = 'hits';
 const MAX_GROUPS_PER_RULE = 10_000;
+const MAX_PER_STEP = 8;
 
 function label(record: CorrelationRecord): string {
   if (record.type === 'alert' && record.alert) return `alert ${record.alert.category} (${record.alert.severity})${record.remembered ? ' remembered' : ''}: ${record.alert.title}`;
@@ -90,7 +95,7 @@ function fire(rule: CompiledRule, parts: Contribution[], trigger: CorrelationRec
     server: attributed?.s ?? trigger.server,
     tool: attributed ? attributed.tl : trigger.tool,
     sessionId: attributed?.ss ?? trigger.session,
-    ts: trigger.event.ts,
+    ts: latestTs(parts, trigger),
     eventIds,
     evidence: {
       summary: `${definition.title}: ${describe(rule, count, span, source)}`,
@@ -101,6 +106,12 @@ function fire(rule: CompiledRule, parts: Contribution[], trigger: CorrelationRec
     },
   };
   return createAlert(draft);
+}
+
+/** The alert's time: its latest event's (the trigger's, unless an earlier step arrived late). */
+function latestTs(parts: readonly Contribution[], trigger: CorrelationRecord): string {
+  const latest = parts.reduce((t, p) => Math.max(t, p.t), trigger.tsMs);
+  return latest === trigger.tsMs ? trigger.event.ts : new Date(latest).toISOString();
 }
 
 function describe(rule: CompiledRule, count: number, spanSeconds: number, source: Contribution | undefined): string {
@@ -119,6 +130,53 @@ function describe(rule: CompiledRule, count: number, spanSeconds: number, source
 
 function within(rule: CompiledRule, now: number, then: number): boolean {
   return now - then <= rule.definition.timespanMs;
+}
+
+/** A temporal_ordered window's contributions per step (an earlier version's chains read into them). */
+function orderedSteps(rule: CompiledRule, window: GroupWindow): Contribution[][] {
+  const seen = rule.steps.map((_, i) => [...(window.seen?.[i] ?? [])]);
+  for (const chain of window.chains ?? []) {
+    chain?.parts.forEach((part, k) => {
+      if (!seen[k]?.some((c) => c.e === part.e)) seen[k]?.push(k === chain.parts.length - 1 ? { ...part, d: chain.distinct } : part);
+    });
+  }
+  delete window.chains;
+  return seen.map((list) => list.sort((a, b) => a.t - b.t));
+}
+
+/**
+ * temporal_ordered by event time, whatever the arrival order: a chain of one contribution per step, each
+ * at or after the previous one (event time), all within the timespan, of different events, with `distinct`
+ * fields differing between consecutive steps, that includes `fixed` at step `at`. Earlier steps prefer the
+ * latest contribution, later steps the earliest. Null when there is none.
+ */
+function orderedChain(rule: CompiledRule, seen: readonly Contribution[][], at: number, fixed: Contribution): Contribution[] | null {
+  const n = rule.steps.length;
+  const span = rule.definition.timespanMs;
+  // Steps to fill: from the fixed one back to the first, then forward to the last.
+  const order = [...Array.from({ length: at }, (_, k) => at - 1 - k), ...Array.from({ length: n - at - 1 }, (_, k) => at + 1 + k)];
+  const chain: Contribution[] = [];
+  chain[at] = fixed;
+  const used = new Set([fixed.e]);
+  const fill = (k: number): boolean => {
+    const i = order[k];
+    if (i === undefined) return chain[n - 1]!.t - chain[0]!.t <= span;
+    const earlier = i < at;
+    const neighbour = chain[earlier ? i + 1 : i - 1]!;
+    const list = seen[i] ?? [];
+    for (let j = 0; j < list.length; j += 1) {
+      const c = list[earlier ? list.length - 1 - j : j]!;
+      const [first, second] = earlier ? [c, neighbour] : [neighbour, c];
+      if (first.t > second.t || Math.abs(c.t - fixed.t) > span || used.has(c.e)) continue;
+      if (rule.distinct.length > 0 && first.d?.some((v, m) => v === second.d?.[m])) continue;
+      chain[i] = c;
+      used.add(c.e);
+      if (fill(k + 1)) return true;
+      used.delete(c.e);
+    }
+    return false;
+  };
+  return fill(0) ? chain : null;
 }
 
 /** Applies one record to one rule's window for its group; returns an alert when the rule fires. */
@@ -160,38 +218,35 @@ function apply(rule: CompiledRule, state: EngineState, record: CorrelationRecord
     } else window.values = values;
   } else if (d.kind === 'temporal') {
     const steps: Record<string, Contribution> = {};
-    for (const [name, c] of Object.entries(window.steps ?? {})) if (within(rule, now, c.t)) steps[name] = c;
+    // Event time, not arrival: kept while within the timespan of the newest, fired when all steps fit in it.
+    for (const [name, c] of Object.entries(window.steps ?? {})) if (within(rule, window.last, c.t)) steps[name] = c;
     rule.steps.forEach((step, i) => {
       if (matched[i]) steps[step.name] = contribution(record, step.name);
     });
-    if (rule.steps.every((step) => steps[step.name])) {
-      alert = fire(rule, rule.steps.map((s) => steps[s.name] as Contribution).sort((a, b) => a.t - b.t), record, group, rule.steps.length);
+    const parts = rule.steps.map((s) => steps[s.name]).filter((c): c is Contribution => c !== undefined).sort((a, b) => a.t - b.t);
+    if (parts.length === rule.steps.length && within(rule, parts[parts.length - 1]!.t, parts[0]!.t)) {
+      alert = fire(rule, parts, record, group, rule.steps.length);
       window.steps = {};
     } else window.steps = steps;
   } else {
-    const chains = window.chains ?? [];
-    const distinctValues = rule.distinct.map((read) => valueKey(read(record)) ?? '');
-    for (let i = rule.steps.length - 1; i >= 0; i -= 1) {
-      if (!matched[i]) continue;
+    const seen = orderedSteps(rule, window);
+    const distinct = rule.distinct.length > 0 ? { d: rule.distinct.map((read) => valueKey(read(record)) ?? '') } : {};
+    for (let i = rule.steps.length - 1; i >= 0 && !alert; i -= 1) {
       const step = rule.steps[i];
-      if (!step) continue;
-      if (i === 0) {
-        chains[0] = { start: now, parts: [contribution(record, step.name)], distinct: distinctValues };
-        continue;
-      }
-      const previous = chains[i - 1];
-      if (!previous || !within(rule, now, previous.start)) continue;
-      if (previous.parts.some((p) => p.e === record.event.id)) continue;
-      if (rule.distinct.length > 0 && distinctValues.some((v, k) => v === previous.distinct[k])) continue;
-      const chain = { start: previous.start, parts: [...previous.parts, contribution(record, step.name)], distinct: distinctValues };
-      if (i === rule.steps.length - 1) {
-        alert = fire(rule, chain.parts, record, group, chain.parts.length);
-        chains.length = 0;
-        break;
-      }
-      chains[i] = chain;
+      if (!matched[i] || !step) continue;
+      const chain = orderedChain(rule, seen, i, { ...contribution(record, step.name), ...distinct });
+      if (chain) alert = fire(rule, chain, record, group, chain.length);
     }
-    window.chains = chains.map((c) => (c && within(rule, now, c.start) ? c : null));
+    if (alert) window.seen = [];
+    else {
+      rule.steps.forEach((step, i) => {
+        if (!matched[i]) return;
+        const kept = (seen[i] ?? []).filter((c) => within(rule, window.last, c.t) && !(c.e === record.event.id && c.f === record.finding?.fingerprint));
+        const list = [...kept, { ...contribution(record, step.name), ...distinct }].sort((a, b) => a.t - b.t);
+        seen[i] = list.slice(-MAX_PER_STEP);
+      });
+      window.seen = seen;
+    }
   }
   state.set(key, window);
   return alert;
