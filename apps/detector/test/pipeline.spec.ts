@@ -83,6 +83,37 @@ describe('detector pipeline (real worker and API on the embedded sqlite bus and 
     expect(tool.tool.quarantine).toBeNull();
   });
 
+  it('raises cross_server_flow on the sending tool when the send reaches the detector before the read of the secret', async () => {
+    // Two collectors flush on their own: the mailer's event (later in event time) is on the bus first.
+    const start = Date.now();
+    const vault = new TelemetryBuilder('vault-late', 'sess-vault-late', start);
+    const mailer = new TelemetryBuilder('mailer-late', 'sess-mailer-late', start + 1_000);
+    const text = ['region = eu-west-1', 'aws_secret_access_key = [REDACTED:aws_secret_key:5e6f7a8b9c0d]'].join('\n');
+    const read = vault.call('get_config', { service: 'billing' }, text, { 'palisade.findings': [{ type: 'aws_secret_key', fingerprint: '5e6f7a8b9c0d', where: 'response', path: '/content/0/text' }] });
+    const send = mailer.call('send_email', { to: 'ops@corp.example', subject: 'billing config', body: text }, 'sent', {
+      'palisade.findings': [{ type: 'aws_secret_key', fingerprint: '5e6f7a8b9c0d', where: 'request', path: '/arguments/body' }],
+    });
+    expect(send.ts > read.ts).toBe(true);
+    await detector.publish([mailer.initialize(), mailer.toolsList([SEND_EMAIL]), send]);
+    await detector.waitFor(async () => (await detector.api('GET', `/api/events/${send.id}`)).status === 200, 'the send stored first');
+    await detector.publish([vault.initialize(), read]);
+
+    const flows = await detector.waitFor(async () => {
+      const { body } = await detector.api<Page<Alert>>('GET', '/api/alerts?category=cross_server_flow&server=mailer-late&limit=50');
+      return body.items.some((a) => a.ruleId === 'palisade.cross_server_flow') ? body.items : undefined;
+    }, 'the cross_server_flow alert');
+    for (const flow of flows) {
+      expect(flow).toMatchObject({ category: 'cross_server_flow', server: 'mailer-late', tool: 'send_email', severity: 'high', sessionId: 'sess-mailer-late' });
+      expect(flow.evidence.source).toMatchObject({ server: 'vault-late', tool: 'get_config', eventId: read.id });
+      expect(flow.eventIds).toEqual(expect.arrayContaining([read.id, send.id]));
+      expect(flow.incidentId).toBeTruthy();
+    }
+    // The fingerprint rule orders its steps by event time too.
+    expect(flows.map((a) => a.ruleId)).toEqual(expect.arrayContaining(['palisade.cross_server_flow', 'palisade.cross-server-secret-flow']));
+    const exfiltration = (await detector.api<Page<Alert>>('GET', '/api/alerts?category=sensitive_data_exfiltration&server=mailer-late')).body.items;
+    expect(exfiltration).toHaveLength(1);
+  });
+
   it('keeps benign traffic below medium and records it as searchable events', async () => {
     const calc = new TelemetryBuilder('calculator');
     const mail = new TelemetryBuilder('mailer');
