@@ -1,6 +1,7 @@
 import type { EvidenceMatch } from '@palisade/schema';
 import type { DetectionContext } from '../engine/detection-context.js';
-import { indexOutbound, type EngineState } from '../engine/engine-state.js';
+import type { EngineState } from '../engine/engine-state.js';
+import type { SessionRecord } from './tool-definition.detector.js';
 import type { TextLeaf } from '../engine/event-view.js';
 
 /** A sensitive piece of content returned by a server, remembered by hash (never the content). */
@@ -103,33 +104,21 @@ export function rememberSensitiveContent(ctx: DetectionContext, leaves: readonly
   return remembered;
 }
 
-/**
- * A tool's recent calls, remembered by argument-line hashes, persisted under `out:<server>:<tool>`: one
- * slot per call in parallel arrays (compact as JSON, cheap to update), first arrived first: at most 16
- * calls, none older in event time than the reorder window.
- */
-export interface OutboundRecord {
-  server: string;
-  tool: string;
-  /** Event id of each call. */
-  e: string[];
+/** A recent call of a session, by argument-line hashes (kept in the session record, see `rememberOutbound`). */
+export interface OutboundCall {
+  /** Event id. */
+  e: string;
   /** Event time, ms. */
-  t: number[];
-  /** Session. */
-  ss: string[];
-  /** 1 once the call raised cross_server_flow (in either order), so it never raises twice. */
-  x: number[];
-  /** How many line hashes of each call `h` holds. */
-  n: number[];
-  /** The calls' argument-line hashes (at most 32 a call, see `hashNumber`), one call after another. */
+  t: number;
+  /** Tool. */
+  tl: string;
+  /** Hashes of the arguments' distinctive lines (at most 32, see `hashNumber`). */
   h: number[];
+  /** Set once the call raised cross_server_flow (in either order), so it never raises twice. */
+  x?: 1;
 }
 
-const OUTBOUND_CALLS_PER_TOOL = 16;
-
-export function outboundKey(server: string, tool: string): string {
-  return `out:${server}:${tool}`;
-}
+const OUTBOUND_CALLS_PER_SESSION = 16;
 
 /** Whether content read at `readMs` may have flowed into a call made at `callMs` (event time, either arrival order). */
 function flowsInTime(readMs: number, callMs: number, ttlMs: number): boolean {
@@ -198,36 +187,19 @@ export interface OutboundLines {
 }
 
 /**
- * Adds a call to its tool's recent outbound calls: at most 16, the first arrived dropped first, and those
- * older than the reorder window (the sweep and the lookup drop any left behind a later one).
+ * Adds a call to its session's recent outbound calls (the session record is at hand for every call, and
+ * persisted with it): at most 16, the first arrived dropped first, and those older than the reorder
+ * window (lookups skip any left; idle sessions are evicted).
  */
-export function rememberOutbound(ctx: DetectionContext, { hashes, raised }: OutboundLines): void {
+export function rememberOutbound(ctx: DetectionContext, session: SessionRecord, { hashes, raised }: OutboundLines): void {
   const { state, view, engine } = ctx;
-  const tool = view.tool;
-  if (tool === null) return;
-  // The index gives the key without building it again for every call.
-  let key = state.outboundKeys.get(view.server)?.get(tool);
-  let record = key === undefined ? undefined : state.get<OutboundRecord>(key);
-  if (key !== undefined && record) state.touch(key);
-  else {
-    key = outboundKey(view.server, tool);
-    record = state.set<OutboundRecord>(key, { server: view.server, tool, e: [], t: [], ss: [], x: [], n: [], h: [] });
-    indexOutbound(state, view.server, tool, key);
-  }
+  if (view.tool === null) return;
+  const calls = (session.out ??= []);
   const oldest = state.clock - engine.options.reorderWindowMs;
-  while (record.t.length > 0 && (record.t.length >= OUTBOUND_CALLS_PER_TOOL || record.t[0]! < oldest)) {
-    record.h.splice(0, record.n.shift() ?? 0);
-    record.e.shift();
-    record.t.shift();
-    record.ss.shift();
-    record.x.shift();
-  }
-  record.e.push(view.event.id);
-  record.t.push(view.tsMs);
-  record.ss.push(view.session);
-  record.x.push(raised ? 1 : 0);
-  record.n.push(hashes.length);
-  for (const hash of hashes) record.h.push(hash);
+  while (calls.length > 0 && (calls.length >= OUTBOUND_CALLS_PER_SESSION || calls[0]!.t < oldest)) calls.shift();
+  const call: OutboundCall = { e: view.event.id, t: view.tsMs, tl: view.tool, h: hashes };
+  if (raised) call.x = 1;
+  calls.push(call);
   if (view.tsMs > state.latestOutboundMs) state.latestOutboundMs = view.tsMs;
 }
 
@@ -238,67 +210,43 @@ export function rememberOutbound(ctx: DetectionContext, { hashes, raised }: Outb
  * call's sensitive_data_exfiltration alert was raised on arrival, without the source in its evidence.
  */
 export function detectLateContentFlow(ctx: DetectionContext, lines: ReadonlyMap<number, number>, reason: string): void {
-  const { state, view } = ctx;
+  const { state, view, engine } = ctx;
   // In arrival order the read is the newest event: no remembered call is at or after it.
   if (lines.size === 0 || state.latestOutboundMs < view.tsMs) return;
-  for (const [server, tools] of state.outboundKeys) {
-    if (server === view.server) continue;
-    for (const key of tools.values()) {
-      const record = state.get<OutboundRecord>(key);
-      if (record) raiseLateFlows(ctx, key, record, lines, reason);
-    }
-  }
-}
-
-/** The late-source alerts for one tool's remembered calls. */
-function raiseLateFlows(ctx: DetectionContext, key: string, record: OutboundRecord, lines: ReadonlyMap<number, number>, reason: string): void {
-  const { state, view, engine } = ctx;
   const oldest = state.clock - engine.options.reorderWindowMs;
-  for (let i = 0, from = 0; i < record.t.length; from += record.n[i] ?? 0, i += 1) {
-    const t = record.t[i]!;
-    if (record.x[i] || t < oldest || !flowsInTime(view.tsMs, t, engine.options.flowTtlMs)) continue;
-    const matched = record.h.slice(from, from + (record.n[i] ?? 0)).filter((h) => lines.has(h));
-    if (matched.length === 0) continue;
-    const eventId = record.e[i]!;
-    const alert = ctx.emit({
-      category: 'cross_server_flow',
-      severity: 'high',
-      title: flowTitle(view, record.server, record.tool),
-      tool: record.tool,
-      server: record.server,
-      sessionId: record.ss[i]!,
-      ts: new Date(t).toISOString(),
-      eventIds: [view.event.id, eventId],
-      keyEventIds: [eventId],
-      evidence: {
-        summary: `Arguments of ${record.tool} on server "${record.server}" (event ${eventId}) contain ${matched.length} line(s) of sensitive content that server "${view.server}" returned in event ${view.event.id} (${reason}); the call reached the detector before the read.`,
-        matches: matched.slice(0, 10).map((h) => ({ field: 'arguments', text: lineText(lines.get(h) ?? 0, view.server, view.tool), signal: `sensitive content from another server (${reason})` })),
-        source: { server: view.server, tool: view.tool, eventId: view.event.id },
-        details: { reason, sourceArrivedLate: true },
-      },
-    });
-    if (!alert) continue;
-    record.x[i] = 1;
-    state.touch(key);
+  for (const key of state.keysWithPrefix('sess:')) {
+    const session = state.get<SessionRecord>(key);
+    if (!session?.out || session.server === view.server) continue;
+    for (const call of session.out) {
+      if (call.x || call.t < oldest || !flowsInTime(view.tsMs, call.t, engine.options.flowTtlMs)) continue;
+      const matched = call.h.filter((h) => lines.has(h));
+      if (matched.length === 0) continue;
+      const alert = ctx.emit({
+        category: 'cross_server_flow',
+        severity: 'high',
+        title: flowTitle(view, session.server, call.tl),
+        tool: call.tl,
+        server: session.server,
+        sessionId: session.session,
+        ts: new Date(call.t).toISOString(),
+        eventIds: [view.event.id, call.e],
+        keyEventIds: [call.e],
+        evidence: {
+          summary: `Arguments of ${call.tl} on server "${session.server}" (event ${call.e}) contain ${matched.length} line(s) of sensitive content that server "${view.server}" returned in event ${view.event.id} (${reason}); the call reached the detector before the read.`,
+          matches: matched.slice(0, 10).map((h) => ({ field: 'arguments', text: lineText(lines.get(h) ?? 0, view.server, view.tool), signal: `sensitive content from another server (${reason})` })),
+          source: { server: view.server, tool: view.tool, eventId: view.event.id },
+          details: { reason, sourceArrivedLate: true },
+        },
+      });
+      if (!alert) continue;
+      call.x = 1;
+      state.touch(key);
+    }
   }
 }
 
-/**
- * Forgets remembered content and secret sources older than the TTL, and the oldest beyond the cap, and
- * the outbound calls of tools idle for longer than the reorder window (a tool's next call drops its own
- * older ones).
- */
-export function sweepContentFlows(state: EngineState, now: number, ttlMs: number, max: number, reorderWindowMs: number): void {
-  for (const [server, tools] of state.outboundKeys) {
-    for (const [tool, key] of tools) {
-      const times = state.get<OutboundRecord>(key)?.t;
-      const last = times?.[times.length - 1];
-      if (last !== undefined && now - last <= reorderWindowMs) continue;
-      state.delete(key);
-      tools.delete(tool);
-    }
-    if (tools.size === 0) state.outboundKeys.delete(server);
-  }
+/** Forgets remembered content and secret sources older than the TTL, and the oldest beyond the cap. */
+export function sweepContentFlows(state: EngineState, now: number, ttlMs: number, max: number): void {
   const sources: { key: string; ts: number }[] = [];
   for (const key of [...state.keysWithPrefix('fp:')]) {
     const source = state.get<SecretSourceRecord>(key);

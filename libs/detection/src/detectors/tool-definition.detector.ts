@@ -4,6 +4,7 @@ import type { DetectionContext } from '../engine/detection-context.js';
 import { foldToolName, indexTool, pinKey, serverKey, sessionKey, type EngineState } from '../engine/engine-state.js';
 import { foreignMentionSignal, scanToolDefinition, schemaProperties, type DefinitionScan } from '../scanners/tool-definition.scanner.js';
 import { combinedSeverity, scanText, SHADOWING_KINDS, type TextSignal } from '../scanners/text-signal.scanner.js';
+import type { OutboundCall } from './cross-server-flow.detector.js';
 import { definitionHash, diffDefinitions, pinnedShape } from './definition-diff.js';
 import { assessDrift, driftMatches } from './description-drift.detector.js';
 
@@ -54,6 +55,8 @@ export interface SessionRecord {
   /** A tools/list_changed notification came in this session (a following redefinition is mid-session). */
   listChanged: boolean;
   rate: { minute: number; count: number; alerted: boolean; history: number[] };
+  /** Recent calls by argument-line hashes, for a sensitive read of another server arriving after them (cross-server flow). */
+  out?: OutboundCall[];
 }
 
 const MAX_TOOLS_PER_LIST = 2000;

@@ -28,10 +28,10 @@ describe('engine state', () => {
     const state = createState();
     evaluateBatch(engine, warmup, state);
     const first = changedEntries(state);
-    expect(first.entries.map((e) => e.key).sort()).toEqual(['base:mail:send_email', 'meta', 'out:mail:send_email', 'pin:mail:send_email', 'sess:example-session']);
+    expect(first.entries.map((e) => e.key).sort()).toEqual(['base:mail:send_email', 'meta', 'pin:mail:send_email', 'sess:example-session']);
     expect(changedEntries(state)).toEqual({ entries: [], deleted: [] });
     evaluate(engine, later[0]!, state);
-    expect(changedEntries(state).entries.map((e) => e.key).sort()).toEqual(['base:mail:send_email', 'meta', 'out:mail:send_email', 'sess:example-session']);
+    expect(changedEntries(state).entries.map((e) => e.key).sort()).toEqual(['base:mail:send_email', 'meta', 'sess:example-session']);
   });
 
   it('evicts idle sessions by event time and reports their deletion', () => {

@@ -33,9 +33,7 @@ export class EngineState {
   flowCount = 0;
   /** Lengths of the remembered lines (a cheap filter before hashing argument lines). */
   readonly flowLengths = new Set<number>();
-  /** Keys of the tools' recent outbound calls (`out:`), for a sensitive read that arrives after them: server → tool → key. */
-  readonly outboundKeys = new Map<string, Map<string, string>>();
-  /** Latest event time of a remembered outbound call (a read after it cannot be a late source). */
+  /** Latest event time of a call remembered in a session (`out`): a read after it cannot be a late source. */
   latestOutboundMs = 0;
   /** Tool names folded for look-alike checks (`send_email`, `sendEmail`, `send-email_` → `sendemail`) → `server\u0000tool`. */
   readonly foldedNames = new Map<string, Set<string>>();
@@ -150,12 +148,9 @@ export function rebuildIndexes(state: EngineState): void {
   state.foldedNames.clear();
   state.flowCount = 0;
   state.flowLengths.clear();
-  state.outboundKeys.clear();
   state.latestOutboundMs = 0;
-  for (const key of state.keysWithPrefix('out:')) {
-    const record = state.get<{ server: string; tool: string }>(key);
-    if (record) indexOutbound(state, record.server, record.tool, key);
-    for (const t of state.get<{ t?: number[] }>(key)?.t ?? []) state.latestOutboundMs = Math.max(state.latestOutboundMs, t);
+  for (const key of state.keysWithPrefix('sess:')) {
+    for (const call of state.get<{ out?: { t: number }[] }>(key)?.out ?? []) state.latestOutboundMs = Math.max(state.latestOutboundMs, call.t);
   }
   for (const key of state.keysWithPrefix('cflow:')) {
     state.flowCount += 1;
@@ -177,12 +172,6 @@ export function rebuildIndexes(state: EngineState): void {
 /** A tool name folded for look-alike comparison: lower case, letters and digits only, trailing digits kept. */
 export function foldToolName(tool: string): string {
   return tool.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-export function indexOutbound(state: EngineState, server: string, tool: string, key: string): void {
-  let tools = state.outboundKeys.get(server);
-  if (!tools) state.outboundKeys.set(server, (tools = new Map()));
-  tools.set(tool, key);
 }
 
 export function indexTool(state: EngineState, server: string, tool: string): void {

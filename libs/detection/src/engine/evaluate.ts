@@ -65,7 +65,7 @@ function handleToolCall(ctx: DetectionContext): void {
     if (view.findings.length > 0) rememberSecretSources(ctx);
   }
   // After the result: a read is checked against calls that arrived before it, not against its own arguments.
-  if (outbound) rememberOutbound(ctx, outbound);
+  if (outbound) rememberOutbound(ctx, session, outbound);
   if (view.outcome === 'blocked' || !tool) return;
 
   const key = baselineKey(view.server, tool);
@@ -126,7 +126,7 @@ function sweep(engine: CompiledEngine, state: EngineState): void {
     for (const { key } of sessions.slice(0, sessions.length - engine.options.maxSessions)) state.delete(key);
   }
   sweepCorrelationWindows(state, engine.rules, now);
-  sweepContentFlows(state, now, engine.options.flowTtlMs, engine.options.maxFlows, engine.options.reorderWindowMs);
+  sweepContentFlows(state, now, engine.options.flowTtlMs, engine.options.maxFlows);
   state.lastSweep = now;
 }
 
