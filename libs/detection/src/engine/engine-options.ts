@@ -18,7 +18,7 @@ export interface EngineOptions {
    * How far behind in event time an event may reach the engine, after events of other servers, and still
    * be correlated with them (default 5 min). Collectors flush on their own, so a call sending data to one
    * server can arrive before the read that returned it from another: recent calls' argument lines are
-   * remembered this long (16 calls per tool) for a sensitive read that arrives late.
+   * remembered this long (the last 16 calls of each session) for a sensitive read that arrives late.
    */
   reorderWindowMs?: number;
   /** Allowed path roots per server NAME (paths outside raise `path_traversal`); roots/list results add to them. */
