@@ -15,7 +15,7 @@ const cli = path.join(repo, 'apps/detector/bin/palisade-detector.js');
 const built = existsSync(path.join(repo, 'apps/detector/dist/main.js'));
 const rulesDir = path.join(repo, 'rules');
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 150_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -43,7 +43,7 @@ describe.skipIf(!built)('detector crash recovery (kill -9 of the real process mi
     rmSync(home, { recursive: true, force: true });
   });
 
-  it('stores every event once and every alert once, exactly the alerts of an uninterrupted run', { timeout: 240_000 }, async () => {
+  it('stores every event once and every alert once, exactly the alerts of an uninterrupted run', { timeout: 600_000 }, async () => {
     const events = mixedStream(10_000, Date.now() - 3600_000);
     const bus = createBus(busConfigFromEnv(env));
     const producer = bus.producer();
@@ -74,7 +74,7 @@ describe.skipIf(!built)('detector crash recovery (kill -9 of the real process mi
     expect(stored).toBeLessThan(events.length); // the kills landed mid-stream
 
     const last = start();
-    await until(async () => (await store.events.count()) === events.length && (await bus.lag('palisade-detector', TELEMETRY_TOPIC)).messages === 0, 'the restarted worker to catch up', 90_000);
+    await until(async () => (await store.events.count()) === events.length && (await bus.lag('palisade-detector', TELEMETRY_TOPIC)).messages === 0, 'the restarted worker to catch up', 180_000);
     last.kill('SIGTERM');
     await new Promise((r) => last.once('exit', r));
 
