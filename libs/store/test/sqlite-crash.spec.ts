@@ -98,8 +98,14 @@ describe(`${SqliteStore.name} after kill -9`, () => {
   it('never forks the audit chain when several processes append at once', async () => {
     await SqliteStore.open({ file }).close();
     const children = ['a', 'b', 'c'].map((writer) =>
-      spawn(process.execPath, [path.join(fixturesDir, 'audit-writer.mjs'), file, String(PER_WRITER), writer], { stdio: ['pipe', 'pipe', 'inherit'] }),
+      spawn(process.execPath, [path.join(fixturesDir, 'audit-writer.mjs'), file, String(PER_WRITER), writer], { stdio: ['pipe', 'pipe', 'pipe'] }),
     );
+    // A writer that dies early must fail the test with its own words, not with an EPIPE on `go`.
+    const stderr = children.map(() => '');
+    children.forEach((child, i) => {
+      child.stderr!.on('data', (chunk: Buffer) => (stderr[i] += chunk.toString()));
+      child.stdin!.on('error', () => undefined);
+    });
     const exits = children.map((child) => new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))));
     // Start them together: each says `ready` once its store is open, then all get `go`.
     await Promise.all(
@@ -108,7 +114,8 @@ describe(`${SqliteStore.name} after kill -9`, () => {
       }),
     );
     for (const child of children) child.stdin!.end('go\n');
-    expect(await Promise.all(exits)).toEqual([0, 0, 0]);
+    const codes = await Promise.all(exits);
+    expect(codes, `writers' exit codes; their stderr:\n${stderr.join('\n---\n')}`).toEqual([0, 0, 0]);
     const store = SqliteStore.open({ file });
     try {
       const audit = await scanAll(store.audit.scan({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' }, 50));
