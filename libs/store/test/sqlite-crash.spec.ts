@@ -95,40 +95,46 @@ describe(`${SqliteStore.name} after kill -9`, () => {
     expect(killsInsideABatch).toBeGreaterThan(0);
   });
 
-  it('never forks the audit chain when several processes append at once', async () => {
-    await SqliteStore.open({ file }).close();
-    const children = ['a', 'b', 'c'].map((writer) =>
-      spawn(process.execPath, [path.join(fixturesDir, 'audit-writer.mjs'), file, String(PER_WRITER), writer], { stdio: ['pipe', 'pipe', 'pipe'] }),
-    );
-    // A writer that dies early must fail the test with its own words, not with an EPIPE on `go`.
-    const stderr = children.map(() => '');
-    children.forEach((child, i) => {
-      child.stderr!.on('data', (chunk: Buffer) => (stderr[i] += chunk.toString()));
-      child.stdin!.on('error', () => undefined);
-    });
-    const exits = children.map((child) => new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))));
-    // Start them together: each says `ready` once its store is open, then all get `go`.
-    await Promise.all(
-      children.map(async (child) => {
-        for await (const line of createInterface({ input: child.stdout! })) if (line === 'ready') return;
-      }),
-    );
-    for (const child of children) child.stdin!.end('go\n');
-    const codes = await Promise.all(exits);
-    expect(codes, `writers' exit codes; their stderr:\n${stderr.join('\n---\n')}`).toEqual([0, 0, 0]);
-    const store = SqliteStore.open({ file });
-    try {
-      const audit = await scanAll(store.audit.scan({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' }, 50));
-      expect(audit.map((entry) => entry.seq)).toEqual(Array.from({ length: 3 * PER_WRITER }, (_, index) => index + 1));
-      expect(verifyAuditChain(audit)).toMatchObject({ ok: true, count: 3 * PER_WRITER });
-      // Each writer's own entries are all there, in its order; and the writers did interleave.
-      for (const writer of ['a', 'b', 'c']) {
-        expect(audit.filter((entry) => entry.actor.id === writer).map((entry) => entry.details['index'])).toEqual(Array.from({ length: PER_WRITER }, (_, index) => index));
+  it('never forks the audit chain when several processes append at once', { timeout: 120_000 }, async () => {
+    // One round: three processes append at once to a fresh store; the chain must verify every time. The
+    // scheduler decides whether they really interleave, so rounds repeat (at most 5) until one did.
+    async function round(roundFile: string): Promise<number> {
+      await SqliteStore.open({ file: roundFile }).close();
+      const children = ['a', 'b', 'c'].map((writer) =>
+        spawn(process.execPath, [path.join(fixturesDir, 'audit-writer.mjs'), roundFile, String(PER_WRITER), writer], { stdio: ['pipe', 'pipe', 'pipe'] }),
+      );
+      // A writer that dies early must fail the test with its own words, not with an EPIPE on `go`.
+      const stderr = children.map(() => '');
+      children.forEach((child, i) => {
+        child.stderr!.on('data', (chunk: Buffer) => (stderr[i] += chunk.toString()));
+        child.stdin!.on('error', () => undefined);
+      });
+      const exits = children.map((child) => new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))));
+      // Start them together: each says `ready` once its store is open, then all get `go`.
+      await Promise.all(
+        children.map(async (child) => {
+          for await (const line of createInterface({ input: child.stdout! })) if (line === 'ready') return;
+        }),
+      );
+      for (const child of children) child.stdin!.end('go\n');
+      const codes = await Promise.all(exits);
+      expect(codes, `writers' exit codes; their stderr:\n${stderr.join('\n---\n')}`).toEqual([0, 0, 0]);
+      const store = SqliteStore.open({ file: roundFile });
+      try {
+        const audit = await scanAll(store.audit.scan({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' }, 50));
+        expect(audit.map((entry) => entry.seq)).toEqual(Array.from({ length: 3 * PER_WRITER }, (_, index) => index + 1));
+        expect(verifyAuditChain(audit)).toMatchObject({ ok: true, count: 3 * PER_WRITER });
+        // Each writer's own entries are all there, in its order.
+        for (const writer of ['a', 'b', 'c']) {
+          expect(audit.filter((entry) => entry.actor.id === writer).map((entry) => entry.details['index'])).toEqual(Array.from({ length: PER_WRITER }, (_, index) => index));
+        }
+        return audit.filter((entry, index) => index > 0 && entry.actor.id !== audit[index - 1]!.actor.id).length;
+      } finally {
+        await store.close();
       }
-      const switches = audit.filter((entry, index) => index > 0 && entry.actor.id !== audit[index - 1]!.actor.id).length;
-      expect(switches).toBeGreaterThan(2);
-    } finally {
-      await store.close();
     }
+    const switches: number[] = [];
+    for (let n = 0; n < 5 && !switches.some((s) => s > 2); n += 1) switches.push(await round(`${file}.round${n}`));
+    expect(switches.some((s) => s > 2), `the writers interleaved in no round (switches per round: ${switches.join(', ')})`).toBe(true);
   });
 });
