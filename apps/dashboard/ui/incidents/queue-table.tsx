@@ -44,6 +44,9 @@ export function QueueTable({ rows, canTriage, me, categoryLabels }: { rows: Queu
   const router = useRouter();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [cursor, setCursor] = useState(-1);
+  // Key presses can come faster than React re-renders: the handler reads the cursor from a ref, so
+  // `j j k j` typed quickly moves exactly as typed.
+  const cursorRef = useRef(-1);
   const [menuFor, setMenuFor] = useState<string | null>(null);
   const [dialog, setDialog] = useState<{ ids: string[]; label: string; intent: TriageIntent } | null>(null);
   const rowRefs = useRef<(HTMLTableRowElement | null)[]>([]);
@@ -73,9 +76,11 @@ export function QueueTable({ rows, canTriage, me, categoryLabels }: { rows: Queu
       const move = (to: number) => {
         event.preventDefault();
         const index = Math.max(0, Math.min(rows.length - 1, to));
+        cursorRef.current = index;
         setCursor(index);
         rowRefs.current[index]?.focus();
       };
+      const cursor = cursorRef.current;
       if (event.key === 'j' || event.key === 'ArrowDown') move(cursor + 1);
       else if (event.key === 'k' || event.key === 'ArrowUp') move(cursor < 0 ? 0 : cursor - 1);
       else if ((event.key === 'Enter' || event.key === 'o') && cursor >= 0) {
@@ -91,7 +96,7 @@ export function QueueTable({ rows, canTriage, me, categoryLabels }: { rows: Queu
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [rows, cursor, router, toggle]);
+  }, [rows, router, toggle]);
 
   const closeMenu = useCallback(() => setMenuFor(null), []);
   useDismiss(menuFor !== null, closeMenu);
@@ -164,7 +169,10 @@ export function QueueTable({ rows, canTriage, me, categoryLabels }: { rows: Queu
                   if ((event.target as HTMLElement).closest('a, button, input, .menu')) return;
                   router.push(`/incidents/${row.id}`);
                 }}
-                onFocus={() => setCursor(index)}
+                onFocus={() => {
+                  cursorRef.current = index;
+                  setCursor(index);
+                }}
               >
                 <td>{canTriage ? <input type="checkbox" aria-label={`Select ${row.title}`} checked={live.has(row.id)} onChange={() => toggle(row.id)} /> : null}</td>
                 <td className="shrink">
