@@ -10,12 +10,13 @@ import { type Dashboard, type Detector, DETECTOR_BIN, REPO, startDashboard, star
 
 // The dashboard end to end: a real detector, real collectors in front of the scenario MCP servers
 // (test/fixtures/servers), the built dashboard under `next start`, and Debian's Chromium driven by
-// playwright-core. The tests run in order and share one data set; they also write the README's
-// screenshots to docs/screenshots/.
+// playwright-core. The tests run in order and share one data set. They take screenshots in both colour
+// schemes into a temporary directory; `npm run screenshots` writes them to docs/screenshots/ for the README
+// (PALISADE_SCREENSHOTS=<dir>), so a test run leaves the working tree as it found it.
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const SCREENSHOTS = path.join(REPO, 'docs/screenshots');
+const SCREENSHOTS = process.env.PALISADE_SCREENSHOTS ? path.resolve(REPO, process.env.PALISADE_SCREENSHOTS) : mkdtempSync(path.join(tmpdir(), 'palisade-screenshots-'));
 if (!HAVE_CHROMIUM) process.stdout.write(`dashboard browser tests skipped: ${CHROMIUM} is not installed (apt-get install -y chromium)\n`);
 
 interface IncidentView {
@@ -141,6 +142,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     await dashboard?.stop();
     await detector?.stop();
     rmSync(downloads, { recursive: true, force: true });
+    if (!process.env.PALISADE_SCREENSHOTS) rmSync(SCREENSHOTS, { recursive: true, force: true });
   });
 
   it('signs in with a token into an httpOnly, SameSite=Strict session that scripts cannot read', async () => {
