@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,22 @@ describe.skipIf(!built)('SqliteThreadedWriter (built package)', () => {
     await expect(bad).rejects.toThrow();
     expect((await good).eventsInserted).toBe(1);
     await writer.close();
+    await store.close();
+  });
+
+  it('checkpoints the WAL in the background, so the writer commits never copy pages into the database file', async () => {
+    const { SqliteStore } = (await import(dist)) as typeof import('../src/index.js');
+    const file = path.join(dir, 'checkpointed.db');
+    const store = SqliteStore.open({ file });
+    const before = statSync(file).size;
+    const writer = await store.batchWriter();
+    // About 2 MB of events: far below any connection's own checkpoint threshold (32 MB and more).
+    for (let i = 0; i < 20; i += 1) await writer.write({ events: Array.from({ length: 100 }, () => sampleEvent()) });
+    const deadline = Date.now() + 10_000;
+    while (statSync(file).size < before + 1_000_000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(statSync(file).size).toBeGreaterThan(before + 1_000_000);
+    await writer.close();
+    expect(await store.events.count()).toBe(2000);
     await store.close();
   });
 });
