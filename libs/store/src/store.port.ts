@@ -49,7 +49,7 @@ export interface StoreBatch {
   /** Upserted. */
   toolPins?: readonly ToolPin[];
   /** Engine state entries: `value: null` deletes the key. */
-  engineState?: readonly EngineStateEntry[];
+  engineState?: readonly EngineStateWrite[];
   audit?: readonly AuditEntryInput[];
   /** Enqueued when the id is new (a replayed batch never resets a delivery). */
   outbox?: readonly OutboxItem[];
@@ -66,6 +66,30 @@ export interface StoreBatchResult {
 export interface EngineStateEntry {
   key: string;
   value: unknown | null;
+}
+
+/**
+ * An entry to write whose value is already JSON text: the pipeline snapshots the engine's state this way,
+ * once, rather than copying objects that the store serialises again.
+ */
+export interface EngineStateJsonEntry {
+  key: string;
+  json: string;
+}
+
+/** What a batch or `put` writes: a value (null deletes the entry) or its JSON text. */
+export type EngineStateWrite = EngineStateEntry | EngineStateJsonEntry;
+
+/** The JSON text an entry stores, or null when it deletes its key. */
+export function engineStateJson(entry: EngineStateWrite): string | null {
+  if ('json' in entry) return entry.json;
+  return entry.value === null || entry.value === undefined ? null : JSON.stringify(entry.value);
+}
+
+/** The value an entry stores (a fresh copy), or null when it deletes its key. */
+export function engineStateValue(entry: EngineStateWrite): unknown | null {
+  const json = engineStateJson(entry);
+  return json === null ? null : (JSON.parse(json) as unknown);
 }
 
 /** A delivery waiting to go out (containment webhook, control message, e-mail): the outbox pattern. */
@@ -161,7 +185,7 @@ export interface EngineStateRepository {
   loadAll(): Promise<EngineStateEntry[]>;
   get(key: string): Promise<unknown | null>;
   /** Writes the entries; `value: null` deletes the key. */
-  put(entries: readonly EngineStateEntry[]): Promise<void>;
+  put(entries: readonly EngineStateWrite[]): Promise<void>;
 }
 
 export interface AuditRepository {

@@ -443,6 +443,13 @@ export function storeBehaviour(open: () => Promise<StoreUnderTest>, capabilities
       await store.engineState.put([{ key: 'pin:a', value: { replaced: true } }]);
       expect(await store.engineState.get('pin:a')).toEqual({ replaced: true });
     });
+
+    it('writes engine state given as JSON text, as the pipeline snapshots it', async () => {
+      await store.writeBatch({ engineState: [{ key: 'session:s1', json: '{"calls":[1,2],"server":"files"}' }, { key: 'session:s2', json: '"plain"' }] });
+      expect(await store.engineState.get('session:s1')).toEqual({ calls: [1, 2], server: 'files' });
+      await store.engineState.put([{ key: 'session:s2', value: null }, { key: 'session:s1', json: '{"calls":[]}' }]);
+      expect(await store.engineState.loadAll()).toEqual([{ key: 'session:s1', value: { calls: [] } }]);
+    });
   });
 
   describe('audit', () => {

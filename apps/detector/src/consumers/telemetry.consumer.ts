@@ -14,7 +14,7 @@ import {
   parseTelemetryEventJson,
   severityAtLeast,
 } from '@palisade/schema';
-import type { BatchWriter, EngineStateEntry, OutboxItem, Store, StoreBatch, StoreBatchResult } from '@palisade/store';
+import type { BatchWriter, EngineStateWrite, OutboxItem, Store, StoreBatch, StoreBatchResult } from '@palisade/store';
 import { Clock } from '../common/clock.js';
 import type { DetectorConfig } from '../config/detector-config.js';
 import { BUS, DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
@@ -251,7 +251,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
     }
 
     const toolPins = [...touched.values()].map(({ server, tool }) => this.engine.toolPin(server, tool)).filter((p): p is ToolPin => p !== null);
-    const engineState: EngineStateEntry[] = this.engine.takeChanges();
+    const engineState: EngineStateWrite[] = this.engine.takeChanges();
     return {
       batch: { events: chunk, alerts: finalAlerts, incidents: [...incidents.values()], toolVersions: [...versions.values()], toolPins, engineState, audit, outbox },
       quarantines,

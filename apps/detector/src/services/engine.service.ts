@@ -20,7 +20,7 @@ import {
   toolPin,
 } from '@palisade/detection';
 import type { Alert, BaselineSummary, RuleSummary, TelemetryEvent, ToolDefinition, ToolPin } from '@palisade/schema';
-import type { EngineStateEntry, Store } from '@palisade/store';
+import type { EngineStateWrite, Store } from '@palisade/store';
 import type { DetectorConfig } from '../config/detector-config.js';
 import { DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
 import { EngineSettings } from './engine-settings.js';
@@ -108,10 +108,10 @@ export class EngineService {
     return evaluate(this.engine, event, this.engineState).alerts;
   }
 
-  /** What changed since the last call, serialised now (the engine keeps mutating its objects). */
-  takeChanges(): EngineStateEntry[] {
+  /** What changed since the last call, serialised now as JSON text (the engine keeps mutating its objects). */
+  takeChanges(): EngineStateWrite[] {
     const { entries, deleted } = changedEntries(this.engineState);
-    return [...entries.map((e) => ({ key: e.key, value: JSON.parse(JSON.stringify(e.value)) as unknown })), ...deleted.map((key) => ({ key, value: null }))];
+    return [...entries.map((e) => ({ key: e.key, json: JSON.stringify(e.value) })), ...deleted.map((key) => ({ key, value: null }))];
   }
 
   approve(server: string, tool: string, ts: string, by: string): ToolPin | null {

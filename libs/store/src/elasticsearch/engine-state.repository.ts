@@ -1,4 +1,4 @@
-import type { EngineStateEntry, EngineStateRepository } from '../store.port.js';
+import { type EngineStateEntry, type EngineStateRepository, type EngineStateWrite, engineStateValue } from '../store.port.js';
 import type { BulkAction } from './bulk.writer.js';
 import { keyId, sourceAt, type ElasticsearchContext } from './elasticsearch.context.js';
 
@@ -20,14 +20,16 @@ export class ElasticsearchEngineStateRepository implements EngineStateRepository
     return (sourceAt(source ?? undefined, 'value.v') as unknown) ?? null;
   }
 
-  async put(entries: readonly EngineStateEntry[]): Promise<void> {
+  async put(entries: readonly EngineStateWrite[]): Promise<void> {
     if (entries.length) await this.ctx.bulk.write(this.actions(entries), this.ctx.refresh);
   }
 
-  actions(entries: readonly EngineStateEntry[]): BulkAction[] {
-    return entries.map(({ key, value }): BulkAction =>
-      value === null || value === undefined ? { op: 'delete', index: this.index(), id: keyId(key) } : { op: 'index', index: this.index(), id: keyId(key), document: { key, value: { v: value } } },
-    );
+  actions(entries: readonly EngineStateWrite[]): BulkAction[] {
+    return entries.map((entry): BulkAction => {
+      const { key } = entry;
+      const value = engineStateValue(entry);
+      return value === null ? { op: 'delete', index: this.index(), id: keyId(key) } : { op: 'index', index: this.index(), id: keyId(key), document: { key, value: { v: value } } };
+    });
   }
 
   private index(): string {

@@ -1,5 +1,5 @@
 import type { Alert, AuditEntry, AuditEntryInput, Incident, TelemetryEvent, ToolPin, ToolVersion } from '@palisade/schema';
-import type { EngineStateEntry, OutboxItem, StoreBatch, StoreBatchResult } from '../store.port.js';
+import type { EngineStateWrite, OutboxItem, StoreBatch, StoreBatchResult } from '../store.port.js';
 
 /** The synchronous writers an adapter with real transactions exposes to `writeBatch`. */
 export interface BatchWriters {
@@ -7,7 +7,7 @@ export interface BatchWriters {
   alerts: { insertManyNow(alerts: readonly Alert[]): string[] };
   incidents: { upsertNow(incident: Incident): void };
   tools: { addVersionNow(version: ToolVersion): void; upsertNow(pin: ToolPin): void };
-  engineState: { putNow(entries: readonly EngineStateEntry[]): void };
+  engineState: { putNow(entries: readonly EngineStateWrite[]): void };
   audit: { appendNow(entries: readonly AuditEntryInput[]): AuditEntry[] };
   outbox: { enqueueNow(items: readonly OutboxItem[]): void };
 }

@@ -1,4 +1,4 @@
-import type { EngineStateEntry, EngineStateRepository } from '../store.port.js';
+import { type EngineStateEntry, type EngineStateRepository, type EngineStateWrite, engineStateJson } from '../store.port.js';
 import type { SqliteContext } from './sqlite.context.js';
 
 export class SqliteEngineStateRepository implements EngineStateRepository {
@@ -17,16 +17,17 @@ export class SqliteEngineStateRepository implements EngineStateRepository {
     return value === undefined ? null : this.ctx.rows.parse<unknown>(value, (parsed) => parsed !== null);
   }
 
-  async put(entries: readonly EngineStateEntry[]): Promise<void> {
+  async put(entries: readonly EngineStateWrite[]): Promise<void> {
     this.ctx.write(() => this.putNow(entries));
   }
 
-  putNow(entries: readonly EngineStateEntry[]): void {
+  putNow(entries: readonly EngineStateWrite[]): void {
     const upsert = this.ctx.statement('INSERT INTO engine_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
     const remove = this.ctx.statement('DELETE FROM engine_state WHERE key = ?');
     for (const entry of entries) {
-      if (entry.value === null || entry.value === undefined) remove.run(entry.key);
-      else upsert.run(entry.key, JSON.stringify(entry.value));
+      const json = engineStateJson(entry);
+      if (json === null) remove.run(entry.key);
+      else upsert.run(entry.key, json);
     }
   }
 }

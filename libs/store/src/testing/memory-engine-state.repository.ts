@@ -1,4 +1,4 @@
-import type { EngineStateEntry, EngineStateRepository } from '../store.port.js';
+import { type EngineStateEntry, type EngineStateRepository, type EngineStateWrite, engineStateValue } from '../store.port.js';
 import { compareKeys } from './memory.list.js';
 import { jsonCopy, type MemoryState } from './memory.state.js';
 
@@ -13,14 +13,15 @@ export class MemoryEngineStateRepository implements EngineStateRepository {
     return this.state.engineState.has(key) ? jsonCopy(this.state.engineState.get(key)) : null;
   }
 
-  async put(entries: readonly EngineStateEntry[]): Promise<void> {
+  async put(entries: readonly EngineStateWrite[]): Promise<void> {
     this.putNow(entries);
   }
 
-  putNow(entries: readonly EngineStateEntry[]): void {
-    for (const { key, value } of entries) {
-      if (value === null || value === undefined) this.state.engineState.delete(key);
-      else this.state.engineState.set(key, jsonCopy(value));
+  putNow(entries: readonly EngineStateWrite[]): void {
+    for (const entry of entries) {
+      const value = engineStateValue(entry);
+      if (value === null) this.state.engineState.delete(entry.key);
+      else this.state.engineState.set(entry.key, value);
     }
   }
 }
