@@ -30,7 +30,7 @@ import { PipelineMetrics } from '../services/pipeline-metrics.js';
 /** The consumer group of the pipeline worker on the telemetry topic. */
 export const PIPELINE_GROUP = 'palisade-detector';
 /** Events analysed per chunk: the engine works on one chunk while the store writes the previous one. */
-export const PIPELINE_CHUNK = 250;
+export const PIPELINE_CHUNK = 1000;
 /** Larger messages are dead-lettered rather than parsed. */
 export const MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
@@ -84,7 +84,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
     // Collectors that start later rebuild the quarantine set from the latest snapshot on mcp.control.
     await this.store.outbox.enqueue([await this.containment.snapshotOutbox()]);
     this.dispatcher.start();
-    this.consumer = this.bus.consumer({ group: PIPELINE_GROUP, topic: this.config.topic, fromBeginning: true, maxBatch: 1000 });
+    this.consumer = this.bus.consumer({ group: PIPELINE_GROUP, topic: this.config.topic, fromBeginning: true, maxBatch: 8000 });
     this.metrics.running = true;
     this.running = this.consumer.run((batch) => this.mutex.run(() => this.handle(batch))).catch((error: unknown) => {
       this.metrics.running = false;
@@ -130,8 +130,65 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
       stages[stage] += now - mark;
       mark = now;
     };
-    const events: TelemetryEvent[] = [];
     const inBatch = new Set<string>();
+
+    // A two-stage pipeline: the engine parses and analyses chunk k while the store writer (its own thread
+    // for sqlite) writes chunk k-1. Chunks are written in order and chunk k is handed over only after k-1
+    // was written, so a failed write leaves nothing after it: the batch is redelivered, the engine state
+    // restored, and the chunks already written are recognised by their event ids.
+    // Settings and approvals from the API apply from the first chunk with new events on.
+    let approvals: Awaited<ReturnType<TelemetryConsumer['collectApprovals']>> | null = null;
+    const incidentCache = new Map<string, Incident | null>();
+    let writer: BatchWriter | null = null;
+    let inflight: Promise<StoreBatchResult> | null = null;
+    const outcomes: { result: StoreBatchResult; alerts: Alert[]; created: number; events: number; outbox: number }[] = [];
+    let pending: { alerts: Alert[]; created: number; events: number; outbox: number } | null = null;
+    try {
+      for (let start = 0; start < messages.length; start += PIPELINE_CHUNK) {
+        const chunk = await this.freshEvents(messages.slice(start, start + PIPELINE_CHUNK), inBatch, lap);
+        if (chunk.length === 0) continue;
+        const firstChunk = approvals === null;
+        approvals ??= await this.collectApprovals();
+        const prepared = await this.prepare(chunk, firstChunk ? approvals : null, incidentCache);
+        lap('analyse');
+        if (inflight) outcomes.push({ result: await inflight, ...pending! });
+        inflight = null;
+        lap('writeWait');
+        // Quarantine state first (idempotent), so a crash before the batch leaves the tool contained.
+        for (const { key, value } of prepared.quarantines) await this.store.settings.put(key, value);
+        writer ??= await this.batchWriter();
+        inflight = writer.write(prepared.batch);
+        pending = { alerts: prepared.batch.alerts as Alert[], created: prepared.created, events: chunk.length, outbox: prepared.batch.outbox!.length };
+      }
+      if (inflight) outcomes.push({ result: await inflight, ...pending! });
+      lap('writeWait');
+    } catch (error) {
+      // Nothing may still be landing when the caller restores the engine state from the store.
+      await (inflight as Promise<StoreBatchResult> | null)?.catch(() => undefined);
+      throw error;
+    }
+    if (approvals === null) return;
+    for (const approval of approvals.cleared) await this.settings.clearApproval(approval.server, approval.tool);
+
+    const now = this.clock.now().getTime();
+    for (const outcome of outcomes) {
+      const inserted = new Set(outcome.result.alertsInserted);
+      for (const alert of outcome.alerts) if (inserted.has(alert.id)) this.metrics.recordAlertLatency(now - Date.parse(alert.ts));
+      this.metrics.eventsProcessed += outcome.events;
+      this.metrics.alertsRaised += outcome.result.alertsInserted.length;
+      this.metrics.incidentsOpened += outcome.created;
+    }
+    this.metrics.batches += 1;
+    this.metrics.lastBatchAt = new Date(now).toISOString();
+    if (outcomes.some((o) => o.outbox > 0)) this.dispatcher.wake();
+  }
+
+  /**
+   * The events of some messages that are valid (the others are dead-lettered with the reason), not
+   * earlier in this batch, and not already stored (a redelivered batch).
+   */
+  private async freshEvents(messages: readonly BusMessage[], inBatch: Set<string>, lap: (stage: 'parse' | 'dedupe') => void): Promise<TelemetryEvent[]> {
+    const events: TelemetryEvent[] = [];
     for (const message of messages) {
       const parsed = message.value.length > MAX_EVENT_BYTES ? ({ ok: false, reason: `event larger than ${MAX_EVENT_BYTES} bytes` } as const) : parseTelemetryEventJson(message.value);
       if (!parsed.ok) {
@@ -147,56 +204,11 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
       events.push(parsed.value);
     }
     lap('parse');
-    if (events.length === 0) return;
+    if (events.length === 0) return events;
     const fresh = await this.store.events.filterNew(events.map((e) => e.id));
     lap('dedupe');
-    const newEvents = events.filter((e) => fresh.has(e.id));
-    this.metrics.eventsDuplicate += events.length - newEvents.length;
-    if (newEvents.length === 0) return;
-
-    // A two-stage pipeline: the engine analyses chunk k while the store writer (its own thread for
-    // sqlite) writes chunk k-1. Chunks are written in order and chunk k is handed over only after k-1
-    // was written, so a failed write leaves nothing after it: the batch is redelivered, the engine
-    // state restored, and the chunks already written are recognised by their event ids.
-    const approvals = await this.collectApprovals();
-    const incidentCache = new Map<string, Incident | null>();
-    const writer = await this.batchWriter();
-    let inflight: Promise<StoreBatchResult> | null = null;
-    const outcomes: { result: StoreBatchResult; alerts: Alert[]; created: number; events: number; outbox: number }[] = [];
-    let pending: { alerts: Alert[]; created: number; events: number; outbox: number } | null = null;
-    try {
-      for (let start = 0; start < newEvents.length; start += PIPELINE_CHUNK) {
-        const chunk = newEvents.slice(start, start + PIPELINE_CHUNK);
-        const prepared = await this.prepare(chunk, start === 0 ? approvals : null, incidentCache);
-        lap('analyse');
-        if (inflight) outcomes.push({ result: await inflight, ...pending! });
-        inflight = null;
-        lap('writeWait');
-        // Quarantine state first (idempotent), so a crash before the batch leaves the tool contained.
-        for (const { key, value } of prepared.quarantines) await this.store.settings.put(key, value);
-        inflight = writer.write(prepared.batch);
-        pending = { alerts: prepared.batch.alerts as Alert[], created: prepared.created, events: chunk.length, outbox: prepared.batch.outbox!.length };
-      }
-      if (inflight) outcomes.push({ result: await inflight, ...pending! });
-      lap('writeWait');
-    } catch (error) {
-      // Nothing may still be landing when the caller restores the engine state from the store.
-      await (inflight as Promise<StoreBatchResult> | null)?.catch(() => undefined);
-      throw error;
-    }
-    for (const approval of approvals.cleared) await this.settings.clearApproval(approval.server, approval.tool);
-
-    const now = this.clock.now().getTime();
-    for (const outcome of outcomes) {
-      const inserted = new Set(outcome.result.alertsInserted);
-      for (const alert of outcome.alerts) if (inserted.has(alert.id)) this.metrics.recordAlertLatency(now - Date.parse(alert.ts));
-      this.metrics.eventsProcessed += outcome.events;
-      this.metrics.alertsRaised += outcome.result.alertsInserted.length;
-      this.metrics.incidentsOpened += outcome.created;
-    }
-    this.metrics.batches += 1;
-    this.metrics.lastBatchAt = new Date(now).toISOString();
-    if (outcomes.some((o) => o.outbox > 0)) this.dispatcher.wake();
+    this.metrics.eventsDuplicate += events.length - fresh.size;
+    return fresh.size === events.length ? events : events.filter((e) => fresh.has(e.id));
   }
 
   /** Analyses one chunk: engine, incidents, containment policy, e-mail; returns what to write. */
