@@ -66,10 +66,11 @@ async function until(check, timeoutMs, what) {
 
 // BENCH_PROFILE_DIR=<dir>: the detector processes write V8 CPU profiles there (one per thread), to see
 // where the pipeline spends its time (open them in Chrome DevTools or any .cpuprofile viewer).
+// BENCH_NODE_FLAGS="--max-semi-space-size=32 …": Node/V8 flags for the detector processes, to compare tunings.
 const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`] : [];
 
 function startDetector(env, args) {
-  const child = spawn(process.execPath, [...profile, cli, 'serve', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), ...profile, cli, 'serve', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c) => (stderr += c));
   child.once('exit', (code, signal) => { if (code && signal !== 'SIGTERM') progress(`detector exited ${code}: ${stderr.slice(-2000)}`); });

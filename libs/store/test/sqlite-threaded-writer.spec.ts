@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,6 +30,19 @@ describe.skipIf(!built)('SqliteThreadedWriter (built package)', () => {
     expect((await good).eventsInserted).toBe(1);
     await writer.close();
     await store.close();
+  });
+
+  it('starts its threads in a process run with V8 flags, which Node refuses to pass on to threads', () => {
+    const script = `
+      const { SqliteStore } = await import(${JSON.stringify(dist)});
+      const store = SqliteStore.open({ file: ${JSON.stringify(path.join(dir, 'flags.db'))} });
+      const writer = await store.batchWriter();
+      const result = await writer.write({ events: [] });
+      await writer.close();
+      console.log(JSON.stringify({ threaded: writer.threaded, result }));`;
+    const run = spawnSync(process.execPath, ['--max-semi-space-size=16', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ threaded: true, result: { eventsInserted: 0, alertsInserted: [], audit: [] } });
   });
 
   it('checkpoints the WAL in the background, so the writer commits never copy pages into the database file', async () => {

@@ -67,8 +67,8 @@ export class SqliteThreadedWriter implements BatchWriter {
     const execArgv = withoutConditions(process.execArgv);
     const writerOptions: SqliteStoreOptions = { ...options, walAutocheckpointPages: WRITER_CHECKPOINT_CAP_PAGES };
     const checkpointerOptions: CheckpointerOptions = { file: options.file, intervalMs: CHECKPOINT_INTERVAL_MS, busyTimeoutMs: options.busyTimeoutMs ?? 15_000 };
-    const worker = new Worker(script, { workerData: writerOptions, execArgv });
-    const checkpointer = new Worker(checkpoints, { workerData: checkpointerOptions, execArgv });
+    const worker = startWorker(script, writerOptions, execArgv);
+    const checkpointer = startWorker(checkpoints, checkpointerOptions, execArgv);
     try {
       await Promise.all([ready(worker, 'writer'), ready(checkpointer, 'checkpointer')]);
     } catch (error) {
@@ -129,6 +129,19 @@ function ready(worker: Worker, role: string): Promise<void> {
     worker.once('message', onMessage);
     worker.once('error', onError);
   });
+}
+
+/**
+ * A thread with the process's options minus conditions; when Node refuses them for a thread (V8 flags
+ * such as --max-semi-space-size are per process), with none.
+ */
+function startWorker(script: URL, workerData: unknown, execArgv: string[]): Worker {
+  try {
+    return new Worker(script, { workerData, execArgv });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    return new Worker(script, { workerData, execArgv: [] });
+  }
 }
 
 function withoutConditions(args: readonly string[]): string[] {
