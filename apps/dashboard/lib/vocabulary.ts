@@ -1,30 +1,10 @@
-import type { AlertCategory } from '@palisade/schema';
+import { ALERT_CATEGORIES } from '@palisade/schema/categories';
 
-// Names and labels of the security vocabulary, shared by server and client components (types only from
-// the schema, so client bundles stay free of zod).
+// Names and labels of the security vocabulary, shared by server and client components (the categories
+// come from the schema's zod-free module, so client bundles stay free of zod).
 
-export const ALERT_CATEGORIES = [
-  'tool_poisoning',
-  'tool_shadowing',
-  'description_drift',
-  'sensitive_data_exfiltration',
-  'secret_in_response',
-  'prompt_injection_in_response',
-  'command_injection',
-  'path_traversal',
-  'recipient_change',
-  'response_size_spike',
-  'call_rate_spike',
-  'new_egress_domain',
-  'cross_server_flow',
-  'correlation',
-] as const;
+export { ALERT_CATEGORIES };
 export type AlertCategoryName = (typeof ALERT_CATEGORIES)[number];
-
-// The list above must stay the schema's: a type-only check (nothing of the schema is bundled).
-type SameUnion<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const categoriesMatchSchema: SameUnion<AlertCategory, AlertCategoryName> = true;
-void categoriesMatchSchema;
 
 export const CATEGORY_LABELS: Record<AlertCategoryName, string> = {
   tool_poisoning: 'Tool poisoning',

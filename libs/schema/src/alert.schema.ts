@@ -1,23 +1,8 @@
 import { z } from 'zod';
+import { ALERT_CATEGORIES } from './categories.js';
 import { IsoTimestamp, Severity } from './common.schema.js';
 
-/** The stable alert categories of the contract (section 5). */
-export const ALERT_CATEGORIES = [
-  'tool_poisoning',
-  'tool_shadowing',
-  'description_drift',
-  'sensitive_data_exfiltration',
-  'secret_in_response',
-  'prompt_injection_in_response',
-  'command_injection',
-  'path_traversal',
-  'recipient_change',
-  'response_size_spike',
-  'call_rate_spike',
-  'new_egress_domain',
-  'cross_server_flow',
-  'correlation',
-] as const;
+export { ALERT_CATEGORIES };
 export const AlertCategory = z.enum(ALERT_CATEGORIES);
 export type AlertCategory = z.infer<typeof AlertCategory>;
 
