@@ -1,4 +1,5 @@
 export * from './common.schema.js';
+export * from './config.error.js';
 export * from './canonical-json.js';
 export * from './telemetry-event.schema.js';
 export * from './alert.schema.js';

@@ -42,7 +42,7 @@ export function elasticsearchClient(config: ElasticsearchStoreConfig): Client {
     try {
       ca = readFileSync(es.caCertFile, 'utf8');
     } catch (error) {
-      throw new ConfigError(['ELASTICSEARCH_CA_CERT'], `ELASTICSEARCH_CA_CERT=${JSON.stringify(es.caCertFile)} cannot be read: ${(error as Error).message}`);
+      throw ConfigError.of('ELASTICSEARCH_CA_CERT', `ELASTICSEARCH_CA_CERT=${JSON.stringify(es.caCertFile)} cannot be read: ${(error as Error).message}`);
     }
   }
   const options: ConstructorParameters<typeof Client>[0] = {

@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AlertCategory, Severity, describeZodError } from '@palisade/schema';
+import { AlertCategory, ConfigError, Severity, describeZodError } from '@palisade/schema';
+
+export { ConfigError };
 import { z } from 'zod';
 import { DetectorEnv } from './env.schema.js';
 
-/** A bad or contradictory setting: the message is one line naming the variable. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+
+/** Variables whose values are secrets, or may hold one (a password in SMTP_URL). */
+const SECRET_VARIABLE = /TOKEN|SECRET|PASSWORD|API_KEY|SMTP_URL/;
 
 const WebhookConfig = z.object({ url: z.url(), secret: z.string().min(16).optional() });
 
@@ -67,7 +68,9 @@ export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): Detect
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
-    throw new ConfigError(`${name}=${JSON.stringify(env[name] ?? '')} is invalid: ${issue.message}`);
+    // Tokens, secrets and URLs that may carry a password are named, never printed.
+    const shown = SECRET_VARIABLE.test(name) ? `${name} (value not shown)` : `${name}=${JSON.stringify(env[name] ?? '')}`;
+    throw ConfigError.of(name, `${shown} is invalid: ${issue.message}`);
   }
   const e = parsed.data;
   let file: z.infer<typeof ConfigFile> = { webhooks: [], containment: {}, mail: { to: [] } };
@@ -76,10 +79,10 @@ export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): Detect
     try {
       raw = JSON.parse(readFileSync(e.PALISADE_CONFIG, 'utf8'));
     } catch (error) {
-      throw new ConfigError(`PALISADE_CONFIG=${e.PALISADE_CONFIG} cannot be read as JSON: ${(error as Error).message}`);
+      throw ConfigError.of('PALISADE_CONFIG', `PALISADE_CONFIG=${e.PALISADE_CONFIG} cannot be read as JSON: ${(error as Error).message}`);
     }
     const result = ConfigFile.safeParse(raw);
-    if (!result.success) throw new ConfigError(`PALISADE_CONFIG=${e.PALISADE_CONFIG} is invalid: ${describeZodError(result.error)}`);
+    if (!result.success) throw ConfigError.of('PALISADE_CONFIG', `PALISADE_CONFIG=${e.PALISADE_CONFIG} is invalid: ${describeZodError(result.error)}`);
     file = result.data;
   }
   const envWebhooks = (e.PALISADE_WEBHOOKS ?? '')
@@ -88,7 +91,7 @@ export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): Detect
     .filter(Boolean);
   for (const url of envWebhooks) {
     if (!z.url({ protocol: /^https?$/ }).safeParse(url).success) {
-      throw new ConfigError(`PALISADE_WEBHOOKS contains ${JSON.stringify(url)}, which is not an http(s) URL`);
+      throw ConfigError.of('PALISADE_WEBHOOKS', `PALISADE_WEBHOOKS contains ${JSON.stringify(url)}, which is not an http(s) URL`);
     }
   }
   const mailTo = [

@@ -51,10 +51,7 @@ export function storeConfigFromEnv(env: Readonly<Record<string, string | undefin
     }
   }
   if (problems.length > 0 || !parsed.success) {
-    throw new ConfigError(
-      problems.map((problem) => problem.variable),
-      problems.map((problem) => problem.message).join('; '),
-    );
+    throw new ConfigError(problems);
   }
 
   const data = parsed.data;

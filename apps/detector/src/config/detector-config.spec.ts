@@ -1,0 +1,41 @@
+import { ConfigError } from '@palisade/schema';
+import { describe, expect, it } from 'vitest';
+import { loadDetectorConfig } from './detector-config.js';
+
+function failure(env: Record<string, string>): ConfigError {
+  try {
+    loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec', ...env });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('detector settings', () => {
+  it('fails with one line naming the variable and its value', () => {
+    const error = failure({ PALISADE_API_PORT: 'eighty' });
+    expect(error.variables).toEqual(['PALISADE_API_PORT']);
+    expect(error.message).toContain('PALISADE_API_PORT="eighty" is invalid');
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('never prints the value of a token, a secret or an SMTP URL', () => {
+    for (const [name, value] of [
+      ['PALISADE_ADMIN_TOKEN', 'hunter2-short'],
+      ['PALISADE_WEBHOOK_SECRET', 'tiny-secret'],
+      ['SMTP_URL', 'ftp://mailer:pa55word@mail.example'],
+    ] as const) {
+      const error = failure({ [name]: value });
+      expect(error.variables).toEqual([name]);
+      expect(error.message).toContain(`${name} (value not shown) is invalid`);
+      expect(error.message).not.toContain(value);
+    }
+  });
+
+  it('names PALISADE_WEBHOOKS when it holds something other than an http(s) URL', () => {
+    const error = failure({ PALISADE_WEBHOOKS: 'http://127.0.0.1:9/hook,file:///etc/passwd' });
+    expect(error.variables).toEqual(['PALISADE_WEBHOOKS']);
+    expect(error.message).toContain('file:///etc/passwd');
+  });
+});
