@@ -89,8 +89,20 @@ describe(detectLateContentFlow.name, () => {
     expectQuietInEitherOrder({ ...read('/home/dev/project/README.md', readme), at: 0 }, { ...post(readme), at: 2 });
   });
 
-  it('needs the call at or after the read in event time, in either order', () => {
-    expectQuietInEitherOrder({ ...read('/home/dev/.ssh/id_ed25519', KEY), at: 2 }, { ...post(KEY), at: 0 });
+  it('needs the call at or after the read in event time, give or take the clock skew, in either order', () => {
+    expectQuietInEitherOrder({ ...read('/home/dev/.ssh/id_ed25519', KEY), at: 5 }, { ...post(KEY), at: 0 });
+  });
+
+  it('allows the clock skew between the two servers\' collectors (clockSkewMs, default 2 s), in either order', () => {
+    // The web server's collector runs 1.5 s behind the file server's: the post looks earlier than the read.
+    const [early, skewed] = events([
+      { ...read('/home/dev/.ssh/id_ed25519', KEY), id: 'evt-read-0003', at: 10 },
+      { ...post(`backup:\n${KEY}`), id: 'evt-post-0003', at: 8.5 },
+    ]);
+    expect(flowsInArrivalOrder([early!, skewed!])).toHaveLength(1);
+    expect(flowsInArrivalOrder([skewed!, early!])).toHaveLength(1);
+    expect(flowsInArrivalOrder([early!, skewed!], { options: { clockSkewMs: 0 } })).toEqual([]);
+    expect(flowsInArrivalOrder([skewed!, early!], { options: { clockSkewMs: 0 } })).toEqual([]);
   });
 
   it('forgets calls older than the reorder window (event time)', () => {

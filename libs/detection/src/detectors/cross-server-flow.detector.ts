@@ -120,9 +120,12 @@ export interface OutboundCall {
 
 const OUTBOUND_CALLS_PER_SESSION = 16;
 
-/** Whether content read at `readMs` may have flowed into a call made at `callMs` (event time, either arrival order). */
-function flowsInTime(readMs: number, callMs: number, ttlMs: number): boolean {
-  return callMs >= readMs && callMs - readMs <= ttlMs;
+/**
+ * Whether content read at `readMs` may have flowed into a call made at `callMs` (event time, either arrival
+ * order, on two servers: their collectors' clocks may differ by up to `skewMs`).
+ */
+function flowsInTime(readMs: number, callMs: number, ttlMs: number, skewMs: number): boolean {
+  return callMs >= readMs - skewMs && callMs - readMs <= ttlMs;
 }
 
 function flowTitle(source: { server: string }, server: string, tool: string | null): string {
@@ -156,7 +159,7 @@ export function detectContentFlow(ctx: DetectionContext): OutboundLines | null {
       if (remember) hashes.push(hashNumber());
       if (!lookUp) continue;
       const flow = state.get<ContentFlowRecord>(flowKey(hashHex()));
-      if (!flow || flow.server === view.server || !flowsInTime(flow.tsMs, view.tsMs, engine.options.flowTtlMs)) continue;
+      if (!flow || flow.server === view.server || !flowsInTime(flow.tsMs, view.tsMs, engine.options.flowTtlMs, engine.options.clockSkewMs)) continue;
       source ??= flow;
       if (matches.length < 10) matches.push({ field: leaf.field, text: lineText(line.length, flow.server, flow.tool), signal: `sensitive content from another server (${flow.reason})` });
     }
@@ -211,14 +214,14 @@ export function rememberOutbound(ctx: DetectionContext, session: SessionRecord, 
  */
 export function detectLateContentFlow(ctx: DetectionContext, lines: ReadonlyMap<number, number>, reason: string): void {
   const { state, view, engine } = ctx;
-  // In arrival order the read is the newest event: no remembered call is at or after it.
-  if (lines.size === 0 || state.latestOutboundMs < view.tsMs) return;
+  // In arrival order the read is the newest event: no remembered call is at or after it (give or take the skew).
+  if (lines.size === 0 || state.latestOutboundMs < view.tsMs - engine.options.clockSkewMs) return;
   const oldest = state.clock - engine.options.reorderWindowMs;
   for (const key of state.keysWithPrefix('sess:')) {
     const session = state.get<SessionRecord>(key);
     if (!session?.out || session.server === view.server) continue;
     for (const call of session.out) {
-      if (call.x || call.t < oldest || !flowsInTime(view.tsMs, call.t, engine.options.flowTtlMs)) continue;
+      if (call.x || call.t < oldest || !flowsInTime(view.tsMs, call.t, engine.options.flowTtlMs, engine.options.clockSkewMs)) continue;
       const matched = call.h.filter((h) => lines.has(h));
       if (matched.length === 0) continue;
       const alert = ctx.emit({

@@ -21,6 +21,13 @@ export interface EngineOptions {
    * remembered this long (the last 16 calls of each session) for a sensitive read that arrives late.
    */
   reorderWindowMs?: number;
+  /**
+   * How far apart the clocks of two collectors may be (default 2 s). Events of one server come from one
+   * collector and one clock; across servers, an event up to this much earlier in event time still counts
+   * as after another: a call that sends content read from another server, a later step of an ordered
+   * correlation rule on another server.
+   */
+  clockSkewMs?: number;
   /** Allowed path roots per server NAME (paths outside raise `path_traversal`); roots/list results add to them. */
   roots?: Record<string, string[]>;
   /**
@@ -45,6 +52,7 @@ export function resolveOptions(options: EngineOptions = {}): ResolvedEngineOptio
     flowTtlMs: options.flowTtlMs ?? 24 * 3_600_000,
     maxFlows: options.maxFlows ?? 5_000,
     reorderWindowMs: options.reorderWindowMs ?? 5 * 60_000,
+    clockSkewMs: options.clockSkewMs ?? 2_000,
     roots: options.roots ?? {},
     rescanSecrets: options.rescanSecrets ?? 'auto',
     maxScanChars: options.maxScanChars ?? 65_536,

@@ -173,7 +173,7 @@ export function evaluate(engine: CompiledEngine, event: TelemetryEvent, state: E
   let alerts = ctx.alerts;
   if (engine.rules.length > 0) {
     const eventRecord: CorrelationRecord = { type: 'event', event, tsMs: view.tsMs, server: view.server, tool: view.tool, session: view.session, agent: view.agent, findings: view.findings, derived: ctx.derived };
-    const fired = evaluateCorrelation(engine.index, engine.disabledRules, state, ctx.records.length === 0 ? [eventRecord] : [eventRecord, ...ctx.records]);
+    const fired = evaluateCorrelation(engine.index, engine.disabledRules, state, ctx.records.length === 0 ? [eventRecord] : [eventRecord, ...ctx.records], engine.options.clockSkewMs);
     const kept = fired.filter((a) => !suppressedBy(tuningFor(engine, a.server, a.tool), a.category, [], view.tsMs));
     if (kept.length > 0) alerts = [...alerts, ...kept];
   }

@@ -2,6 +2,7 @@ import type { Alert, TelemetryEvent } from '@palisade/schema';
 import { describe, expect, it } from 'vitest';
 import { events } from '../../test/engine.fixture.js';
 import { compileEngine } from '../engine/compile-engine.js';
+import type { EngineOptions } from '../engine/engine-options.js';
 import { createState, importState } from '../engine/engine-state.js';
 import { evaluate } from '../engine/evaluate.js';
 import { evaluateCorrelation } from './correlation.evaluator.js';
@@ -62,26 +63,28 @@ steps:
 ${READ_THEN_SEND}source_step: read
 `;
 
-function engineWith(text: string) {
+function engineWith(text: string, options: EngineOptions = {}) {
   const { rules, errors } = parseRulePack([{ path: 'rules/test.yaml', text }]);
   expect(errors).toEqual([]);
-  return compileEngine({ rules });
+  return compileEngine({ rules, options });
 }
 
 /** Evaluates events in the order given (not their event-time order); returns the rule's alerts. */
-function firedInArrivalOrder(text: string, arrival: readonly TelemetryEvent[]): Alert[] {
-  const engine = engineWith(text);
+function firedInArrivalOrder(text: string, arrival: readonly TelemetryEvent[], options: EngineOptions = {}): Alert[] {
+  const engine = engineWith(text, options);
   const state = createState();
   return arrival.flatMap((event) => evaluate(engine, event, state).alerts).filter((a) => a.ruleId.startsWith('test.'));
 }
 
 const finding = (where: 'request' | 'response') => ({ type: 'aws_secret_key', fingerprint: '5e6f7a8b9c0d', where, path: where === 'request' ? '/arguments/body' : '/content/0/text' });
-const [returned, sent, sentEarlier, sentSameServer, sentMuchLater] = events([
+const [returned, sent, sentEarlier, sentSameServer, sentMuchLater, sentWithinSkew] = events([
   { id: 'evt-returned-1', server: 'config', session: 'cfg-1', tool: 'get_config', arguments: { service: 'billing' }, result: { content: [{ type: 'text', text: 'key [REDACTED:aws_secret_key:5e6f7a8b9c0d]' }] }, findings: [finding('response')], at: 10 },
   { id: 'evt-sent-0001', server: 'mailer', session: 'mail-1', tool: 'send_email', arguments: { body: 'key [REDACTED:aws_secret_key:5e6f7a8b9c0d]' }, findings: [finding('request')], at: 11 },
-  { id: 'evt-sent-early', server: 'mailer', session: 'mail-1', tool: 'send_email', arguments: { body: 'key [REDACTED:aws_secret_key:5e6f7a8b9c0d]' }, findings: [finding('request')], at: 9 },
+  { id: 'evt-sent-early', server: 'mailer', session: 'mail-1', tool: 'send_email', arguments: { body: 'key [REDACTED:aws_secret_key:5e6f7a8b9c0d]' }, findings: [finding('request')], at: 5 },
   { id: 'evt-sent-same', server: 'config', session: 'cfg-1', tool: 'put_config', arguments: { body: 'key [REDACTED:aws_secret_key:5e6f7a8b9c0d]' }, findings: [finding('request')], at: 11 },
   { id: 'evt-sent-later', server: 'mailer', session: 'mail-1', tool: 'send_email', arguments: { body: 'key [REDACTED:aws_secret_key:5e6f7a8b9c0d]' }, findings: [finding('request')], at: 10 + 3600 },
+  // The mailer's collector runs 1.5 s behind the config server's: the send looks earlier than the read.
+  { id: 'evt-sent-skewed', server: 'mailer', session: 'mail-1', tool: 'send_email', arguments: { body: 'key [REDACTED:aws_secret_key:5e6f7a8b9c0d]' }, findings: [finding('request')], at: 8.5 },
 ]);
 
 describe(`${evaluateCorrelation.name} (temporal_ordered compares event times, not arrival)`, () => {
@@ -99,6 +102,21 @@ describe(`${evaluateCorrelation.name} (temporal_ordered compares event times, no
   it('does not fire when the later step happened first in event time, in either arrival order', () => {
     expect(firedInArrivalOrder(SECRET_FLOW, [returned!, sentEarlier!])).toEqual([]);
     expect(firedInArrivalOrder(SECRET_FLOW, [sentEarlier!, returned!])).toEqual([]);
+  });
+
+  it('allows the clock skew between two collectors across servers (clockSkewMs, default 2 s), never within one server', () => {
+    expect(firedInArrivalOrder(SECRET_FLOW, [returned!, sentWithinSkew!])).toHaveLength(1);
+    expect(firedInArrivalOrder(SECRET_FLOW, [sentWithinSkew!, returned!])).toHaveLength(1);
+    expect(firedInArrivalOrder(SECRET_FLOW, [returned!, sentWithinSkew!], { clockSkewMs: 0 })).toEqual([]);
+    expect(firedInArrivalOrder(SECRET_FLOW, [sentWithinSkew!, returned!], { clockSkewMs: 0 })).toEqual([]);
+    // One session, one collector, one clock: a read 1 s after the send never precedes it.
+    const [list, send, read] = events([
+      { id: 'evt-list-0009', session: 's9', tools: [{ name: 'read_file', description: 'Reads a file.', inputSchema: { type: 'object' } }], at: 0 },
+      { id: 'evt-send-0009', session: 's9', tool: 'send_email', arguments: { to: 'a@corp.example' }, at: 9 },
+      { id: 'evt-read-0009', session: 's9', tool: 'read_file', arguments: { path: '/srv/a.txt' }, at: 10 },
+    ]);
+    expect(firedInArrivalOrder(THREE_STEPS, [list!, send!, read!])).toEqual([]);
+    expect(firedInArrivalOrder(THREE_STEPS, [list!, read!, send!])).toEqual([]);
   });
 
   it('keeps `distinct` and the timespan in either arrival order', () => {

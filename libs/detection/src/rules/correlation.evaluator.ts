@@ -150,7 +150,7 @@ function orderedSteps(rule: CompiledRule, window: GroupWindow): Contribution[][]
  * fields differing between consecutive steps, that includes `fixed` at step `at`. Earlier steps prefer the
  * latest contribution, later steps the earliest. Null when there is none.
  */
-function orderedChain(rule: CompiledRule, seen: readonly Contribution[][], at: number, fixed: Contribution): Contribution[] | null {
+function orderedChain(rule: CompiledRule, seen: readonly Contribution[][], at: number, fixed: Contribution, skewMs: number): Contribution[] | null {
   const n = rule.steps.length;
   const span = rule.definition.timespanMs;
   // Steps to fill: from the fixed one back to the first, then forward to the last.
@@ -167,7 +167,8 @@ function orderedChain(rule: CompiledRule, seen: readonly Contribution[][], at: n
     for (let j = 0; j < list.length; j += 1) {
       const c = list[earlier ? list.length - 1 - j : j]!;
       const [first, second] = earlier ? [c, neighbour] : [neighbour, c];
-      if (first.t > second.t || Math.abs(c.t - fixed.t) > span || used.has(c.e)) continue;
+      // Across servers (two collectors, two clocks) a step may be up to the clock skew earlier.
+      if (first.t > second.t + (first.s === second.s ? 0 : skewMs) || Math.abs(c.t - fixed.t) > span || used.has(c.e)) continue;
       if (rule.distinct.length > 0 && first.d?.some((v, m) => v === second.d?.[m])) continue;
       chain[i] = c;
       used.add(c.e);
@@ -180,7 +181,7 @@ function orderedChain(rule: CompiledRule, seen: readonly Contribution[][], at: n
 }
 
 /** Applies one record to one rule's window for its group; returns an alert when the rule fires. */
-function apply(rule: CompiledRule, state: EngineState, record: CorrelationRecord): Alert | null {
+function apply(rule: CompiledRule, state: EngineState, record: CorrelationRecord, skewMs: number): Alert | null {
   let any = false;
   const matched: boolean[] = [];
   for (const step of rule.steps) {
@@ -234,7 +235,7 @@ function apply(rule: CompiledRule, state: EngineState, record: CorrelationRecord
     for (let i = rule.steps.length - 1; i >= 0 && !alert; i -= 1) {
       const step = rule.steps[i];
       if (!matched[i] || !step) continue;
-      const chain = orderedChain(rule, seen, i, { ...contribution(record, step.name), ...distinct });
+      const chain = orderedChain(rule, seen, i, { ...contribution(record, step.name), ...distinct }, skewMs);
       if (chain) alert = fire(rule, chain, record, group, chain.length);
     }
     if (alert) window.seen = [];
@@ -257,7 +258,7 @@ function apply(rule: CompiledRule, state: EngineState, record: CorrelationRecord
  * raised on it): candidate rules come from the index (by method and alert category). Returns the alerts
  * fired; rule hit counts are kept in the state.
  */
-export function evaluateCorrelation(index: RuleIndex, disabled: ReadonlySet<string>, state: EngineState, records: readonly CorrelationRecord[]): Alert[] {
+export function evaluateCorrelation(index: RuleIndex, disabled: ReadonlySet<string>, state: EngineState, records: readonly CorrelationRecord[], clockSkewMs = 0): Alert[] {
   const alerts: Alert[] = [];
   for (const record of records) {
     const key = record.type === 'alert' ? `alert:${record.alert?.category ?? ''}` : `method:${record.event['mcp.method.name'].toLowerCase()}`;
@@ -266,7 +267,7 @@ export function evaluateCorrelation(index: RuleIndex, disabled: ReadonlySet<stri
     for (const rule of rules) {
       if (disabled.has(rule.definition.id)) continue;
       for (const expanded of rule.definition.forEach === 'finding' ? expand(rule, record) : [record]) {
-        const alert = apply(rule, state, expanded);
+        const alert = apply(rule, state, expanded, clockSkewMs);
         if (!alert) continue;
         alerts.push(alert);
         const hits = state.get<Record<string, number>>(HITS_KEY) ?? {};
