@@ -25,8 +25,14 @@ describe('tool inventory, drift approval and baseline tuning through the API', (
     expect(drift).toMatchObject({ tool: 'add', severity: 'critical' });
     expect(drift.evidence.diff).toContain('id_rsa');
 
-    const detail = (await detector.api<{ tool: { pinnedHash: string; currentHash: string; drifted: boolean; versions: number }; versions: { diff: string | null }[]; pinnedDiff: string | null }>('GET', '/api/tools/calc/add')).body;
+    const detail = (await detector.api<{ tool: { pinnedHash: string; currentHash: string; drifted: boolean; versions: number; openAlerts: number }; versions: { diff: string | null }[]; pinnedDiff: string | null }>('GET', '/api/tools/calc/add')).body;
     expect(detail.tool.drifted).toBe(true);
+    // Open alerts per tool, as the inventory shows them: the same count as the alerts API's.
+    const openOnAdd = (await detector.api<Page<Alert>>('GET', '/api/alerts?server=calc&tool=add&status=open&limit=200')).body.total;
+    expect(openOnAdd).toBeGreaterThan(0);
+    expect(detail.tool.openAlerts).toBe(openOnAdd);
+    const inventory = (await detector.api<Page<{ server: string; tool: string; openAlerts: number }>>('GET', '/api/tools')).body.items;
+    expect(inventory.find((t) => t.server === 'calc' && t.tool === 'add')?.openAlerts).toBe(openOnAdd);
     expect(detail.versions).toHaveLength(2);
     expect(detail.versions[0]!.diff).toContain('+');
     expect(detail.pinnedDiff).toContain('notes');

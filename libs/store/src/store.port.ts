@@ -146,6 +146,15 @@ export interface AlertRepository {
   deleteBefore(ts: string): Promise<number>;
   /** Alert counts by rule id (rule hit counts). */
   countByRule(): Promise<Record<string, number>>;
+  /** Alerts in one of `statuses` counted per server and tool (alerts without a tool are not counted). */
+  countByTool(statuses: readonly TriageStatus[], scope?: { server?: string; tool?: string }): Promise<ToolAlertCount[]>;
+}
+
+/** How many alerts one tool has (see `AlertRepository.countByTool`). */
+export interface ToolAlertCount {
+  server: string;
+  tool: string;
+  count: number;
 }
 
 export interface IncidentRepository {

@@ -266,6 +266,25 @@ export function storeBehaviour(open: () => Promise<StoreUnderTest>, capabilities
       expect(ids(paged.items)).toEqual(['alr_f3', 'alr_f2', 'alr_f1']);
     });
 
+    it('counts alerts per tool for the statuses asked, without paging through them', async () => {
+      await store.alerts.insertMany([
+        sampleAlert({ id: 'alr_c1', ts: at(1), server: 'files', tool: 'read_file', status: 'open' }),
+        sampleAlert({ id: 'alr_c2', ts: at(2), server: 'files', tool: 'read_file', status: 'triaging' }),
+        sampleAlert({ id: 'alr_c3', ts: at(3), server: 'files', tool: 'read_file', status: 'resolved' }),
+        sampleAlert({ id: 'alr_c4', ts: at(4), server: 'files', tool: 'write_file', status: 'open' }),
+        sampleAlert({ id: 'alr_c5', ts: at(5), server: 'mail', tool: 'read_file', status: 'open' }),
+        sampleAlert({ id: 'alr_c6', ts: at(6), server: 'mail', tool: null, status: 'open' }),
+      ]);
+      expect(await store.alerts.countByTool(['open', 'triaging'])).toEqual([
+        { server: 'files', tool: 'read_file', count: 2 },
+        { server: 'files', tool: 'write_file', count: 1 },
+        { server: 'mail', tool: 'read_file', count: 1 },
+      ]);
+      expect(await store.alerts.countByTool(['open', 'triaging'], { server: 'files', tool: 'read_file' })).toEqual([{ server: 'files', tool: 'read_file', count: 2 }]);
+      expect(await store.alerts.countByTool(['resolved'], { server: 'mail' })).toEqual([]);
+      expect(await store.alerts.countByTool([])).toEqual([]);
+    });
+
     it('scans and deletes alerts by time', async () => {
       await store.alerts.insertMany([1, 2, 3].map((minute) => sampleAlert({ id: `alr_t${minute}`, ts: at(minute) })));
       expect(ids((await collect(store.alerts.scan({ from: at(0), to: at(3) }))).items)).toEqual(['alr_t1', 'alr_t2']);

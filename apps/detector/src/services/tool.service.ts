@@ -89,16 +89,9 @@ export class ToolService {
     return { ...pin, quarantine, openAlerts, drifted: pin.pinnedHash !== pin.currentHash };
   }
 
+  /** Alerts still to triage (`open`, `triaging`) per `server/tool`, counted by the store. */
   private async openAlertCounts(server?: string, tool?: string): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
-    for (const status of ['open', 'triaging'] as const) {
-      let cursor: string | undefined;
-      do {
-        const page = await this.store.alerts.search({ status, limit: 500, ...(server ? { server } : {}), ...(tool ? { tool } : {}), ...(cursor ? { cursor } : {}) });
-        for (const alert of page.items) if (alert.tool) counts.set(`${alert.server}/${alert.tool}`, (counts.get(`${alert.server}/${alert.tool}`) ?? 0) + 1);
-        cursor = page.nextCursor;
-      } while (cursor && counts.size < 100_000);
-    }
-    return counts;
+    const counts = await this.store.alerts.countByTool(['open', 'triaging'], { ...(server ? { server } : {}), ...(tool ? { tool } : {}) });
+    return new Map(counts.map((entry) => [`${entry.server}/${entry.tool}`, entry.count]));
   }
 }

@@ -1,7 +1,7 @@
 import { severityRank, type Alert, type AlertQuery, type Page, type TriageStatus } from '@palisade/schema';
 import { hasStringKeys } from '../shared/malformed-row.counter.js';
 import { instantMs, rangeMs } from '../shared/time.js';
-import type { AlertRepository, TimeRange } from '../store.port.js';
+import type { AlertRepository, TimeRange, ToolAlertCount } from '../store.port.js';
 import type { BulkAction } from './bulk.writer.js';
 import { msRange, termFilters, type ElasticsearchContext, type Hit, type Query, type SortedList } from './elasticsearch.context.js';
 
@@ -93,6 +93,25 @@ export class ElasticsearchAlertRepository implements AlertRepository {
     );
     const buckets = (response.aggregations?.['rules'] as { buckets?: { key: string; doc_count: number }[] } | undefined)?.buckets ?? [];
     return Object.fromEntries(buckets.map((bucket) => [bucket.key, bucket.doc_count]));
+  }
+
+  async countByTool(statuses: readonly TriageStatus[], scope: { server?: string; tool?: string } = {}): Promise<ToolAlertCount[]> {
+    if (statuses.length === 0) return [];
+    const filter: Query[] = [{ terms: { 'palisade.alert.status': [...statuses] } }, { exists: { field: 'palisade.alert.tool' } }, ...termFilters({ 'palisade.alert.server': scope.server, 'palisade.alert.tool': scope.tool })];
+    const response = await this.ctx.call('count alerts by tool', () =>
+      this.ctx.client.search(
+        {
+          index: this.index(),
+          size: 0,
+          query: { bool: { filter } },
+          aggs: { servers: { terms: { field: 'palisade.alert.server', size: 10_000, order: { _key: 'asc' } }, aggs: { tools: { terms: { field: 'palisade.alert.tool', size: 10_000, order: { _key: 'asc' } } } } } },
+        },
+        { maxRetries: 0 },
+      ),
+    );
+    type Bucket = { key: string; doc_count: number; tools?: { buckets?: Bucket[] } };
+    const servers = (response.aggregations?.['servers'] as { buckets?: Bucket[] } | undefined)?.buckets ?? [];
+    return servers.flatMap((server) => (server.tools?.buckets ?? []).map((tool) => ({ server: server.key, tool: tool.key, count: tool.doc_count })));
   }
 
   action(alert: Alert): BulkAction {

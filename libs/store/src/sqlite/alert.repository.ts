@@ -1,8 +1,8 @@
 import type { Alert, AlertQuery, Page, TriageStatus } from '@palisade/schema';
 import { hasStringKeys } from '../shared/malformed-row.counter.js';
 import { instantMs } from '../shared/time.js';
-import type { AlertRepository, TimeRange } from '../store.port.js';
-import { docById, docsByIds, keysetPage, keysetScan, SqlFilter, type KeysetList } from './keyset.query.js';
+import type { AlertRepository, TimeRange, ToolAlertCount } from '../store.port.js';
+import { docById, docsByIds, keysetPage, keysetScan, placeholders, SqlFilter, type KeysetList } from './keyset.query.js';
 import type { SqliteContext } from './sqlite.context.js';
 
 const ALERTS: KeysetList = {
@@ -91,6 +91,15 @@ export class SqliteAlertRepository implements AlertRepository {
   async countByRule(): Promise<Record<string, number>> {
     const rows = this.ctx.statement('SELECT rule_id AS rule, count(*) AS n FROM alerts GROUP BY rule_id').all() as { rule: string; n: number }[];
     return Object.fromEntries(rows.map((row) => [row.rule, row.n]));
+  }
+
+  async countByTool(statuses: readonly TriageStatus[], scope: { server?: string; tool?: string } = {}): Promise<ToolAlertCount[]> {
+    if (statuses.length === 0) return [];
+    const filter = new SqlFilter().equals('server', scope.server).equals('tool', scope.tool);
+    filter.add(`status IN (${placeholders(statuses.length)})`, ...statuses);
+    filter.add('tool IS NOT NULL');
+    const rows = this.ctx.statement(`SELECT server, tool, count(*) AS count FROM alerts ${filter.sql()} GROUP BY server, tool ORDER BY server, tool`).all(...filter.params) as ToolAlertCount[];
+    return rows;
   }
 
   private filter(range: { from?: string | undefined; to?: string | undefined }): SqlFilter {

@@ -1,6 +1,6 @@
 import type { Alert, AlertQuery, Page, TriageStatus } from '@palisade/schema';
 import { instantMs, rangeMs } from '../shared/time.js';
-import type { AlertRepository, TimeRange } from '../store.port.js';
+import type { AlertRepository, TimeRange, ToolAlertCount } from '../store.port.js';
 import { deleteWhere, pickByIds, memoryPage, scanAscending } from './memory.list.js';
 import { jsonCopy, type MemoryState } from './memory.state.js';
 
@@ -74,6 +74,19 @@ export class MemoryAlertRepository implements AlertRepository {
     const counts: Record<string, number> = {};
     for (const { alert } of this.state.alerts.values()) counts[alert.ruleId] = (counts[alert.ruleId] ?? 0) + 1;
     return counts;
+  }
+
+  async countByTool(statuses: readonly TriageStatus[], scope: { server?: string; tool?: string } = {}): Promise<ToolAlertCount[]> {
+    const counts = new Map<string, ToolAlertCount>();
+    for (const { alert } of this.state.alerts.values()) {
+      if (!alert.tool || !statuses.includes(alert.status ?? 'open')) continue;
+      if ((scope.server !== undefined && alert.server !== scope.server) || (scope.tool !== undefined && alert.tool !== scope.tool)) continue;
+      const key = `${alert.server}\u0000${alert.tool}`;
+      const entry = counts.get(key) ?? { server: alert.server, tool: alert.tool, count: 0 };
+      entry.count += 1;
+      counts.set(key, entry);
+    }
+    return [...counts.values()].sort((a, b) => (a.server === b.server ? (a.tool < b.tool ? -1 : 1) : a.server < b.server ? -1 : 1));
   }
 
   private matcher(range: { from?: string | undefined; to?: string | undefined }): (row: AlertRow) => boolean {
