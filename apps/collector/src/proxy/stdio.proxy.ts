@@ -62,6 +62,8 @@ export class StdioProxy {
   private exited = false;
   /** The client is not reading fast enough: the server's stdout is paused until it drains. */
   private outputBlocked = false;
+  /** The server is not reading fast enough: the client's input is paused until its stdin drains. */
+  private inputBlocked = false;
 
   constructor(private readonly options: StdioProxyOptions) {}
 
@@ -135,9 +137,14 @@ export class StdioProxy {
     const handlers = this.options.connect({
       toServer: (bytes) => {
         if (!child.stdin.writable) return;
-        if (!child.stdin.write(bytes)) {
+        // One drain listener at a time: chunks already read keep coming while the input is paused.
+        if (!child.stdin.write(bytes) && !this.inputBlocked) {
+          this.inputBlocked = true;
           input.pause();
-          child.stdin.once('drain', () => input.resume());
+          child.stdin.once('drain', () => {
+            this.inputBlocked = false;
+            input.resume();
+          });
         }
       },
       toClient: (bytes) => {
