@@ -12,8 +12,8 @@ type Reply =
   | { type: 'failed'; id: number; error: { name: string; message: string; code?: string } }
   | { type: 'fatal'; error: { name: string; message: string } };
 
-/** WAL pages after which the writer thread checkpoints itself: reached only if the background thread falls behind. */
-const WRITER_CHECKPOINT_CAP_PAGES = 32_768;
+/** WAL size after which the writer thread checkpoints itself: reached only if the background thread falls behind. */
+const WRITER_CHECKPOINT_CAP_BYTES = 128 * 1024 * 1024;
 /** How often the background thread copies the WAL into the database file. */
 const CHECKPOINT_INTERVAL_MS = 250;
 
@@ -65,7 +65,7 @@ export class SqliteThreadedWriter implements BatchWriter {
     if (!script || !checkpoints) return null;
     // The threads run the built package: export conditions that point at sources (a test runner's) are dropped.
     const execArgv = withoutConditions(process.execArgv);
-    const writerOptions: SqliteStoreOptions = { ...options, walAutocheckpointPages: WRITER_CHECKPOINT_CAP_PAGES };
+    const writerOptions: SqliteStoreOptions = { ...options, walAutocheckpointBytes: WRITER_CHECKPOINT_CAP_BYTES };
     const checkpointerOptions: CheckpointerOptions = { file: options.file, intervalMs: CHECKPOINT_INTERVAL_MS, busyTimeoutMs: options.busyTimeoutMs ?? 15_000 };
     const worker = startWorker(script, writerOptions, execArgv);
     const checkpointer = startWorker(checkpoints, checkpointerOptions, execArgv);

@@ -33,10 +33,10 @@ export interface SqliteStoreOptions {
    */
   synchronous?: 'normal' | 'full';
   /**
-   * WAL pages after which a commit of this connection checkpoints (default 8,000, about 32 MB). The
-   * pipeline's writer thread raises it to a safety cap: a background thread checkpoints for it.
+   * WAL size after which a commit of this connection checkpoints (default 32 MB). The pipeline's writer
+   * thread raises it to a safety cap: a background thread checkpoints for it.
    */
-  walAutocheckpointPages?: number;
+  walAutocheckpointBytes?: number;
 }
 
 /**
@@ -92,7 +92,8 @@ export class SqliteStore implements Store {
       db.pragma('cache_size = -32768');
       // Checkpoint every ~32 MB of WAL rather than 4 MB: index pages rewritten by every batch are copied
       // to the database file less often (about +15% insert rate); the WAL file is trimmed back to 64 MB.
-      db.pragma(`wal_autocheckpoint = ${options.walAutocheckpointPages ?? 8000}`);
+      const pageSize = db.pragma('page_size', { simple: true }) as number;
+      db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.round((options.walAutocheckpointBytes ?? 32 * 1024 * 1024) / pageSize))}`);
       db.pragma('journal_size_limit = 67108864');
       migrate(db);
     } catch (error) {
