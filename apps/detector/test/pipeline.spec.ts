@@ -146,3 +146,34 @@ describe('detector pipeline (real worker and API on the embedded sqlite bus and 
     expect(await detector.bus.deadLetterCount('mcp.telemetry')).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('clock skew between collectors (PALISADE_CLOCK_SKEW_MS)', () => {
+  let detector: RunningDetector;
+
+  beforeAll(async () => {
+    detector = await startDetector({ PALISADE_CLOCK_SKEW_MS: '5000', PALISADE_AUTO_QUARANTINE: 'off' });
+  });
+
+  afterAll(async () => {
+    await detector?.close();
+  });
+
+  it('raises cross_server_flow when the sending collector runs 3.5 s behind the reading one', async () => {
+    // Beyond the engine's default 2 s, within the 5 s this deployment allows.
+    const start = Date.now();
+    const vault = new TelemetryBuilder('vault-skew', 'sess-vault-skew', start);
+    const mailer = new TelemetryBuilder('mailer-skew', 'sess-mailer-skew', start - 3_500);
+    const text = ['region = eu-west-1', 'aws_secret_access_key = [REDACTED:aws_secret_key:6f7a8b9c0d1e]'].join('\n');
+    const read = vault.call('get_config', { service: 'billing' }, text, { 'palisade.findings': [{ type: 'aws_secret_key', fingerprint: '6f7a8b9c0d1e', where: 'response', path: '/content/0/text' }] });
+    const send = mailer.call('send_email', { to: 'ops@corp.example', subject: 'billing config', body: text }, 'sent', {
+      'palisade.findings': [{ type: 'aws_secret_key', fingerprint: '6f7a8b9c0d1e', where: 'request', path: '/arguments/body' }],
+    });
+    expect(send.ts < read.ts).toBe(true);
+    await detector.publish([vault.initialize(), read, mailer.initialize(), mailer.toolsList([SEND_EMAIL]), send]);
+    const flows = await detector.waitFor(async () => {
+      const { body } = await detector.api<Page<Alert>>('GET', '/api/alerts?category=cross_server_flow&server=mailer-skew&limit=50');
+      return body.items.some((a) => a.ruleId === 'palisade.cross_server_flow') ? body.items : undefined;
+    }, 'the cross_server_flow alert despite the skewed clock');
+    expect(flows.find((a) => a.ruleId === 'palisade.cross_server_flow')?.evidence.source).toMatchObject({ server: 'vault-skew', eventId: read.id });
+  });
+});

@@ -33,6 +33,16 @@ describe('detector settings', () => {
     }
   });
 
+  it('reads the clock skew allowed between collectors (default 2 s) and refuses what is not a duration', () => {
+    expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec' }).engine.clockSkewMs).toBe(2000);
+    expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec', PALISADE_CLOCK_SKEW_MS: '0' }).engine.clockSkewMs).toBe(0);
+    for (const value of ['soon', '-5', '3600000']) {
+      const error = failure({ PALISADE_CLOCK_SKEW_MS: value });
+      expect(error.variables).toEqual(['PALISADE_CLOCK_SKEW_MS']);
+      expect(error.message).toContain(`PALISADE_CLOCK_SKEW_MS="${value}" is invalid`);
+    }
+  });
+
   it('names PALISADE_WEBHOOKS when it holds something other than an http(s) URL', () => {
     const error = failure({ PALISADE_WEBHOOKS: 'http://127.0.0.1:9/hook,file:///etc/passwd' });
     expect(error.variables).toEqual(['PALISADE_WEBHOOKS']);

@@ -48,6 +48,8 @@ export interface DetectorConfig {
   rulesDir: string;
   logLevel: DetectorEnv['PALISADE_LOG_LEVEL'];
   topic: string;
+  /** Engine options set from the environment. */
+  engine: { clockSkewMs: number };
 }
 
 /** Default automatic containment: critical poisoning, drift and shadowing quarantine the tool. */
@@ -123,5 +125,6 @@ export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): Detect
     rulesDir: path.resolve(e.PALISADE_RULES_DIR ?? defaultRulesDir()),
     logLevel: e.PALISADE_LOG_LEVEL,
     topic: e.PALISADE_TOPIC,
+    engine: { clockSkewMs: e.PALISADE_CLOCK_SKEW_MS },
   };
 }
