@@ -86,10 +86,10 @@ export function engineStateJson(entry: EngineStateWrite): string | null {
   return entry.value === null || entry.value === undefined ? null : JSON.stringify(entry.value);
 }
 
-/** The value an entry stores (a fresh copy), or null when it deletes its key. */
+/** The value an entry stores (parsed when given as text, else as given), or null when it deletes its key. */
 export function engineStateValue(entry: EngineStateWrite): unknown | null {
-  const json = engineStateJson(entry);
-  return json === null ? null : (JSON.parse(json) as unknown);
+  if ('json' in entry) return JSON.parse(entry.json) as unknown;
+  return entry.value ?? null;
 }
 
 /** A delivery waiting to go out (containment webhook, control message, e-mail): the outbox pattern. */

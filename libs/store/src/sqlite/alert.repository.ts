@@ -98,8 +98,7 @@ export class SqliteAlertRepository implements AlertRepository {
     const filter = new SqlFilter().equals('server', scope.server).equals('tool', scope.tool);
     filter.add(`status IN (${placeholders(statuses.length)})`, ...statuses);
     filter.add('tool IS NOT NULL');
-    const rows = this.ctx.statement(`SELECT server, tool, count(*) AS count FROM alerts ${filter.sql()} GROUP BY server, tool ORDER BY server, tool`).all(...filter.params) as ToolAlertCount[];
-    return rows;
+    return this.ctx.statement(`SELECT server, tool, count(*) AS count FROM alerts ${filter.sql()} GROUP BY server, tool ORDER BY server, tool`).all(...filter.params) as ToolAlertCount[];
   }
 
   private filter(range: { from?: string | undefined; to?: string | undefined }): SqlFilter {

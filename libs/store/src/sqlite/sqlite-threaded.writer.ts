@@ -40,17 +40,11 @@ export class SqliteThreadedWriter implements BatchWriter {
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => this.fail(new StoreError(StoreErrorCode.Unavailable, `the store writer thread exited (${code})`)));
     // A checkpointer that fails leaves the writer to checkpoint itself (at the cap): slower, never unsafe.
-    checkpointer.on('message', (reply: { type: string; message?: string }) => {
-      if (reply.type === 'warn') this.warnings.push(reply.message ?? 'background checkpoint failed');
-    });
-    checkpointer.on('error', (error) => this.warnings.push(`background checkpointer stopped: ${error.message}`));
+    checkpointer.on('error', (error) => process.stderr.write(`palisade-store: the background WAL checkpointer stopped (the writer checkpoints itself past its cap): ${error.message}\n`));
     this.checkpointerExited = new Promise<void>((resolve) => checkpointer.once('exit', () => resolve()));
   }
 
   private readonly checkpointerExited: Promise<void>;
-
-  /** What the background checkpointer reported (the caller may log it). */
-  readonly warnings: string[] = [];
 
   /** The worker script, present in the built package only (tests running from sources write inline). */
   static script(name = 'sqlite-writer.worker.js'): URL | null {

@@ -1,7 +1,7 @@
 import type { Alert, AlertQuery, Page, TriageStatus } from '@palisade/schema';
 import { instantMs, rangeMs } from '../shared/time.js';
 import type { AlertRepository, TimeRange, ToolAlertCount } from '../store.port.js';
-import { deleteWhere, pickByIds, memoryPage, scanAscending } from './memory.list.js';
+import { compareKeys, deleteWhere, pickByIds, memoryPage, scanAscending } from './memory.list.js';
 import { jsonCopy, type MemoryState } from './memory.state.js';
 
 type AlertRow = { alert: Alert; tsMs: number };
@@ -86,7 +86,7 @@ export class MemoryAlertRepository implements AlertRepository {
       entry.count += 1;
       counts.set(key, entry);
     }
-    return [...counts.values()].sort((a, b) => (a.server === b.server ? (a.tool < b.tool ? -1 : 1) : a.server < b.server ? -1 : 1));
+    return [...counts.values()].sort((a, b) => compareKeys([a.server, a.tool], [b.server, b.tool]));
   }
 
   private matcher(range: { from?: string | undefined; to?: string | undefined }): (row: AlertRow) => boolean {

@@ -21,7 +21,8 @@ export class MemoryEngineStateRepository implements EngineStateRepository {
     for (const entry of entries) {
       const value = engineStateValue(entry);
       if (value === null) this.state.engineState.delete(entry.key);
-      else this.state.engineState.set(entry.key, value);
+      // Text was parsed into a fresh value; a value is copied, as a real store would serialise it.
+      else this.state.engineState.set(entry.key, 'json' in entry ? value : jsonCopy(value));
     }
   }
 }
