@@ -50,58 +50,58 @@ export function QueueFilters({ params }: { params: IncidentFilterParams }) {
         </a>
       </div>
       <div className="filters-row">
-      <label className="visually-hidden" htmlFor="f-severity">
-        Severity
-      </label>
-      <select id="f-severity" name="severity" defaultValue={params.severity ?? ''} onChange={apply}>
-        <option value="">Any severity</option>
-        {SEVERITIES.map((s) => (
-          <option key={s} value={s}>
-            {s[0]!.toUpperCase() + s.slice(1)}
-          </option>
-        ))}
-      </select>
-      <label className="visually-hidden" htmlFor="f-category">
-        Category
-      </label>
-      <select id="f-category" name="category" defaultValue={params.category ?? ''} onChange={apply}>
-        <option value="">Any category</option>
-        {ALERT_CATEGORIES.map((c) => (
-          <option key={c} value={c}>
-            {CATEGORY_LABELS[c]}
-          </option>
-        ))}
-      </select>
-      <label className="visually-hidden" htmlFor="f-server">
-        Server
-      </label>
-      <input id="f-server" name="server" type="text" placeholder="Server" defaultValue={params.server ?? ''} />
-      <label className="visually-hidden" htmlFor="f-tool">
-        Tool
-      </label>
-      <input id="f-tool" name="tool" type="text" placeholder="Tool" defaultValue={params.tool ?? ''} />
-      <label className="visually-hidden" htmlFor="f-assignee">
-        Assignee
-      </label>
-      <input id="f-assignee" name="assignee" type="text" placeholder="Assignee (me)" defaultValue={params.assignee ?? ''} />
-      <label className="visually-hidden" htmlFor="f-range">
-        Time
-      </label>
-      <select id="f-range" name="range" defaultValue={params.range} onChange={apply}>
-        <option value="1h">Last hour</option>
-        <option value="24h">Last 24 hours</option>
-        <option value="7d">Last 7 days</option>
-        <option value="30d">Last 30 days</option>
-        <option value="all">Any time</option>
-      </select>
-      <label className="visually-hidden" htmlFor="f-sort">
-        Order
-      </label>
-      <select id="f-sort" name="sort" defaultValue={params.sort} onChange={apply}>
-        <option value="severity">Most severe first</option>
-        <option value="recent">Newest first</option>
-      </select>
+        <FilterSelect id="f-severity" name="severity" label="Severity" value={params.severity ?? ''} onChange={apply} options={[['', 'Any severity'], ...SEVERITIES.map((s) => [s, s[0]!.toUpperCase() + s.slice(1)] as const)]} />
+        <FilterSelect id="f-category" name="category" label="Category" value={params.category ?? ''} onChange={apply} options={[['', 'Any category'], ...ALERT_CATEGORIES.map((c) => [c, CATEGORY_LABELS[c]] as const)]} />
+        <FilterText id="f-server" name="server" label="Server" placeholder="Server" value={params.server} />
+        <FilterText id="f-tool" name="tool" label="Tool" placeholder="Tool" value={params.tool} />
+        <FilterText id="f-assignee" name="assignee" label="Assignee" placeholder="Assignee (me)" value={params.assignee} />
+        <FilterSelect id="f-range" name="range" label="Time" value={params.range} onChange={apply} options={RANGES} />
+        <FilterSelect id="f-sort" name="sort" label="Order" value={params.sort} onChange={apply} options={SORTS} />
       </div>
     </form>
+  );
+}
+
+type Options = readonly (readonly [value: string, label: string])[];
+
+const RANGES: Options = [
+  ['1h', 'Last hour'],
+  ['24h', 'Last 24 hours'],
+  ['7d', 'Last 7 days'],
+  ['30d', 'Last 30 days'],
+  ['all', 'Any time'],
+];
+const SORTS: Options = [
+  ['severity', 'Most severe first'],
+  ['recent', 'Newest first'],
+];
+
+/** A select of the filter form, labelled for screen readers; a change applies at once. */
+function FilterSelect({ id, name, label, value, options, onChange }: { id: string; name: string; label: string; value: string; options: Options; onChange: () => void }) {
+  return (
+    <>
+      <label className="visually-hidden" htmlFor={id}>
+        {label}
+      </label>
+      <select id={id} name={name} defaultValue={value} onChange={onChange}>
+        {options.map(([optionValue, optionLabel]) => (
+          <option key={optionValue} value={optionValue}>
+            {optionLabel}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
+/** A text field of the filter form, labelled for screen readers; it applies on Enter. */
+function FilterText({ id, name, label, placeholder, value }: { id: string; name: string; label: string; placeholder: string; value: string | undefined }) {
+  return (
+    <>
+      <label className="visually-hidden" htmlFor={id}>
+        {label}
+      </label>
+      <input id={id} name={name} type="text" placeholder={placeholder} defaultValue={value ?? ''} />
+    </>
   );
 }
