@@ -1,7 +1,7 @@
-import { ALERT_CATEGORIES } from '@palisade/schema/categories';
+import { ALERT_CATEGORIES, SEVERITIES as LEAST_SEVERE_FIRST, TRIAGE_STATUSES } from '@palisade/schema/vocabulary';
 
-// Names and labels of the security vocabulary, shared by server and client components (the categories
-// come from the schema's zod-free module, so client bundles stay free of zod).
+// Names and labels of the security vocabulary, shared by server and client components (the lists come
+// from the schema's zod-free module, so client bundles stay free of zod).
 
 export { ALERT_CATEGORIES };
 export type AlertCategoryName = (typeof ALERT_CATEGORIES)[number];
@@ -23,10 +23,11 @@ export const CATEGORY_LABELS: Record<AlertCategoryName, string> = {
   correlation: 'Correlation',
 };
 
-export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
-export type SeverityName = (typeof SEVERITIES)[number];
+/** Most severe first, as the dashboard lists them. */
+export const SEVERITIES = [...LEAST_SEVERE_FIRST].reverse() as readonly SeverityName[];
+export type SeverityName = (typeof LEAST_SEVERE_FIRST)[number];
 
-export const STATUSES = ['open', 'triaging', 'contained', 'resolved', 'false_positive'] as const;
+export const STATUSES = TRIAGE_STATUSES;
 export type StatusName = (typeof STATUSES)[number];
 
 export const STATUS_LABELS: Record<StatusName, string> = {

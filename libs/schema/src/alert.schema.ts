@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_CATEGORIES } from './categories.js';
+import { ALERT_CATEGORIES, TRIAGE_STATUSES } from './vocabulary.js';
 import { IsoTimestamp, Severity } from './common.schema.js';
 
 export { ALERT_CATEGORIES };
@@ -7,7 +7,7 @@ export const AlertCategory = z.enum(ALERT_CATEGORIES);
 export type AlertCategory = z.infer<typeof AlertCategory>;
 
 /** Triage status, shared by incidents and the alerts they group. */
-export const TriageStatus = z.enum(['open', 'triaging', 'contained', 'resolved', 'false_positive']);
+export const TriageStatus = z.enum(TRIAGE_STATUSES);
 export type TriageStatus = z.infer<typeof TriageStatus>;
 
 /** One piece of matched text: what matched, where, and the pattern that matched it. */

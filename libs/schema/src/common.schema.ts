@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SEVERITIES } from './vocabulary.js';
 
 /** ISO-8601 instant with a zone, as every Palisade timestamp is written (`2026-11-22T10:00:00.000Z`). */
 export const IsoTimestamp = z.iso.datetime({ offset: true });
@@ -27,7 +28,7 @@ export const ToolName = z
 
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256');
 
-export const Severity = z.enum(['low', 'medium', 'high', 'critical']);
+export const Severity = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof Severity>;
 
 const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3, critical: 4 };

@@ -1,5 +1,6 @@
-// The alert categories of the contract (section 5), in a module without zod: the dashboard's client
-// components import it from `@palisade/schema/categories` and bundle nothing else of the schema.
+// The security vocabulary (alert categories, severities, triage statuses), in a module without zod: the
+// schema builds its enums from these lists, and the dashboard's client components import them from
+// `@palisade/schema/vocabulary` without bundling anything else of the schema.
 
 /** The stable alert categories of the contract (section 5). */
 export const ALERT_CATEGORIES = [
@@ -18,3 +19,9 @@ export const ALERT_CATEGORIES = [
   'cross_server_flow',
   'correlation',
 ] as const;
+
+/** Severities, least severe first (the schema's `Severity`). */
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+/** Triage status, shared by incidents and the alerts they group (the schema's `TriageStatus`). */
+export const TRIAGE_STATUSES = ['open', 'triaging', 'contained', 'resolved', 'false_positive'] as const;
