@@ -1,6 +1,6 @@
 // Latency of sequential tools/call round trips to server-everything over stdio: (a) direct, (b) through a
 // naive byte relay (spawn + pipe, no parsing), (c) through the collector (built CLI, sqlite bus), measured
-// side by side in one run, in interleaved rounds so machine noise falls on all three alike.
+// side by side in one run, interleaved call by call so machine noise falls on all three alike.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +13,6 @@ import { percentile, progress, report } from '../../../tools/bench-kit.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
-const ROUNDS = 10;
 const WARMUP = 200;
 const server = [path.join(root, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js'), 'stdio'];
 const home = mkdtempSync(path.join(tmpdir(), 'palisade-bench-'));
@@ -48,18 +47,24 @@ async function connect(name) {
 
 const sessions = {};
 for (const name of Object.keys(variants)) sessions[name] = await connect(name);
+const names = Object.keys(variants);
 const samples = { direct: [], relay: [], collector: [] };
-const perRound = Math.ceil(CALLS / ROUNDS);
-for (let round = 0; round < ROUNDS; round += 1) {
-  for (const name of Object.keys(variants)) {
-    const { client } = sessions[name];
-    for (let i = 0; i < perRound && samples[name].length < CALLS; i += 1) {
-      const start = process.hrtime.bigint();
-      await client.callTool({ name: 'echo', arguments: { message: `round ${round} call ${i}` } });
-      samples[name].push(Number(process.hrtime.bigint() - start) / 1e6);
-    }
+// Interleaved call by call, in a shuffled order each turn: every variant still makes its round trips one
+// after the other, and the machine's noise (other tenants, CPU frequency) falls on the three alike. With
+// rounds of hundreds of calls per variant, a noisy second fell on one variant only and moved the small
+// differences between medians by more than the differences themselves.
+for (let turn = 0; turn < CALLS; turn += 1) {
+  const order = [...names];
+  for (let i = order.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
   }
-  progress(`round ${round + 1}/${ROUNDS} done`);
+  for (const name of order) {
+    const start = process.hrtime.bigint();
+    await sessions[name].client.callTool({ name: 'echo', arguments: { message: `turn ${turn}` } });
+    samples[name].push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  if ((turn + 1) % (CALLS / 10) === 0) progress(`${turn + 1}/${CALLS} calls per variant done`);
 }
 const collectorFigures = processFigures(sessions.collector.transport.pid);
 const relayFigures = processFigures(sessions.relay.transport.pid);
@@ -92,5 +97,5 @@ report({
   },
   units: { calls: 'count', directMedianMs: 'ms', directP99Ms: 'ms', relayMedianMs: 'ms', relayP99Ms: 'ms', collectorMedianMs: 'ms', collectorP99Ms: 'ms', relayAddedMedianMs: 'ms', collectorAddedMedianMs: 'ms', addedMedianRatioVsRelay: 'ratio', collectorP99RatioVsDirect: 'ratio', collectorCpuMs: 'ms (user+system, whole run incl. warm-up)', collectorPeakRssMb: 'MiB', relayCpuMs: 'ms (user+system)', relayPeakRssMb: 'MiB' },
   goal: { addedMedianRatioVsRelay: '<= 1.25', collectorP99RatioVsDirect: '<= 2', collectorPeakRssMb: '<= 80' },
-  notes: `${CALLS} sequential tools/call echo per variant after ${WARMUP} warm-up calls, ${ROUNDS} interleaved rounds; collector on the sqlite bus in a fresh PALISADE_HOME; peak RSS counts the node binary's resident pages (the naive relay's figure shows that floor)`,
+  notes: `${CALLS} sequential tools/call echo per variant after ${WARMUP} warm-up calls, interleaved call by call in a shuffled order; collector on the sqlite bus in a fresh PALISADE_HOME; peak RSS counts the node binary's resident pages (the naive relay's figure shows that floor)`,
 });
