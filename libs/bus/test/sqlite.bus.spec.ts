@@ -44,6 +44,13 @@ describe(SqliteBus.name, () => {
       expect((openBus() as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(1);
     });
 
+    it('sizes the page cache as asked (a producer keeps little) and refuses a cache too small to be one', () => {
+      const cacheOf = (bus: SqliteBus) => (bus as unknown as { db: Database.Database }).db.pragma('cache_size', { simple: true });
+      expect(cacheOf(openBus())).toBe(-16_000);
+      expect(cacheOf(openBus({ cacheKib: 512 }))).toBe(-512);
+      expect(() => openBus({ cacheKib: 10 })).toThrow('sqlite bus cacheKib 10: must be a whole number of KiB, at least 64');
+    });
+
     it('refuses a file written by a newer Palisade, naming the file', async () => {
       await openBus().close();
       const db = new Database(home.file);

@@ -4,6 +4,11 @@ import { UsageError } from '../cli/usage.error.js';
 
 /** How long a sqlite publish may wait for another process's write lock before the batch is spooled. */
 const SQLITE_BUSY_TIMEOUT_MS = 100;
+/**
+ * The collector only appends to the bus: a small page cache is enough, where the default (sized for
+ * consumers reading back) grew the collector's resident memory by up to 16 MB over a session.
+ */
+const SQLITE_CACHE_KIB = 512;
 
 /** Reads the bus settings from the (resolved) environment; a bad one is a usage error naming the variable. */
 export function busConfigFor(env: Record<string, string | undefined>, cwd = process.cwd()): BusConfig {
@@ -16,9 +21,9 @@ export function busConfigFor(env: Record<string, string | undefined>, cwd = proc
 }
 
 /**
- * Opens the bus for a collector. On sqlite the collector never runs retention (the detector does) and
- * waits at most 100 ms for the write lock: the publish is synchronous, so a longer wait would hold the
- * relay; a busy bus sends the batch to the spool instead.
+ * Opens the bus for a collector. On sqlite the collector never runs retention (the detector does),
+ * keeps a small page cache and waits at most 100 ms for the write lock: a busy bus sends the batch to
+ * the spool instead of holding the telemetry thread.
  */
 export function openCollectorBus(config: BusConfig, logger: Logger): Bus {
   const busLogger: BusLogger = {
@@ -31,6 +36,7 @@ export function openCollectorBus(config: BusConfig, logger: Logger): Bus {
       synchronous: config.sqlite.synchronous,
       retention: { ...config.sqlite.retention, intervalMs: 0 },
       busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
+      cacheKib: SQLITE_CACHE_KIB,
       logger: busLogger,
     });
   }

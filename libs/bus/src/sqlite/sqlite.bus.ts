@@ -34,6 +34,11 @@ export interface SqliteBusOptions {
   reclaimDeadHolders?: boolean;
   retention?: Partial<SqliteRetentionPolicy> & { intervalMs?: number };
   maxMessageBytes?: number;
+  /**
+   * Page cache of this process's connection, in KiB (default 16,000: consumers read back what was
+   * written). A producer that only appends needs little: the collector asks for 512.
+   */
+  cacheKib?: number;
   logger?: BusLogger;
   now?: () => number;
 }
@@ -41,8 +46,15 @@ export interface SqliteBusOptions {
 export const SQLITE_BUS_DEFAULTS = {
   busyTimeoutMs: 2_000,
   leaseTtlMs: 10_000,
+  cacheKib: 16_000,
   retention: { maxAgeMs: 7 * 24 * 3600_000, maxBytes: 1024 ** 3, intervalMs: 60_000 },
 } as const;
+
+function cacheKib(value: number | undefined): number {
+  if (value === undefined) return SQLITE_BUS_DEFAULTS.cacheKib;
+  if (!Number.isInteger(value) || value < 64) throw new RangeError(`sqlite bus cacheKib ${value}: must be a whole number of KiB, at least 64`);
+  return value;
+}
 
 /** True when a process with this pid exists (EPERM: it exists, under another user). */
 function processAlive(pid: number): boolean {
@@ -90,9 +102,9 @@ export class SqliteBus implements Bus {
     try {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-      // Bound the WAL file after checkpoints; keep a reasonable page cache for the read path.
+      // Bound the WAL file after checkpoints; the page cache serves the read path.
       this.db.pragma('journal_size_limit = 67108864');
-      this.db.pragma('cache_size = -16000');
+      this.db.pragma(`cache_size = -${cacheKib(options.cacheKib)}`);
       migrateSqliteBus(this.db, this.file);
     } catch (error) {
       this.db.close();
