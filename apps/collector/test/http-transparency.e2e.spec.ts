@@ -78,6 +78,7 @@ describe('http collector with real MCP servers', () => {
       await onBus(home, async (reader) => {
         await vi.waitFor(() => expect(reader.find((e) => e['gen_ai.tool.name'] === 'trigger-long-running-operation')).toHaveLength(1), { timeout: 10_000 });
         expect(reader.events.every((e) => e['mcp.session.id'] === sessionId)).toBe(true);
+        expect(reader.invalid).toEqual([]);
         expect(reader.find((e) => e['gen_ai.tool.name'] === 'echo')[0]).toMatchObject({
           'network.transport': 'tcp',
           'network.protocol.name': 'http',
@@ -113,6 +114,7 @@ describe('http collector with real MCP servers', () => {
       await vi.waitFor(() => expect(reader.find((e) => e['gen_ai.tool.name'] === 'get-sum')).toHaveLength(1), { timeout: 10_000 });
       const sessions = new Set(reader.events.map((e) => e['mcp.session.id']));
       expect(sessions.size).toBe(1);
+      expect(reader.invalid).toEqual([]);
       expect(reader.find((e) => e['mcp.method.name'] === 'initialize')[0]?.['palisade.server.reported_name']).toBe('mcp-servers/everything');
     });
     await proxy.stop();

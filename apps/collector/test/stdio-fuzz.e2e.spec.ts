@@ -65,6 +65,7 @@ describe('stdio collector under hostile traffic', () => {
         // recorded is valid (the reader parses every event with the schema) and unique.
         await vi.waitFor(() => expect(reader.events.length).toBeGreaterThan(100), { timeout: 20_000 });
         expect(new Set(reader.events.map((e) => e.id)).size).toBe(reader.events.length);
+        expect(reader.invalid).toEqual([]);
       });
     });
   }

@@ -103,6 +103,7 @@ describe('stdio collector with the real MCP servers', () => {
       expect(reader.find((e) => e['mcp.method.name'] === 'resources/read')[0]?.['mcp.resource.uri']).toBeDefined();
       expect(reader.find((e) => e['mcp.method.name'] === 'prompts/get')[0]?.['gen_ai.prompt.name']).toBe('args-prompt');
       expect(new Set(reader.events.map((e) => e.id)).size).toBe(reader.events.length);
+      expect(reader.invalid).toEqual([]);
     });
   });
 

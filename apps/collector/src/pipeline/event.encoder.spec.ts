@@ -71,10 +71,22 @@ describe(EventEncoder.name, () => {
     expect(encoded.json).not.toContain('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC');
   });
 
-  it('sets aside an event that fails validation instead of shipping it', async () => {
+  it('sets aside an event without the fields the bus routes by, naming the field', async () => {
     const bad = event({});
-    (bad.fields as Record<string, unknown>)['palisade.server.name'] = 'not a valid name!';
+    delete (bad.fields as Record<string, unknown>)['mcp.session.id'];
     const result = await encoder().encode(bad);
-    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('palisade.server.name') });
+    expect(result).toMatchObject({ ok: false, reason: 'mcp.session.id: missing' });
+    expect(JSON.parse(result.json)).toMatchObject({ id: '01J0000000000000000000TEST' });
+  });
+
+  it('produces events the schema accepts for parts of every shape (the detector validates at its boundary)', async () => {
+    const parts: unknown[] = [null, 0, 'text', [], [1, 'two', { three: 3 }], { nested: { deep: [{ k: 'v'.repeat(100_000) }] } }, { name: 'x', arguments: { key: AWS_KEY } }, 'y'.repeat(300_000)];
+    for (const request of parts) {
+      for (const response of [undefined, ...parts]) {
+        const encoded = await encoder(8192).encode(event(request, response));
+        expect(encoded.ok).toBe(true);
+        expect(TelemetryEvent.safeParse(JSON.parse(encoded.json)).error).toBeUndefined();
+      }
+    }
   });
 });
