@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { newId, CONTROL_TOPIC } from '@palisade/schema';
+import { newId, CONTROL_TOPIC } from '@palisade/schema/telemetry';
 import type { Bus } from '@palisade/bus';
 import type { Logger } from 'pino';
 import { COLLECTOR_VERSION } from './collector.version.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { ServerName, TELEMETRY_TOPIC } from '@palisade/schema';
+import { ServerName, TELEMETRY_TOPIC } from '@palisade/schema/telemetry';
 import { UsageError } from '../cli/usage.error.js';
 import { parseByteSize, parseDuration } from './unit.parsers.js';
 

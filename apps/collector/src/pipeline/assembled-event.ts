@@ -1,4 +1,4 @@
-import type { TelemetryEventInput } from '@palisade/schema';
+import type { TelemetryEventInput } from '@palisade/schema/telemetry';
 import type { OversizeFrame } from './frame.accumulator.js';
 
 /** A captured message part before redaction and capture limits: a parsed value, or an unparsed oversize frame. */

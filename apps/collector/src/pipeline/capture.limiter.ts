@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CaptureInfo } from '@palisade/schema';
+import type { CaptureInfo } from '@palisade/schema/telemetry';
 
 export interface LimitedCapture {
   /** The value as kept: whole, or a truncated form within the limit. */

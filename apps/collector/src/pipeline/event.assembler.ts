@@ -1,4 +1,4 @@
-import { newId } from '@palisade/schema';
+import { newId } from '@palisade/schema/telemetry';
 import type { AssembledEvent, CapturedPart } from './assembled-event.js';
 import { rpcIdKey, type RpcId, type RpcMessage } from './jsonrpc.message.js';
 import type { OversizeFrame } from './frame.accumulator.js';

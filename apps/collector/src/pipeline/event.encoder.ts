@@ -1,4 +1,4 @@
-import type { CaptureInfo, Finding } from '@palisade/schema';
+import type { CaptureInfo, Finding } from '@palisade/schema/telemetry';
 import type { EdgeRedactor } from '../redaction/edge.redactor.js';
 import type { AssembledEvent, CapturedPart } from './assembled-event.js';
 import { limitCapture } from './capture.limiter.js';

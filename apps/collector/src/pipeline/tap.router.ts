@@ -1,4 +1,4 @@
-import { newId } from '@palisade/schema';
+import { newId } from '@palisade/schema/telemetry';
 import type { CollectorRuntime } from '../collector.runtime.js';
 import type { Direction } from './event.assembler.js';
 import { HttpExchangeTap, type HttpExchangeMeta, type ResponseHead } from './http-exchange.tap.js';

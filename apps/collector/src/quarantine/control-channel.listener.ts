@@ -1,5 +1,5 @@
 import type { Bus, BusConsumer } from '@palisade/bus';
-import { CONTROL_TOPIC, ControlMessage } from '@palisade/schema';
+import { CONTROL_TOPIC, ControlMessage } from '@palisade/schema/telemetry';
 import type { Logger } from 'pino';
 import type { QuarantineRegistry } from './quarantine.registry.js';
 

@@ -1,4 +1,4 @@
-import type { ControlMessage } from '@palisade/schema';
+import type { ControlMessage } from '@palisade/schema/telemetry';
 
 export interface QuarantineEntry {
   tool: string;

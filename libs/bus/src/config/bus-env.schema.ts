@@ -1,4 +1,4 @@
-import { CONTROL_TOPIC, TELEMETRY_TOPIC } from '@palisade/schema';
+import { CONTROL_TOPIC, TELEMETRY_TOPIC } from '@palisade/schema/telemetry';
 import { z } from 'zod';
 import { topicNameProblem } from '../shared/topic-name.js';
 
