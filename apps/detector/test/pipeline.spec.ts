@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROL_TOPIC, type Alert, type ControlMessage, type Incident, type Page } from '@palisade/schema';
 import { verifyWebhookSignature } from '../src/outbox/webhook-signature.js';
+import { IngestService } from '../src/services/ingest.service.js';
 import { type RunningDetector, startDetector } from './support/detector.harness.js';
 import { smtpReceiver, webhookReceiver } from './support/receivers.js';
 import { BENIGN_ADD, POISONED_ADD, SEND_EMAIL, TelemetryBuilder } from './support/telemetry.builder.js';
@@ -144,6 +145,24 @@ describe('detector pipeline (real worker and API on the embedded sqlite bus and 
     expect(response.body.errors.map((e) => e.line)).toEqual([2, 3]);
     await detector.waitFor(async () => (await detector.api<{ id: string }>('GET', `/api/events/${good.id}`)).status === 200, 'the ingested event');
     expect(await detector.bus.deadLetterCount('mcp.telemetry')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('audits ingest as one summary per caller and address: requests, accepted events, rejected lines', async () => {
+    const ingest = detector.app.get(IngestService);
+    await ingest.flushAudit();
+    const created = await detector.api<{ token: string }>('POST', '/api/tokens', { body: { name: 'edge-7', role: 'collector' } });
+    const b = new TelemetryBuilder('summarised');
+    for (const raw of [JSON.stringify(b.call('lookup', { q: 'a' })), `${JSON.stringify(b.call('lookup', { q: 'b' }))}\n{broken`]) {
+      expect((await detector.api('POST', '/api/ingest', { token: created.body.token, raw })).status).toBe(202);
+    }
+    expect((await detector.api('POST', '/api/ingest', { raw: JSON.stringify(b.call('lookup', { q: 'c' })) })).status).toBe(202);
+    expect(await ingest.flushAudit()).toBe(2);
+    expect(await ingest.flushAudit()).toBe(0);
+    const entries = (await detector.api<Page<{ actor: { id: string; type: string }; target: string; source?: string; details: Record<string, unknown> }>>('GET', '/api/audit?action=telemetry.ingested&limit=10')).body.items;
+    const edge = entries.find((e) => e.actor.id === 'edge-7');
+    expect(edge).toMatchObject({ actor: { type: 'collector' }, target: 'topic:mcp.telemetry', details: { requests: 2, accepted: 2, rejected: 1 } });
+    expect(edge?.source).toMatch(/127\.0\.0\.1/);
+    expect(entries.find((e) => e.actor.type === 'user')?.details).toMatchObject({ requests: 1, accepted: 1, rejected: 0 });
   });
 });
 

@@ -1,9 +1,26 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Bus, BusProducer, OutgoingMessage } from '@palisade/bus';
-import { parseTelemetryEventJson } from '@palisade/schema';
+import { type AuditActor, parseTelemetryEventJson } from '@palisade/schema';
+import type { Store } from '@palisade/store';
+import { Clock } from '../common/clock.js';
 import { PalisadeErrorCode, PalisadeException } from '../common/palisade.exception.js';
 import type { DetectorConfig } from '../config/detector-config.js';
-import { BUS, DETECTOR_CONFIG } from '../infra/injection-tokens.js';
+import { BUS, DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
+import { AuditService } from './audit.service.js';
+
+/** Ingest calls are audited as one summary per caller and address per window, not one entry per call. */
+export const INGEST_AUDIT_WINDOW_MS = 60_000;
+
+/** What one caller, from one address, sent during the current window. */
+interface IngestTally {
+  actor: AuditActor;
+  source: string | undefined;
+  requests: number;
+  accepted: number;
+  rejected: number;
+  from: string;
+  to: string;
+}
 
 export interface IngestResult {
   accepted: number;
@@ -18,15 +35,75 @@ export interface IngestResult {
  * their reason and reported back; valid lines of the same body are still accepted.
  */
 @Injectable()
-export class IngestService {
+export class IngestService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('ingest');
   private producer: BusProducer | null = null;
+  private readonly tallies = new Map<string, IngestTally>();
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
+    @Inject(STORE) private readonly store: Store,
     @Inject(DETECTOR_CONFIG) private readonly config: DetectorConfig,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
-  async ingestNdjson(body: string): Promise<IngestResult> {
+  onModuleInit(): void {
+    this.timer = setInterval(() => {
+      this.flushAudit().catch((error: unknown) => this.logger.error(`ingest audit summary not written (kept for the next window): ${(error as Error).message}`));
+    }, INGEST_AUDIT_WINDOW_MS);
+    this.timer.unref();
+  }
+
+  /** The last window's summaries are written before the store closes. */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.flushAudit().catch((error: unknown) => this.logger.error(`ingest audit summary lost at shutdown: ${(error as Error).message}`));
+  }
+
+  /**
+   * Writes one `telemetry.ingested` audit entry per caller and address seen since the last flush: how
+   * many requests, events accepted and lines rejected, and when. Ingest carries data, not decisions, and
+   * collectors post every 100 ms: an entry per call would bury the analysts' actions. Returns the number
+   * of entries written; on failure the tallies are kept for the next flush.
+   */
+  async flushAudit(): Promise<number> {
+    if (this.tallies.size === 0) return 0;
+    const tallies = [...this.tallies.values()];
+    this.tallies.clear();
+    const entries = tallies.map((t) => this.audit.entry(t.actor, 'telemetry.ingested', `topic:${this.config.topic}`, { requests: t.requests, accepted: t.accepted, rejected: t.rejected, from: t.from, to: t.to }, t.source));
+    try {
+      await this.store.audit.append(entries);
+    } catch (error) {
+      for (const tally of tallies) this.count(tally.actor, tally.source, tally, tally.from);
+      throw error;
+    }
+    return entries.length;
+  }
+
+  private count(actor: AuditActor, source: string | undefined, counts: Pick<IngestTally, 'requests' | 'accepted' | 'rejected'>, at: string): void {
+    const key = `${actor.type}\u0000${actor.id}\u0000${source ?? ''}`;
+    const tally = this.tallies.get(key);
+    if (!tally) {
+      this.tallies.set(key, { actor, source, ...counts, from: at, to: at });
+      return;
+    }
+    tally.requests += counts.requests;
+    tally.accepted += counts.accepted;
+    tally.rejected += counts.rejected;
+    if (at < tally.from) tally.from = at;
+    if (at > tally.to) tally.to = at;
+  }
+
+  /** Validates and publishes one NDJSON body; the call is counted in its caller's audit summary. */
+  async ingestNdjson(body: string, actor: AuditActor, source?: string): Promise<IngestResult> {
+    const result = await this.publishNdjson(body);
+    this.count(actor, source, { requests: 1, accepted: result.accepted, rejected: result.rejected }, this.clock.nowIso());
+    return result;
+  }
+
+  private async publishNdjson(body: string): Promise<IngestResult> {
     const messages: OutgoingMessage[] = [];
     const errors: IngestResult['errors'] = [];
     let rejected = 0;
