@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROL_TOPIC, type Alert, type ControlMessage, type Incident, type Page } from '@palisade/schema';
 import { verifyWebhookSignature } from '../src/outbox/webhook-signature.js';
@@ -194,5 +197,35 @@ describe('clock skew between collectors (PALISADE_CLOCK_SKEW_MS)', () => {
       return body.items.some((a) => a.ruleId === 'palisade.cross_server_flow') ? body.items : undefined;
     }, 'the cross_server_flow alert despite the skewed clock');
     expect(flows.find((a) => a.ruleId === 'palisade.cross_server_flow')?.evidence.source).toMatchObject({ server: 'vault-skew', eventId: read.id });
+  });
+});
+
+describe('engine settings from PALISADE_CONFIG', () => {
+  let detector: RunningDetector;
+
+  beforeAll(async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'palisade-engine-config-')), 'palisade.json');
+    writeFileSync(file, JSON.stringify({ engine: { roots: { 'files-rooted': ['/srv/data'] } } }));
+    detector = await startDetector({ PALISADE_CONFIG: file, PALISADE_AUTO_QUARANTINE: 'off' });
+  });
+
+  afterAll(async () => {
+    await detector?.close();
+  });
+
+  it('raises path_traversal for an absolute path outside the configured roots of that server only', async () => {
+    const rooted = new TelemetryBuilder('files-rooted');
+    const open = new TelemetryBuilder('files-open');
+    const inside = rooted.call('read_file', { path: '/srv/data/report.txt' });
+    const outside = rooted.call('read_file', { path: '/opt/billing/ledger.csv' });
+    const elsewhere = open.call('read_file', { path: '/opt/billing/ledger.csv' });
+    await detector.publish([rooted.initialize(), inside, outside, open.initialize(), elsewhere]);
+    await detector.waitFor(async () => (await detector.api<Page<unknown>>('GET', '/api/events?server=files-open')).body.total === 2, 'the events stored');
+    const alerts = await detector.waitFor(async () => {
+      const { body } = await detector.api<Page<Alert>>('GET', '/api/alerts?category=path_traversal&limit=50');
+      return body.items.length > 0 ? body.items : undefined;
+    }, 'the path_traversal alert');
+    expect(alerts.map((a) => [a.server, a.eventIds])).toEqual([['files-rooted', [outside.id]]]);
+    expect(alerts[0]?.evidence.details).toMatchObject({ roots: ['/srv/data'] });
   });
 });

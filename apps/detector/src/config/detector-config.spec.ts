@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ConfigError } from '@palisade/schema';
 import { describe, expect, it } from 'vitest';
 import { loadDetectorConfig } from './detector-config.js';
@@ -47,5 +50,32 @@ describe('detector settings', () => {
     const error = failure({ PALISADE_WEBHOOKS: 'http://127.0.0.1:9/hook,file:///etc/passwd' });
     expect(error.variables).toEqual(['PALISADE_WEBHOOKS']);
     expect(error.message).toContain('file:///etc/passwd');
+  });
+
+  it('reads engine settings from the config file and refuses unknown or out-of-range ones, naming the field', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'palisade-config-')), 'palisade.json');
+    const load = (engine: unknown) => {
+      writeFileSync(file, JSON.stringify({ engine }));
+      return loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec', PALISADE_CONFIG: file, PALISADE_CLOCK_SKEW_MS: '500' });
+    };
+    expect(load({ roots: { files: ['/srv/data'] }, warmup: 50, flowTtlMs: 3_600_000 }).engine).toEqual({ roots: { files: ['/srv/data'] }, warmup: 50, flowTtlMs: 3_600_000, clockSkewMs: 500 });
+    expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec' }).engine).toEqual({ clockSkewMs: 2000 });
+    for (const [engine, field] of [
+      [{ warmpu: 5 }, 'warmpu'],
+      [{ reorderWindowMs: 86_400_000 }, 'engine.reorderWindowMs'],
+      [{ roots: { files: '/srv' } }, 'engine.roots.files'],
+      [{ rescanSecrets: 'sometimes' }, 'engine.rescanSecrets'],
+    ] as const) {
+      let error: unknown;
+      try {
+        load(engine);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).variables).toEqual(['PALISADE_CONFIG']);
+      expect((error as ConfigError).message).toContain(field);
+      expect((error as ConfigError).message).not.toContain('\n');
+    }
   });
 });

@@ -13,6 +13,33 @@ const SECRET_VARIABLE = /TOKEN|SECRET|PASSWORD|API_KEY|SMTP_URL/;
 
 const WebhookConfig = z.object({ url: z.url(), secret: z.string().min(16).optional() });
 
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+const ms = (max: number, what: string) => z.number().int('must be a whole number of milliseconds').min(0, 'must be 0 or more').max(max, `must be at most ${max} (${what})`);
+
+/** Engine settings of the config file (every one optional; the engine's defaults otherwise). */
+const EngineSettings = z.strictObject({
+  /** Observations before a tool's baseline leaves learning. */
+  warmup: z.number().int().min(1).max(100_000).optional(),
+  /** Multiplier on behavioural thresholds (higher: fewer alerts). */
+  sensitivity: z.number().min(0.1).max(100).optional(),
+  /** Sessions idle longer than this (event time) are forgotten. */
+  sessionIdleMs: ms(7 * DAY_MS, '7 days').optional(),
+  maxSessions: z.number().int().min(10).max(1_000_000).optional(),
+  /** How long a sensitive value read from one server is followed into calls to others. */
+  flowTtlMs: ms(30 * DAY_MS, '30 days').optional(),
+  maxFlows: z.number().int().min(10).max(1_000_000).optional(),
+  /** How late (event time) an event may arrive and still be correlated with other servers' events. */
+  reorderWindowMs: ms(60 * MINUTE_MS, '1 hour').optional(),
+  /** Allowed path roots per server NAME: a path outside raises `path_traversal` (roots/list adds to them). */
+  roots: z.record(z.string().min(1), z.array(z.string().min(1)).max(100)).optional(),
+  /** Re-scan captured text for raw secrets: `auto` (parts no collector captured), `always` or `never`. */
+  rescanSecrets: z.enum(['auto', 'always', 'never']).optional(),
+  /** Characters of arguments and of results scanned per event at most. */
+  maxScanChars: z.number().int().min(1024).max(16 * 1024 * 1024).optional(),
+});
+export type EngineSettings = z.infer<typeof EngineSettings>;
+
 /** The optional JSON file named by PALISADE_CONFIG. */
 const ConfigFile = z.object({
   webhooks: z.array(WebhookConfig).max(50).default([]),
@@ -26,6 +53,7 @@ const ConfigFile = z.object({
     })
     .default({}),
   mail: z.object({ to: z.array(z.string()).default([]) }).default({ to: [] }),
+  engine: EngineSettings.default({}),
 });
 
 export interface ContainmentPolicy {
@@ -48,8 +76,8 @@ export interface DetectorConfig {
   rulesDir: string;
   logLevel: DetectorEnv['PALISADE_LOG_LEVEL'];
   topic: string;
-  /** Engine options set from the environment. */
-  engine: { clockSkewMs: number };
+  /** Engine options: the config file's `engine` section and PALISADE_CLOCK_SKEW_MS. */
+  engine: EngineSettings & { clockSkewMs: number };
 }
 
 /** Default automatic containment: critical poisoning, drift and shadowing quarantine the tool. */
@@ -75,7 +103,7 @@ export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): Detect
     throw ConfigError.of(name, `${shown} is invalid: ${issue.message}`);
   }
   const e = parsed.data;
-  let file: z.infer<typeof ConfigFile> = { webhooks: [], containment: {}, mail: { to: [] } };
+  let file: z.infer<typeof ConfigFile> = { webhooks: [], containment: {}, mail: { to: [] }, engine: {} };
   if (e.PALISADE_CONFIG) {
     let raw: unknown;
     try {
@@ -125,6 +153,6 @@ export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): Detect
     rulesDir: path.resolve(e.PALISADE_RULES_DIR ?? defaultRulesDir()),
     logLevel: e.PALISADE_LOG_LEVEL,
     topic: e.PALISADE_TOPIC,
-    engine: { clockSkewMs: e.PALISADE_CLOCK_SKEW_MS },
+    engine: { ...file.engine, clockSkewMs: e.PALISADE_CLOCK_SKEW_MS },
   };
 }

@@ -89,7 +89,7 @@ export class EngineService {
     const version = await this.settings.version();
     if (!force && version === this.loadedVersion) return false;
     const [tunings, switches] = await Promise.all([this.store.baselines.list(), this.settings.ruleSwitches()]);
-    const compiled = compileEngine({ rules: this.rules, tunings, options: { clockSkewMs: this.config.engine.clockSkewMs } });
+    const compiled = compileEngine({ rules: this.rules, tunings, options: this.config.engine });
     for (const [ruleId, enabled] of switches) setRuleEnabled(compiled, ruleId, enabled);
     this.compiled = compiled;
     this.loadedVersion = version;
