@@ -20,6 +20,8 @@ const boundaries = {
     // The dashboard talks to the detector API: it may share the schema, never an adapter.
     { sourceTag: 'scope:dashboard', onlyDependOnLibsWithTags: ['scope:schema'] },
     { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:e2e'] },
+    // Test helpers (ports, polling, the built detector as a process) stand alone.
+    { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: [] },
     { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:app'] },
   ],
 };
@@ -55,9 +57,10 @@ export default [
   },
   {
     // End-to-end tests and benchmarks drive the apps as libraries (the detector's app factory, its config
-    // parser): allowed there and nowhere else — product code still never imports an app.
-    files: ['test/**/*.ts', 'test/**/*.mjs', 'apps/*/bench/**', 'apps/dashboard/test/**'],
-    rules: { '@nx/enforce-module-boundaries': ['error', { ...boundaries, allow: ['@palisade/detector', '@palisade/collector'] }] },
+    // parser) and share the test helpers: allowed there and nowhere else — product code still never
+    // imports an app or a test helper.
+    files: ['test/**/*.ts', 'test/**/*.mjs', 'apps/*/bench/**', 'apps/*/test/**'],
+    rules: { '@nx/enforce-module-boundaries': ['error', { ...boundaries, allow: ['@palisade/detector', '@palisade/collector', '@palisade/test-support'] }] },
   },
   {
     files: ['**/*.spec.ts', '**/test/**/*.ts'],

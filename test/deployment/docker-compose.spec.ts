@@ -5,7 +5,7 @@ import { loadDetectorConfig } from '@palisade/detector';
 import { storeConfigFromEnv } from '@palisade/store';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { REPO } from '../support/detector-process.js';
+import { REPO } from '@palisade/test-support';
 
 interface Service {
   image?: string;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import { REPO } from '../support/detector-process.js';
+import { REPO } from '@palisade/test-support';
 
 // The architecture is enforced by lint (`@nx/enforce-module-boundaries` with the tags of each package):
 // these cases show the rule rejects what the architecture forbids and accepts what it allows.
@@ -30,5 +30,14 @@ describe('module boundaries', () => {
     expect(await boundaryErrors('libs/store/src/probe.ts', "import { createDetectorApp } from '@palisade/detector';\nexport const f = createDetectorApp;\n")).toHaveLength(1);
     expect(await boundaryErrors('apps/collector/src/probe.ts', "import { createDetectorApp } from '@palisade/detector';\nexport const f = createDetectorApp;\n")).toHaveLength(1);
     expect(await boundaryErrors('libs/bus/src/probe.ts', "import { type Store } from '@palisade/store';\nexport type S = Store;\n")).toHaveLength(1);
+  });
+
+  it('keeps the test helpers out of product code', async () => {
+    const probe = "import { waitFor } from '@palisade/test-support';\nexport const w = waitFor;\n";
+    expect(await boundaryErrors('apps/detector/src/probe.ts', probe)).toHaveLength(1);
+    expect(await boundaryErrors('apps/dashboard/lib/probe.ts', probe)).toHaveLength(1);
+    expect(await boundaryErrors('libs/store/src/probe.ts', probe)).toHaveLength(1);
+    expect(await boundaryErrors('apps/dashboard/test/probe.ts', probe)).toEqual([]);
+    expect(await boundaryErrors('test/e2e/probe.ts', probe)).toEqual([]);
   });
 });

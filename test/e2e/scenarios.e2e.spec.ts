@@ -5,7 +5,7 @@ import { severityAtLeast } from '@palisade/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The scenarios are plain ES modules shared with `npm run demo`.
 import { SCENARIOS, call, connectThroughCollector, runScenarios } from '../scenarios/scenarios.mjs';
-import { type DetectorProcess, REPO, startDetectorProcess } from '../support/detector-process.js';
+import { type DetectorProcess, REPO, startDetectorProcess } from '@palisade/test-support';
 
 const built = existsSync(path.join(REPO, 'apps/detector/dist/main.js')) && existsSync(path.join(REPO, 'apps/collector/dist/main.js'));
 

@@ -6,7 +6,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_PRIVATE_KEY, collectorSession } from './support/mcp-traffic';
-import { type Dashboard, type Detector, DETECTOR_BIN, REPO, startDashboard, startDetector, waitFor } from './support/processes';
+import { type Dashboard, type DetectorProcess, DETECTOR_BIN, REPO, startDashboard, startDetectorProcess, waitFor } from './support/processes';
 
 // The dashboard end to end: a real detector, real collectors in front of the scenario MCP servers
 // (test/fixtures/servers), the built dashboard under `next start`, and Debian's Chromium driven by
@@ -29,7 +29,7 @@ interface IncidentView {
 }
 
 describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
-  let detector: Detector;
+  let detector: DetectorProcess;
   let dashboard: Dashboard;
   let browser: Browser;
   let context: BrowserContext;
@@ -41,7 +41,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
   const downloads = mkdtempSync(path.join(tmpdir(), 'palisade-dashboard-downloads-'));
 
   const incidents = async (query = '') => (await detector.api<{ items: IncidentView[] }>('GET', `/api/incidents?status=open&limit=100${query}`)).body.items;
-  const incidentOf = async (server: string, tool: string) => waitFor(async () => (await incidents(`&server=${server}&tool=${tool}`))[0], `an incident for ${server}/${tool}`, 30_000);
+  const incidentOf = async (server: string, tool: string) => waitFor(async () => (await incidents(`&server=${server}&tool=${tool}`))[0], `an incident for ${server}/${tool}`);
 
   async function shot(name: string, options: { full?: boolean } = {}) {
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -70,7 +70,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
   }
 
   beforeAll(async () => {
-    detector = await startDetector({ PALISADE_AUTO_QUARANTINE: 'off' });
+    detector = await startDetectorProcess({ env: { PALISADE_AUTO_QUARANTINE: 'off' } });
     for (const role of ['analyst', 'auditor'] as const) {
       const created = await detector.api<{ token: string }>('POST', '/api/tokens', { name: role === 'analyst' ? 'alice' : 'audrey', role });
       tokens[role] = created.body.token;

@@ -1,0 +1,3 @@
+import { palisadeProject } from '../../vitest.shared.js';
+
+export default palisadeProject('test-support');
