@@ -33,7 +33,7 @@ export class CrashChild {
     await vi.waitFor(
       () => {
         if (!this.running && !this.lines.some((line) => pattern.test(line))) throw new Error(`child exited before printing ${pattern}: ${this.stderr}`);
-        if (!this.lines.some((line) => pattern.test(line))) throw new Error(`no line matches ${pattern} yet`);
+        if (!this.lines.some((line) => pattern.test(line))) throw new Error(`no line matches ${pattern} yet (last line: ${this.lines.at(-1) ?? 'none'}; stderr: ${this.stderr.slice(-500) || 'none'})`);
       },
       { timeout, interval: 20 },
     );

@@ -78,7 +78,7 @@ describe('sqlite bus under kill -9', () => {
     for (const round of [1, 2, 3]) {
       const names = [`${round}a`, `${round}b`];
       const writers = names.map((name) => start(writerScript, [home.file, 'mcp.telemetry', name]));
-      await Promise.all(writers.map((writer) => writer.waitFor(new RegExp(`^acked ${5 + round * 7}$`))));
+      await Promise.all(writers.map((writer) => writer.waitFor(new RegExp(`^acked ${5 + round * 7}$`), 15_000)));
       await Promise.all(writers.map((writer) => writer.kill()));
       names.forEach((name, i) => acked.set(name, writers[i]!.count(/^acked \d+$/)));
     }
@@ -108,7 +108,7 @@ describe('sqlite bus under kill -9', () => {
     expect((await bus.producer().publish('mcp.telemetry', [{ value: '{"after":"restart"}' }])).kind).toBe('success');
     expect(bus.stats()).toMatchObject([{ topic: 'mcp.telemetry', head: head + 1 }]);
     await bus.close();
-  });
+  }, 60_000);
 
   it('resumes a killed consumer from its last commit with every message delivered at least once', async () => {
     const total = 3_000;
