@@ -11,6 +11,13 @@ describe(countCall.name, () => {
     expect(alerts[0]?.evidence.baseline).toMatchObject({ metric: 'tool calls per minute', expected: 1 });
   });
 
+  it('stays quiet on a first burst of use that crosses a minute boundary (too little history to judge)', () => {
+    // A new tool's first 23 calls, half a second apart from 0:58.5: 3 fall in the first minute, 20 in the
+    // next, and the baseline is armed at the 20th call. One earlier minute of 3 calls is no baseline.
+    const fewMinutes = [call({ at: 58.5, repeat: 23, every: 0.5 })];
+    expect(alertsOf('call_rate_spike', fewMinutes)).toEqual([]);
+  });
+
   it('stays quiet on steady traffic and on gradual growth', () => {
     expect(alertsOf('call_rate_spike', [call({ repeat: 150, every: 12 })])).toEqual([]);
     const growing = Array.from({ length: 20 }, (_, minute) => call({ at: minute * 60, repeat: 5 + minute, every: 60 / (6 + minute) }));

@@ -9,6 +9,12 @@ export const RATE_ALERT_Z = 3.5;
 export const RATE_HIGH_Z = 8;
 /** A minute with fewer calls than this is never a spike. */
 const MIN_SPIKE_CALLS = 10;
+/**
+ * Earlier active minutes needed before a rate is judged. One or two minutes say nothing of a tool's
+ * usual rate: a first burst of use that happens to cross a minute boundary (3 calls, then 19) would
+ * otherwise read as a spike over "usually ~3".
+ */
+export const MIN_RATE_HISTORY_MINUTES = 5;
 
 export interface RateCheck {
   count: number;
@@ -37,7 +43,7 @@ export function countCall(rate: RateWindow, tsMs: number, sensitivity: number, a
     rate.alerted = false;
   }
   rate.count += 1;
-  if (!armed || rate.alerted || rate.history.length === 0 || rate.count < MIN_SPIKE_CALLS) return null;
+  if (!armed || rate.alerted || rate.history.length < MIN_RATE_HISTORY_MINUTES || rate.count < MIN_SPIKE_CALLS) return null;
   const stats = robustSummary(rate.history);
   const sd = Math.max(MAD_TO_SD * stats.mad, Math.sqrt(stats.median), 1);
   const z = (rate.count - stats.median) / sd;

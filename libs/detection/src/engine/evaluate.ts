@@ -77,7 +77,7 @@ function handleToolCall(ctx: DetectionContext): void {
   if (hasResult && view.outcome === 'ok') detectResponseSizeSpike(ctx, baseline, tuning, learning);
   const toolRate = countCall(baseline.rate, view.tsMs, tuning.sensitivity, !learning);
   if (toolRate) raiseCallRateSpike(ctx, toolRate, 'tool', tuning);
-  const sessionRate = countCall(session.rate, view.tsMs, tuning.sensitivity, session.rate.history.length >= 3);
+  const sessionRate = countCall(session.rate, view.tsMs, tuning.sensitivity, true);
   if (sessionRate && !toolRate) raiseCallRateSpike(ctx, sessionRate, 'session', tuning);
   baseline.observations += 1;
   state.touch(key);
