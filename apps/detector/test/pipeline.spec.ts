@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CONTROL_TOPIC, type Alert, type ControlMessage, type Incident, type Page } from '@palisade/schema';
 import { verifyWebhookSignature } from '../src/outbox/webhook-signature.js';
 import { IngestService } from '../src/services/ingest.service.js';
@@ -155,16 +155,24 @@ describe('detector pipeline (real worker and API on the embedded sqlite bus and 
     await ingest.flushAudit();
     const created = await detector.api<{ token: string }>('POST', '/api/tokens', { body: { name: 'edge-7', role: 'collector' } });
     const b = new TelemetryBuilder('summarised');
-    for (const raw of [JSON.stringify(b.call('lookup', { q: 'a' })), `${JSON.stringify(b.call('lookup', { q: 'b' }))}\n{broken`]) {
-      expect((await detector.api('POST', '/api/ingest', { token: created.body.token, raw })).status).toBe(202);
-    }
+    const post = async (raw: string) => expect((await detector.api('POST', '/api/ingest', { token: created.body.token, raw })).status).toBe(202);
+    await post(JSON.stringify(b.call('lookup', { q: 'a' })));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const between = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await post(`${JSON.stringify(b.call('lookup', { q: 'b' }))}\n{broken`);
     expect((await detector.api('POST', '/api/ingest', { raw: JSON.stringify(b.call('lookup', { q: 'c' })) })).status).toBe(202);
+    // A store that refuses keeps the summaries for the next flush, whole.
+    vi.spyOn(detector.store.audit, 'append').mockRejectedValueOnce(new Error('disk full'));
+    await expect(ingest.flushAudit()).rejects.toThrow('disk full');
     expect(await ingest.flushAudit()).toBe(2);
     expect(await ingest.flushAudit()).toBe(0);
     const entries = (await detector.api<Page<{ actor: { id: string; type: string }; target: string; source?: string; details: Record<string, unknown> }>>('GET', '/api/audit?action=telemetry.ingested&limit=10')).body.items;
     const edge = entries.find((e) => e.actor.id === 'edge-7');
-    expect(edge).toMatchObject({ actor: { type: 'collector' }, target: 'topic:mcp.telemetry', details: { requests: 2, accepted: 2, rejected: 1 } });
+    expect(edge).toMatchObject({ actor: { type: 'collector' }, target: 'topic:mcp.telemetry', details: { requests: 2, failed: 0, accepted: 2, rejected: 1 } });
     expect(edge?.source).toMatch(/127\.0\.0\.1/);
+    // From the first call to the last, kept whole through the refused flush.
+    expect([String(edge?.details['from']) < between, String(edge?.details['to']) > between]).toEqual([true, true]);
     expect(entries.find((e) => e.actor.type === 'user')?.details).toMatchObject({ requests: 1, accepted: 1, rejected: 0 });
   });
 });

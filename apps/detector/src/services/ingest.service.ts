@@ -16,11 +16,15 @@ interface IngestTally {
   actor: AuditActor;
   source: string | undefined;
   requests: number;
+  /** Requests answered with an error (the bus did not take the events): the client sends them again. */
+  failed: number;
   accepted: number;
   rejected: number;
   from: string;
   to: string;
 }
+
+type TallyCounts = Omit<IngestTally, 'actor' | 'source'>;
 
 export interface IngestResult {
   accepted: number;
@@ -72,35 +76,42 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     if (this.tallies.size === 0) return 0;
     const tallies = [...this.tallies.values()];
     this.tallies.clear();
-    const entries = tallies.map((t) => this.audit.entry(t.actor, 'telemetry.ingested', `topic:${this.config.topic}`, { requests: t.requests, accepted: t.accepted, rejected: t.rejected, from: t.from, to: t.to }, t.source));
+    const entries = tallies.map((t) => this.audit.entry(t.actor, 'telemetry.ingested', `topic:${this.config.topic}`, { requests: t.requests, failed: t.failed, accepted: t.accepted, rejected: t.rejected, from: t.from, to: t.to }, t.source));
     try {
       await this.store.audit.append(entries);
     } catch (error) {
-      for (const tally of tallies) this.count(tally.actor, tally.source, tally, tally.from);
+      for (const tally of tallies) this.count(tally.actor, tally.source, tally);
       throw error;
     }
     return entries.length;
   }
 
-  private count(actor: AuditActor, source: string | undefined, counts: Pick<IngestTally, 'requests' | 'accepted' | 'rejected'>, at: string): void {
+  private count(actor: AuditActor, source: string | undefined, counts: TallyCounts): void {
     const key = `${actor.type}\u0000${actor.id}\u0000${source ?? ''}`;
     const tally = this.tallies.get(key);
     if (!tally) {
-      this.tallies.set(key, { actor, source, ...counts, from: at, to: at });
+      this.tallies.set(key, { actor, source, ...counts });
       return;
     }
     tally.requests += counts.requests;
+    tally.failed += counts.failed;
     tally.accepted += counts.accepted;
     tally.rejected += counts.rejected;
-    if (at < tally.from) tally.from = at;
-    if (at > tally.to) tally.to = at;
+    if (counts.from < tally.from) tally.from = counts.from;
+    if (counts.to > tally.to) tally.to = counts.to;
   }
 
-  /** Validates and publishes one NDJSON body; the call is counted in its caller's audit summary. */
+  /** Validates and publishes one NDJSON body; the call, answered or failed, is counted in its caller's audit summary. */
   async ingestNdjson(body: string, actor: AuditActor, source?: string): Promise<IngestResult> {
-    const result = await this.publishNdjson(body);
-    this.count(actor, source, { requests: 1, accepted: result.accepted, rejected: result.rejected }, this.clock.nowIso());
-    return result;
+    const at = this.clock.nowIso();
+    try {
+      const result = await this.publishNdjson(body);
+      this.count(actor, source, { requests: 1, failed: 0, accepted: result.accepted, rejected: result.rejected, from: at, to: at });
+      return result;
+    } catch (error) {
+      this.count(actor, source, { requests: 1, failed: 1, accepted: 0, rejected: 0, from: at, to: at });
+      throw error;
+    }
   }
 
   private async publishNdjson(body: string): Promise<IngestResult> {
