@@ -23,6 +23,11 @@ describe.skipIf(!built)('SqliteThreadedWriter (built package)', () => {
     expect(results.map((r) => r.eventsInserted)).toEqual(batches.map(() => 50));
     expect(results.filter((r) => r.alertsInserted.length === 1)).toHaveLength(4);
     expect(await store.events.count()).toBe(1000);
+    // Rows are prepared on this thread (document, full-text, columns): the documents round-trip and the
+    // text is searchable.
+    const first = batches[0]!.events[0]!;
+    expect(await store.events.get(first.id)).toEqual(first);
+    expect((await store.events.search({ q: 'quarterly report', server: 'mail', limit: 5 })).total).toBe(1000);
     // A refused record rejects that write only; later writes still apply.
     const bad = writer.write({ events: [{ ...sampleEvent(), ts: 'not a time' } as never] });
     const good = writer.write({ events: [sampleEvent()] });

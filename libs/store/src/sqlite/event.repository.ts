@@ -1,10 +1,10 @@
 import type { EventQuery, Page, TelemetryEvent } from '@palisade/schema';
 import { chunks } from '../shared/chunks.js';
-import { eventSearchText } from '../shared/event-text.js';
 import { hasStringKeys } from '../shared/malformed-row.counter.js';
 import { parseTextQuery } from '../shared/text-query.js';
 import { instantMs } from '../shared/time.js';
 import type { EventRepository, TimeRange } from '../store.port.js';
+import { eventRow, type EventRow } from './event-row.js';
 import { ftsMatchExpression } from './fts.query.js';
 import { docById, docsByIds, keysetPage, keysetScan, placeholders, SqlFilter, type KeysetList } from './keyset.query.js';
 import type { SqliteContext } from './sqlite.context.js';
@@ -43,26 +43,21 @@ export class SqliteEventRepository implements EventRepository {
 
   /** Inserts the events that are new, with their full-text entries; the caller holds the transaction. */
   insertManyNow(events: readonly TelemetryEvent[]): number {
+    return this.insertRowsNow(events.map((event) => eventRow(event, this.ctx.eventTextChars)));
+  }
+
+  /** `insertManyNow` for rows prepared by `eventRow` (on another thread); the caller holds the transaction. */
+  insertRowsNow(rows: readonly EventRow[]): number {
     const insert = this.ctx.statement(
       'INSERT INTO events (id, ts_ms, server, tool, session, method, outcome, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
     );
     const index = this.ctx.statement('INSERT INTO events_fts (rowid, body) VALUES (?, ?)');
     let inserted = 0;
-    for (const event of events) {
-      const result = insert.run(
-        event.id,
-        instantMs(event.ts, `event ${event.id} ts`),
-        event['palisade.server.name'],
-        event['gen_ai.tool.name'] ?? null,
-        event['mcp.session.id'],
-        event['mcp.method.name'],
-        event['palisade.outcome'],
-        JSON.stringify(event),
-      );
+    for (const row of rows) {
+      const result = insert.run(row.id, row.tsMs, row.server, row.tool, row.session, row.method, row.outcome, row.doc);
       if (result.changes === 0) continue;
       inserted += 1;
-      const text = eventSearchText(event, this.ctx.eventTextChars);
-      if (text) index.run(result.lastInsertRowid, text);
+      if (row.text) index.run(result.lastInsertRowid, row.text);
     }
     return inserted;
   }

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StoreError, StoreErrorCode } from '../store.error.js';
+import { DEFAULT_EVENT_TEXT_CHARS } from '../shared/event-text.js';
 import type { BatchWriter, StoreBatch, StoreBatchResult } from '../store.port.js';
+import { eventRow } from './event-row.js';
 import type { CheckpointerOptions } from './sqlite-checkpointer.worker.js';
 import type { SqliteStoreOptions } from './sqlite.store.js';
 
@@ -35,6 +37,7 @@ export class SqliteThreadedWriter implements BatchWriter {
   private constructor(
     private readonly worker: Worker,
     private readonly checkpointer: Worker,
+    private readonly eventTextChars: number,
   ) {
     worker.on('message', (reply: Reply) => this.onReply(reply));
     worker.on('error', (error) => this.fail(error));
@@ -69,15 +72,25 @@ export class SqliteThreadedWriter implements BatchWriter {
       await Promise.all([worker.terminate(), checkpointer.terminate()]);
       throw error;
     }
-    return new SqliteThreadedWriter(worker, checkpointer);
+    return new SqliteThreadedWriter(worker, checkpointer, options.eventTextChars ?? DEFAULT_EVENT_TEXT_CHARS);
   }
 
+  /**
+   * Events are turned into rows (document, full-text, columns) here, on the caller's thread: the writer
+   * thread is the pipeline's busier one, and strings cross threads for less than event objects.
+   */
   write(batch: StoreBatch): Promise<StoreBatchResult> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
+    let eventRows;
+    try {
+      eventRows = (batch.events ?? []).map((event) => eventRow(event, this.eventTextChars));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ type: 'write', id, batch });
+      this.worker.postMessage({ type: 'write', id, batch: { ...batch, events: [] }, eventRows });
     });
   }
 

@@ -2,9 +2,10 @@
 // they arrive. Started only from the built package (dist/), never on the caller's hot path.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { StoreBatch } from '../store.port.js';
+import type { EventRow } from './event-row.js';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite.store.js';
 
-type Request = { type: 'write'; id: number; batch: StoreBatch } | { type: 'close' };
+type Request = { type: 'write'; id: number; batch: StoreBatch; eventRows: EventRow[] } | { type: 'close' };
 
 const port = parentPort!;
 let store: SqliteStore;
@@ -26,7 +27,7 @@ port.on('message', (request: Request) => {
     return;
   }
   // better-sqlite3 is synchronous: the batch is written before the next message is looked at.
-  store.writeBatch(request.batch).then(
+  store.writePreparedBatch(request.batch, request.eventRows).then(
     (result) => port.postMessage({ type: 'done', id: request.id, result }),
     (error: unknown) => port.postMessage({ type: 'failed', id: request.id, error: describe(error) }),
   );

@@ -17,6 +17,7 @@ import { SqliteContext } from './sqlite.context.js';
 import { migrate } from './sqlite.migrations.js';
 import { SqliteTokenRepository } from './token.repository.js';
 import { SqliteToolRepository } from './tool.repository.js';
+import type { EventRow } from './event-row.js';
 import { SqliteThreadedWriter } from './sqlite-threaded.writer.js';
 
 export interface SqliteStoreOptions {
@@ -105,6 +106,17 @@ export class SqliteStore implements Store {
 
   async writeBatch(batch: StoreBatch): Promise<StoreBatchResult> {
     return this.ctx.write(() => applyBatch(batch, this));
+  }
+
+  /**
+   * `writeBatch` with the batch's events already turned into rows (`eventRow`), in one transaction and
+   * the same order: what the writer thread runs for the pipeline.
+   */
+  async writePreparedBatch(batch: StoreBatch, eventRows: readonly EventRow[]): Promise<StoreBatchResult> {
+    return this.ctx.write(() => {
+      const eventsInserted = eventRows.length ? this.events.insertRowsNow(eventRows) : 0;
+      return { ...applyBatch({ ...batch, events: [] }, this), eventsInserted };
+    });
   }
 
   /**

@@ -1,0 +1,36 @@
+import type { TelemetryEvent } from '@palisade/schema';
+import { eventSearchText } from '../shared/event-text.js';
+import { instantMs } from '../shared/time.js';
+
+/** An event as the events table and its full-text index take it: columns, the document, the text. */
+export interface EventRow {
+  id: string;
+  tsMs: number;
+  server: string;
+  tool: string | null;
+  session: string;
+  method: string;
+  outcome: string;
+  doc: string;
+  /** What goes into the full-text index (empty: nothing). */
+  text: string;
+}
+
+/**
+ * Turns an event into its row. Pure and self-contained, so the pipeline's thread can prepare rows while
+ * the writer thread spends its time in SQLite: the writer receives strings (cheap to pass between
+ * threads) instead of event objects to clone, serialise and walk.
+ */
+export function eventRow(event: TelemetryEvent, textChars: number): EventRow {
+  return {
+    id: event.id,
+    tsMs: instantMs(event.ts, `event ${event.id} ts`),
+    server: event['palisade.server.name'],
+    tool: event['gen_ai.tool.name'] ?? null,
+    session: event['mcp.session.id'],
+    method: event['mcp.method.name'],
+    outcome: event['palisade.outcome'],
+    doc: JSON.stringify(event),
+    text: eventSearchText(event, textChars),
+  };
+}
