@@ -26,11 +26,10 @@ import { EngineSettings } from '../services/engine-settings.js';
 import { IncidentService } from '../services/incident.service.js';
 import { MailComposer } from '../services/mail.composer.js';
 import { PipelineMetrics } from '../services/pipeline-metrics.js';
+import { pipelineChunks } from './pipeline-chunks.js';
 
 /** The consumer group of the pipeline worker on the telemetry topic. */
 export const PIPELINE_GROUP = 'palisade-detector';
-/** Events analysed per chunk: the engine works on one chunk while the store writes the previous one. */
-export const PIPELINE_CHUNK = 1000;
 /** Larger messages are dead-lettered rather than parsed. */
 export const MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
@@ -144,8 +143,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
     const outcomes: { result: StoreBatchResult; alerts: Alert[]; created: number; events: number; outbox: number }[] = [];
     let pending: { alerts: Alert[]; created: number; events: number; outbox: number } | null = null;
     try {
-      for (let start = 0; start < messages.length; start += PIPELINE_CHUNK) {
-        const chunk = await this.freshEvents(messages.slice(start, start + PIPELINE_CHUNK), inBatch, lap);
+      for (const [start, end] of pipelineChunks(messages.length)) {
+        const chunk = await this.freshEvents(messages.slice(start, end), inBatch, lap);
         if (chunk.length === 0) continue;
         const firstChunk = approvals === null;
         approvals ??= await this.collectApprovals();
