@@ -66,16 +66,11 @@ describe('detector settings', () => {
       [{ roots: { files: '/srv' } }, 'engine.roots.files'],
       [{ rescanSecrets: 'sometimes' }, 'engine.rescanSecrets'],
     ] as const) {
-      let error: unknown;
-      try {
-        load(engine);
-      } catch (caught) {
-        error = caught;
-      }
-      expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).variables).toEqual(['PALISADE_CONFIG']);
-      expect((error as ConfigError).message).toContain(field);
-      expect((error as ConfigError).message).not.toContain('\n');
+      writeFileSync(file, JSON.stringify({ engine }));
+      const error = failure({ PALISADE_CONFIG: file });
+      expect(error.variables).toEqual(['PALISADE_CONFIG']);
+      expect(error.message).toContain(field);
+      expect(error.message).not.toContain('\n');
     }
   });
 });

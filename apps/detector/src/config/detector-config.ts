@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { EngineOptions } from '@palisade/detection';
 import { AlertCategory, ConfigError, Severity, describeZodError } from '@palisade/schema';
-
-export { ConfigError };
 import { z } from 'zod';
 import { DetectorEnv } from './env.schema.js';
 
+export { ConfigError };
 
 /** Variables whose values are secrets, or may hold one (a password in SMTP_URL). */
 const SECRET_VARIABLE = /TOKEN|SECRET|PASSWORD|API_KEY|SMTP_URL/;
@@ -17,8 +17,8 @@ const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 const ms = (max: number, what: string) => z.number().int('must be a whole number of milliseconds').min(0, 'must be 0 or more').max(max, `must be at most ${max} (${what})`);
 
-/** Engine settings of the config file (every one optional; the engine's defaults otherwise). */
-const EngineSettings = z.strictObject({
+/** The config file's `engine` section: the engine's options (every one optional; its defaults otherwise). */
+const EngineOptionsFile = z.strictObject({
   /** Observations before a tool's baseline leaves learning. */
   warmup: z.number().int().min(1).max(100_000).optional(),
   /** Multiplier on behavioural thresholds (higher: fewer alerts). */
@@ -38,7 +38,6 @@ const EngineSettings = z.strictObject({
   /** Characters of arguments and of results scanned per event at most. */
   maxScanChars: z.number().int().min(1024).max(16 * 1024 * 1024).optional(),
 });
-export type EngineSettings = z.infer<typeof EngineSettings>;
 
 /** The optional JSON file named by PALISADE_CONFIG. */
 const ConfigFile = z.object({
@@ -53,7 +52,7 @@ const ConfigFile = z.object({
     })
     .default({}),
   mail: z.object({ to: z.array(z.string()).default([]) }).default({ to: [] }),
-  engine: EngineSettings.default({}),
+  engine: EngineOptionsFile.default({}),
 });
 
 export interface ContainmentPolicy {
@@ -77,7 +76,7 @@ export interface DetectorConfig {
   logLevel: DetectorEnv['PALISADE_LOG_LEVEL'];
   topic: string;
   /** Engine options: the config file's `engine` section and PALISADE_CLOCK_SKEW_MS. */
-  engine: EngineSettings & { clockSkewMs: number };
+  engine: EngineOptions;
 }
 
 /** Default automatic containment: critical poisoning, drift and shadowing quarantine the tool. */
