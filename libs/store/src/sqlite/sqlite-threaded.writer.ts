@@ -82,15 +82,12 @@ export class SqliteThreadedWriter implements BatchWriter {
   write(batch: StoreBatch): Promise<StoreBatchResult> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    let eventRows;
-    try {
-      eventRows = (batch.events ?? []).map((event) => eventRow(event, this.eventTextChars));
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+    const { events = [], ...rest } = batch;
     return new Promise((resolve, reject) => {
+      // A record that cannot be turned into a row (a bad timestamp) rejects this write only, before it is sent.
+      const eventRows = events.map((event) => eventRow(event, this.eventTextChars));
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ type: 'write', id, batch: { ...batch, events: [] }, eventRows });
+      this.worker.postMessage({ type: 'write', id, batch: rest, eventRows });
     });
   }
 

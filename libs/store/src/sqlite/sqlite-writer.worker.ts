@@ -5,7 +5,7 @@ import type { StoreBatch } from '../store.port.js';
 import type { EventRow } from './event-row.js';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite.store.js';
 
-type Request = { type: 'write'; id: number; batch: StoreBatch; eventRows: EventRow[] } | { type: 'close' };
+type Request = { type: 'write'; id: number; batch: Omit<StoreBatch, 'events'>; eventRows: EventRow[] } | { type: 'close' };
 
 const port = parentPort!;
 let store: SqliteStore;

@@ -17,7 +17,7 @@ import { SqliteContext } from './sqlite.context.js';
 import { migrate } from './sqlite.migrations.js';
 import { SqliteTokenRepository } from './token.repository.js';
 import { SqliteToolRepository } from './tool.repository.js';
-import type { EventRow } from './event-row.js';
+import { eventRow, type EventRow } from './event-row.js';
 import { SqliteThreadedWriter } from './sqlite-threaded.writer.js';
 
 export interface SqliteStoreOptions {
@@ -105,17 +105,18 @@ export class SqliteStore implements Store {
   }
 
   async writeBatch(batch: StoreBatch): Promise<StoreBatchResult> {
-    return this.ctx.write(() => applyBatch(batch, this));
+    const { events = [], ...rest } = batch;
+    return this.writePreparedBatch(rest, events.map((event) => eventRow(event, this.ctx.eventTextChars)));
   }
 
   /**
-   * `writeBatch` with the batch's events already turned into rows (`eventRow`), in one transaction and
-   * the same order: what the writer thread runs for the pipeline.
+   * `writeBatch` with the batch's events already turned into rows (`eventRow`, possibly on another
+   * thread), in one transaction: the events first, then the rest of the batch.
    */
-  async writePreparedBatch(batch: StoreBatch, eventRows: readonly EventRow[]): Promise<StoreBatchResult> {
+  async writePreparedBatch(batch: Omit<StoreBatch, 'events'>, eventRows: readonly EventRow[]): Promise<StoreBatchResult> {
     return this.ctx.write(() => {
       const eventsInserted = eventRows.length ? this.events.insertRowsNow(eventRows) : 0;
-      return { ...applyBatch({ ...batch, events: [] }, this), eventsInserted };
+      return { ...applyBatch(batch, this), eventsInserted };
     });
   }
 
