@@ -6,7 +6,7 @@ import { SqliteBus, silentBusLogger, type BusConsumer } from '@palisade/bus';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { CONTROL_TOPIC, describeZodError, TelemetryEvent } from '@palisade/schema';
+import { CONTROL_TOPIC, parseTelemetryEventJson, type TelemetryEvent } from '@palisade/schema';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '../../../..');
@@ -81,9 +81,9 @@ export class BusReader {
     this.consumer = this.bus.consumer({ group: 'e2e', topic, ephemeral: true, pollIntervalMs: 20 });
     this.running = this.consumer.run(async (messages) => {
       for (const message of messages) {
-        const parsed = TelemetryEvent.safeParse(JSON.parse(message.value));
-        if (parsed.success) this.events.push(parsed.data);
-        else this.invalid.push(`${describeZodError(parsed.error)}: ${message.value.slice(0, 200)}`);
+        const parsed = parseTelemetryEventJson(message.value);
+        if (parsed.ok) this.events.push(parsed.value);
+        else this.invalid.push(`${parsed.reason}: ${message.value.slice(0, 200)}`);
       }
     });
     return this;
