@@ -25,9 +25,10 @@ const IDENTITY_FIELDS = ['id', 'palisade.server.name', 'mcp.session.id'] as cons
  *
  * The event is valid by construction: the assembler builds typed fields and bounds every value taken
  * from the traffic, and the consumer (the detector) validates each event against the schema at its
- * boundary, keeping an invalid one aside with the reason. A second full schema check here cost a fifth
- * of the collector's CPU per call (and most of its garbage), beside the relay; the tests parse every
- * event the collector ships, under real servers and hostile traffic alike, with the schema.
+ * boundary, keeping an invalid one aside with the reason. A second full schema check here cost about a
+ * sixth of the collector's CPU in the latency bench (1,290 -> 1,080 ms over 2,200 calls), beside the
+ * relay; the tests parse every event the collector ships, under real servers and hostile traffic alike,
+ * with the schema.
  */
 export class EventEncoder {
   constructor(
