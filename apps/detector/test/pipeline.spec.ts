@@ -161,6 +161,10 @@ describe('detector pipeline (real worker and API on the embedded sqlite bus and 
     const between = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 5));
     await post(`${JSON.stringify(b.call('lookup', { q: 'b' }))}\n{broken`);
+    // A call the bus refuses is answered with an error and counted as failed.
+    const producer = (ingest as unknown as { producer: { publish: (...args: unknown[]) => Promise<unknown> } }).producer;
+    vi.spyOn(producer, 'publish').mockResolvedValueOnce({ kind: 'retryable', error: 'bus busy' });
+    expect((await detector.api('POST', '/api/ingest', { token: created.body.token, raw: JSON.stringify(b.call('lookup', { q: 'd' })) })).status).toBe(503);
     expect((await detector.api('POST', '/api/ingest', { raw: JSON.stringify(b.call('lookup', { q: 'c' })) })).status).toBe(202);
     // A store that refuses keeps the summaries for the next flush, whole.
     vi.spyOn(detector.store.audit, 'append').mockRejectedValueOnce(new Error('disk full'));
@@ -169,7 +173,7 @@ describe('detector pipeline (real worker and API on the embedded sqlite bus and 
     expect(await ingest.flushAudit()).toBe(0);
     const entries = (await detector.api<Page<{ actor: { id: string; type: string }; target: string; source?: string; details: Record<string, unknown> }>>('GET', '/api/audit?action=telemetry.ingested&limit=10')).body.items;
     const edge = entries.find((e) => e.actor.id === 'edge-7');
-    expect(edge).toMatchObject({ actor: { type: 'collector' }, target: 'topic:mcp.telemetry', details: { requests: 2, failed: 0, accepted: 2, rejected: 1 } });
+    expect(edge).toMatchObject({ actor: { type: 'collector' }, target: 'topic:mcp.telemetry', details: { requests: 3, failed: 1, accepted: 2, rejected: 1 } });
     expect(edge?.source).toMatch(/127\.0\.0\.1/);
     // From the first call to the last, kept whole through the refused flush.
     expect([String(edge?.details['from']) < between, String(edge?.details['to']) > between]).toEqual([true, true]);
