@@ -32,7 +32,7 @@ export interface TelemetryWorkerData {
 
 export interface TelemetryLinkOptions {
   ringBytes: number;
-  /** Longest wait at start for the quarantine state before calls go through unchecked. */
+  /** Longest wait, from the worker's start, for the quarantine state before listings and calls go through unchecked. */
   quarantineWarmupMs: number;
 }
 
@@ -60,8 +60,6 @@ export class TelemetryLink {
 
   constructor(settings: RawCollectorSettings, options: TelemetryLinkOptions, onFailure: (error: Error) => void) {
     this.registry = new QuarantineRegistry(typeof settings.flags['server'] === 'string' ? settings.flags['server'] : '');
-    const warmup = setTimeout(() => this.registry.markReady(), options.quarantineWarmupMs);
-    warmup.unref();
     const ring = createTapRing(options.ringBytes);
     this.writer = new TapRingWriter(ring);
     const data: TelemetryWorkerData = { settings, ring };
@@ -77,9 +75,15 @@ export class TelemetryLink {
     this.configured = new Promise<CollectorConfig>((resolve, reject) => {
       this.worker.on('message', (message: WorkerMessage) => {
         switch (message.type) {
-          case 'ready':
+          case 'ready': {
+            // The wait for the quarantine state is bounded from here, once the worker runs and reads the
+            // bus: counted from the start, a slow worker start on a loaded machine (module loading) used up
+            // the bound and the first tools/list went out unfiltered.
+            const warmup = setTimeout(() => this.registry.markReady(), options.quarantineWarmupMs);
+            warmup.unref();
             resolve(message.config);
             break;
+          }
           case 'config-error':
             reject(new UsageError(message.message));
             break;

@@ -5,7 +5,7 @@ import { rpcIdKey } from '../pipeline/jsonrpc.message.js';
 import { decodeRpcFrame } from '../pipeline/rpc-frame.decoder.js';
 import { TapKind } from '../pipeline/tap.ring.js';
 import type { TelemetryLink } from '../pipeline/telemetry.link.js';
-import type { BlockDecision, QuarantinePolicy } from '../quarantine/quarantine.policy.js';
+import { type BlockDecision, needsQuarantineState, type QuarantinePolicy } from '../quarantine/quarantine.policy.js';
 import { ChannelTap } from './relay.tap.js';
 import { SseRelay } from './sse.relay.js';
 import type { ProxyLog } from './stdio.proxy.js';
@@ -58,7 +58,6 @@ function forwardable(headers: IncomingHttpHeaders): Record<string, string | stri
   return out;
 }
 
-const isToolsCall = (m: { kind: string; method?: string }) => m.kind === 'request' && m.method === 'tools/call';
 
 /**
  * The reverse proxy for HTTP MCP servers: Streamable HTTP (POST with a JSON or SSE answer, GET streams,
@@ -166,7 +165,7 @@ export class HttpProxy {
     const body = Buffer.concat(chunks, bytes);
     const text = body.toString('utf8');
     const messages = decodeRpcFrame(text) ?? [];
-    if (!this.options.policy.ready && messages.some(isToolsCall)) await this.options.policy.whenReady();
+    if (!this.options.policy.ready && messages.some(needsQuarantineState)) await this.options.policy.whenReady();
     for (const message of messages) {
       if (message.kind !== 'request' || message.method !== 'tools/list') continue;
       exchange.toolsList.add(rpcIdKey(message.id));

@@ -82,4 +82,18 @@ describe(StdioGate.name, () => {
     expect(text(toServer)).toBe(line({ jsonrpc: '2.0', id: 0, method: 'initialize', params: {} }) + call(2, 'good'));
     expect(text(toClient)).toContain('quarantined');
   });
+
+  it('holds tools/list until the quarantine state is known, so the first listing of a session already hides a quarantined tool', async () => {
+    const { gate, registry, toServer, toClient, text } = harness({ ready: false });
+    const list = line({ jsonrpc: '2.0', id: 5, method: 'tools/list' });
+    gate.fromClient(Buffer.from(list));
+    expect(text(toServer)).toBe('');
+    registry.replaceAll([{ tool: 'evil', reason: 'r', incidentId: null }]);
+    registry.markReady();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(text(toServer)).toBe(list);
+    gate.fromServer(Buffer.from(line({ jsonrpc: '2.0', id: 5, result: { tools: [{ name: 'good' }, { name: 'evil' }] } })));
+    expect((JSON.parse(text(toClient)) as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name)).toEqual(['good']);
+  });
 });

@@ -1,6 +1,6 @@
 import { rpcIdKey } from '../pipeline/jsonrpc.message.js';
 import { decodeRpcFrame } from '../pipeline/rpc-frame.decoder.js';
-import type { BlockDecision, QuarantinePolicy } from '../quarantine/quarantine.policy.js';
+import { type BlockDecision, needsQuarantineState, type QuarantinePolicy } from '../quarantine/quarantine.policy.js';
 import type { RelayTap } from './relay.tap.js';
 
 const NEWLINE = 0x0a;
@@ -138,11 +138,13 @@ export class StdioGate {
     if (!mentionsCall && !mentionsList) return this.forwardClientLine(line);
     const messages = decodeRpcFrame(line.toString('utf8'));
     if (!messages) return this.forwardClientLine(line);
+    // Until the quarantine state is known, a listing or a call waits for it (a quarantined tool must not
+    // be listed or reached in the first second of a session); other messages pass.
+    if (!this.deps.policy.ready && messages.some(needsQuarantineState)) return false;
     for (const message of messages) {
       if (message.kind === 'request' && message.method === 'tools/list') this.pendingToolsList.add(rpcIdKey(message.id));
     }
     if (!mentionsCall) return this.forwardClientLine(line);
-    if (!this.deps.policy.ready && messages.some((m) => m.kind === 'request' && m.method === 'tools/call')) return false;
     const decisions = messages.map((m) => this.deps.policy.decide(m));
     const blocked = decisions.filter((d): d is BlockDecision => d !== undefined);
     if (blocked.length === 0) return this.forwardClientLine(line);

@@ -12,6 +12,11 @@ export interface BlockDecision {
   reason: string;
 }
 
+/** A request whose answer depends on the quarantine state (a listing or a call): it waits until the state is known. */
+export function needsQuarantineState(message: RpcMessage): boolean {
+  return message.kind === 'request' && (message.method === 'tools/call' || message.method === 'tools/list');
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

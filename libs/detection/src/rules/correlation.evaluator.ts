@@ -256,9 +256,10 @@ function apply(rule: CompiledRule, state: EngineState, record: CorrelationRecord
 /**
  * Runs the enabled correlation rules over the records of one event (the event itself, then the alerts
  * raised on it): candidate rules come from the index (by method and alert category). Returns the alerts
- * fired; rule hit counts are kept in the state.
+ * fired; rule hit counts are kept in the state. `clockSkewMs` is the engine's option (no default here, so
+ * the evaluator cannot drift from the engine's own).
  */
-export function evaluateCorrelation(index: RuleIndex, disabled: ReadonlySet<string>, state: EngineState, records: readonly CorrelationRecord[], clockSkewMs = 0): Alert[] {
+export function evaluateCorrelation(index: RuleIndex, disabled: ReadonlySet<string>, state: EngineState, records: readonly CorrelationRecord[], clockSkewMs: number): Alert[] {
   const alerts: Alert[] = [];
   for (const record of records) {
     const key = record.type === 'alert' ? `alert:${record.alert?.category ?? ''}` : `method:${record.event['mcp.method.name'].toLowerCase()}`;
