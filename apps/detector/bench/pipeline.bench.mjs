@@ -2,7 +2,7 @@
 // process, beside the raw sqlite bus read rate measured in the same run, and the latency from publishing
 // an event to its alert being visible in the API (p50/p99).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -78,6 +78,16 @@ function startDetector(env, args) {
   return child;
 }
 
+/** A process's peak resident set (VmHWM) in MB, where /proc has it (Linux); null elsewhere. */
+function peakRssMb(pid) {
+  try {
+    const kib = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib ? Math.round(Number(kib) / 102.4) / 10 : null;
+  } catch {
+    return null;
+  }
+}
+
 async function stop(child) {
   if (child.exitCode !== null) return;
   child.kill('SIGTERM');
@@ -124,6 +134,7 @@ try {
   await until(async () => (await stored()) >= TOTAL, 600_000, 'every event stored');
   const pipelineSeconds = (performance.now() - first) / 1000;
   const pipelineRate = (TOTAL - firstCount) / pipelineSeconds;
+  const workerPeakRssMb = peakRssMb(worker.pid);
   await stop(worker);
   progressDb.close();
 
@@ -189,6 +200,7 @@ try {
       avgEventBytes: Math.round(bytes / TOTAL),
       rawBusReadPerSecond: Math.round(rawRate),
       pipelinePerSecond: Math.round(pipelineRate),
+      workerPeakRssMb,
       pipelineToRawRatio: Number((pipelineRate / rawRate).toFixed(3)),
       eventToAlertP50Ms: Number(percentile(latencies, 50).toFixed(1)),
       eventToAlertP99Ms: Number(percentile(latencies, 99).toFixed(1)),
@@ -197,7 +209,7 @@ try {
       eventToWebhookP95Ms: Number(percentile(webhookLatencies, 95).toFixed(1)),
       webhookSamples: webhookLatencies.length,
     },
-    units: { rawBusReadPerSecond: 'events/s', pipelinePerSecond: 'events/s (bus → engine → store, real worker process, sqlite)', eventToAlertP50Ms: 'ms from publish to alert visible in GET /api/alerts (5 ms polling)', eventToAlertP99Ms: 'ms', eventToWebhookP95Ms: 'ms from publishing a poisoned definition to the signed quarantine webhook received by a local HTTP server' },
+    units: { rawBusReadPerSecond: 'events/s', pipelinePerSecond: 'events/s (bus → engine → store, real worker process, sqlite)', workerPeakRssMb: 'MB, peak resident set of the worker process while it drained the backlog', eventToAlertP50Ms: 'ms from publish to alert visible in GET /api/alerts (5 ms polling)', eventToAlertP99Ms: 'ms', eventToWebhookP95Ms: 'ms from publishing a poisoned definition to the signed quarantine webhook received by a local HTTP server' },
     goal: { pipelinePerSecond: '>= 20000', pipelineToRawRatio: '>= 0.5', eventToAlertP99Ms: '<= 1000', eventToWebhookP95Ms: '<= 2000' },
   });
 } finally {
