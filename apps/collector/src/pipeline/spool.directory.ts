@@ -7,30 +7,49 @@ interface SpoolOwner {
   collectorId: string;
   pid: number;
   host: string;
-  /** The script the owner runs, to tell it from another process that got its pid later. */
-  script: string;
+  /**
+   * When the owner process started (Linux: clock ticks after boot, /proc/PID/stat field 22), to tell it
+   * from a later process that got its pid. Absent where /proc is not (then the pid alone decides).
+   */
+  startTicks?: string;
+  /** Written by earlier versions (the entry script); no longer read. */
+  script?: string;
   startedAt: string;
 }
 
 const OWNER_FILE = 'owner.json';
 
-/** True when `pid` is a live process running `script` (on Linux: checked in /proc; elsewhere: pid only). */
-function processRuns(pid: number, script: string): boolean {
+/**
+ * A process's start time from /proc, or null where there is none. The same for every thread of a process:
+ * the spool is created by the collector's telemetry worker thread, whose `process.argv[1]` is the worker's
+ * script, not the command line, so the entry script (what this used to compare) never matched and every
+ * live collector looked gone to the others, which claimed and deleted its spool while it wrote.
+ */
+export function processStartTicks(pid: number | 'self'): string | null {
   try {
-    process.kill(pid, 0);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after "(comm)": state is field 3, starttime field 22.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when the owner still runs: its pid is live and, where /proc says, started when the owner did. */
+export function ownerProcessRuns(owner: Pick<SpoolOwner, 'pid' | 'startTicks'>): boolean {
+  try {
+    process.kill(owner.pid, 0);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(script);
-  } catch {
-    return true;
-  }
+  if (!owner.startTicks) return true;
+  const now = processStartTicks(owner.pid);
+  return now === null || now === owner.startTicks;
 }
 
 /**
  * The spool folders of every collector of a PALISADE_HOME (`spool/`). Each collector owns `spool/<id>/`
- * (with `owner.json`: pid, host, script). A folder whose owner is gone (killed, or exited with the bus down)
+ * (with `owner.json`: pid, host, process start time). A folder whose owner is gone (killed, or exited with the bus down)
  * is claimed by a live collector with one atomic rename to `spool/<its id>~<origin>`, so exactly one
  * collector replays it; an owner's liveness is read from its own folder.
  */
@@ -40,7 +59,7 @@ export class SpoolDirectory {
   constructor(
     home: string,
     private readonly collectorId: string,
-    private readonly isAlive: (owner: SpoolOwner) => boolean = (owner) => owner.host !== os.hostname() || processRuns(owner.pid, owner.script),
+    private readonly isAlive: (owner: SpoolOwner) => boolean = (owner) => owner.host !== os.hostname() || ownerProcessRuns(owner),
   ) {
     this.root = path.join(home, 'spool');
   }
@@ -50,7 +69,8 @@ export class SpoolDirectory {
     const dir = path.join(this.root, this.collectorId);
     const tmp = path.join(this.root, `.tmp-${this.collectorId}`);
     await mkdir(tmp, { recursive: true, mode: 0o700 });
-    const owner: SpoolOwner = { collectorId: this.collectorId, pid: process.pid, host: os.hostname(), script: process.argv[1] ?? '', startedAt: new Date().toISOString() };
+    const startTicks = processStartTicks('self');
+    const owner: SpoolOwner = { collectorId: this.collectorId, pid: process.pid, host: os.hostname(), ...(startTicks ? { startTicks } : {}), startedAt: new Date().toISOString() };
     await writeFile(path.join(tmp, OWNER_FILE), JSON.stringify(owner), { mode: 0o600 });
     await rename(tmp, dir);
     return dir;
