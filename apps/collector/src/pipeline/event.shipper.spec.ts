@@ -77,6 +77,18 @@ describe(EventShipper.name, () => {
     expect(counters.busErrors).toBeGreaterThan(0);
   });
 
+  it('at stop, replays what it spooled during an outage when the bus is back, even while its backoff still waits', async () => {
+    const { sink, shipper, offer, spool } = await setup();
+    sink.mode = 'down';
+    offer(0, 30);
+    await shipper.flush();
+    expect(spool.isEmpty).toBe(false);
+    sink.mode = 'up'; // back, but the shipper's next try is not due (the clock does not move)
+    await shipper.stop();
+    expect(sink.received).toEqual(Array.from({ length: 30 }, (_, i) => `E${i}`));
+    expect(spool.isEmpty).toBe(true);
+  });
+
   it('replays the spool of a collector that is gone first; new events wait behind it', async () => {
     const { home, sink, shipper, offer } = await setup();
     const orphan = await DiskSpool.open(path.join(home, 'spool', 'dead~X'), { maxBytes: 1 << 20 });

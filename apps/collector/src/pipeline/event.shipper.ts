@@ -13,6 +13,8 @@ export interface ShipperSettings {
 /** Backoff before the bus is tried again after a failure: doubles from 250 ms up to 5 s. */
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5000;
+/** How long a stopping collector goes on replaying its spool to a bus that is back. */
+const STOP_REPLAY_MS = 2000;
 /** Spool records replayed per flush at most, so a long replay never holds the event loop for long. */
 const REPLAY_RECORDS_PER_FLUSH = 40;
 
@@ -78,16 +80,22 @@ export class EventShipper {
   }
 
   /**
-   * Final flush at shutdown: everything still queued goes to the sink if it answers within its timeout,
-   * otherwise to the spool (replayed by the next collector on this PALISADE_HOME).
+   * Final flush at shutdown: everything still queued, and what the spools hold, goes to the sink if it
+   * answers (the spools for up to STOP_REPLAY_MS), otherwise to the spool (replayed by the next collector
+   * on this PALISADE_HOME).
    */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.flush();
-    if (this.queue.size > 0) {
+    if (this.queue.size > 0 || !this.spoolsEmpty()) {
+      // The bus may be back while the backoff still waits (up to 5 s): one more try now, and what the
+      // spools hold is replayed while the bus takes it, for a bounded time. Otherwise a collector that
+      // exits right after an outage would leave its events on disk until the next collector starts.
       this.retryAt = 0;
-      await this.flush();
+      const deadline = this.now() + STOP_REPLAY_MS;
+      do await this.flush();
+      while (!this.spoolsEmpty() && this.sinkUsable && this.now() < deadline);
     }
     while (this.queue.size > 0) await this.toSpool(this.queue.take(this.settings.batchSize));
     for (const spool of this.replaying) if (!(await spool.removeIfDrained())) await spool.close();
