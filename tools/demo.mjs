@@ -25,6 +25,12 @@ Environment: PALISADE_HOME (./.palisade), PALISADE_API_PORT (4000), PALISADE_DAS
 }
 
 const home = path.resolve(process.env.PALISADE_HOME ?? path.join(root, '.palisade'));
+try {
+  (await import('@palisade/schema')).prepareDataHome(home);
+} catch (error) {
+  process.stderr.write(`palisade demo: ${error.message}\n`);
+  process.exit(1);
+}
 const apiPort = Number(process.env.PALISADE_API_PORT ?? 4000);
 const dashboardPort = Number(process.env.PALISADE_DASHBOARD_PORT ?? 3000);
 const apiUrl = process.env.PALISADE_API_URL ?? `http://127.0.0.1:${apiPort}`;

@@ -69,7 +69,7 @@ describe('stdio collector as a process', () => {
     const notAFolder = path.join(temporaryDir('bad-home'), 'file');
     writeFileSync(notAFolder, '');
     const cases: [string[], RegExp][] = [
-      [['stdio', '--server', 'x', '--home', notAFolder, '--', 'node'], /^palisade-collector: --home \/ PALISADE_HOME ".*": cannot be used \(ENOTDIR\)/],
+      [['stdio', '--server', 'x', '--home', notAFolder, '--', 'node'], /^palisade-collector: --home ".*": is not a folder\n?$/],
       [['stdio', '--server', 'x', '--flush-ms', 'often', '--', 'node'], /^palisade-collector: --flush-ms "often": must be a duration/],
       [['stdio', '--server', 'x'], /^palisade-collector: missing the server command/],
       [['stdio', '--bogus'], /^palisade-collector: unknown option --bogus/],
@@ -90,6 +90,17 @@ describe('stdio collector as a process', () => {
       const help = run(args);
       expect(await help.exited).toBe(0);
       expect(help.out()).toContain('Usage');
+    }
+    // No command at all is a usage error: the usage goes to stderr, never to stdout (an MCP client's pipe).
+    const bare = run([]);
+    expect(await bare.exited).toBe(2);
+    expect(bare.out()).toBe('');
+    expect(bare.err()).toContain('Usage');
+    // A data folder that cannot be made stops at once with one line (Node's recursive mkdir spins under /proc).
+    if (existsSync('/proc/self')) {
+      const proc = run(['stdio', '--server', 'x', '--home', '/proc/palisade-nope', '--', 'true']);
+      expect(await proc.exited).toBe(2);
+      expect(proc.err().trim()).toBe('palisade-collector: --home "/proc/palisade-nope": cannot be created (ENOENT)');
     }
     const missing = run(['stdio', '--server', 'x', '--home', temporaryDir('missing'), '--', 'palisade-no-such-command-xyz']);
     expect(await missing.exited).toBe(127);

@@ -7,3 +7,4 @@ export * from './canonical-json.js';
 export * from './telemetry-event.schema.js';
 export * from './control.schema.js';
 export * from './ids.js';
+export * from './data-home.js';

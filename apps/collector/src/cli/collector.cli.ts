@@ -14,7 +14,8 @@ export async function runCollectorCli(argv: readonly string[], env: NodeJS.Proce
       case '-h':
       case '--help':
       case 'help':
-        process.stdout.write(MAIN_USAGE);
+        // Asked for: stdout. Missing command: a usage error, so stderr (stdout may be an MCP client's pipe).
+        (command === undefined ? process.stderr : process.stdout).write(MAIN_USAGE);
         return command === undefined ? 2 : 0;
       case '--version':
       case '-V':

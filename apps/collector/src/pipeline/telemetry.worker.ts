@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { ConfigError, prepareDataHome } from '@palisade/schema/telemetry';
 import { UsageError } from '../cli/usage.error.js';
 import type { RelayMessage, TelemetryWorkerData, WorkerMessage } from './telemetry.link.js';
 
@@ -16,8 +17,9 @@ let config: ReturnType<typeof resolveCollectorConfig>;
 try {
   config = resolveCollectorConfig(settings.mode, settings.flags, settings.env, settings.command, settings.cwd);
   if (config.bus !== 'http') (await import('../sinks/bus.factory.js')).busConfigFor(config.busEnv, settings.cwd);
+  prepareDataHome(config.home, settings.flags['home'] === undefined ? 'PALISADE_HOME' : '--home');
 } catch (error) {
-  if (!(error instanceof UsageError || (error as Error).name === 'UsageError')) throw error;
+  if (!(error instanceof UsageError || (error as Error).name === 'UsageError' || error instanceof ConfigError)) throw error;
   post({ type: 'config-error', message: (error as Error).message });
   port.close();
   process.exit(0);
@@ -34,10 +36,12 @@ let runtime: InstanceType<typeof CollectorRuntime>;
 try {
   runtime = new CollectorRuntime(config, { onQuarantineChange: (entries, ready) => post({ type: 'quarantine', entries, ready }) });
 } catch (error) {
-  // The data folder cannot be used (not writable, not a folder): a bad setting, named as such.
-  const code = (error as NodeJS.ErrnoException).code;
+  // The data folder or the log file cannot be used (not writable, not a folder): a bad setting, named as such.
+  const { code, path: where } = error as NodeJS.ErrnoException;
   if (!code) throw error;
-  post({ type: 'config-error', message: `--home / PALISADE_HOME "${config.home}": cannot be used (${code})` });
+  const logFile = config.log.file;
+  const message = logFile && where && (where === logFile || logFile.startsWith(`${where}/`)) ? `--log-file "${logFile}": cannot be written (${code})` : `--home / PALISADE_HOME "${config.home}": cannot be used (${code})`;
+  post({ type: 'config-error', message });
   port.close();
   process.exit(0);
 }
