@@ -41,7 +41,9 @@ export async function runHttpCommand(argv: readonly string[], env: NodeJS.Proces
     throw new UsageError(`--listen ${listen.host}:${listen.port}: cannot listen (${error.code ?? error.message})`);
   });
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  process.stderr.write(`palisade-collector: listening on http://${host}:${address.port} → ${config.upstream}\n`);
+  // Paths go through unchanged, so the client uses the upstream's path on the collector: say which URL.
+  const clientUrl = `http://${host}:${address.port}${config.upstream ? new URL(config.upstream).pathname : '/'}`;
+  process.stderr.write(`palisade-collector: listening on http://${host}:${address.port} → ${config.upstream} (client URL: ${clientUrl})\n`);
   link.log('info', 'http proxy listening', { listen: `${host}:${address.port}`, upstream: config.upstream });
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(name, () => resolve(name));

@@ -52,9 +52,11 @@ ${COMMON}
 
 export const HTTP_USAGE = `Usage: palisade-collector http --server NAME --upstream URL [--listen HOST:PORT] [options]
 
-A reverse proxy for Streamable HTTP (POST/GET/DELETE, Mcp-Session-Id) and legacy SSE (GET /sse, POST
-/messages?sessionId=) MCP servers. Paths are forwarded unchanged: point the client at the same path on
-the collector. Prints "listening on http://HOST:PORT" on stderr when ready.
+A reverse proxy for Streamable HTTP (POST/GET/DELETE, Mcp-Session-Id) and legacy SSE (GET /sse, then POST
+to the endpoint the server announces, e.g. /message?sessionId=) MCP servers. Paths are forwarded unchanged:
+point the client at the upstream's path on the collector (--upstream https://host/v1/mcp: the client uses
+http://HOST:PORT/v1/mcp). Prints "listening on http://HOST:PORT → UPSTREAM (client URL: …)" on stderr
+when ready.
 
 HTTP:
   --upstream URL           the MCP server, e.g. http://127.0.0.1:3001/mcp (required)
