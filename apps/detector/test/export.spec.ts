@@ -1,8 +1,10 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runVerifyExport } from '../src/cli/verify-export.command.js';
+import { runVerifyExport, trustedKeyFingerprint } from '../src/cli/verify-export.command.js';
+import { sha256File, signedManifestBytes } from '../src/exports/bundle-format.js';
 import { verifyBundle } from '../src/exports/bundle.verifier.js';
 import { type RunningDetector, startDetector } from './support/detector.harness.js';
 import { POISONED_ADD, TelemetryBuilder } from './support/telemetry.builder.js';
@@ -115,6 +117,41 @@ describe('compliance export and verify-export', () => {
     });
   }
 
+  it('with the install key pinned, refuses a bundle re-signed by anyone else after its content was changed', async () => {
+    const key = await detector.api<{ algorithm: string; publicKey: string; fingerprint: string }>('GET', '/api/exports/key');
+    expect(key.status).toBe(200);
+    expect(key.body).toMatchObject({ algorithm: 'Ed25519', publicKey: expect.stringContaining('BEGIN PUBLIC KEY'), fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    expect(verifyBundle(bundles.ndjson!, { trustedKey: key.body.fingerprint }).ok).toBe(true);
+    // The PEM the API gives and the fingerprint name the same key.
+    const pemFile = path.join(scratch, 'install.pem');
+    writeFileSync(pemFile, key.body.publicKey);
+    expect(trustedKeyFingerprint(pemFile)).toEqual({ fingerprint: key.body.fingerprint });
+    expect(trustedKeyFingerprint(path.join(scratch, 'missing.pem'))).toEqual({ error: expect.stringContaining('--key') });
+
+    // A forger drops the events, fixes the manifest's hash and size, and signs with a key of their own.
+    const forged = copy('ndjson');
+    writeFileSync(path.join(forged, 'events.ndjson'), '');
+    const manifest = JSON.parse(readFileSync(path.join(forged, 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string; bytes: number; records: number }[]; publicKey: string; signature?: string };
+    const events = manifest.files.find((f) => f.path === 'events.ndjson')!;
+    Object.assign(events, { sha256: sha256File(''), bytes: 0, records: 0 });
+    const forger = generateKeyPairSync('ed25519');
+    manifest.publicKey = forger.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    delete manifest.signature;
+    manifest.signature = sign(null, signedManifestBytes(manifest as never), forger.privateKey).toString('base64');
+    writeFileSync(path.join(forged, 'manifest.json'), JSON.stringify(manifest));
+    // Self-consistent, so only a pinned key can tell: without one it verifies (and the CLI prints the signer).
+    expect(verifyBundle(forged).ok).toBe(true);
+    const pinned = verifyBundle(forged, { trustedKey: key.body.fingerprint });
+    expect(pinned.ok).toBe(false);
+    if (!pinned.ok) expect(pinned.problem).toBe(`manifest.json is signed by key ${trustedKeyFingerprint(writePem(forger.publicKey.export({ type: 'spki', format: 'pem' }).toString())).fingerprint}, not by the trusted key ${key.body.fingerprint}`);
+  });
+
+  function writePem(pem: string): string {
+    const file = path.join(scratch, `key-${Math.random().toString(36).slice(2)}.pem`);
+    writeFileSync(file, pem);
+    return file;
+  }
+
   it('verify-export checks the downloaded .tar.gz and prints OK', async () => {
     const list = await detector.api<{ items: Record[] }>('GET', '/api/exports');
     const response = await fetch(`${detector.url}/api/exports/${list.body.items[0]!.id}/archive`, { headers: { authorization: `Bearer ${detector.adminToken}` } });
@@ -135,5 +172,19 @@ describe('compliance export and verify-export', () => {
     }
     expect(out[0]).toBe('OK\n');
     expect(out[2]).toMatch(/^FAILED: events\.ndjson was altered/);
+  });
+
+  it('verify-export names a file that is not a bundle archive in one line instead of failing with a stack', async () => {
+    const junk = path.join(scratch, 'not-a-bundle.tar.gz');
+    writeFileSync(junk, 'this is not gzip');
+    const out: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
+    try {
+      expect(await runVerifyExport(junk)).toBe(1);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(out.join('')).toMatch(/^FAILED: \S+not-a-bundle\.tar\.gz is not a bundle archive \(\.tar\.gz\): [^\n]+\n$/);
   });
 });

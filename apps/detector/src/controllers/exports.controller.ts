@@ -1,14 +1,16 @@
+import { createPublicKey } from 'node:crypto';
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
-import { ExportFormat, type ExportRecord, IsoTimestamp } from '@palisade/schema';
+import { ExportFormat, type ExportRecord, QueryInstant } from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { ClientAddress, CurrentPrincipal } from '../common/request-context.js';
 import { zod } from '../common/zod-validation.pipe.js';
+import { keyFingerprint } from '../exports/bundle-format.js';
 import { ExportService, type StoredExport } from '../exports/export.service.js';
 import { actorOf } from '../services/audit.service.js';
 
-export const ExportRequest = z.object({ from: IsoTimestamp, to: IsoTimestamp, format: ExportFormat.default('ndjson') });
+export const ExportRequest = z.object({ from: QueryInstant, to: QueryInstant, format: ExportFormat.default('ndjson') });
 
 type PublicRecord = ExportRecord;
 
@@ -35,6 +37,14 @@ export class ExportsController {
   async list(): Promise<{ items: PublicRecord[]; total: number }> {
     const items = (await this.exports.list()).map(visible);
     return { items, total: items.length };
+  }
+
+  /** The install's export public key and its fingerprint: what an auditor pins to verify bundles with `--key`. */
+  @Get('key')
+  key(): { algorithm: 'Ed25519'; publicKey: string; fingerprint: string } {
+    const { publicKey } = this.exports.signingKeys();
+    const pem = createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'pem' }).toString();
+    return { algorithm: 'Ed25519', publicKey: pem, fingerprint: keyFingerprint(publicKey) };
   }
 
   @Get(':id')

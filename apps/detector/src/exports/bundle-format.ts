@@ -13,6 +13,11 @@ export function sha256File(content: Buffer | string): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
+/** The fingerprint an install publishes for its export key: `sha256:` and the hex SHA-256 of the DER public key. */
+export function keyFingerprint(publicKeyBase64: string): string {
+  return `sha256:${createHash('sha256').update(Buffer.from(publicKeyBase64, 'base64')).digest('hex')}`;
+}
+
 /** What the signature covers: the canonical manifest without its signature fields. */
 export function signedManifestBytes(manifest: ExportManifest & { publicKey?: string }): Buffer {
   const { signature: _s, ...rest } = manifest;

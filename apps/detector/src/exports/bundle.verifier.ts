@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type AuditEntry, AuditEntry as AuditEntrySchema, ExportManifest, describeZodError, verifyAuditChain } from '@palisade/schema';
 import { parse } from 'csv-parse/sync';
-import { AUDIT_CSV_COLUMNS, MANIFEST_FILE, sha256File, signedManifestBytes } from './bundle-format.js';
+import { AUDIT_CSV_COLUMNS, MANIFEST_FILE, keyFingerprint, sha256File, signedManifestBytes } from './bundle-format.js';
 
 export type VerifyResult = { ok: true; manifest: ExportManifest; checked: string[] } | { ok: false; problem: string };
 
@@ -11,8 +11,12 @@ export type VerifyResult = { ok: true; manifest: ExportManifest; checked: string
  * Verifies a compliance bundle folder: the manifest's signature, every file's SHA-256 and size, no file
  * added, and the audit hash chain from the manifest's `prevHash` to its head. The first problem found is
  * named (a file, or an audit entry by sequence number).
+ *
+ * The signature proves who signed only against a key the verifier already trusts: with `trustedKey` (the
+ * install's fingerprint, `sha256:HEX`) a bundle re-signed with another key fails. Without it, the bundle
+ * is checked for integrity against the key it carries, and the caller says so.
  */
-export function verifyBundle(dir: string): VerifyResult {
+export function verifyBundle(dir: string, options: { trustedKey?: string } = {}): VerifyResult {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return { ok: false, problem: `${dir} is not a bundle folder` };
   const manifestPath = path.join(dir, MANIFEST_FILE);
   if (!existsSync(manifestPath)) return { ok: false, problem: `${MANIFEST_FILE} was removed` };
@@ -25,6 +29,9 @@ export function verifyBundle(dir: string): VerifyResult {
     return { ok: false, problem: `${MANIFEST_FILE} is not JSON: ${(error as Error).message}` };
   }
   if (!manifest.signature || !manifest.publicKey) return { ok: false, problem: `${MANIFEST_FILE} is not signed` };
+  if (options.trustedKey && keyFingerprint(manifest.publicKey) !== options.trustedKey.toLowerCase()) {
+    return { ok: false, problem: `${MANIFEST_FILE} is signed by key ${keyFingerprint(manifest.publicKey)}, not by the trusted key ${options.trustedKey.toLowerCase()}` };
+  }
   try {
     const key = createPublicKey({ key: Buffer.from(manifest.publicKey, 'base64'), format: 'der', type: 'spki' });
     if (!verify(null, signedManifestBytes(manifest), key, Buffer.from(manifest.signature, 'base64'))) {
