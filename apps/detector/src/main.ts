@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { runServe } from './cli/serve.command.js';
 import { runTokenCommand } from './cli/token.command.js';
-import { runVerifyExport } from './cli/verify-export.command.js';
+import { runVerifyExport, trustedKeyFingerprint } from './cli/verify-export.command.js';
 
 const HELP = `palisade-detector — Palisade's detection service (API + pipeline worker)
 
@@ -11,16 +11,19 @@ Usage:
       Runs the REST API (127.0.0.1:4000 by default) and the pipeline worker in one process.
       --api-only      only the REST API (distributed deployment)
       --worker-only   only the pipeline worker, outbox and schedules (distributed deployment)
-  palisade-detector verify-export PATH
+  palisade-detector verify-export PATH [--key sha256:HEX | --key PUBLIC_KEY.pem]
       Checks a compliance bundle (a folder or a .tar.gz): prints OK and exits 0 when intact, otherwise
       names the first file or audit entry that was altered, removed or reordered and exits 1.
+      --key   the install's export key (its fingerprint from GET /api/exports/key, or the PEM): a bundle
+              signed by any other key fails. Without it, integrity is checked against the key the
+              bundle carries, and the signer's fingerprint is printed to compare by hand.
   palisade-detector token create --name NAME --role admin|analyst|auditor|collector
       Creates an API token in the store of PALISADE_HOME and prints it once.
   palisade-detector token list
   palisade-detector --help
 
 Configuration (environment): PALISADE_HOME, PALISADE_BUS, KAFKA_BROKERS, PALISADE_TOPIC, PALISADE_STORE,
-ELASTICSEARCH_URL, PALISADE_API_PORT, PALISADE_API_HOST, PALISADE_ADMIN_TOKEN, PALISADE_INGEST_TOKEN,
+ELASTICSEARCH_URL, PALISADE_API_PORT, PALISADE_API_HOST, PALISADE_TRUST_PROXY, PALISADE_ADMIN_TOKEN, PALISADE_INGEST_TOKEN,
 SMTP_URL, PALISADE_MAIL_TO, PALISADE_WEBHOOKS, PALISADE_WEBHOOK_SECRET, PALISADE_AUTO_QUARANTINE,
 PALISADE_RETENTION_*_DAYS, PALISADE_RULES_DIR, PALISADE_CONFIG, PALISADE_LOG_LEVEL. See the README.
 `;
@@ -44,8 +47,15 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'verify-export': {
-      if (rest.length !== 1 || rest[0]!.startsWith('-')) fail('verify-export needs exactly one PATH (a bundle folder or .tar.gz)');
-      process.exit(await runVerifyExport(rest[0]!));
+      const { values, positionals } = parseArgs({ args: rest, options: { key: { type: 'string' } }, allowPositionals: true, strict: true });
+      if (positionals.length !== 1) fail('verify-export needs exactly one PATH (a bundle folder or .tar.gz)');
+      let trusted: string | undefined;
+      if (values.key !== undefined) {
+        const key = trustedKeyFingerprint(values.key);
+        if ('error' in key) fail(key.error);
+        trusted = key.fingerprint;
+      }
+      process.exit(await runVerifyExport(positionals[0]!, trusted));
       return;
     }
     case 'token': {
@@ -58,9 +68,16 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const err = error as Error;
+  const err = error as Error & { code?: unknown };
   if (err?.name === 'ConfigError') fail(err.message, 1);
-  if (err?.name === 'TypeError' && /parseArgs|Unknown option|Unexpected argument/i.test(String((err as { code?: string }).code ?? err.message))) fail(err.message);
+  // A bad option: node:util parseArgs errors carry ERR_PARSE_ARGS_* codes.
+  if (typeof err?.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS_')) fail(`${err.message} (try --help)`);
+  // The store or a rule pack cannot be used (unreachable Elasticsearch, a newer schema, a bad rule): one
+  // readable line, the stack only at debug level.
+  if (err?.name === 'StoreError' || err?.name === 'RulePackError') {
+    if (process.env['PALISADE_LOG_LEVEL'] === 'debug') process.stderr.write(`${err.stack}\n`);
+    fail(err.message, 1);
+  }
   process.stderr.write(`palisade-detector: ${err?.stack ?? String(error)}\n`);
   process.exit(1);
 });

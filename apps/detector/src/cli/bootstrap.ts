@@ -1,4 +1,5 @@
 import { type Bus, busConfigFromEnv, createBus } from '@palisade/bus';
+import { prepareDataHome } from '@palisade/schema';
 import { type Store, createStore, storeConfigFromEnv } from '@palisade/store';
 import { type DetectorConfig, loadDetectorConfig } from '../config/detector-config.js';
 
@@ -16,6 +17,7 @@ export async function openInfrastructure(env: NodeJS.ProcessEnv = process.env): 
   const config = loadDetectorConfig(env);
   const busConfig = busConfigFromEnv(env);
   const storeConfig = storeConfigFromEnv(env);
+  prepareDataHome(config.home);
   const store = await createStore(storeConfig);
   const bus = createBus(busConfig);
   await bus.ensureTopics([config.topic, 'mcp.control']);

@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Bus } from '@palisade/bus';
+import { ConfigError } from '@palisade/schema';
 import type { Store } from '@palisade/store';
 import { TokenService } from '../auth/token.service.js';
 import type { Clock } from '../common/clock.js';
@@ -27,8 +28,25 @@ export async function createDetectorApp(options: DetectorAppOptions): Promise<Ne
   app.useBodyParser('json', { limit: '5mb' });
   app.useBodyParser('text', { type: ['application/x-ndjson', 'application/jsonl', 'text/plain'], limit: '50mb' });
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', options.config.api.trustProxy);
   return app;
+}
+
+/** A failure to listen, as the setting at fault: one line naming the variable (contract section 2). */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'EADDRINUSE':
+      return ConfigError.of('PALISADE_API_PORT', `PALISADE_API_PORT=${port}: the port is already in use on ${host} (another detector running?)`);
+    case 'EACCES':
+      return ConfigError.of('PALISADE_API_PORT', `PALISADE_API_PORT=${port}: not allowed to listen on it (${code})`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EADDRNOTAVAIL':
+      return ConfigError.of('PALISADE_API_HOST', `PALISADE_API_HOST=${host}: not an address of this machine (${code})`);
+    default:
+      return error;
+  }
 }
 
 /** `serve`: the API and/or the worker over the configured store and bus, until SIGINT/SIGTERM. */
@@ -49,7 +67,12 @@ export async function runServe(mode: { api: boolean; worker: boolean }): Promise
   };
   if (mode.api) {
     app.getHttpServer().once('close', () => void closeInfrastructure());
-    await app.listen(config.api.port, config.api.host);
+    try {
+      await app.listen(config.api.port, config.api.host);
+    } catch (error) {
+      await app.close().catch(() => undefined);
+      throw listenError(error, config.api.host, config.api.port);
+    }
     process.stderr.write(`palisade-detector: API on http://${config.api.host}:${config.api.port}/api (store ${store.kind}, bus ${bus.kind}${mode.worker ? ', worker running' : ''})\n`);
   } else {
     await app.init();

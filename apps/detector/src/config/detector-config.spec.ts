@@ -73,4 +73,40 @@ describe('detector settings', () => {
       expect(error.message).not.toContain('\n');
     }
   });
+
+  it('refuses a misspelt key anywhere in the config file, so webhooks, mail or containment are never quietly off', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'palisade-config-')), 'palisade.json');
+    for (const [content, field] of [
+      [{ webhook: [{ url: 'https://soar.example/hook' }] }, 'webhook'],
+      [{ mail: { too: ['soc@example.com'] } }, 'too'],
+      [{ containment: { categoriez: {} } }, 'categoriez'],
+      [{ webhooks: [{ url: 'https://soar.example/hook', secret: 'a-long-enough-secret', retries: 3 }] }, 'retries'],
+      [{ webhooks: [{ url: 'ftp://soar.example/hook' }] }, 'webhooks'],
+    ] as const) {
+      writeFileSync(file, JSON.stringify(content));
+      const error = failure({ PALISADE_CONFIG: file });
+      expect(error.variables).toEqual(['PALISADE_CONFIG']);
+      expect(error.message).toContain(field);
+    }
+  });
+
+  it('refuses contradictory mail and token settings, naming the variable', () => {
+    const noSmtp = failure({ PALISADE_MAIL_TO: 'soc@example.com' });
+    expect(noSmtp.variables).toEqual(['PALISADE_MAIL_TO']);
+    expect(noSmtp.message).toContain('SMTP_URL is unset');
+    const notAnAddress = failure({ SMTP_URL: 'smtp://127.0.0.1:2525', PALISADE_MAIL_TO: 'soc@example.com, notanemail' });
+    expect(notAnAddress.variables).toEqual(['PALISADE_MAIL_TO']);
+    expect(notAnAddress.message).toContain('"notanemail"');
+    expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec', SMTP_URL: 'smtp://127.0.0.1:2525', PALISADE_MAIL_TO: 'SOC <soc@example.com>, lead@example.com' }).mail.to).toEqual(['SOC <soc@example.com>', 'lead@example.com']);
+    const token = 'the-same-token-for-both-0123456789';
+    const shared = failure({ PALISADE_ADMIN_TOKEN: token, PALISADE_INGEST_TOKEN: token });
+    expect(shared.variables).toEqual(['PALISADE_INGEST_TOKEN']);
+    expect(shared.message).not.toContain(token);
+  });
+
+  it('trusts no proxy for X-Forwarded-For unless PALISADE_TRUST_PROXY names one', () => {
+    expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec' }).api.trustProxy).toBe(false);
+    expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec', PALISADE_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).api.trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(failure({ PALISADE_TRUST_PROXY: 'any$thing' }).variables).toEqual(['PALISADE_TRUST_PROXY']);
+  });
 });

@@ -11,7 +11,7 @@ export { ConfigError };
 /** Variables whose values are secrets, or may hold one (a password in SMTP_URL). */
 const SECRET_VARIABLE = /TOKEN|SECRET|PASSWORD|API_KEY|SMTP_URL/;
 
-const WebhookConfig = z.object({ url: z.url(), secret: z.string().min(16).optional() });
+const WebhookConfig = z.strictObject({ url: z.url({ protocol: /^https?$/ }), secret: z.string().min(16).optional() });
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
@@ -39,11 +39,17 @@ const EngineOptionsFile = z.strictObject({
   maxScanChars: z.number().int().min(1024).max(16 * 1024 * 1024).optional(),
 });
 
-/** The optional JSON file named by PALISADE_CONFIG. */
-const ConfigFile = z.object({
+/** E-mail recipients: an address, optionally with a display name (`SOC <soc@example.com>`). */
+const MailRecipient = z.string().regex(/^(?:[^<>@,]*<[^\s<>@,]+@[^\s<>@,]+>|[^\s<>@,]+@[^\s<>@,]+)$/, 'must be an e-mail address');
+
+/**
+ * The optional JSON file named by PALISADE_CONFIG. Strict at every level: a misspelt key ("webhook") would
+ * otherwise leave webhooks or mail quietly off.
+ */
+const ConfigFile = z.strictObject({
   webhooks: z.array(WebhookConfig).max(50).default([]),
   containment: z
-    .object({
+    .strictObject({
       mode: z.enum(['on', 'off', 'dry-run']).optional(),
       /** Per category, the lowest severity that quarantines automatically. */
       categories: z.partialRecord(AlertCategory, Severity).optional(),
@@ -51,7 +57,7 @@ const ConfigFile = z.object({
       tools: z.record(z.string(), z.enum(['on', 'off', 'dry-run'])).optional(),
     })
     .default({}),
-  mail: z.object({ to: z.array(z.string()).default([]) }).default({ to: [] }),
+  mail: z.strictObject({ to: z.array(MailRecipient).default([]) }).default({ to: [] }),
   engine: EngineOptionsFile.default({}),
 });
 
@@ -63,7 +69,8 @@ export interface ContainmentPolicy {
 
 export interface DetectorConfig {
   home: string;
-  api: { host: string; port: number };
+  /** `trustProxy`: Express's "trust proxy" setting (whose X-Forwarded-For the audit log believes); false by default. */
+  api: { host: string; port: number; trustProxy: string | false };
   adminToken: string | undefined;
   ingestToken: string | undefined;
   dashboardUrl: string;
@@ -130,13 +137,21 @@ export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): Detect
       .filter(Boolean),
     ...file.mail.to,
   ];
+  const badRecipient = mailTo.find((to) => !MailRecipient.safeParse(to).success);
+  if (badRecipient !== undefined) throw ConfigError.of('PALISADE_MAIL_TO', `PALISADE_MAIL_TO contains ${JSON.stringify(badRecipient)}, which is not an e-mail address`);
+  if (!e.SMTP_URL && mailTo.length > 0) {
+    throw ConfigError.of(e.PALISADE_MAIL_TO ? 'PALISADE_MAIL_TO' : 'PALISADE_CONFIG', `${e.PALISADE_MAIL_TO ? 'PALISADE_MAIL_TO' : `PALISADE_CONFIG=${e.PALISADE_CONFIG} mail.to`} names recipients but SMTP_URL is unset, so no e-mail would be sent: set SMTP_URL or remove the recipients`);
+  }
+  if (e.PALISADE_INGEST_TOKEN !== undefined && e.PALISADE_INGEST_TOKEN === e.PALISADE_ADMIN_TOKEN) {
+    throw ConfigError.of('PALISADE_INGEST_TOKEN', 'PALISADE_INGEST_TOKEN (value not shown) is the same as PALISADE_ADMIN_TOKEN: collectors would hold admin rights; give them a token of their own');
+  }
   if (e.SMTP_URL && mailTo.length === 0) {
     // E-mail without recipients would silently do nothing: default to the SMTP user's local admin.
     mailTo.push('soc@localhost');
   }
   return {
     home: path.resolve(e.PALISADE_HOME),
-    api: { host: e.PALISADE_API_HOST, port: e.PALISADE_API_PORT },
+    api: { host: e.PALISADE_API_HOST, port: e.PALISADE_API_PORT, trustProxy: e.PALISADE_TRUST_PROXY },
     adminToken: e.PALISADE_ADMIN_TOKEN,
     ingestToken: e.PALISADE_INGEST_TOKEN,
     dashboardUrl: e.PALISADE_DASHBOARD_URL.replace(/\/$/, ''),

@@ -13,6 +13,16 @@ export const DetectorEnv = z.object({
   PALISADE_HOME: z.string().min(1).default('./.palisade'),
   PALISADE_API_PORT: Port.default(4000),
   PALISADE_API_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Reverse proxies in front of the API whose X-Forwarded-For is believed for the audit log's `source`
+   * (Express "trust proxy": `loopback`, addresses or subnets, comma-separated). Unset: none, so a caller
+   * cannot write another address into the audit log with a header.
+   */
+  PALISADE_TRUST_PROXY: z
+    .string()
+    .regex(/^[\w.:/, -]+$/, 'must be loopback, linklocal, uniquelocal or addresses/subnets, comma-separated')
+    .optional()
+    .transform((v): string | false => (v?.trim() ? v.trim() : false)),
   PALISADE_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** A collector token accepted as given (role `collector`), for collectors started with `--bus http`. */
   PALISADE_INGEST_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

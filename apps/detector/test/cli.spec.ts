@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DETECTOR_BIN } from '@palisade/test-support';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const home = mkdtempSync(path.join(tmpdir(), 'palisade-cli-spec-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+/** Runs the built CLI; resolves with its exit code and output (it must stop by itself within 30 s). */
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [DETECTOR_BIN, ...args], { env: { ...process.env, PALISADE_HOME: home, PALISADE_LOG_LEVEL: 'error', ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const oneLine = (text: string) => text.trimEnd().split('\n');
+
+describe('palisade-detector at start: one line naming what is wrong', () => {
+  it('names an unknown option (exit 2)', async () => {
+    const result = await run(['serve', '--bogus']);
+    expect(result.code).toBe(2);
+    expect(oneLine(result.stderr)).toEqual([expect.stringMatching(/^palisade-detector: Unknown option '--bogus'.*\(try --help\)$/)]);
+  });
+
+  it('names PALISADE_API_PORT when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const result = await run(['serve'], { PALISADE_API_PORT: String(port) });
+      expect(result.code).toBe(1);
+      expect(oneLine(result.stderr).at(-1)).toBe(`palisade-detector: PALISADE_API_PORT=${port}: the port is already in use on 127.0.0.1 (another detector running?)`);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it.runIf(existsSync('/proc/self'))('names PALISADE_HOME when it cannot be created, instead of spinning', async () => {
+    const result = await run(['serve'], { PALISADE_HOME: '/proc/palisade-nope' });
+    expect(result.code).toBe(1);
+    expect(oneLine(result.stderr)).toEqual(['palisade-detector: PALISADE_HOME "/proc/palisade-nope": cannot be created (ENOENT)']);
+  });
+});
