@@ -55,6 +55,9 @@ export interface DetectorModuleOptions {
  * One set of providers for both entry points: the API and the worker run in one process (embedded
  * default) or in two (distributed), sharing the same services over the same ports.
  */
+/** Every controller of the REST API (the OpenAPI document is checked against their routes). */
+export const API_CONTROLLERS = [HealthController, IngestController, EventsController, AlertsController, IncidentsController, ToolsController, RulesController, ExportsController, TokensController, AuditController, OpenApiController] as const;
+
 @Module({})
 export class DetectorModule implements NestModule {
   static forRoot(options: DetectorModuleOptions): DynamicModule {
@@ -92,7 +95,7 @@ export class DetectorModule implements NestModule {
       module: DetectorModule,
       imports: options.worker ? [ScheduleModule.forRoot()] : [],
       controllers: options.api
-        ? [HealthController, IngestController, EventsController, AlertsController, IncidentsController, ToolsController, RulesController, ExportsController, TokensController, AuditController, OpenApiController]
+        ? [...API_CONTROLLERS]
         : [],
       providers: [...shared, ...api, ...worker],
       exports: shared,

@@ -114,6 +114,8 @@ export interface ConsumerLag {
 
 export interface Bus {
   readonly kind: 'sqlite' | 'kafka' | 'memory';
+  /** The largest message (value and key, UTF-8 bytes) a producer of this bus takes. */
+  readonly maxMessageBytes: number;
   producer(): BusProducer;
   consumer(options: ConsumerOptions): BusConsumer;
   /**

@@ -11,6 +11,8 @@ export const AuditActor = z.object({
   /** Token name or user id; `palisade` for the system. Never a token. */
   id: z.string().min(1).max(200),
   role: z.enum(['admin', 'analyst', 'auditor', 'collector']).optional(),
+  /** The id of the API token used (names are unique among live tokens only; the id never repeats). */
+  tokenId: z.string().min(1).max(80).optional(),
 });
 export type AuditActor = z.infer<typeof AuditActor>;
 

@@ -5,6 +5,17 @@ import { IsoTimestamp } from './common.schema.js';
 /** Default number of observations a baseline learns from before it may alert (contract: at most 20). */
 export const DEFAULT_WARMUP = 20;
 
+/** An exception to a detector on one tool: added when an incident is closed as a false positive. */
+export const TuningException = z.object({
+  category: AlertCategory,
+  /** Optional value the exception covers (a recipient, a domain); absent = the whole category. */
+  value: z.string().max(500).optional(),
+  expiresAt: IsoTimestamp.nullable(),
+  author: z.string().max(200),
+  incidentId: z.string().max(80).optional(),
+});
+export type TuningException = z.infer<typeof TuningException>;
+
 /**
  * Per-tool tuning, set by engineers: how sensitive the behavioural detectors are, how long they learn,
  * which recipients and domains are expected, and which detectors are muted for this tool.
@@ -26,19 +37,7 @@ export const BaselineTuning = z.object({
   /** Detectors (alert categories) muted for this tool. */
   mutedDetectors: z.array(AlertCategory).max(20).default([]),
   /** Temporary exceptions added when an incident is closed as a false positive. */
-  exceptions: z
-    .array(
-      z.object({
-        category: AlertCategory,
-        /** Optional value the exception covers (a recipient, a domain); absent = the whole category. */
-        value: z.string().max(500).optional(),
-        expiresAt: IsoTimestamp.nullable(),
-        author: z.string().max(200),
-        incidentId: z.string().max(80).optional(),
-      }),
-    )
-    .max(1000)
-    .default([]),
+  exceptions: z.array(TuningException).max(1000).default([]),
   updatedAt: IsoTimestamp.optional(),
   updatedBy: z.string().max(200).optional(),
 });

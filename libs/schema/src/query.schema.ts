@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AlertCategory, TriageStatus } from './alert.schema.js';
-import { IsoTimestamp, Severity } from './common.schema.js';
+import { Severity } from './common.schema.js';
 
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 500;
@@ -14,7 +14,33 @@ export interface Page<T> {
 
 const Limit = z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT);
 const Cursor = z.string().max(500).optional();
-const TimeRange = { from: IsoTimestamp.optional(), to: IsoTimestamp.optional() };
+
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?))?$/i;
+
+/**
+ * A query bound: ISO-8601 with a time zone, to the minute or finer (`2026-11-22T10:00Z`,
+ * `2026-11-22T10:00:00+0200`), or a date alone (midnight UTC). Normalised to `…T…Z` for the store.
+ */
+export const QueryInstant = z
+  .string()
+  .max(40)
+  .transform((value, ctx) => {
+    const match = INSTANT.exec(value);
+    const ms = match ? Date.parse(value) : Number.NaN;
+    const day = new Date(Date.UTC(Number(match?.[1]), Number(match?.[2]) - 1, Number(match?.[3])));
+    // Date.parse rolls 30 February over into March: the calendar date must be the one written.
+    if (!Number.isFinite(ms) || day.getUTCDate() !== Number(match?.[3]) || day.getUTCMonth() !== Number(match?.[2]) - 1) {
+      ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 time with a time zone (e.g. 2026-11-22T10:00:00Z) or a date (2026-11-22)' });
+      return z.NEVER;
+    }
+    return new Date(ms).toISOString();
+  });
+
+const TimeRange = { from: QueryInstant.optional(), to: QueryInstant.optional() };
+
+/** `from` after `to` is a mistake to report, not an empty page. */
+const orderedRange = (query: { from?: string | undefined; to?: string | undefined }): boolean => !query.from || !query.to || query.from <= query.to;
+const RANGE_ORDER = { message: '`from` must not be after `to`', path: ['from'] };
 
 export const EventQuery = z.object({
   server: z.string().max(200).optional(),
@@ -26,7 +52,7 @@ export const EventQuery = z.object({
   ...TimeRange,
   limit: Limit,
   cursor: Cursor,
-});
+}).refine(orderedRange, RANGE_ORDER);
 export type EventQuery = z.infer<typeof EventQuery>;
 
 export const AlertQuery = z.object({
@@ -41,7 +67,7 @@ export const AlertQuery = z.object({
   ...TimeRange,
   limit: Limit,
   cursor: Cursor,
-});
+}).refine(orderedRange, RANGE_ORDER);
 export type AlertQuery = z.infer<typeof AlertQuery>;
 
 export const IncidentQuery = z.object({
@@ -58,7 +84,7 @@ export const IncidentQuery = z.object({
   ...TimeRange,
   limit: Limit,
   cursor: Cursor,
-});
+}).refine(orderedRange, RANGE_ORDER);
 export type IncidentQuery = z.infer<typeof IncidentQuery>;
 
 export const AuditQuery = z.object({
@@ -67,5 +93,5 @@ export const AuditQuery = z.object({
   target: z.string().max(500).optional(),
   limit: Limit,
   cursor: Cursor,
-});
+}).refine(orderedRange, RANGE_ORDER);
 export type AuditQuery = z.infer<typeof AuditQuery>;

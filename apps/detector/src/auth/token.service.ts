@@ -71,6 +71,10 @@ export class TokenService {
 
   /** Creates a token; the secret is returned once and only its hash is kept. */
   async create(name: string, role: Role, createdBy: string): Promise<{ token: string; record: Omit<ApiToken, 'tokenHash'> }> {
+    // Audit entries name their actor by the token's name: two live tokens may not share one.
+    if ((await this.store.tokens.list()).some((t) => t.name === name && t.revokedAt === null)) {
+      throw new PalisadeException(PalisadeErrorCode.Conflict, `a token named "${name}" exists already (revoke it first, or choose another name)`);
+    }
     const token = generateToken();
     const record: ApiToken = {
       id: newId(),
@@ -87,8 +91,9 @@ export class TokenService {
     return { token, record: visible };
   }
 
+  /** Newest first, like every list of the API. */
   async list(): Promise<Omit<ApiToken, 'tokenHash'>[]> {
-    return (await this.store.tokens.list()).map(({ tokenHash: _hash, ...visible }) => visible);
+    return (await this.store.tokens.list()).map(({ tokenHash: _hash, ...visible }) => visible).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
   }
 
   async revoke(id: string): Promise<boolean> {

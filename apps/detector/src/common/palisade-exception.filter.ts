@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { StoreError, StoreErrorCode } from '@palisade/store';
 import { PalisadeErrorCode, PalisadeException } from './palisade.exception.js';
 
 const STATUS: Record<PalisadeErrorCode, number> = {
@@ -10,6 +11,14 @@ const STATUS: Record<PalisadeErrorCode, number> = {
   [PalisadeErrorCode.PayloadTooLarge]: 413,
   [PalisadeErrorCode.Unavailable]: 503,
   [PalisadeErrorCode.Internal]: 500,
+};
+
+/** What a store failure means to the caller; the others (backend faults) are internal errors, logged. */
+const STORE_CODES: Partial<Record<StoreErrorCode, PalisadeErrorCode>> = {
+  [StoreErrorCode.InvalidCursor]: PalisadeErrorCode.BadRequest,
+  [StoreErrorCode.InvalidRecord]: PalisadeErrorCode.BadRequest,
+  [StoreErrorCode.Conflict]: PalisadeErrorCode.Conflict,
+  [StoreErrorCode.Unavailable]: PalisadeErrorCode.Unavailable,
 };
 
 const CODE_BY_STATUS: Record<number, PalisadeErrorCode> = {
@@ -45,6 +54,10 @@ export class PalisadeExceptionFilter implements ExceptionFilter {
       const raw = exception.getResponse();
       const message = typeof raw === 'string' ? raw : ((raw as { message?: unknown }).message ?? exception.message);
       body = { code: CODE_BY_STATUS[status] ?? `http_${status}`, message: Array.isArray(message) ? message.join('; ') : String(message) };
+    } else if (exception instanceof StoreError && STORE_CODES[exception.code]) {
+      const code = STORE_CODES[exception.code]!;
+      status = STATUS[code];
+      body = { code, message: exception.message };
     } else if (isBodyParserError(exception)) {
       status = exception.status;
       body = { code: status === 413 ? PalisadeErrorCode.PayloadTooLarge : PalisadeErrorCode.BadRequest, message: exception.message };

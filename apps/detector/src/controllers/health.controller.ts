@@ -24,9 +24,11 @@ export class HealthController {
   @Public()
   async health(): Promise<Record<string, unknown>> {
     let lag = { messages: -1, ms: -1 };
+    let deadLetters = -1;
     let busOk = true;
     try {
       lag = await this.bus.lag(PIPELINE_GROUP, this.config.topic);
+      deadLetters = await this.bus.deadLetterCount(this.config.topic);
     } catch {
       busOk = false;
     }
@@ -38,6 +40,8 @@ export class HealthController {
       store: this.store.kind,
       lagEvents: lag.messages,
       lagMs: lag.ms,
+      /** Telemetry kept aside with a reason (invalid events, from the pipeline and from /api/ingest). */
+      deadLetters,
       worker: this.metrics.running ? this.metrics.snapshot() : null,
     };
   }

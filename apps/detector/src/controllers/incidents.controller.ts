@@ -3,6 +3,7 @@ import { type Incident, type IncidentDetail, IncidentQuery, type Page, TriageSta
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import type { Principal } from '../auth/principal.js';
+import { PalisadeException } from '../common/palisade.exception.js';
 import { ClientAddress, CurrentPrincipal } from '../common/request-context.js';
 import { zod } from '../common/zod-validation.pipe.js';
 import { actorOf } from '../services/audit.service.js';
@@ -16,9 +17,11 @@ export const IncidentPatchBody = z
     note: z.string().min(1).max(10000).optional(),
     disposition: z.string().max(1000).optional(),
     /** When closing as false_positive: add a tuning exception for the tool (with an expiry). */
-    tuningException: z.object({ value: z.string().max(500).optional(), expiresInDays: z.number().int().min(1).max(365).default(30) }).optional(),
+    tuningException: z.strictObject({ value: z.string().max(500).optional(), expiresInDays: z.number().int().min(1).max(365).default(30) }).optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, 'give at least one of status, assignee, note, disposition');
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, 'give at least one of status, assignee, note, disposition')
+  .refine((body) => !body.tuningException || body.status === 'false_positive', { message: 'a tuning exception is added only when closing as false_positive (give status "false_positive" with it)', path: ['tuningException'] });
 export type IncidentPatchBody = z.infer<typeof IncidentPatchBody>;
 
 @Controller('api/incidents')
@@ -56,8 +59,9 @@ export class IncidentsController {
   ): Promise<Incident> {
     const actor = actorOf(principal);
     const { tuningException, ...patch } = body;
+    if (tuningException && !(await this.incidents.get(id)).tool) throw PalisadeException.badRequest(`tuningException: incident ${id} is not about one tool, so no tool can be tuned`);
     const incident = await this.incidents.update(id, patch, actor, source);
-    if (tuningException && incident.status === 'false_positive' && incident.tool) {
+    if (tuningException && incident.tool) {
       await this.baselines.addFalsePositiveException(incident, tuningException, actor, source);
     }
     return incident;

@@ -10,6 +10,9 @@ interface RawBodyRequest {
   body: unknown;
 }
 
+/** The content types the API's text parser reads (serve.command.ts). */
+const NDJSON_TYPE = /^\s*(application\/x-ndjson|application\/jsonl|text\/plain)\s*(;|$)/i;
+
 /** NDJSON telemetry from collectors started with `--bus http`, and replays. */
 @Controller('api/ingest')
 export class IngestController {
@@ -19,10 +22,12 @@ export class IngestController {
   @HttpCode(202)
   @RequirePermission('ingest')
   async post(@Req() req: RawBodyRequest, @Headers('content-type') contentType: string | undefined, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string): Promise<IngestResult> {
-    const body = req.body;
+    let body = req.body;
     if (typeof body !== 'string') {
-      throw new PalisadeException(PalisadeErrorCode.BadRequest, `send NDJSON with content-type application/x-ndjson (got ${contentType ?? 'none'})`);
+      // The text parser leaves an empty body unparsed: with an NDJSON content type it is zero events.
+      if (!NDJSON_TYPE.test(contentType ?? '')) throw new PalisadeException(PalisadeErrorCode.BadRequest, `send NDJSON with content-type application/x-ndjson (got ${contentType ?? 'none'})`);
+      body = '';
     }
-    return this.ingest.ingestNdjson(body, actorOf(principal), source);
+    return this.ingest.ingestNdjson(body as string, actorOf(principal), source);
   }
 }

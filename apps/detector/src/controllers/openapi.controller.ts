@@ -1,11 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
-import { Alert, AlertQuery, AuditEntry, AuditQuery, BaselineTuning, EventQuery, Incident, IncidentQuery, RuleSummary, TelemetryEvent, ToolPin, ToolVersion } from '@palisade/schema';
+import { Alert, AlertQuery, AuditEntry, AuditQuery, EventQuery, Incident, IncidentQuery, RuleSummary, TelemetryEvent, ToolPin, ToolVersion } from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import { PRODUCT_VERSION } from '../exports/export.service.js';
 import { ExportRequest } from './exports.controller.js';
 import { IncidentPatchBody } from './incidents.controller.js';
 import { TokenRequest } from './tokens.controller.js';
+import { TuningBody } from './tools.controller.js';
 
 type Json = Record<string, unknown>;
 
@@ -55,7 +56,7 @@ export function openApiDocument(): Json {
       '/api/tools/{server}/{tool}/approve': { post: op('Approve (re-pin) the current definition', 'triage', { parameters: toolPath }) },
       '/api/tools/{server}/{tool}/baseline': {
         get: op('The tool’s tuning and baseline figures', 'read', { parameters: toolPath }),
-        put: op('Tune the tool’s baselines', 'triage', { parameters: toolPath, requestBody: json(schema(BaselineTuning.omit({ server: true, tool: true }), 'input')) }),
+        put: op('Tune the tool’s baselines (omitted `exceptions` keep the saved ones; a new exception is the caller’s and must expire)', 'triage', { parameters: toolPath, requestBody: json(schema(TuningBody, 'input')) }),
       },
       '/api/tools/{server}/{tool}/baseline/preview': { post: op('Alerts the last N days would have raised with a proposed tuning, against the saved one', 'triage', { parameters: toolPath }) },
       '/api/rules': { get: op('Correlation rules', 'read', { responses: { '200': { description: 'OK', ...json(page(RuleSummary)) } } }) },
@@ -64,11 +65,14 @@ export function openApiDocument(): Json {
         get: op('Past compliance bundles', 'export'),
         post: op('Create a compliance bundle', 'export', { requestBody: json(schema(ExportRequest, 'input')) }),
       },
+      '/api/exports/key': { get: op('The install’s export public key (PEM) and fingerprint, to pin for `verify-export --key`', 'export') },
       '/api/exports/{id}': { get: op('One bundle’s record', 'export', { parameters: idPath }) },
+      '/api/exports/{id}/files/{name}': { get: op('One file of the bundle', 'export', { parameters: [...idPath, { name: 'name', in: 'path', required: true, schema: { type: 'string' } }] }) },
       '/api/exports/{id}/archive': { get: op('The bundle as .tar.gz', 'export', { parameters: idPath }) },
       '/api/audit': { get: op('The audit log', 'read', { parameters: queryParameters(AuditQuery), responses: { '200': { description: 'OK', ...json(page(AuditEntry)) } } }) },
       '/api/tokens': { get: op('API tokens (never their secrets)', 'admin'), post: op('Create a token (its secret is returned once)', 'admin', { requestBody: json(schema(TokenRequest, 'input')) }) },
       '/api/tokens/{id}': { delete: op('Revoke a token', 'admin', { parameters: idPath }) },
+      '/api/openapi.json': { get: op('This document', 'read') },
     },
   };
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { BaselineTuning, type Page, type QuarantineState, type ToolDetail, type ToolSummary } from '@palisade/schema';
+import { BaselineTuning, type Page, TuningException, type QuarantineState, type ToolDetail, type ToolSummary } from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import type { Principal } from '../auth/principal.js';
@@ -12,7 +12,10 @@ import { ContainmentService } from '../services/containment.service.js';
 
 const ContainmentBody = z.object({ reason: z.string().min(1).max(1000).optional(), incidentId: z.string().max(80).nullable().optional() }).default({});
 const ToolsQuery = z.object({ quarantined: z.enum(['true', 'false']).optional(), server: z.string().max(200).optional() });
-const TuningBody = BaselineTuning.omit({ server: true, tool: true, updatedAt: true, updatedBy: true });
+/** A PUT of the tuning: `exceptions` omitted keeps the saved ones; a new exception's author is the caller. */
+export const TuningBody = BaselineTuning.omit({ server: true, tool: true, updatedAt: true, updatedBy: true, exceptions: true }).extend({
+  exceptions: z.array(TuningException.extend({ author: z.string().max(200).optional() })).max(1000).optional(),
+});
 const PreviewBody = TuningBody.extend({ days: z.number().int().min(1).max(90).default(7) });
 
 @Controller('api/tools')
@@ -73,16 +76,17 @@ export class ToolsController {
   @Post(':server/:tool/baseline/preview')
   @HttpCode(200)
   @RequirePermission('triage')
-  async preview(@Param('server') server: string, @Param('tool') tool: string, @Body(zod(PreviewBody)) body: z.infer<typeof PreviewBody>) {
+  async preview(@Param('server') server: string, @Param('tool') tool: string, @Body(zod(PreviewBody)) body: z.infer<typeof PreviewBody>, @CurrentPrincipal() principal: Principal) {
     await this.tools.get(server, tool);
     const { days, ...tuning } = body;
-    return this.baselines.preview(server, tool, { ...tuning, server, tool }, days);
+    return this.baselines.preview(server, tool, await this.baselines.proposal(server, tool, tuning, actorOf(principal)), days);
   }
 
   @Put(':server/:tool/baseline')
   @RequirePermission('triage')
   async tune(@Param('server') server: string, @Param('tool') tool: string, @Body(zod(TuningBody)) body: z.infer<typeof TuningBody>, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string) {
     await this.tools.get(server, tool);
-    return this.baselines.save({ ...body, server, tool }, actorOf(principal), source);
+    const actor = actorOf(principal);
+    return this.baselines.save(await this.baselines.proposal(server, tool, body, actor), actor, source);
   }
 }

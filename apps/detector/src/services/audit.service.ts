@@ -9,7 +9,7 @@ import { STORE } from '../infra/injection-tokens.js';
 export const SYSTEM_ACTOR: AuditActor = { type: 'system', id: 'palisade' };
 
 export function actorOf(principal: Principal): AuditActor {
-  return { type: principal.role === 'collector' ? 'collector' : 'user', id: principal.name, role: principal.role };
+  return { type: principal.role === 'collector' ? 'collector' : 'user', id: principal.name, role: principal.role, tokenId: principal.id };
 }
 
 /** Appends to the hash-chained audit log: every analyst and automated action goes through here. */

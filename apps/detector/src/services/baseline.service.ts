@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { compileEngine, createState, evaluate } from '@palisade/detection';
-import { type Alert, type AlertCategory, type AuditActor, BaselineTuning, type BaselineTuningInput, type Incident, type TelemetryEvent, type TuningPreview } from '@palisade/schema';
+import { type Alert, type AlertCategory, type AuditActor, BaselineTuning, type BaselineTuningInput, type Incident, type TelemetryEvent, type TuningException, type TuningPreview } from '@palisade/schema';
 import type { Store } from '@palisade/store';
 import { Clock } from '../common/clock.js';
+import { PalisadeException } from '../common/palisade.exception.js';
 import { STORE } from '../infra/injection-tokens.js';
 import { AuditService } from './audit.service.js';
 import { EngineSettings } from './engine-settings.js';
@@ -20,6 +21,27 @@ export class BaselineService {
   /** The tool's tuning, or the defaults when none was saved. */
   async tuning(server: string, tool: string): Promise<BaselineTuning> {
     return (await this.store.baselines.get(server, tool)) ?? BaselineTuning.parse({ server, tool });
+  }
+
+  /**
+   * A tuning sent through the API made whole. Omitted `exceptions` keep the saved ones (a form that edits
+   * the sensitivity does not wipe them). An exception already saved is kept as saved; a new one is the
+   * caller's (its author is the caller, whatever the body says) and must have an expiry: a permanent
+   * exception is what allow-lists and muted detectors are for.
+   */
+  async proposal(server: string, tool: string, body: Omit<BaselineTuningInput, 'server' | 'tool' | 'exceptions'> & { exceptions?: (Omit<TuningException, 'author'> & { author?: string | undefined })[] | undefined }, actor: AuditActor): Promise<BaselineTuningInput> {
+    const saved = await this.tuning(server, tool);
+    const { exceptions, ...rest } = body;
+    if (!exceptions) return { ...rest, server, tool, exceptions: saved.exceptions };
+    const key = (e: { category: string; value?: string | undefined; expiresAt: string | null; incidentId?: string | undefined }) => JSON.stringify([e.category, e.value ?? null, e.expiresAt, e.incidentId ?? null]);
+    const byKey = new Map(saved.exceptions.map((e) => [key(e), e]));
+    const resolved = exceptions.map((e, index): TuningException => {
+      const kept = byKey.get(key(e));
+      if (kept) return kept;
+      if (e.expiresAt === null) throw PalisadeException.badRequest(`exceptions[${index}].expiresAt: a new exception must expire (for a permanent one, allow-list the value or mute the detector)`);
+      return { category: e.category, ...(e.value !== undefined ? { value: e.value } : {}), expiresAt: e.expiresAt, author: actor.id, ...(e.incidentId !== undefined ? { incidentId: e.incidentId } : {}) };
+    });
+    return { ...rest, server, tool, exceptions: resolved };
   }
 
   async save(input: BaselineTuningInput, actor: AuditActor, source?: string): Promise<BaselineTuning> {

@@ -163,6 +163,13 @@ export class IncidentService {
   /** Triage: status, assignee, note, disposition; audited; the incident's alerts follow its status. */
   async update(id: string, patch: IncidentPatch, actor: AuditActor, source?: string): Promise<Incident> {
     const incident = await this.get(id);
+    const changes: Record<string, unknown> = {};
+    if (patch.status && patch.status !== incident.status) changes.status = { from: incident.status, to: patch.status };
+    if (patch.assignee !== undefined && patch.assignee !== incident.assignee) changes.assignee = { from: incident.assignee, to: patch.assignee };
+    if (patch.note) changes.note = patch.note;
+    if (patch.disposition !== undefined && patch.disposition !== incident.disposition) changes.disposition = patch.disposition;
+    // Nothing changes (the same status again, say): nothing to store and nothing to audit.
+    if (Object.keys(changes).length === 0) return incident;
     const now = this.clock.nowIso();
     const next: Incident = {
       ...incident,
@@ -173,12 +180,7 @@ export class IncidentService {
       notes: patch.note ? [...incident.notes, { ts: now, author: actor.id, text: patch.note }] : incident.notes,
     };
     await this.store.incidents.upsert(next);
-    if (patch.status && patch.status !== incident.status) await this.store.alerts.setStatusByIncident(id, patch.status);
-    const changes: Record<string, unknown> = {};
-    if (patch.status && patch.status !== incident.status) changes.status = { from: incident.status, to: patch.status };
-    if (patch.assignee !== undefined && patch.assignee !== incident.assignee) changes.assignee = { from: incident.assignee, to: patch.assignee };
-    if (patch.note) changes.note = patch.note;
-    if (patch.disposition !== undefined) changes.disposition = patch.disposition;
+    if (changes.status) await this.store.alerts.setStatusByIncident(id, patch.status!);
     await this.audit.record(actor, 'incident.update', `incident:${id}`, changes, source);
     return next;
   }

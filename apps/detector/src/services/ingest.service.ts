@@ -123,13 +123,22 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
       const line = lines[index]!.trim();
       if (!line) continue;
       const parsed = parseTelemetryEventJson(line);
+      let reason: string;
       if (parsed.ok) {
-        messages.push({ key: `${parsed.value['palisade.server.name']}/${parsed.value['mcp.session.id']}`, value: JSON.stringify(parsed.value), timestampMs: Date.parse(parsed.value.ts) });
-        continue;
+        const message = { key: `${parsed.value['palisade.server.name']}/${parsed.value['mcp.session.id']}`, value: JSON.stringify(parsed.value), timestampMs: Date.parse(parsed.value.ts) };
+        const bytes = Buffer.byteLength(message.value) + Buffer.byteLength(message.key);
+        // One event too large for the bus is that line's problem: the others of the body are still taken.
+        if (bytes <= this.bus.maxMessageBytes) {
+          messages.push(message);
+          continue;
+        }
+        reason = `event ${parsed.value.id} is ${bytes} bytes, more than the bus takes (${this.bus.maxMessageBytes}): trim its arguments or results as collectors do (capture limit)`;
+      } else {
+        reason = parsed.reason;
       }
       rejected += 1;
-      if (errors.length < 20) errors.push({ line: index + 1, reason: parsed.reason });
-      await this.bus.deadLetter({ topic: this.config.topic, partition: 0, offset: `ingest:${index + 1}`, group: 'ingest', reason: parsed.reason, value: line.slice(0, 100_000) });
+      if (errors.length < 20) errors.push({ line: index + 1, reason });
+      await this.bus.deadLetter({ topic: this.config.topic, partition: 0, offset: `ingest:${index + 1}`, group: 'ingest', reason, value: line.slice(0, 100_000) });
     }
     if (messages.length > 0) {
       this.producer ??= this.bus.producer();

@@ -110,6 +110,10 @@ export class KafkaBus implements Bus {
   private letterProducer: KafkaProducer | null = null;
   private closed = false;
 
+  get maxMessageBytes(): number {
+    return this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  }
+
   constructor(private readonly options: KafkaBusOptions) {
     this.logger = options.logger ?? stderrBusLogger;
     this.now = options.now ?? Date.now;
@@ -253,7 +257,7 @@ export class KafkaBus implements Bus {
       attempts: this.options.publishAttempts ?? 3,
       backoff: this.options.publishBackoff ?? { initialMs: 200, maxMs: 5_000, jitter: 0.2 },
       maxRequestMessages: this.options.maxRequestMessages ?? 1_000,
-      maxMessageBytes: this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      maxMessageBytes: this.maxMessageBytes,
       now: this.now,
       sleep: this.sleep,
       ensureTopic: (topic) => this.ensureTopic(topic),

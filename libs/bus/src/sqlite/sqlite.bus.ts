@@ -83,7 +83,7 @@ export class SqliteBus implements Bus {
   private readonly now: () => number;
   private readonly leaseTtlMs: number;
   private readonly reclaimDeadHolders: boolean;
-  private readonly maxMessageBytes: number;
+  readonly maxMessageBytes: number;
   private readonly wakeups = new Set<WakeupSignal>();
   private readonly consumers = new Set<PollingConsumer>();
   private readonly retentionTimer: NodeJS.Timeout | null;

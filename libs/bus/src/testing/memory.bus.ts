@@ -43,6 +43,7 @@ export interface MemoryBusOptions {
  */
 export class MemoryBus implements Bus {
   readonly kind = 'memory' as const;
+  readonly maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
   private readonly topics = new Map<string, MemoryTopic>();
   private readonly groups = new Map<string, MemoryGroup>();
   private readonly letters: DeadLetter[] = [];
@@ -126,7 +127,7 @@ export class MemoryBus implements Bus {
   private publishNow(topic: string, messages: readonly OutgoingMessage[]): PublishResult {
     const topicProblem = topicNameProblem(topic);
     if (topicProblem) return { kind: 'failure', error: topicProblem };
-    const problem = outgoingBatchProblem(messages, DEFAULT_MAX_MESSAGE_BYTES);
+    const problem = outgoingBatchProblem(messages, this.maxMessageBytes);
     if (problem) return { kind: 'failure', error: problem };
     if (this.closed) return { kind: 'retryable', error: 'the memory bus is closed' };
     const faulted = this.fault?.(topic, messages);

@@ -1,0 +1,145 @@
+import type { Page } from '@palisade/schema';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningDetector, startDetector } from './support/detector.harness.js';
+import { POISONED_ADD, SEND_EMAIL, TelemetryBuilder } from './support/telemetry.builder.js';
+
+type ErrorBody = { error: { code: string; message: string } };
+type AuditItem = { action: string; target: string; actor: { id: string; tokenId?: string }; source?: string; details: Record<string, unknown> };
+
+/** What careless or hostile callers send, and the one-line answers they get (found by a black-box audit). */
+describe('API input validation', () => {
+  let detector: RunningDetector;
+  let incidentId: string;
+
+  beforeAll(async () => {
+    detector = await startDetector();
+    const math = new TelemetryBuilder('math');
+    const mail = new TelemetryBuilder('mail');
+    await detector.publish([math.initialize(), math.toolsList([POISONED_ADD]), math.call('add', { a: 1, b: 2, sidenote: 'x' }), mail.initialize(), mail.toolsList([SEND_EMAIL])]);
+    incidentId = (await detector.waitFor(async () => (await detector.api<Page<{ id: string }>>('GET', '/api/incidents?server=math')).body.items[0], 'an incident')).id;
+  });
+
+  afterAll(async () => {
+    await detector?.close();
+  });
+
+  it('answers a cursor it did not issue, or one from another sort, with 400 naming the cursor (not 500)', async () => {
+    for (const route of ['/api/events?cursor=garbage', '/api/alerts?cursor=Zm9v', '/api/incidents?cursor=garbage', '/api/audit?cursor=garbage']) {
+      const response = await detector.api<ErrorBody>('GET', route);
+      expect(response.status, route).toBe(400);
+      expect(response.body.error).toMatchObject({ code: 'bad_request', message: expect.stringContaining('cursor') });
+    }
+    const page = await detector.api<Page<unknown>>('GET', '/api/incidents?limit=1&sort=recent');
+    if (page.body.nextCursor) {
+      const other = await detector.api<ErrorBody>('GET', `/api/incidents?limit=1&sort=severity&cursor=${encodeURIComponent(page.body.nextCursor)}`);
+      expect(other.status).toBe(400);
+    }
+  });
+
+  it('refuses from after to, accepts ISO-8601 to the minute, with +hhmm offsets or a date alone, and says so when a parameter is repeated', async () => {
+    for (const list of ['events', 'alerts', 'incidents', 'audit']) {
+      const reversed = await detector.api<ErrorBody>('GET', `/api/${list}?from=2026-11-22T00:00:00Z&to=2026-01-01T00:00:00Z`);
+      expect(reversed.status, list).toBe(400);
+      expect(reversed.body.error.message).toContain('`from` must not be after `to`');
+    }
+    const today = new Date().toISOString().slice(0, 10);
+    for (const from of [`${today}T00:00Z`, `${today}T02:00:00+0200`, today]) {
+      const response = await detector.api<Page<unknown>>('GET', `/api/events?from=${encodeURIComponent(from)}&server=math`);
+      expect(response.status, from).toBe(200);
+      expect(response.body.total, from).toBe(3);
+    }
+    for (const bad of ['2026-02-30T10:00:00Z', '2026-11-22T10:00:00', 'yesterday']) {
+      const response = await detector.api<ErrorBody>('GET', `/api/events?from=${encodeURIComponent(bad)}`);
+      expect(response.status, bad).toBe(400);
+      expect(response.body.error.message).toMatch(/^from: must be an ISO-8601 time with a time zone/);
+    }
+    const repeated = await detector.api<ErrorBody>('GET', '/api/events?limit=1&limit=2');
+    expect(repeated.status).toBe(400);
+    expect(repeated.body.error.message).toBe('`limit`: given more than once');
+  });
+
+  it('takes the valid lines of an ingest body and refuses, with a reason, only the event too large for the bus', async () => {
+    const replay = new TelemetryBuilder('replayed');
+    const small = [replay.initialize(), replay.call('fetch', { url: 'https://example.com' })];
+    const huge = replay.call('fetch', { url: 'https://example.com/big' }, 'x'.repeat(detector.bus.maxMessageBytes + 10));
+    const lettersBefore = await detector.bus.deadLetterCount('mcp.telemetry');
+    const response = await detector.api<{ accepted: number; rejected: number; errors: { line: number; reason: string }[] }>('POST', '/api/ingest', { raw: [small[0], huge, small[1]].map((e) => JSON.stringify(e)).join('\n') });
+    expect(response.status).toBe(202);
+    expect(response.body).toMatchObject({ accepted: 2, rejected: 1, errors: [{ line: 2, reason: expect.stringContaining('more than the bus takes') }] });
+    expect(await detector.bus.deadLetterCount('mcp.telemetry')).toBe(lettersBefore + 1);
+    const health = await detector.api<{ deadLetters: number }>('GET', '/api/health', { token: null });
+    expect(health.body.deadLetters).toBe(lettersBefore + 1);
+    await detector.waitFor(async () => (await detector.api<Page<unknown>>('GET', '/api/events?server=replayed')).body.total === 2, 'the two valid events stored');
+    // An empty body with an NDJSON content type is zero events, not a content-type complaint.
+    expect((await detector.api('POST', '/api/ingest', { raw: '' })).body).toMatchObject({ accepted: 0, rejected: 0 });
+  });
+
+  it('refuses unknown fields and a tuning exception outside a false-positive closure; an update that changes nothing is not audited', async () => {
+    const unknown = await detector.api<ErrorBody>('PATCH', `/api/incidents/${incidentId}`, { body: { status: 'triaging', extra: 1 } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toContain('extra');
+    const stray = await detector.api<ErrorBody>('PATCH', `/api/incidents/${incidentId}`, { body: { tuningException: { expiresInDays: 7 } } });
+    expect(stray.status).toBe(400);
+    expect(stray.body.error.message).toContain('tuningException');
+
+    expect((await detector.api('PATCH', `/api/incidents/${incidentId}`, { body: { status: 'triaging' } })).status).toBe(200);
+    const audited = async () => (await detector.api<Page<AuditItem>>('GET', `/api/audit?action=incident.update&target=${encodeURIComponent(`incident:${incidentId}`)}`)).body.total;
+    const before = await audited();
+    expect((await detector.api('PATCH', `/api/incidents/${incidentId}`, { body: { status: 'triaging' } })).status).toBe(200);
+    expect(await audited()).toBe(before);
+  });
+
+  it('records a new tuning exception as the caller’s, wants it to expire, and keeps saved exceptions a PUT leaves out', async () => {
+    const closed = await detector.api('PATCH', `/api/incidents/${incidentId}`, { body: { status: 'false_positive', tuningException: { expiresInDays: 7 } } });
+    expect(closed.status).toBe(200);
+    type Tuning = { exceptions: { category: string; author: string; expiresAt: string | null; value?: string }[] };
+    const saved = (await detector.api<Tuning>('GET', '/api/tools/math/add/baseline')).body.exceptions;
+    expect(saved.length).toBeGreaterThan(0);
+    expect(saved.every((e) => e.author === 'admin' && e.expiresAt !== null)).toBe(true);
+
+    const kept = await detector.api<Tuning>('PUT', '/api/tools/math/add/baseline', { body: { sensitivity: 2 } });
+    expect(kept.status).toBe(200);
+    expect(kept.body.exceptions).toEqual(saved);
+
+    const forged = await detector.api<Tuning>('PUT', '/api/tools/math/add/baseline', {
+      body: { exceptions: [...saved, { category: 'path_traversal', value: '/etc/shadow', expiresAt: new Date(Date.now() + 86_400_000).toISOString(), author: 'ceo@corp' }] },
+    });
+    expect(forged.status).toBe(200);
+    expect(forged.body.exceptions.slice(0, saved.length)).toEqual(saved);
+    expect(forged.body.exceptions.at(-1)).toMatchObject({ value: '/etc/shadow', author: 'admin' });
+
+    const forever = await detector.api<ErrorBody>('PUT', '/api/tools/math/add/baseline', { body: { exceptions: [{ category: 'path_traversal', value: '/etc/passwd', expiresAt: null, author: 'x' }] } });
+    expect(forever.status).toBe(400);
+    expect(forever.body.error.message).toMatch(/^exceptions\[0\]\.expiresAt: a new exception must expire/);
+  });
+
+  it('keeps token names unique among live tokens and names the token id in audit entries', async () => {
+    const first = await detector.api<{ id: string; token: string }>('POST', '/api/tokens', { body: { name: 'shift-lead', role: 'analyst' } });
+    expect(first.status).toBe(201);
+    const again = await detector.api<ErrorBody>('POST', '/api/tokens', { body: { name: 'shift-lead', role: 'analyst' } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toContain('shift-lead');
+
+    await detector.api('PATCH', `/api/incidents/${incidentId}`, { body: { note: 'looked at by the shift lead' }, token: first.body.token });
+    const entry = (await detector.api<Page<AuditItem>>('GET', '/api/audit?action=incident.update')).body.items[0]!;
+    expect(entry.actor).toMatchObject({ id: 'shift-lead', tokenId: first.body.id });
+
+    expect((await detector.api('DELETE', `/api/tokens/${first.body.id}`)).status).toBe(200);
+    expect((await detector.api('POST', '/api/tokens', { body: { name: 'shift-lead', role: 'analyst' } })).status).toBe(201);
+    const tokens = (await detector.api<{ items: { createdAt: string }[] }>('GET', '/api/tokens')).body.items;
+    expect(tokens.map((t) => t.createdAt)).toEqual(tokens.map((t) => t.createdAt).sort().reverse());
+  });
+
+  it('does not let a caller write another address into the audit log with X-Forwarded-For (no proxy trusted by default)', async () => {
+    const response = await fetch(`${detector.url}/api/incidents/${incidentId}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${detector.adminToken}`, 'content-type': 'application/json', 'x-forwarded-for': '6.6.6.6' },
+      body: JSON.stringify({ note: 'from somewhere else?' }),
+    });
+    expect(response.status).toBe(200);
+    const entry = (await detector.api<Page<AuditItem>>('GET', '/api/audit?action=incident.update')).body.items[0]!;
+    expect(entry.details).toMatchObject({ note: 'from somewhere else?' });
+    expect(entry.source).not.toBe('6.6.6.6');
+    expect(entry.source).toMatch(/127\.0\.0\.1/);
+  });
+});
