@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CollectorRuntime } from './collector.runtime.js';
 import { resolveCollectorConfig } from './config/collector-config.schema.js';
-import { installKeyFile } from './config/install-key.js';
+import { installKeyFile } from '@palisade/schema/telemetry';
 import type { QuarantineEntry } from './quarantine/quarantine.registry.js';
 import type { Clock } from './pipeline/clock.js';
 import { classifyRpcMessage } from './pipeline/jsonrpc.message.js';

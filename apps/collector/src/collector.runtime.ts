@@ -4,7 +4,7 @@ import type { Bus } from '@palisade/bus';
 import type { Logger } from 'pino';
 import { COLLECTOR_VERSION } from './collector.version.js';
 import type { CollectorConfig } from './config/collector-config.schema.js';
-import { loadInstallKey } from './config/install-key.js';
+import { loadInstallKey } from '@palisade/schema/telemetry';
 import { CollectorCounters } from './health/collector.counters.js';
 import { createCollectorLogger } from './health/collector.logger.js';
 import { systemClock, type Clock } from './pipeline/clock.js';

@@ -3,5 +3,5 @@
 export { runCollectorCli } from './cli/collector.cli.js';
 export { DiskSpool, type SpoolRecord } from './pipeline/disk.spool.js';
 export { SpoolDirectory } from './pipeline/spool.directory.js';
-export { installKeyFile, loadInstallKey } from './config/install-key.js';
+export { installKeyFile, loadInstallKey } from '@palisade/schema/telemetry';
 export { QUARANTINE_ERROR_CODE } from './quarantine/quarantine.policy.js';

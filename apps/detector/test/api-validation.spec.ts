@@ -74,6 +74,24 @@ describe('API input validation', () => {
     expect((await detector.api('POST', '/api/ingest', { raw: '' })).body).toMatchObject({ accepted: 0, rejected: 0 });
   });
 
+  it('redacts the secrets of an ingested event that no collector captured, before the bus, and still alerts on them', async () => {
+    const token = 'ghp_R8x2Lq9Zt4Wm7Vn3Kc6Hj1Pf5Ys0Bd8Ga2Ue';
+    const thirdParty = new TelemetryBuilder('third-party');
+    const events = [thirdParty.initialize(), thirdParty.toolsList([SEND_EMAIL]), thirdParty.call('send_email', { to: 'ops@example.com', body: `deploy key ${token}` }, 'sent')];
+    expect(events[2]!['palisade.capture.request']).toBeUndefined();
+    const response = await detector.api<{ accepted: number }>('POST', '/api/ingest', { raw: events.map((e) => JSON.stringify(e)).join('\n') });
+    expect(response.body.accepted).toBe(3);
+    type Stored = { 'palisade.request.params': { arguments: { body: string } }; 'palisade.findings': { type: string; fingerprint: string }[]; 'palisade.capture.request': { bytes: number } };
+    const stored = await detector.waitFor(async () => (await detector.api<Page<Stored>>('GET', '/api/events?server=third-party&tool=send_email')).body.items[0], 'the call stored');
+    expect(stored['palisade.request.params'].arguments.body).toMatch(/^deploy key \[REDACTED:github_token:[0-9a-f]+\]$/);
+    expect(stored['palisade.findings']).toEqual([expect.objectContaining({ type: 'github_token', where: 'request', path: '/arguments/body' })]);
+    expect(stored['palisade.capture.request'].bytes).toBe(JSON.stringify(events[2]!['palisade.request.params']).length);
+    const alert = await detector.waitFor(async () => (await detector.api<Page<{ category: string }>>('GET', '/api/alerts?server=third-party&category=sensitive_data_exfiltration')).body.items[0], 'an exfiltration alert');
+    expect(alert.category).toBe('sensitive_data_exfiltration');
+    expect(JSON.stringify((await detector.api('GET', '/api/events?server=third-party')).body)).not.toContain(token);
+    expect(JSON.stringify((await detector.api('GET', '/api/alerts?server=third-party')).body)).not.toContain(token);
+  });
+
   it('refuses unknown fields and a tuning exception outside a false-positive closure; an update that changes nothing is not audited', async () => {
     const unknown = await detector.api<ErrorBody>('PATCH', `/api/incidents/${incidentId}`, { body: { status: 'triaging', extra: 1 } });
     expect(unknown.status).toBe(400);

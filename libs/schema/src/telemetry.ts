@@ -8,3 +8,4 @@ export * from './telemetry-event.schema.js';
 export * from './control.schema.js';
 export * from './ids.js';
 export * from './data-home.js';
+export * from './install-key.js';

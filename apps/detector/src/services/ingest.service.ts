@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Bus, BusProducer, OutgoingMessage } from '@palisade/bus';
-import { type AuditActor, parseTelemetryEventJson } from '@palisade/schema';
+import { redactSecretsSync } from '@palisade/detection/secrets';
+import { type AuditActor, type TelemetryEvent, loadInstallKey, parseTelemetryEventJson } from '@palisade/schema';
 import type { Store } from '@palisade/store';
 import { Clock } from '../common/clock.js';
 import { PalisadeErrorCode, PalisadeException } from '../common/palisade.exception.js';
@@ -44,6 +46,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   private producer: BusProducer | null = null;
   private readonly tallies = new Map<string, IngestTally>();
   private timer: NodeJS.Timeout | null = null;
+  private installKey: Buffer | null = null;
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
@@ -114,6 +117,41 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * Ingest is the edge for producers without a collector (third-party tools, hand-made replays): a part
+   * that no collector captured (no `palisade.capture.*`) has its secrets replaced by typed fingerprints
+   * before it reaches the bus, as a collector would have done, with its size and SHA-256 as captured and
+   * the findings recorded, so the engine still sees every secret and no store or export holds one raw.
+   * Parts a collector captured are already redacted and pass as they are.
+   */
+  private redactUncaptured(event: TelemetryEvent): TelemetryEvent {
+    const parts = [
+      ['request', 'palisade.request.params', 'palisade.capture.request'],
+      ['response', 'palisade.response.result', 'palisade.capture.response'],
+    ] as const;
+    let out = event;
+    for (const [where, field, capture] of parts) {
+      const value = event[field];
+      if (value === undefined || event[capture] !== undefined) continue;
+      const raw = JSON.stringify(value);
+      this.installKey ??= loadInstallKey(this.config.home);
+      const redacted = redactSecretsSync(value, { key: this.installKey, where });
+      out = {
+        ...out,
+        [field]: redacted.value,
+        [capture]: { bytes: Buffer.byteLength(raw), sha256: createHash('sha256').update(raw).digest('hex'), truncated: false },
+        'palisade.findings': [...out['palisade.findings'], ...redacted.findings].slice(0, 200),
+      };
+    }
+    const error = event['palisade.response.error'];
+    if (error?.data !== undefined && event['palisade.capture.response'] === undefined) {
+      this.installKey ??= loadInstallKey(this.config.home);
+      const redacted = redactSecretsSync(error.data, { key: this.installKey, where: 'response' });
+      out = { ...out, 'palisade.response.error': { ...error, data: redacted.value }, 'palisade.findings': [...out['palisade.findings'], ...redacted.findings].slice(0, 200) };
+    }
+    return out;
+  }
+
   private async publishNdjson(body: string): Promise<IngestResult> {
     const messages: OutgoingMessage[] = [];
     const errors: IngestResult['errors'] = [];
@@ -125,14 +163,15 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
       const parsed = parseTelemetryEventJson(line);
       let reason: string;
       if (parsed.ok) {
-        const message = { key: `${parsed.value['palisade.server.name']}/${parsed.value['mcp.session.id']}`, value: JSON.stringify(parsed.value), timestampMs: Date.parse(parsed.value.ts) };
+        const event = this.redactUncaptured(parsed.value);
+        const message = { key: `${event['palisade.server.name']}/${event['mcp.session.id']}`, value: JSON.stringify(event), timestampMs: Date.parse(event.ts) };
         const bytes = Buffer.byteLength(message.value) + Buffer.byteLength(message.key);
         // One event too large for the bus is that line's problem: the others of the body are still taken.
         if (bytes <= this.bus.maxMessageBytes) {
           messages.push(message);
           continue;
         }
-        reason = `event ${parsed.value.id} is ${bytes} bytes, more than the bus takes (${this.bus.maxMessageBytes}): trim its arguments or results as collectors do (capture limit)`;
+        reason = `event ${event.id} is ${bytes} bytes, more than the bus takes (${this.bus.maxMessageBytes}): trim its arguments or results as collectors do (capture limit)`;
       } else {
         reason = parsed.reason;
       }

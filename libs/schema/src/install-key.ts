@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** Where the per-install fingerprint key lives (shared by every collector of a PALISADE_HOME). */
+/** Where the per-install fingerprint key lives (shared by every collector of a PALISADE_HOME and the detector). */
 export function installKeyFile(home: string): string {
   return path.join(home, 'secrets', 'fingerprint.key');
 }
