@@ -131,6 +131,15 @@ describe('API input validation', () => {
     expect(forever.body.error.message).toMatch(/^exceptions\[0\]\.expiresAt: a new exception must expire/);
   });
 
+  it('files a containment decision only under an incident that exists, and knows no baseline of an unknown tool', async () => {
+    const unknown = await detector.api<ErrorBody>('POST', '/api/tools/math/add/quarantine', { body: { reason: 'test', incidentId: 'inc_does_not_exist' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toBe('incidentId: no incident inc_does_not_exist');
+    expect((await detector.api('POST', '/api/tools/math/add/quarantine', { body: { reason: 'test', incidentId } })).status).toBe(200);
+    expect((await detector.api('POST', '/api/tools/math/add/release', { body: { reason: 'test', incidentId } })).status).toBe(200);
+    expect((await detector.api('GET', '/api/tools/math/no-such-tool/baseline')).status).toBe(404);
+  });
+
   it('keeps token names unique among live tokens and names the token id in audit entries', async () => {
     const first = await detector.api<{ id: string; token: string }>('POST', '/api/tokens', { body: { name: 'shift-lead', role: 'analyst' } });
     expect(first.status).toBe(201);

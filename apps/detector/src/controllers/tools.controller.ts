@@ -68,6 +68,7 @@ export class ToolsController {
   @Get(':server/:tool/baseline')
   @RequirePermission('read')
   async baseline(@Param('server') server: string, @Param('tool') tool: string) {
+    await this.tools.get(server, tool);
     const [tuning, summary] = await Promise.all([this.baselines.tuning(server, tool), this.tools.baselineSummary(server, tool)]);
     return { ...tuning, summary };
   }

@@ -65,11 +65,13 @@ export class ToolService {
 
   async quarantine(server: string, tool: string, body: { reason?: string | undefined; incidentId?: string | null | undefined }, actor: AuditActor, source?: string): Promise<QuarantineState> {
     await this.get(server, tool);
+    await this.checkIncident(body.incidentId);
     return this.containment.quarantine({ server, tool, reason: body.reason ?? `quarantined by ${actor.id}`, incidentId: body.incidentId ?? null, actor, ...(source ? { source } : {}) });
   }
 
   async release(server: string, tool: string, body: { reason?: string | undefined; incidentId?: string | null | undefined }, actor: AuditActor, source?: string): Promise<{ released: boolean }> {
     await this.get(server, tool);
+    await this.checkIncident(body.incidentId);
     const released = await this.containment.release({ server, tool, reason: body.reason ?? `released by ${actor.id}`, incidentId: body.incidentId ?? null, actor, ...(source ? { source } : {}) });
     return { released };
   }
@@ -83,6 +85,11 @@ export class ToolService {
     await this.settings.requestApproval({ server, tool, hash: summary.currentHash, ts: this.clock.nowIso(), by: actor.id });
     await this.audit.record(actor, 'tool.approve', `tool:${server}/${tool}`, { previousPin: summary.pinnedHash, newPin: summary.currentHash }, source);
     return { approved: true, hash: summary.currentHash };
+  }
+
+  /** A decision filed under an incident names one that exists (the webhook and the audit log carry it). */
+  private async checkIncident(id: string | null | undefined): Promise<void> {
+    if (id && !(await this.store.incidents.get(id))) throw PalisadeException.badRequest(`incidentId: no incident ${id}`);
   }
 
   private summary(pin: ToolPin, quarantine: QuarantineState | null, openAlerts: number): ToolSummary {
