@@ -22,5 +22,7 @@ describe(parseArgv.name, () => {
     expect(() => parseArgv(['--server'], specs)).toThrow(new UsageError('option --server needs a value'));
     expect(() => parseArgv(['--server', '--verbose'], specs)).toThrow(new UsageError('option --server needs a value'));
     expect(() => parseArgv(['--verbose=yes'], specs)).toThrow(new UsageError('option --verbose takes no value'));
+    expect(() => parseArgv(['--server='], specs)).toThrow(new UsageError('option --server needs a value (it was given empty)'));
+    expect(() => parseArgv(['--server', 'a', '--server=b'], specs)).toThrow(new UsageError('option --server is given more than once'));
   });
 });

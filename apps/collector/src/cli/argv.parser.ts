@@ -47,6 +47,9 @@ export function parseArgv(argv: readonly string[], specs: Record<string, OptionS
         i += 1;
       }
       if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`option --${name} needs a value`);
+      if (value === '') throw new UsageError(`option --${name} needs a value (it was given empty)`);
+      // `--server a --server b` is a mistake, not a choice: the last one silently winning hides it.
+      if (name in parsed.options) throw new UsageError(`option --${name} is given more than once`);
       parsed.options[name] = value;
       continue;
     }
