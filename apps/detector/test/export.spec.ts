@@ -143,7 +143,9 @@ describe('compliance export and verify-export', () => {
     expect(verifyBundle(forged).ok).toBe(true);
     const pinned = verifyBundle(forged, { trustedKey: key.body.fingerprint });
     expect(pinned.ok).toBe(false);
-    if (!pinned.ok) expect(pinned.problem).toBe(`manifest.json is signed by key ${trustedKeyFingerprint(writePem(forger.publicKey.export({ type: 'spki', format: 'pem' }).toString())).fingerprint}, not by the trusted key ${key.body.fingerprint}`);
+    const forgerKey = trustedKeyFingerprint(writePem(forger.publicKey.export({ type: 'spki', format: 'pem' }).toString()));
+    if (!('fingerprint' in forgerKey)) throw new Error(forgerKey.error);
+    if (!pinned.ok) expect(pinned.problem).toBe(`manifest.json is signed by key ${forgerKey.fingerprint}, not by the trusted key ${key.body.fingerprint}`);
   });
 
   function writePem(pem: string): string {

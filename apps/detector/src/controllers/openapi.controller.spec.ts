@@ -11,7 +11,7 @@ function declaredRoutes(): string[] {
   for (const controller of API_CONTROLLERS) {
     const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
     for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-      const handler = (controller.prototype as Record<string, unknown>)[name];
+      const handler = (controller.prototype as unknown as Record<string, unknown>)[name];
       if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
       const sub = String(Reflect.getMetadata(PATH_METADATA, handler));
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod].toLowerCase();
