@@ -16,6 +16,7 @@ export { exampleEvents } from './rules/rule-example.js';
 export { scanToolDefinition, type DefinitionScan } from './scanners/tool-definition.scanner.js';
 export { scanText, combinedSeverity, type TextSignal, type SignalKind } from './scanners/text-signal.scanner.js';
 export { definitionHash, diffDefinitions } from './detectors/definition-diff.js';
+export { definitionAsText } from './detectors/tool-definition.detector.js';
 export { assessDrift, type DriftAssessment } from './detectors/description-drift.detector.js';
 export { analyseText } from './text/text-analysis.js';
 

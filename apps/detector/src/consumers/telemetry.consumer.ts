@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Bus, BusConsumer, BusMessage } from '@palisade/bus';
-import { definitionHash } from '@palisade/detection';
+import { definitionAsText, definitionHash } from '@palisade/detection';
 import {
   type Alert,
   type AuditEntryInput,
@@ -114,6 +114,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
       await this.process(messages);
     } catch (error) {
       this.metrics.failures += 1;
+      this.metrics.lastFailureMs = Date.now();
       this.metrics.lastError = (error as Error).message;
       this.logger.error(`batch of ${messages.length} failed, will be retried: ${(error as Error).message}`);
       await this.engine.restoreState().catch(() => undefined);
@@ -220,7 +221,13 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
     const touched = new Map<string, { server: string; tool: string }>(approvals?.touched ?? []);
     const versions = new Map<string, ToolVersion>();
     for (const event of chunk) {
-      alerts.push(...this.engine.evaluate(event));
+      try {
+        alerts.push(...this.engine.evaluate(event));
+      } catch (error) {
+        // One event the engine cannot analyse must not stop the pipeline (its batch would be retried
+        // forever and nothing after it analysed): it is stored unanalysed and kept aside with the error.
+        await this.unanalysable(event, error as Error);
+      }
       this.trackTools(event, touched, versions);
     }
 
@@ -270,6 +277,13 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
     };
   }
 
+  private async unanalysable(event: TelemetryEvent, error: Error): Promise<void> {
+    this.metrics.eventsUnanalysed += 1;
+    this.metrics.lastError = `analysis of event ${event.id} failed: ${error.message}`;
+    this.logger.error(`analysis of event ${event.id} (${event['palisade.server.name']} ${event['mcp.method.name']}) failed; stored unanalysed and kept as a dead letter: ${error.stack ?? error.message}`);
+    await this.bus.deadLetter({ topic: this.config.topic, partition: 0, offset: `event:${event.id}`, group: PIPELINE_GROUP, reason: `analysis failed: ${error.message}`, value: JSON.stringify(event).slice(0, 1_000_000) });
+  }
+
   /** The store's batch writer (a worker thread for sqlite), started on first use. */
   private async batchWriter(): Promise<BatchWriter> {
     this.writer ??= this.store.batchWriter();
@@ -288,7 +302,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
     const result = event['palisade.response.result'] as { tools?: unknown } | undefined;
     if (!result || !Array.isArray(result.tools)) return;
     for (const raw of result.tools) {
-      const parsed = ToolDefinition.safeParse(raw);
+      const parsed = ToolDefinition.safeParse(raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? definitionAsText(raw as ToolDefinition) : raw);
       if (!parsed.success || parsed.data.name.length > 200) continue;
       const definition = parsed.data;
       const tool = definition.name;

@@ -33,7 +33,7 @@ export class HealthController {
       busOk = false;
     }
     return {
-      status: busOk ? 'ok' : 'degraded',
+      status: busOk && !this.metrics.degraded ? 'ok' : 'degraded',
       version: PRODUCT_VERSION,
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
       bus: this.bus.kind,

@@ -11,6 +11,10 @@ export class PipelineMetrics {
   alertsRaised = 0;
   incidentsOpened = 0;
   failures = 0;
+  /** When a batch last failed (ms since the epoch): health says `degraded` for a minute after. */
+  lastFailureMs: number | null = null;
+  /** Events the engine threw on: stored unanalysed and kept as dead letters with the error. */
+  eventsUnanalysed = 0;
   lastBatchAt: string | null = null;
   lastError: string | null = null;
   /** Time spent per stage since start, ms: where a slow pipeline spends it. */
@@ -30,6 +34,11 @@ export class PipelineMetrics {
     return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
   }
 
+  /** A batch failed within the last minute: the pipeline is retrying rather than keeping up. */
+  get degraded(): boolean {
+    return this.lastFailureMs !== null && Date.now() - this.lastFailureMs < 60_000;
+  }
+
   snapshot(): Record<string, unknown> {
     return {
       alertLatencyP50Ms: this.alertLatency(50),
@@ -42,6 +51,7 @@ export class PipelineMetrics {
       alertsRaised: this.alertsRaised,
       incidentsOpened: this.incidentsOpened,
       failures: this.failures,
+      eventsUnanalysed: this.eventsUnanalysed,
       lastBatchAt: this.lastBatchAt,
       stageMs: Object.fromEntries(Object.entries(this.stageMs).map(([k, v]) => [k, Math.round(v)])),
       lastError: this.lastError,

@@ -67,6 +67,21 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/**
+ * A definition whose description or title is not a string (a server controls its own tools/list) is
+ * read with that value as JSON text: the model may still see it, so it is scanned, never trusted to be
+ * a string (a number here once stopped the whole pipeline).
+ */
+export function definitionAsText(definition: ToolDefinition): ToolDefinition {
+  const { description, title } = definition as { description?: unknown; title?: unknown };
+  if ((description === undefined || typeof description === 'string') && (title === undefined || typeof title === 'string')) return definition;
+  const asText = (value: unknown): string | undefined => (value === undefined || typeof value === 'string' ? value : JSON.stringify(value) ?? String(value));
+  const out: Record<string, unknown> = { ...definition };
+  const text = { description: asText(description), title: asText(title) };
+  for (const [field, value] of Object.entries(text)) if (value !== undefined) out[field] = value;
+  return out as ToolDefinition;
+}
+
 /** Keeps a stored definition bounded (descriptions and schemas of absurd size are cut). */
 function boundedDefinition(definition: ToolDefinition): ToolDefinition {
   const shape = pinnedShape(definition);
@@ -237,7 +252,7 @@ export function handleToolsList(ctx: DetectionContext): void {
   const { state, view } = ctx;
   const result = view.result;
   const tools = isRecord(result) && Array.isArray(result['tools']) ? (result['tools'] as unknown[]).slice(0, MAX_TOOLS_PER_LIST) : [];
-  const definitions = tools.filter((t): t is ToolDefinition => isRecord(t) && typeof t['name'] === 'string' && t['name'].length > 0 && t['name'].length <= 1000);
+  const definitions = tools.filter((t): t is ToolDefinition => isRecord(t) && typeof t['name'] === 'string' && t['name'].length > 0 && t['name'].length <= 1000).map(definitionAsText);
   const ownTools = new Set(definitions.map((d) => d.name));
   const session = sessionRecord(state, view.session, view.server, view.tsMs);
   const context = scanContext(state, view.server, ownTools);
