@@ -140,6 +140,25 @@ describe('API input validation', () => {
     expect((await detector.api('GET', '/api/tools/math/no-such-tool/baseline')).status).toBe(404);
   });
 
+  it('contains a tool seen only in calls, files the decision on the incident’s timeline, and releases it under the same incident', async () => {
+    const files = new TelemetryBuilder('files-only-calls');
+    await detector.publish([files.initialize(), files.call('read_file', { path: '../../../home/alice/.ssh/id_rsa' })]);
+    const incident = await detector.waitFor(async () => (await detector.api<Page<{ id: string; status: string }>>('GET', '/api/incidents?server=files-only-calls')).body.items[0], 'the path traversal incident');
+    expect((await detector.api('GET', '/api/tools/files-only-calls/read_file')).status).toBe(404); // never listed: no pin
+    const quarantined = await detector.api('POST', '/api/tools/files-only-calls/read_file/quarantine', { body: { reason: 'reads keys', incidentId: incident.id } });
+    expect(quarantined.status).toBe(200);
+    expect((await detector.api<{ items: { tool: string }[] }>('GET', '/api/tools?quarantined=true&server=files-only-calls')).body.items.map((t) => t.tool)).toEqual(['read_file']);
+    type Detail = { status: string; actions: { action: string; details: Record<string, unknown> }[] };
+    const detail = (await detector.api<Detail>('GET', `/api/incidents/${incident.id}`)).body;
+    expect(detail.status).toBe('contained');
+    expect(detail.actions.map((a) => a.action)).toEqual(expect.arrayContaining(['tool.quarantine', 'incident.update']));
+
+    expect((await detector.api('POST', '/api/tools/files-only-calls/read_file/release', { body: {} })).status).toBe(200);
+    const released = (await detector.api<Page<{ details: Record<string, unknown> }>>('GET', `/api/audit?action=tool.release&target=${encodeURIComponent('tool:files-only-calls/read_file')}`)).body.items[0]!;
+    expect(released.details).toMatchObject({ incidentId: incident.id, wasQuarantined: true });
+    expect((await detector.api('POST', '/api/tools/files-only-calls/never_seen/quarantine', { body: {} })).status).toBe(404);
+  });
+
   it('keeps token names unique among live tokens and names the token id in audit entries', async () => {
     const first = await detector.api<{ id: string; token: string }>('POST', '/api/tokens', { body: { name: 'shift-lead', role: 'analyst' } });
     expect(first.status).toBe(201);

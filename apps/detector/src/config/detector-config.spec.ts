@@ -104,6 +104,18 @@ describe('detector settings', () => {
     expect(shared.message).not.toContain(token);
   });
 
+  it('takes the containment mode from the environment or the config file, and refuses two different ones', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'palisade-config-')), 'palisade.json');
+    writeFileSync(file, JSON.stringify({ containment: { mode: 'on' } }));
+    expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec', PALISADE_CONFIG: file }).containment.mode).toBe('on');
+    expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec', PALISADE_CONFIG: file, PALISADE_AUTO_QUARANTINE: 'on' }).containment.mode).toBe('on');
+    expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec', PALISADE_AUTO_QUARANTINE: 'dry-run' }).containment.mode).toBe('dry-run');
+    expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec' }).containment.mode).toBe('on');
+    const clash = failure({ PALISADE_CONFIG: file, PALISADE_AUTO_QUARANTINE: 'dry-run' });
+    expect(clash.variables).toEqual(['PALISADE_AUTO_QUARANTINE']);
+    expect(clash.message).toContain('contradicts containment.mode "on"');
+  });
+
   it('trusts no proxy for X-Forwarded-For unless PALISADE_TRUST_PROXY names one', () => {
     expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec' }).api.trustProxy).toBe(false);
     expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec', PALISADE_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).api.trustProxy).toBe('loopback, 10.0.0.0/8');

@@ -98,6 +98,17 @@ function defaultRulesDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../rules');
 }
 
+/**
+ * The automatic containment mode: the environment and the config file may both give it, but not two
+ * different ones (a file saying `on` silently overrode PALISADE_AUTO_QUARANTINE=dry-run).
+ */
+function containmentMode(fromEnv: 'on' | 'off' | 'dry-run' | undefined, fromFile: 'on' | 'off' | 'dry-run' | undefined, file: string | undefined): 'on' | 'off' | 'dry-run' {
+  if (fromEnv && fromFile && fromEnv !== fromFile) {
+    throw ConfigError.of('PALISADE_AUTO_QUARANTINE', `PALISADE_AUTO_QUARANTINE=${fromEnv} contradicts containment.mode "${fromFile}" in PALISADE_CONFIG=${file}: keep one`);
+  }
+  return fromEnv ?? fromFile ?? 'on';
+}
+
 /** Parses the detector's settings once, failing with one line naming the first bad variable. */
 export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): DetectorConfig {
   const parsed = DetectorEnv.safeParse(env);
@@ -159,7 +170,7 @@ export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): Detect
     webhooks: [...envWebhooks.map((url) => ({ url, secret: undefined })), ...file.webhooks.map((w) => ({ url: w.url, secret: w.secret }))],
     webhookSecret: e.PALISADE_WEBHOOK_SECRET,
     containment: {
-      mode: file.containment.mode ?? e.PALISADE_AUTO_QUARANTINE,
+      mode: containmentMode(env.PALISADE_AUTO_QUARANTINE === undefined ? undefined : e.PALISADE_AUTO_QUARANTINE, file.containment.mode, e.PALISADE_CONFIG),
       categories: file.containment.categories ?? DEFAULT_CONTAINMENT_CATEGORIES,
       tools: file.containment.tools ?? {},
     },

@@ -157,6 +157,14 @@ export class IncidentService {
         ).items
       : [];
     const actions = (await this.store.audit.list({ target: `incident:${id}`, limit: 200 })).items;
+    if (incident.tool) {
+      // Containment of the incident's tool is audited on the tool (automatic, dry-run or by an analyst):
+      // the decisions filed under this incident belong on its timeline too.
+      // From the incident's creation (the detector's clock, as the audit log's; event times may run ahead).
+      const contained = await this.store.audit.list({ target: `tool:${incident.server}/${incident.tool}`, from: incident.createdAt, limit: 200 });
+      actions.push(...contained.items.filter((entry) => entry.details['incidentId'] === id));
+      actions.sort((a, b) => b.seq - a.seq);
+    }
     return { ...incident, alerts, events, session, actions };
   }
 

@@ -11,6 +11,7 @@ import { BaselineService } from './baseline.service.js';
 import { ContainmentService } from './containment.service.js';
 import { EngineService } from './engine.service.js';
 import { EngineSettings } from './engine-settings.js';
+import { IncidentService } from './incident.service.js';
 
 /** The tool inventory: pins and versions (from the pipeline), quarantine state, baselines, recent alerts. */
 @Injectable()
@@ -23,6 +24,7 @@ export class ToolService {
     private readonly baselines: BaselineService,
     private readonly metrics: PipelineMetrics,
     private readonly audit: AuditService,
+    private readonly incidents: IncidentService,
     private readonly clock: Clock,
   ) {}
 
@@ -64,15 +66,25 @@ export class ToolService {
   }
 
   async quarantine(server: string, tool: string, body: { reason?: string | undefined; incidentId?: string | null | undefined }, actor: AuditActor, source?: string): Promise<QuarantineState> {
-    await this.get(server, tool);
+    await this.requireSeen(server, tool);
     await this.checkIncident(body.incidentId);
-    return this.containment.quarantine({ server, tool, reason: body.reason ?? `quarantined by ${actor.id}`, incidentId: body.incidentId ?? null, actor, ...(source ? { source } : {}) });
+    const state = await this.containment.quarantine({ server, tool, reason: body.reason ?? `quarantined by ${actor.id}`, incidentId: body.incidentId ?? null, actor, ...(source ? { source } : {}) });
+    // Quarantining for an incident contains it, as automatic containment does.
+    if (body.incidentId) {
+      const incident = await this.incidents.get(body.incidentId);
+      if (incident.status === 'open' || incident.status === 'triaging') await this.incidents.update(incident.id, { status: 'contained' }, actor, source);
+    }
+    return state;
   }
 
   async release(server: string, tool: string, body: { reason?: string | undefined; incidentId?: string | null | undefined }, actor: AuditActor, source?: string): Promise<{ released: boolean }> {
-    await this.get(server, tool);
+    const state = await this.containment.quarantineState(server, tool);
+    // A quarantined tool can always be released, listed or not (automatic containment of a tool seen only in calls).
+    if (!state) await this.requireSeen(server, tool);
     await this.checkIncident(body.incidentId);
-    const released = await this.containment.release({ server, tool, reason: body.reason ?? `released by ${actor.id}`, incidentId: body.incidentId ?? null, actor, ...(source ? { source } : {}) });
+    // The release names the incident the quarantine was filed under unless the caller names another.
+    const incidentId = body.incidentId ?? state?.incidentId ?? null;
+    const released = await this.containment.release({ server, tool, reason: body.reason ?? `released by ${actor.id}`, incidentId, actor, ...(source ? { source } : {}) });
     return { released };
   }
 
@@ -85,6 +97,16 @@ export class ToolService {
     await this.settings.requestApproval({ server, tool, hash: summary.currentHash, ts: this.clock.nowIso(), by: actor.id });
     await this.audit.record(actor, 'tool.approve', `tool:${server}/${tool}`, { previousPin: summary.pinnedHash, newPin: summary.currentHash }, source);
     return { approved: true, hash: summary.currentHash };
+  }
+
+  /**
+   * A tool may be contained once it was seen: listed (pinned) or only called (a client may call a tool
+   * it learnt of elsewhere, and a server need not list what it serves).
+   */
+  private async requireSeen(server: string, tool: string): Promise<void> {
+    if (await this.store.tools.get(server, tool)) return;
+    if ((await this.store.events.search({ server, tool, limit: 1 })).total > 0) return;
+    throw PalisadeException.notFound(`tool ${server}/${tool}`);
   }
 
   /** A decision filed under an incident names one that exists (the webhook and the audit log carry it). */
