@@ -58,14 +58,15 @@ export class MaintenanceScheduler {
     if (!this.config.mail.smtpUrl) return false;
     const now = this.clock.now();
     const day = now.toISOString().slice(0, 10);
+    const since = new Date(now.getTime() - DAY_MS).toISOString();
     const incidents: Incident[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.store.incidents.search({ from: new Date(now.getTime() - DAY_MS).toISOString(), to: now.toISOString(), limit: 500, sort: 'severity', ...(cursor ? { cursor } : {}) });
+      const page = await this.store.incidents.search({ from: since, to: now.toISOString(), limit: 500, sort: 'severity', ...(cursor ? { cursor } : {}) });
       incidents.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor && incidents.length < 5000);
-    const message = this.mail.digest(day, incidents, await this.store.incidents.countByStatus());
+    const message = this.mail.digest(day, incidents, await this.store.incidents.countByStatus(), since);
     const ts = now.toISOString();
     await this.store.outbox.enqueue([{ id: deterministicId('digest', day), kind: 'email', destination: message.to.join(','), payload: message, createdAt: ts, nextAttemptAt: ts, attempts: 0, status: 'pending', lastError: null }]);
     this.dispatcher.wake();

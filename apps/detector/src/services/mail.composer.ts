@@ -41,18 +41,25 @@ export class MailComposer {
     return { to: this.config.mail.to, subject: this.scrub(`[Palisade ${incident.severity}] ${incident.title}`), text, html };
   }
 
-  digest(day: string, incidents: readonly Incident[], counts: Record<string, number>): MailMessage {
+  /**
+   * The daily digest: incidents active in the last 24 hours (`since` on), those opened in that window
+   * apart from older ones that saw new alerts, most severe first.
+   */
+  digest(day: string, incidents: readonly Incident[], counts: Record<string, number>, since: string): MailMessage {
+    const opened = incidents.filter((i) => i.createdAt >= since);
+    const ongoing = incidents.filter((i) => i.createdAt < since);
+    const item = (i: Incident) => `- [${i.severity}] ${i.title} — ${i.tool ? `${i.server}/${i.tool}` : i.server} — ${this.config.dashboardUrl}/incidents/${encodeURIComponent(i.id)}`;
+    const section = (heading: string, list: readonly Incident[]) => (list.length ? ['', heading, ...list.slice(0, 50).map(item), ...(list.length > 50 ? [`… and ${list.length - 50} more`] : [])] : []);
     const lines = [
       `Palisade daily digest for ${day}`,
       '',
       `Open: ${counts.open ?? 0} · Triaging: ${counts.triaging ?? 0} · Contained: ${counts.contained ?? 0} · Resolved: ${counts.resolved ?? 0} · False positives: ${counts.false_positive ?? 0}`,
-      '',
-      incidents.length ? 'New incidents in the last 24 hours:' : 'No new incidents in the last 24 hours.',
-      ...incidents.slice(0, 50).map((i) => `- [${i.severity}] ${i.title} — ${i.tool ? `${i.server}/${i.tool}` : i.server} — ${this.config.dashboardUrl}/incidents/${encodeURIComponent(i.id)}`),
-      ...(incidents.length > 50 ? [`… and ${incidents.length - 50} more`] : []),
+      ...(incidents.length ? [] : ['', 'No incident was active in the last 24 hours.']),
+      ...section('New incidents in the last 24 hours:', opened),
+      ...section('Older incidents with new alerts in the last 24 hours:', ongoing),
     ];
     const text = this.scrub(lines.join('\n'));
-    return { to: this.config.mail.to, subject: `[Palisade] Daily digest ${day}: ${incidents.length} new incident(s)`, text, html: `<pre style="font:13px ui-monospace,monospace;white-space:pre-wrap">${escapeHtml(text)}</pre>` };
+    return { to: this.config.mail.to, subject: `[Palisade] Daily digest ${day}: ${opened.length} new incident(s), ${ongoing.length} older one(s) active`, text, html: `<pre style="font:13px ui-monospace,monospace;white-space:pre-wrap">${escapeHtml(text)}</pre>` };
   }
 
   private scrub(text: string): string {
