@@ -168,7 +168,8 @@ export interface IncidentRepository {
   search(query: IncidentQuery): Promise<Page<Incident>>;
   countByStatus(): Promise<Record<TriageStatus, number>>;
   /** The most recent incident not closed (`open`, `triaging`, `contained`) for this server/tool/session, last seen at or after `since`. */
-  findOpen(key: { server: string; tool: string | null; sessionId: string | null }, since: string): Promise<Incident | null>;
+  /** The most recent active incident of a server/tool/session seen since a time; `sessionId` undefined: any session. */
+  findOpen(key: { server: string; tool: string | null; sessionId: string | null | undefined }, since: string): Promise<Incident | null>;
   /** Incidents active in the range (as `search`), oldest `firstSeen` first, for exports. */
   scan(range: TimeRange, batchSize?: number): AsyncIterable<Incident[]>;
 }

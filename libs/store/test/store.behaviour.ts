@@ -367,6 +367,8 @@ export function storeBehaviour(open: () => Promise<StoreUnderTest>, capabilities
       expect(await store.incidents.findOpen(key, at(6))).toBeNull();
       expect((await store.incidents.findOpen({ server: 'shell', tool: null, sessionId: null }, at(0)))?.id).toBe('inc_no_tool');
       expect(await store.incidents.findOpen({ ...key, server: 'mail' }, at(0))).toBeNull();
+      // Any session: the most recent active one of the server/tool, whatever its session.
+      expect((await store.incidents.findOpen({ server: 'shell', tool: 'run', sessionId: undefined }, at(0)))?.id).toBe('inc_other_session');
     });
 
     it('filters the queue by status, severity, category, server, tool, assignee, text and time', async () => {

@@ -254,6 +254,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
         const contained = { ...incident, status: 'contained' as const };
         incidents.set(incident.id, contained);
         incidentCache.set(`${contained.server}\u0000${contained.tool ?? ''}\u0000${contained.sessionId ?? ''}`, contained);
+        incidentCache.set(`#${contained.id}`, contained);
       }
     }
     const finalAlerts = grouped.alerts.map((a) => (a.incidentId && incidents.get(a.incidentId)?.status !== a.status ? { ...a, status: incidents.get(a.incidentId)!.status } : a));

@@ -34,6 +34,11 @@ function groupKey(alert: Pick<Alert, 'server' | 'tool' | 'sessionId'>): string {
   return `${alert.server}\u0000${alert.tool ?? ''}\u0000${alert.sessionId ?? ''}`;
 }
 
+/** The latest version of a cached incident (several keys may lead to one incident; its id entry is current). */
+function latest(cache: Map<string, Incident | null>, incident: Incident | null | undefined): Incident | null | undefined {
+  return incident ? (cache.get(`#${incident.id}`) ?? incident) : incident;
+}
+
 /**
  * Incidents: alerts grouped by server/tool/session within a window, with the severity of their most
  * severe alert, a triage workflow, notes and a timeline.
@@ -56,14 +61,25 @@ export class IncidentService {
     const created: Incident[] = [];
     const escalatedIds = new Set<string>();
     const out: Alert[] = [];
+    const usable = (incident: Incident | null | undefined, alert: Alert): incident is Incident =>
+      !!incident && OPEN_STATUSES.has(incident.status) && Date.parse(alert.ts) - Date.parse(incident.lastSeen) <= INCIDENT_WINDOW_MS;
     for (const alert of alerts) {
       const key = groupKey(alert);
-      let incident = cache.get(key);
-      if (incident === undefined) {
-        const since = new Date(Date.parse(alert.ts) - INCIDENT_WINDOW_MS).toISOString();
-        incident = await this.store.incidents.findOpen({ server: alert.server, tool: alert.tool, sessionId: alert.sessionId }, since);
+      // A link (a correlation's source) comes before the alert's own server/tool/session.
+      let incident: Incident | null | undefined = alert.category === 'correlation' ? await this.linkedIncident(alert, cache) : undefined;
+      let linked = usable(incident, alert);
+      if (!linked) {
+        incident = latest(cache, cache.get(key));
+        if (incident === undefined) {
+          const since = new Date(Date.parse(alert.ts) - INCIDENT_WINDOW_MS).toISOString();
+          incident = await this.store.incidents.findOpen({ server: alert.server, tool: alert.tool, sessionId: alert.sessionId }, since);
+        }
+        if (!usable(incident, alert) && alert.category !== 'correlation') {
+          incident = await this.linkedIncident(alert, cache);
+          linked = usable(incident, alert);
+        }
       }
-      if (incident && (!OPEN_STATUSES.has(incident.status) || Date.parse(alert.ts) - Date.parse(incident.lastSeen) > INCIDENT_WINDOW_MS)) incident = null;
+      if (!usable(incident, alert)) incident = null;
       if (!incident) {
         incident = this.open(alert);
         created.push(incident);
@@ -72,7 +88,12 @@ export class IncidentService {
         incident = this.join(incident, alert);
         if (severityRank(before) < severityRank('high') && severityRank(incident.severity) >= severityRank('high')) escalatedIds.add(incident.id);
       }
-      cache.set(key, incident);
+      // The incident under its own key and its id (the latest version); a session-less alert's key leads
+      // to it too. A correlation alert that joined its source's incident does not take the next alerts of
+      // its own tool and session there.
+      cache.set(groupKey(incident), incident);
+      cache.set(`#${incident.id}`, incident);
+      if (linked && alert.sessionId === null) cache.set(key, incident);
       touched.set(incident.id, incident);
       out.push({ ...alert, incidentId: incident.id, status: incident.status });
     }
@@ -83,6 +104,25 @@ export class IncidentService {
       created: created.map((c) => touched.get(c.id) ?? c),
       escalated: [...escalatedIds].filter((id) => !createdIds.has(id)).map((id) => touched.get(id)!),
     };
+  }
+
+  /**
+   * The open incident an alert belongs to beyond its own server/tool/session: a correlation alert joins
+   * the incident of the tool its rule names as the source (the poisoned description behind a redirected
+   * recipient); an alert with no session (a definition seen when another server listed its tools) joins
+   * its tool's open incident of any session. Null when there is none.
+   */
+  private async linkedIncident(alert: Alert, cache: Map<string, Incident | null>): Promise<Incident | null> {
+    const source = alert.category === 'correlation' ? alert.evidence.source : undefined;
+    const target = source?.tool ? { server: source.server, tool: source.tool } : alert.sessionId === null && alert.tool ? { server: alert.server, tool: alert.tool } : null;
+    if (!target) return null;
+
+    // Incidents of this batch first (not stored yet), then the store.
+    for (const incident of cache.values()) {
+      if (incident && incident.server === target.server && incident.tool === target.tool && OPEN_STATUSES.has(incident.status)) return latest(cache, incident)!;
+    }
+    const since = new Date(Date.parse(alert.ts) - INCIDENT_WINDOW_MS).toISOString();
+    return this.store.incidents.findOpen({ ...target, sessionId: undefined }, since);
   }
 
   private open(alert: Alert): Incident {

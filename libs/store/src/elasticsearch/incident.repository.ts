@@ -73,7 +73,7 @@ export class ElasticsearchIncidentRepository implements IncidentRepository {
     return counts;
   }
 
-  async findOpen(key: { server: string; tool: string | null; sessionId: string | null }, since: string): Promise<Incident | null> {
+  async findOpen(key: { server: string; tool: string | null; sessionId: string | null | undefined }, since: string): Promise<Incident | null> {
     const filter = [
       ...termFilters({ 'palisade.incident.server': key.server, 'palisade.incident.tool': key.tool, 'palisade.incident.sessionId': key.sessionId }),
       { terms: { 'palisade.incident.status': [...ACTIVE_STATUSES] } },

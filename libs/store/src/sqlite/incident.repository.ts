@@ -92,13 +92,14 @@ export class SqliteIncidentRepository implements IncidentRepository {
     return counts;
   }
 
-  async findOpen(key: { server: string; tool: string | null; sessionId: string | null }, since: string): Promise<Incident | null> {
+  async findOpen(key: { server: string; tool: string | null; sessionId: string | null | undefined }, since: string): Promise<Incident | null> {
+    const anySession = key.sessionId === undefined;
     const doc = this.ctx
       .pluck(
-        `SELECT doc FROM incidents WHERE server = ? AND tool IS ? AND session IS ? AND status IN (${placeholders(ACTIVE_STATUSES.length)})
+        `SELECT doc FROM incidents WHERE server = ? AND tool IS ? ${anySession ? '' : 'AND session IS ?'} AND status IN (${placeholders(ACTIVE_STATUSES.length)})
          AND last_seen_ms >= ? ORDER BY last_seen_ms DESC, id DESC LIMIT 1`,
       )
-      .get(key.server, key.tool, key.sessionId, ...ACTIVE_STATUSES, instantMs(since, 'since'));
+      .get(key.server, key.tool, ...(anySession ? [] : [key.sessionId]), ...ACTIVE_STATUSES, instantMs(since, 'since'));
     return doc === undefined ? null : this.decode(doc);
   }
 

@@ -55,12 +55,12 @@ export class MemoryIncidentRepository implements IncidentRepository {
     return counts;
   }
 
-  async findOpen(key: { server: string; tool: string | null; sessionId: string | null }, since: string): Promise<Incident | null> {
+  async findOpen(key: { server: string; tool: string | null; sessionId: string | null | undefined }, since: string): Promise<Incident | null> {
     const sinceMs = instantMs(since, 'since');
     const found = [...this.state.incidents.values()]
       .filter(
         ({ incident, lastSeenMs }) =>
-          incident.server === key.server && incident.tool === key.tool && incident.sessionId === key.sessionId && ACTIVE_STATUSES.includes(incident.status) && lastSeenMs >= sinceMs,
+          incident.server === key.server && incident.tool === key.tool && (key.sessionId === undefined || incident.sessionId === key.sessionId) && ACTIVE_STATUSES.includes(incident.status) && lastSeenMs >= sinceMs,
       )
       .sort((a, b) => b.lastSeenMs - a.lastSeenMs || (a.incident.id < b.incident.id ? 1 : -1))[0];
     return found ? jsonCopy(found.incident) : null;
