@@ -11,6 +11,10 @@ describe(detectPathTraversal.name, () => {
     expect(severityFor({ shell: 'bash', options: { cwd: '/tmp', files: ['/home/user/.env'] } }, 'execute_command')).toBe('high');
     expect(severityFor({ path: '/proc/self/environ' })).toBe('high');
     expect(severityFor({ path: 'C:\\Windows\\System32\\config\\SAM' })).toBe('high');
+    // The classic relative climb to the account files, with no root to resolve it against.
+    expect(severityFor({ path: '../../etc/passwd' })).toBe('high');
+    expect(severityFor({ path: '..\\..\\..\\etc\\shadow' })).toBe('high');
+    expect(severityFor({ path: 'fixtures/etc/passwd' })).toBeNull();
   });
 
   it('flags climbing out with .. (plain or encoded) as medium', () => {
