@@ -41,7 +41,9 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
   const downloads = mkdtempSync(path.join(tmpdir(), 'palisade-dashboard-downloads-'));
 
   const incidents = async (query = '') => (await detector.api<{ items: IncidentView[] }>('GET', `/api/incidents?status=open&limit=100${query}`)).body.items;
-  const incidentOf = async (server: string, tool: string) => waitFor(async () => (await incidents(`&server=${server}&tool=${tool}`))[0], `an incident for ${server}/${tool}`);
+  // Any status: quarantining a tool from its incident contains the incident.
+  const incidentOf = async (server: string, tool: string) =>
+    waitFor(async () => (await detector.api<{ items: IncidentView[] }>('GET', `/api/incidents?limit=100&server=${server}&tool=${tool}`)).body.items[0], `an incident for ${server}/${tool}`);
 
   async function shot(name: string, options: { full?: boolean } = {}) {
     mkdirSync(SCREENSHOTS, { recursive: true });
