@@ -159,6 +159,27 @@ describe('API input validation', () => {
     expect((await detector.api('POST', '/api/tools/files-only-calls/never_seen/quarantine', { body: {} })).status).toBe(404);
   });
 
+  it('scopes a false-positive exception to the paths its alerts named, so another path on the same tool still alerts', async () => {
+    const files = new TelemetryBuilder('fp-files');
+    await detector.publish([files.initialize(), files.call('read_file', { path: '../shared/notes.txt' })]);
+    const incident = await detector.waitFor(async () => (await detector.api<Page<{ id: string }>>('GET', '/api/incidents?server=fp-files')).body.items[0], 'the path traversal incident');
+    expect((await detector.api('PATCH', `/api/incidents/${incident.id}`, { body: { status: 'false_positive', tuningException: { expiresInDays: 7 } } })).status).toBe(200);
+    const exceptions = (await detector.api<{ exceptions: { category: string; value?: string }[] }>('GET', '/api/tools/fp-files/read_file/baseline')).body.exceptions;
+    expect(exceptions).toEqual([expect.objectContaining({ category: 'path_traversal', value: '../shared/notes.txt' })]);
+
+    await detector.waitFor(async () => (await detector.api<{ worker: { batches: number } }>('GET', '/api/health', { token: null })).body.worker.batches > 0 && true, 'the worker');
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the worker reads tuning changes every second
+    const again = files.call('read_file', { path: '../shared/notes.txt' });
+    const other = files.call('read_file', { path: '../../../home/alice/.ssh/id_rsa' });
+    await detector.publish([again, other]);
+    const alerts = await detector.waitFor(async () => {
+      const items = (await detector.api<Page<{ eventIds: string[]; severity: string }>>('GET', '/api/alerts?server=fp-files&category=path_traversal')).body.items;
+      return items.some((a) => a.eventIds.includes(other.id)) ? items : undefined;
+    }, 'the alert on another path');
+    expect(alerts.find((a) => a.eventIds.includes(other.id))?.severity).toBe('high');
+    expect(alerts.some((a) => a.eventIds.includes(again.id))).toBe(false);
+  });
+
   it('keeps token names unique among live tokens and names the token id in audit entries', async () => {
     const first = await detector.api<{ id: string; token: string }>('POST', '/api/tokens', { body: { name: 'shift-lead', role: 'analyst' } });
     expect(first.status).toBe(201);

@@ -62,6 +62,8 @@ export const Evidence = z.object({
   source: ToolRef.optional(),
   /** Secret fingerprints involved (never the secrets). */
   fingerprints: z.array(z.string().max(120)).max(50).optional(),
+  /** The values a tuning exception can name to cover this alert (recipients, domains, paths). */
+  values: z.array(z.string().max(500)).max(50).optional(),
   /** Anything else a detector wants to show, as readable key/values. */
   details: z.record(z.string(), z.unknown()).optional(),
 });

@@ -68,7 +68,7 @@ export class ToolsController {
   @Get(':server/:tool/baseline')
   @RequirePermission('read')
   async baseline(@Param('server') server: string, @Param('tool') tool: string) {
-    await this.tools.get(server, tool);
+    await this.tools.requireSeen(server, tool);
     const [tuning, summary] = await Promise.all([this.baselines.tuning(server, tool), this.tools.baselineSummary(server, tool)]);
     return { ...tuning, summary };
   }
@@ -78,7 +78,7 @@ export class ToolsController {
   @HttpCode(200)
   @RequirePermission('triage')
   async preview(@Param('server') server: string, @Param('tool') tool: string, @Body(zod(PreviewBody)) body: z.infer<typeof PreviewBody>, @CurrentPrincipal() principal: Principal) {
-    await this.tools.get(server, tool);
+    await this.tools.requireSeen(server, tool);
     const { days, ...tuning } = body;
     return this.baselines.preview(server, tool, await this.baselines.proposal(server, tool, tuning, actorOf(principal)), days);
   }
@@ -86,7 +86,7 @@ export class ToolsController {
   @Put(':server/:tool/baseline')
   @RequirePermission('triage')
   async tune(@Param('server') server: string, @Param('tool') tool: string, @Body(zod(TuningBody)) body: z.infer<typeof TuningBody>, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string) {
-    await this.tools.get(server, tool);
+    await this.tools.requireSeen(server, tool);
     const actor = actorOf(principal);
     return this.baselines.save(await this.baselines.proposal(server, tool, body, actor), actor, source);
   }

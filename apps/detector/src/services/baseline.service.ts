@@ -91,11 +91,21 @@ export class BaselineService {
     };
   }
 
-  /** Closing an incident as a false positive adds an expiring exception for its categories on that tool. */
+  /**
+   * Closing an incident as a false positive adds an expiring exception on that tool for each of its
+   * categories: for the value given, else for the values its alerts name (the recipients, domains or
+   * paths judged benign, not every one the tool may see), else for the whole category.
+   */
   async addFalsePositiveException(incident: Incident, exception: { value?: string | undefined; expiresInDays: number }, actor: AuditActor, source?: string): Promise<BaselineTuning> {
     const current = await this.tuning(incident.server, incident.tool!);
     const expiresAt = new Date(this.clock.now().getTime() + exception.expiresInDays * 86_400_000).toISOString();
-    const added = incident.categories.map((category) => ({ category, ...(exception.value ? { value: exception.value } : {}), expiresAt, author: actor.id, incidentId: incident.id }));
+    const alerts = exception.value ? [] : await this.store.alerts.getMany(incident.alertIds.slice(-500));
+    const valuesOf = (category: AlertCategory): (string | undefined)[] => {
+      if (exception.value) return [exception.value];
+      const named = [...new Set(alerts.filter((a) => a.category === category).flatMap((a) => a.evidence.values ?? []))].slice(0, 20);
+      return named.length ? named : [undefined];
+    };
+    const added = incident.categories.flatMap((category) => valuesOf(category).map((value) => ({ category, ...(value !== undefined ? { value } : {}), expiresAt, author: actor.id, incidentId: incident.id })));
     return this.save({ ...current, exceptions: [...current.exceptions, ...added] }, actor, source);
   }
 }

@@ -100,10 +100,10 @@ export class ToolService {
   }
 
   /**
-   * A tool may be contained once it was seen: listed (pinned) or only called (a client may call a tool
-   * it learnt of elsewhere, and a server need not list what it serves).
+   * A tool may be contained and tuned once it was seen: listed (pinned) or only called (a client may call
+   * a tool it learnt of elsewhere, and a server need not list what it serves). 404 otherwise.
    */
-  private async requireSeen(server: string, tool: string): Promise<void> {
+  async requireSeen(server: string, tool: string): Promise<void> {
     if (await this.store.tools.get(server, tool)) return;
     if ((await this.store.events.search({ server, tool, limit: 1 })).total > 0) return;
     throw PalisadeException.notFound(`tool ${server}/${tool}`);

@@ -57,9 +57,11 @@ export function detectPathTraversal(ctx: DetectionContext): void {
   };
   let severity: Severity | null = null;
   const matches: EvidenceMatch[] = [];
+  const paths: string[] = [];
   const raise = (to: Severity, field: string, text: string, signal: string): void => {
     severity = severity ? maxSeverity(severity, to) : to;
     matches.push({ field, text: text.slice(0, 500), signal });
+    paths.push(text);
   };
   const toolPurpose = `${view.tool ?? ''} ${view.server}`;
   for (const leaf of view.argumentLeaves) {
@@ -93,6 +95,8 @@ export function detectPathTraversal(ctx: DetectionContext): void {
     severity,
     title: `Path argument reaches outside the intended paths: ${view.tool ?? view.method}`,
     tool: view.tool,
+    // An exception from a false-positive closure names these paths, not every path of the tool.
+    values: paths,
     evidence: {
       summary: `Arguments of ${view.tool ?? view.method} on server "${view.server}": ${[...new Set(matches.map((m) => m.signal))].join('; ')}.`,
       matches,

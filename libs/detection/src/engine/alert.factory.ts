@@ -59,6 +59,12 @@ function clipMatch(match: EvidenceMatch): EvidenceMatch {
   };
 }
 
+/** The values an exception may name, kept on the evidence so closing a false positive can scope its exception to them. */
+function withValues(evidence: Evidence, values: readonly string[] | undefined): Evidence {
+  const kept = [...new Set(values ?? [])].filter((v) => v.length <= 500).slice(0, 50);
+  return kept.length ? { ...evidence, values: kept } : evidence;
+}
+
 /** Builds the evidence object within the schema's bounds. */
 function evidenceOf(draft: EvidenceDraft): Evidence {
   const evidence: Evidence = { summary: clip(draft.summary, 2000), matches: (draft.matches ?? []).slice(0, 50).map(clipMatch) };
@@ -107,7 +113,7 @@ export function createAlert(draft: AlertDraft): Alert {
     sessionId: draft.sessionId === null ? null : clip(draft.sessionId, 200),
     ruleId,
     ruleVersion,
-    evidence: evidenceOf(draft.evidence),
+    evidence: withValues(evidenceOf(draft.evidence), draft.values),
     eventIds,
     incidentId: null,
     status: 'open',
