@@ -7,6 +7,7 @@ import { combinedSeverity, scanText, SHADOWING_KINDS, type TextSignal } from '..
 import type { OutboundCall } from './cross-server-flow.detector.js';
 import { definitionHash, diffDefinitions, pinnedShape } from './definition-diff.js';
 import { assessDrift, driftMatches } from './description-drift.detector.js';
+import { rememberNamedRecipients } from './named-recipient.detector.js';
 
 /** A tool's pin: the first-seen or approved definition, the current one, and what was flagged. */
 export interface ToolPinRecord {
@@ -32,6 +33,8 @@ export interface ToolPinRecord {
   shadowing: Severity | null;
   /** Tool-like names the description mentions (cross-server shadowing once they appear). */
   mentions: string[];
+  /** Addresses and URL hosts the definition names, when it is flagged (a call sending to one is caught). */
+  namedRecipients?: string[];
   /** Flags of each version seen (by hash), so a known version is never scanned again. */
   versionFlags: Record<string, { poisoning: Severity | null; shadowing: Severity | null }>;
   /** The tools/list event in which the current definition first appeared. */
@@ -289,6 +292,7 @@ export function handleToolsList(ctx: DetectionContext): void {
       checkNameCollision(ctx, view.server, definition.name);
       indexTool(state, view.server, definition.name);
       indexMentions(state, key, scan.mentions.slice(0, 20));
+      rememberNamedRecipients(state, key, state.get<ToolPinRecord>(key)!, definition);
       checkEarlierMentions(ctx, view.server, definition.name);
       continue;
     }
@@ -360,6 +364,7 @@ export function handleToolsList(ctx: DetectionContext): void {
     pin.eventId = view.event.id;
     pin.addedParams = newParams;
     if (!alreadySeen) pin.seenHashes = [...pin.seenHashes, hash].slice(-MAX_SEEN_HASHES);
+    rememberNamedRecipients(state, key, pin, definition);
     state.touch(key);
   }
   if (session.listChanged) {

@@ -39,6 +39,8 @@ export class EngineState {
   readonly foldedNames = new Map<string, Set<string>>();
   /** Tool-like names mentioned by definitions → pin keys mentioning them (cross-server shadowing). */
   readonly mentionIndex = new Map<string, Set<string>>();
+  /** Addresses and domains named by flagged definitions (lower case) → pin keys naming them. */
+  readonly namedRecipientIndex = new Map<string, Set<string>>();
 
   get<T>(key: string): T | undefined {
     return this.entries.get(key) as T | undefined;
@@ -145,6 +147,7 @@ export function serverKey(server: string): string {
 export function rebuildIndexes(state: EngineState): void {
   state.toolsByName.clear();
   state.mentionIndex.clear();
+  state.namedRecipientIndex.clear();
   state.foldedNames.clear();
   state.flowCount = 0;
   state.flowLengths.clear();
@@ -158,7 +161,7 @@ export function rebuildIndexes(state: EngineState): void {
     if (length !== undefined) state.flowLengths.add(length);
   }
   for (const key of state.keysWithPrefix('pin:')) {
-    const pin = state.get<{ server: string; tool: string; mentions?: string[] }>(key);
+    const pin = state.get<{ server: string; tool: string; mentions?: string[]; namedRecipients?: string[] }>(key);
     if (!pin) continue;
     indexTool(state, pin.server, pin.tool);
     for (const name of pin.mentions ?? []) {
@@ -166,6 +169,7 @@ export function rebuildIndexes(state: EngineState): void {
       if (!keys) state.mentionIndex.set(name, (keys = new Set()));
       keys.add(key);
     }
+    indexNamedRecipients(state, key, pin.namedRecipients ?? []);
   }
 }
 
@@ -182,4 +186,13 @@ export function indexTool(state: EngineState, server: string, tool: string): voi
   let tools = state.foldedNames.get(folded);
   if (!tools) state.foldedNames.set(folded, (tools = new Set()));
   tools.add(`${server}\u0000${tool}`);
+}
+
+/** Indexes the addresses and domains a flagged definition names, so a call that sends to one is caught. */
+export function indexNamedRecipients(state: EngineState, pinKey: string, values: readonly string[]): void {
+  for (const value of values) {
+    let keys = state.namedRecipientIndex.get(value);
+    if (!keys) state.namedRecipientIndex.set(value, (keys = new Set()));
+    keys.add(pinKey);
+  }
 }

@@ -7,6 +7,7 @@ import { detectNewEgressDomain } from '../detectors/egress-domain.detector.js';
 import { detectPathTraversal } from '../detectors/path-traversal.detector.js';
 import { detectPromptInjection } from '../detectors/prompt-injection-response.detector.js';
 import { extractEgressDomains, extractRecipients } from '../detectors/recipient.extractor.js';
+import { detectNamedRecipient } from '../detectors/named-recipient.detector.js';
 import { detectRecipientChange } from '../detectors/recipient-change.detector.js';
 import { detectResponseSizeSpike } from '../detectors/response-size-spike.detector.js';
 import { detectSecretInResponse } from '../detectors/secret-in-response.detector.js';
@@ -72,7 +73,9 @@ function handleToolCall(ctx: DetectionContext): void {
   const baseline = state.get<ToolBaselineRecord>(key) ?? state.set(key, newToolBaseline(view.server, tool));
   const tuning = tuningFor(engine, view.server, tool);
   const learning = baseline.observations < tuning.warmup;
-  detectRecipientChange(ctx, baseline, tuning, extractRecipients(view.argumentLeaves), learning);
+  const recipients = extractRecipients(view.argumentLeaves);
+  detectNamedRecipient(ctx, recipients);
+  detectRecipientChange(ctx, baseline, tuning, recipients, learning);
   detectNewEgressDomain(ctx, baseline, tuning, extractEgressDomains(view.argumentLeaves), learning);
   if (hasResult && view.outcome === 'ok') detectResponseSizeSpike(ctx, baseline, tuning, learning);
   const toolRate = countCall(baseline.rate, view.tsMs, tuning.sensitivity, !learning);
