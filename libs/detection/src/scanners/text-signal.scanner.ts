@@ -272,7 +272,10 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
     }
     if (destination && outbound.length > 0) {
       const at = sentence.start + (destination.index ?? 0);
-      add('external_send', `sends data to an external address (${maskSecrets(destination[0]).slice(0, 120)})`, definition ? 'high' : 'medium', at, at + destination[0].length);
+      // A definition that says where something is sent, with no instruction, secrecy or sensitive data in
+      // the sentence ("send feedback to support@vendor.example"), describes the tool: low, not poisoning.
+      const plain = definition && !directive && !quiet && concepts.length === 0 && files.length === 0;
+      add('external_send', `sends data to an external address (${maskSecrets(destination[0]).slice(0, 120)})`, plain ? 'low' : definition ? 'high' : 'medium', at, at + destination[0].length);
     }
     if (quiet && (files.length > 0 || concepts.length > 0 || destination || outbound.length > 0)) {
       const at = sentence.start + (quiet.index ?? 0);
