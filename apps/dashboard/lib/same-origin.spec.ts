@@ -25,6 +25,10 @@ describe('safeReturnPath', () => {
     expect(safeReturnPath('//evil.example/x')).toBe('/incidents');
     expect(safeReturnPath('https://evil.example')).toBe('/incidents');
     expect(safeReturnPath('/\\evil.example')).toBe('/incidents');
+    expect(safeReturnPath('/\t/evil.example')).toBe('/incidents');
+    expect(safeReturnPath('/\n/evil.example')).toBe('/incidents');
+    expect(safeReturnPath('/ /evil.example')).toBe('/incidents');
+    expect(safeReturnPath('/incidents?q=a%20b')).toBe('/incidents?q=a%20b');
     expect(safeReturnPath('/login')).toBe('/incidents');
     expect(safeReturnPath(null)).toBe('/incidents');
   });

@@ -17,9 +17,15 @@ export function isSameOrigin(headers: Headers, requestUrl: string): boolean {
   }
 }
 
-/** A path to return to after sign-in: only a local absolute path, never another site. */
+const isControl = (c: string): boolean => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f;
+
+/**
+ * A path to return to after sign-in: only a local absolute path, never another site. Whitespace, control
+ * characters and backslashes are refused anywhere: browsers strip a tab from `/\t/evil.example`, which
+ * then reads as the protocol-relative `//evil.example`.
+ */
 export function safeReturnPath(value: unknown, fallback = '/incidents'): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || /[\s\\]/.test(value) || [...value].some(isControl)) return fallback;
   if (value.startsWith('/login') || value.startsWith('/auth/')) return fallback;
   return value.slice(0, 2000);
 }
