@@ -88,7 +88,9 @@ export function EvidenceView({ evidence }: { evidence: Evidence }) {
           ) : (
             <code>{evidence.victim.tool ?? evidence.victim.server}</code>
           )}
-          : this description tries to change how that tool behaves.
+          {evidence.matches.length > 0 && evidence.matches.every((m) => m.field === 'name')
+            ? ': the model may take this tool for that one (same or look-alike name).'
+            : ': this description tries to change how that tool behaves.'}
         </div>
       ) : null}
       {evidence.source ? (
