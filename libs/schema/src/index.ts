@@ -2,6 +2,7 @@ export * from './common.schema.js';
 export * from './config.error.js';
 export * from './data-home.js';
 export * from './install-key.js';
+export * from './sqlite-busy.js';
 export * from './canonical-json.js';
 export * from './telemetry-event.schema.js';
 export * from './alert.schema.js';

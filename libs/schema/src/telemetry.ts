@@ -9,3 +9,4 @@ export * from './control.schema.js';
 export * from './ids.js';
 export * from './data-home.js';
 export * from './install-key.js';
+export * from './sqlite-busy.js';

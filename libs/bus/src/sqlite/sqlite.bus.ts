@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { retryWhileBusy } from '@palisade/schema/telemetry';
 import Database from 'better-sqlite3';
 import { type Bus, type BusConsumer, type BusProducer, type ConsumerLag, type ConsumerOptions, type DeadLetter } from '../bus.port.js';
 import { type BusLogger, stderrBusLogger } from '../shared/bus.logger.js';
@@ -98,14 +99,19 @@ export class SqliteBus implements Bus {
     this.reclaimDeadHolders = options.reclaimDeadHolders ?? true;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     mkdirSync(path.dirname(this.file), { recursive: true });
-    this.db = new Database(this.file, { timeout: options.busyTimeoutMs ?? SQLITE_BUS_DEFAULTS.busyTimeoutMs });
+    const busyTimeoutMs = options.busyTimeoutMs ?? SQLITE_BUS_DEFAULTS.busyTimeoutMs;
+    this.db = new Database(this.file, { timeout: busyTimeoutMs });
     try {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-      // Bound the WAL file after checkpoints; the page cache serves the read path.
-      this.db.pragma('journal_size_limit = 67108864');
-      this.db.pragma(`cache_size = -${cacheKib(options.cacheKib)}`);
-      migrateSqliteBus(this.db, this.file);
+      // Collectors open the file together when a client starts its servers (and after a kill -9 one of
+      // them recovers the WAL): the set-up waits its turn instead of failing with SQLITE_BUSY.
+      retryWhileBusy(() => {
+        this.db.pragma('journal_mode = WAL');
+        this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+        // Bound the WAL file after checkpoints; the page cache serves the read path.
+        this.db.pragma('journal_size_limit = 67108864');
+        this.db.pragma(`cache_size = -${cacheKib(options.cacheKib)}`);
+        migrateSqliteBus(this.db, this.file);
+      }, busyTimeoutMs);
     } catch (error) {
       this.db.close();
       throw error;

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { retryWhileBusy } from '@palisade/schema';
 import { DEFAULT_EVENT_TEXT_CHARS } from '../shared/event-text.js';
 import { MalformedRowCounter } from '../shared/malformed-row.counter.js';
 import { applyBatch } from '../shared/store-batch.js';
@@ -81,27 +82,37 @@ export class SqliteStore implements Store {
   /** Opens (creating when missing) and migrates the database. */
   static open(options: SqliteStoreOptions): SqliteStore {
     mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
-    const db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 15_000 });
+    const busyTimeoutMs = options.busyTimeoutMs ?? 15_000;
+    const db = new Database(options.file, { timeout: busyTimeoutMs });
     try {
-      // 16 KB pages for a new file (a no-op on an existing one): fuller pages for ~1.5 KB event documents
-      // and their indexes. Store bench: 2,059 bytes per event on disk instead of 2,453, insert rate the
-      // same within noise (+9% for the writer thread alone, whose commits no longer checkpoint).
-      db.pragma('page_size = 16384');
-      db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-      db.pragma('temp_store = MEMORY');
-      db.pragma('cache_size = -32768');
-      // Checkpoint every ~32 MB of WAL rather than 4 MB: index pages rewritten by every batch are copied
-      // to the database file less often (about +15% insert rate); the WAL file is trimmed back to 64 MB.
-      const pageSize = db.pragma('page_size', { simple: true }) as number;
-      db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.round((options.walAutocheckpointBytes ?? 32 * 1024 * 1024) / pageSize))}`);
-      db.pragma('journal_size_limit = 67108864');
-      migrate(db);
+      retryWhileBusy(() => SqliteStore.setUp(db, options), busyTimeoutMs);
     } catch (error) {
       db.close();
       throw error;
     }
     return new SqliteStore(db, options.eventTextChars ?? DEFAULT_EVENT_TEXT_CHARS, options);
+  }
+
+  /**
+   * Pragmas and migrations of a new connection. Retried while SQLite answers SQLITE_BUSY: the writer
+   * and checkpointer threads open their connections beside the main one, and the set-up of one can meet
+   * another's at once, which the busy timeout does not always cover.
+   */
+  private static setUp(db: Database.Database, options: SqliteStoreOptions): void {
+    // 16 KB pages for a new file (a no-op on an existing one): fuller pages for ~1.5 KB event documents
+    // and their indexes. Store bench: 2,059 bytes per event on disk instead of 2,453, insert rate the
+    // same within noise (+9% for the writer thread alone, whose commits no longer checkpoint).
+    db.pragma('page_size = 16384');
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    db.pragma('temp_store = MEMORY');
+    db.pragma('cache_size = -32768');
+    // Checkpoint every ~32 MB of WAL rather than 4 MB: index pages rewritten by every batch are copied
+    // to the database file less often (about +15% insert rate); the WAL file is trimmed back to 64 MB.
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.round((options.walAutocheckpointBytes ?? 32 * 1024 * 1024) / pageSize))}`);
+    db.pragma('journal_size_limit = 67108864');
+    migrate(db);
   }
 
   async writeBatch(batch: StoreBatch): Promise<StoreBatchResult> {
