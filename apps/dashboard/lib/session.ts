@@ -6,9 +6,10 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { env } from '../env';
+import { SESSION_COOKIE } from './session-cookie';
 import { type SessionPayload, sealSession, sessionKey, unsealSession } from './session-crypto';
 
-export const SESSION_COOKIE = 'palisade_session';
+export { SESSION_COOKIE };
 
 export type Permission = 'read' | 'export' | 'triage' | 'ingest' | 'quarantine_state' | 'admin';
 

@@ -359,6 +359,11 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     const archive = await fetch(`${dashboard.url}/exports/anything/archive`, { redirect: 'manual' });
     expect(archive.status).toBe(303);
     expect(archive.headers.get('location')).toBe('/login');
+    // A page asked for while signed out: the login page, which brings the analyst back to it.
+    const incident = await fetch(`${dashboard.url}/incidents/inc_x?tab=alerts`, { redirect: 'manual' });
+    expect(incident.status).toBe(307);
+    const location = new URL(incident.headers.get('location')!, dashboard.url);
+    expect(`${location.host}${location.pathname}${location.search}`).toBe(`${new URL(dashboard.url).host}/login?next=${encodeURIComponent('/incidents/inc_x?tab=alerts')}`);
   });
 
   it('shows an auditor no containment or triage actions', async () => {
