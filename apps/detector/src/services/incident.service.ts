@@ -61,25 +61,10 @@ export class IncidentService {
     const created: Incident[] = [];
     const escalatedIds = new Set<string>();
     const out: Alert[] = [];
-    const usable = (incident: Incident | null | undefined, alert: Alert): incident is Incident =>
-      !!incident && OPEN_STATUSES.has(incident.status) && Date.parse(alert.ts) - Date.parse(incident.lastSeen) <= INCIDENT_WINDOW_MS;
     for (const alert of alerts) {
       const key = groupKey(alert);
-      // A link (a correlation's source) comes before the alert's own server/tool/session.
-      let incident: Incident | null | undefined = alert.category === 'correlation' ? await this.linkedIncident(alert, cache) : undefined;
-      let linked = usable(incident, alert);
-      if (!linked) {
-        incident = latest(cache, cache.get(key));
-        if (incident === undefined) {
-          const since = new Date(Date.parse(alert.ts) - INCIDENT_WINDOW_MS).toISOString();
-          incident = await this.store.incidents.findOpen({ server: alert.server, tool: alert.tool, sessionId: alert.sessionId }, since);
-        }
-        if (!usable(incident, alert) && alert.category !== 'correlation') {
-          incident = await this.linkedIncident(alert, cache);
-          linked = usable(incident, alert);
-        }
-      }
-      if (!usable(incident, alert)) incident = null;
+      const found = await this.incidentFor(alert, key, cache);
+      let incident = found?.incident ?? null;
       if (!incident) {
         incident = this.open(alert);
         created.push(incident);
@@ -93,7 +78,7 @@ export class IncidentService {
       // its own tool and session there.
       cache.set(groupKey(incident), incident);
       cache.set(`#${incident.id}`, incident);
-      if (linked && alert.sessionId === null) cache.set(key, incident);
+      if (found?.linked && alert.sessionId === null) cache.set(key, incident);
       touched.set(incident.id, incident);
       out.push({ ...alert, incidentId: incident.id, status: incident.status });
     }
@@ -104,6 +89,30 @@ export class IncidentService {
       created: created.map((c) => touched.get(c.id) ?? c),
       escalated: [...escalatedIds].filter((id) => !createdIds.has(id)).map((id) => touched.get(id)!),
     };
+  }
+
+  /**
+   * The open incident an alert joins, if any: for a correlation alert the incident of its source first;
+   * then the alert's own server/tool/session (this batch's incidents, then the store); then, for an alert
+   * with no session, its tool's open incident. `linked` when it is not the alert's own.
+   */
+  private async incidentFor(alert: Alert, key: string, cache: Map<string, Incident | null>): Promise<{ incident: Incident; linked: boolean } | null> {
+    const usable = (incident: Incident | null | undefined): incident is Incident =>
+      !!incident && OPEN_STATUSES.has(incident.status) && Date.parse(alert.ts) - Date.parse(incident.lastSeen) <= INCIDENT_WINDOW_MS;
+    const correlation = alert.category === 'correlation';
+    if (correlation) {
+      const source = await this.linkedIncident(alert, cache);
+      if (usable(source)) return { incident: source, linked: true };
+    }
+    let own = latest(cache, cache.get(key));
+    if (own === undefined) {
+      const since = new Date(Date.parse(alert.ts) - INCIDENT_WINDOW_MS).toISOString();
+      own = await this.store.incidents.findOpen({ server: alert.server, tool: alert.tool, sessionId: alert.sessionId }, since);
+    }
+    if (usable(own)) return { incident: own, linked: false };
+    if (correlation) return null;
+    const linked = await this.linkedIncident(alert, cache);
+    return usable(linked) ? { incident: linked, linked: true } : null;
   }
 
   /**
