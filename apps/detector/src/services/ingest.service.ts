@@ -125,31 +125,29 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
    * Parts a collector captured are already redacted and pass as they are.
    */
   private redactUncaptured(event: TelemetryEvent): TelemetryEvent {
-    const parts = [
-      ['request', 'palisade.request.params', 'palisade.capture.request'],
-      ['response', 'palisade.response.result', 'palisade.capture.response'],
-    ] as const;
-    let out = event;
-    for (const [where, field, capture] of parts) {
-      const value = event[field];
-      if (value === undefined || event[capture] !== undefined) continue;
-      const raw = JSON.stringify(value);
+    // The event was just parsed from the body: it is changed in place.
+    const redact = (value: unknown, where: 'request' | 'response'): unknown => {
       this.installKey ??= loadInstallKey(this.config.home);
-      const redacted = redactSecretsSync(value, { key: this.installKey, where });
-      out = {
-        ...out,
-        [field]: redacted.value,
-        [capture]: { bytes: Buffer.byteLength(raw), sha256: createHash('sha256').update(raw).digest('hex'), truncated: false },
-        'palisade.findings': [...out['palisade.findings'], ...redacted.findings].slice(0, 200),
-      };
+      const result = redactSecretsSync(value, { key: this.installKey, where });
+      event['palisade.findings'] = [...event['palisade.findings'], ...result.findings].slice(0, 200);
+      return result.value;
+    };
+    const captured = (value: unknown) => {
+      const raw = JSON.stringify(value);
+      return { bytes: Buffer.byteLength(raw), sha256: createHash('sha256').update(raw).digest('hex'), truncated: false };
+    };
+    const responseCaptured = event['palisade.capture.response'] !== undefined;
+    if (event['palisade.capture.request'] === undefined && event['palisade.request.params'] !== undefined) {
+      event['palisade.capture.request'] = captured(event['palisade.request.params']);
+      event['palisade.request.params'] = redact(event['palisade.request.params'], 'request');
+    }
+    if (!responseCaptured && event['palisade.response.result'] !== undefined) {
+      event['palisade.capture.response'] = captured(event['palisade.response.result']);
+      event['palisade.response.result'] = redact(event['palisade.response.result'], 'response');
     }
     const error = event['palisade.response.error'];
-    if (error?.data !== undefined && event['palisade.capture.response'] === undefined) {
-      this.installKey ??= loadInstallKey(this.config.home);
-      const redacted = redactSecretsSync(error.data, { key: this.installKey, where: 'response' });
-      out = { ...out, 'palisade.response.error': { ...error, data: redacted.value }, 'palisade.findings': [...out['palisade.findings'], ...redacted.findings].slice(0, 200) };
-    }
-    return out;
+    if (!responseCaptured && error?.data !== undefined) event['palisade.response.error'] = { ...error, data: redact(error.data, 'response') };
+    return event;
   }
 
   private async publishNdjson(body: string): Promise<IngestResult> {
