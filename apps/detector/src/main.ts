@@ -72,9 +72,9 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (err?.name === 'ConfigError') fail(err.message, 1);
   // A bad option: node:util parseArgs errors carry ERR_PARSE_ARGS_* codes.
   if (typeof err?.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS_')) fail(`${err.message} (try --help)`);
-  // The store or a rule pack cannot be used (unreachable Elasticsearch, a newer schema, a bad rule): one
-  // readable line, the stack only at debug level.
-  if (err?.name === 'StoreError' || err?.name === 'RulePackError') {
+  // The store cannot be used (unreachable Elasticsearch, a newer schema): one readable line, the stack only
+  // at debug level. (A bad rule pack is a ConfigError, above.)
+  if (err?.name === 'StoreError') {
     if (process.env['PALISADE_LOG_LEVEL'] === 'debug') process.stderr.write(`${err.stack}\n`);
     fail(err.message, 1);
   }
