@@ -23,17 +23,17 @@ describe('API input validation', () => {
     await detector?.close();
   });
 
-  it('answers a cursor it did not issue, or one from another sort, with 400 naming the cursor (not 500)', async () => {
+  it('answers a cursor it did not issue, or one issued for another list, with 400 naming the cursor (not 500)', async () => {
     for (const route of ['/api/events?cursor=garbage', '/api/alerts?cursor=Zm9v', '/api/incidents?cursor=garbage', '/api/audit?cursor=garbage']) {
       const response = await detector.api<ErrorBody>('GET', route);
       expect(response.status, route).toBe(400);
       expect(response.body.error).toMatchObject({ code: 'bad_request', message: expect.stringContaining('cursor') });
     }
-    const page = await detector.api<Page<unknown>>('GET', '/api/incidents?limit=1&sort=recent');
-    if (page.body.nextCursor) {
-      const other = await detector.api<ErrorBody>('GET', `/api/incidents?limit=1&sort=severity&cursor=${encodeURIComponent(page.body.nextCursor)}`);
-      expect(other.status).toBe(400);
-    }
+    // A real cursor, issued for another list.
+    const page = await detector.api<Page<unknown>>('GET', '/api/events?limit=1');
+    expect(page.body.nextCursor).toBeDefined();
+    const other = await detector.api<ErrorBody>('GET', `/api/alerts?cursor=${encodeURIComponent(page.body.nextCursor!)}`);
+    expect(other.status).toBe(400);
   });
 
   it('refuses from after to, accepts ISO-8601 to the minute, with +hhmm offsets or a date alone, and says so when a parameter is repeated', async () => {
@@ -167,8 +167,7 @@ describe('API input validation', () => {
     const exceptions = (await detector.api<{ exceptions: { category: string; value?: string }[] }>('GET', '/api/tools/fp-files/read_file/baseline')).body.exceptions;
     expect(exceptions).toEqual([expect.objectContaining({ category: 'path_traversal', value: '../shared/notes.txt' })]);
 
-    await detector.waitFor(async () => (await detector.api<{ worker: { batches: number } }>('GET', '/api/health', { token: null })).body.worker.batches > 0 && true, 'the worker');
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // the worker reads tuning changes every second
+    // No wait: the worker reads the tunings before the first chunk of every batch (collectApprovals).
     const again = files.call('read_file', { path: '../shared/notes.txt' });
     const other = files.call('read_file', { path: '../../../home/alice/.ssh/id_rsa' });
     await detector.publish([again, other]);

@@ -9,12 +9,14 @@ export function events(shorts: Record<string, unknown>[], prefix = 'test'): Tele
 /** A small engine harness: evaluates short events in order and keeps the alerts. */
 export class Harness {
   readonly engine: CompiledEngine;
-  readonly state: EngineState = createState();
+  readonly state: EngineState;
   readonly alerts: Alert[] = [];
   private batches = 0;
 
-  constructor(config: EngineConfig = {}) {
+  /** `state`: an engine state to go on from (one imported after a restart, say); a fresh one by default. */
+  constructor(config: EngineConfig = {}, state: EngineState = createState()) {
     this.engine = compileEngine(config);
+    this.state = state;
   }
 
   run(shorts: Record<string, unknown>[]): Alert[] {

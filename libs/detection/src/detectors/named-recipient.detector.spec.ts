@@ -1,6 +1,6 @@
-import { exportState, importState } from '../engine/engine-state.js';
 import { describe, expect, it } from 'vitest';
 import { def, Harness, OK } from '../../test/engine.fixture.js';
+import { exportState, importState } from '../engine/engine-state.js';
 import { detectNamedRecipient } from './named-recipient.detector.js';
 
 const S = { type: 'string' };
@@ -26,8 +26,7 @@ describe(detectNamedRecipient.name, () => {
   it('remembers the named recipients across a restart (engine state exported and imported)', () => {
     const h = new Harness();
     h.run([{ server: 'weather', tools: [shadow] }]);
-    const restarted = new Harness();
-    Object.assign(restarted, { state: importState(exportState(h.state)) });
+    const restarted = new Harness({}, importState(exportState(h.state)));
     restarted.run([mail, send('attkr@pwnd.com')]);
     expect(restarted.of('recipient_change').map((a) => a.severity)).toEqual(['high']);
   });
