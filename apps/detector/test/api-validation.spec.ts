@@ -140,11 +140,20 @@ describe('API input validation', () => {
     expect((await detector.api('GET', '/api/tools/math/no-such-tool/baseline')).status).toBe(404);
   });
 
-  it('contains a tool seen only in calls, files the decision on the incident’s timeline, and releases it under the same incident', async () => {
+  it('lists a tool seen only in calls, contains it, files the decision on the incident’s timeline, and releases it under the same incident', async () => {
     const files = new TelemetryBuilder('files-only-calls');
     await detector.publish([files.initialize(), files.call('read_file', { path: '../../../home/alice/.ssh/id_rsa' })]);
     const incident = await detector.waitFor(async () => (await detector.api<Page<{ id: string; status: string }>>('GET', '/api/incidents?server=files-only-calls')).body.items[0], 'the path traversal incident');
-    expect((await detector.api('GET', '/api/tools/files-only-calls/read_file')).status).toBe(404); // never listed: no pin
+    type Summary = { tool: string; pinnedHash: string | null; currentHash: string | null; versions: number; calls: number; drifted: boolean; openAlerts: number };
+    const seen = await detector.api<{ tool: Summary; versions: unknown[] }>('GET', '/api/tools/files-only-calls/read_file');
+    expect(seen.status).toBe(200); // never listed, but seen: the inventory knows it
+    expect(seen.body.tool).toMatchObject({ pinnedHash: null, currentHash: null, versions: 0, calls: 1, drifted: false });
+    expect(seen.body.tool.openAlerts).toBeGreaterThan(0);
+    expect(seen.body.versions).toEqual([]);
+    expect((await detector.api<{ items: Summary[] }>('GET', '/api/tools?server=files-only-calls')).body.items.map((t) => t.tool)).toEqual(['read_file']);
+    const approve = await detector.api<ErrorBody>('POST', '/api/tools/files-only-calls/read_file/approve', { body: {} });
+    expect(approve.status).toBe(409);
+    expect(approve.body.error.message).toBe('tool files-only-calls/read_file was called but never listed: there is no definition to approve');
     const quarantined = await detector.api('POST', '/api/tools/files-only-calls/read_file/quarantine', { body: { reason: 'reads keys', incidentId: incident.id } });
     expect(quarantined.status).toBe(200);
     expect((await detector.api<{ items: { tool: string }[] }>('GET', '/api/tools?quarantined=true&server=files-only-calls')).body.items.map((t) => t.tool)).toEqual(['read_file']);

@@ -33,19 +33,23 @@ export const QuarantineState = z.object({
 });
 export type QuarantineState = z.infer<typeof QuarantineState>;
 
-/** A tool as the inventory knows it: the pinned (approved or first-seen) definition and its current one. */
+/**
+ * A tool as the inventory knows it: the pinned (approved or first-seen) definition and its current one.
+ * A tool seen only in calls (a client may call a tool it learnt of elsewhere; a server need not list what it
+ * serves) has no definition: both hashes are null and `versions` is 0.
+ */
 export const ToolPin = z.object({
   server: z.string().min(1).max(200),
   tool: z.string().min(1).max(200),
-  /** SHA-256 of the canonical definition first seen, or last approved. */
-  pinnedHash: Sha256Hex,
-  /** SHA-256 of the definition most recently listed. */
-  currentHash: Sha256Hex,
+  /** SHA-256 of the canonical definition first seen, or last approved; null when never listed. */
+  pinnedHash: Sha256Hex.nullable(),
+  /** SHA-256 of the definition most recently listed; null when never listed. */
+  currentHash: Sha256Hex.nullable(),
   firstSeen: IsoTimestamp,
   lastSeen: IsoTimestamp,
   approvedAt: IsoTimestamp.nullable(),
   approvedBy: z.string().max(200).nullable(),
-  versions: z.number().int().positive(),
+  versions: z.number().int().nonnegative(),
   calls: z.number().int().nonnegative(),
   quarantine: QuarantineState.nullable(),
 });

@@ -3,7 +3,7 @@ import { diffDefinitions, importState, baselineSummary as summarise } from '@pal
 import type { AuditActor, BaselineSummary, QuarantineState, ToolDetail, ToolPin, ToolSummary, ToolVersionView } from '@palisade/schema';
 import type { Store } from '@palisade/store';
 import { Clock } from '../common/clock.js';
-import { PalisadeException } from '../common/palisade.exception.js';
+import { PalisadeErrorCode, PalisadeException } from '../common/palisade.exception.js';
 import { STORE } from '../infra/injection-tokens.js';
 import { PipelineMetrics } from './pipeline-metrics.js';
 import { AuditService } from './audit.service.js';
@@ -94,14 +94,15 @@ export class ToolService {
    */
   async approve(server: string, tool: string, actor: AuditActor, source?: string): Promise<{ approved: true; hash: string }> {
     const summary = await this.get(server, tool);
+    if (summary.currentHash === null) throw new PalisadeException(PalisadeErrorCode.Conflict, `tool ${server}/${tool} was called but never listed: there is no definition to approve`);
     await this.settings.requestApproval({ server, tool, hash: summary.currentHash, ts: this.clock.nowIso(), by: actor.id });
     await this.audit.record(actor, 'tool.approve', `tool:${server}/${tool}`, { previousPin: summary.pinnedHash, newPin: summary.currentHash }, source);
     return { approved: true, hash: summary.currentHash };
   }
 
   /**
-   * A tool may be contained and tuned once it was seen: listed (pinned) or only called (a client may call
-   * a tool it learnt of elsewhere, and a server need not list what it serves). 404 otherwise.
+   * A tool may be contained and tuned once it was seen: listed or called (the inventory holds both), or
+   * only named by a call the collector blocked (stored as an event, never in the inventory). 404 otherwise.
    */
   async requireSeen(server: string, tool: string): Promise<void> {
     if (await this.store.tools.get(server, tool)) return;

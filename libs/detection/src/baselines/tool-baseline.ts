@@ -25,6 +25,9 @@ export interface ToolBaselineRecord {
   tool: string;
   /** Calls observed (the learning counter). */
   observations: number;
+  /** First and last call observed (absent in state saved before they were kept). */
+  firstSeen?: string;
+  lastSeen?: string;
   /** log2(response bytes) of recent successful calls, rounded to 1/1000. */
   sizes: number[];
   /** Cached median/MAD of `sizes`, recomputed every few observations. */

@@ -83,6 +83,9 @@ function handleToolCall(ctx: DetectionContext): void {
   const sessionRate = countCall(session.rate, view.tsMs, tuning.sensitivity, true);
   if (sessionRate && !toolRate) raiseCallRateSpike(ctx, sessionRate, 'session', tuning);
   baseline.observations += 1;
+  const ts = view.event.ts;
+  if (!baseline.firstSeen || ts < baseline.firstSeen) baseline.firstSeen = ts;
+  if (!baseline.lastSeen || ts > baseline.lastSeen) baseline.lastSeen = ts;
   state.touch(key);
 }
 

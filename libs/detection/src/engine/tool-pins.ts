@@ -5,37 +5,61 @@ import type { ToolPinRecord } from '../detectors/tool-definition.detector.js';
 import { tuningFor, type CompiledEngine } from './compile-engine.js';
 import { baselineKey, pinKey, type EngineState } from './engine-state.js';
 
-function toToolPin(state: EngineState, pin: ToolPinRecord): ToolPin {
-  const baseline = state.get<ToolBaselineRecord>(baselineKey(pin.server, pin.tool));
+/** Later of two optional ISO timestamps (same format, so they compare as strings). */
+function later(a: string | undefined, b: string | undefined): string | undefined {
+  return a === undefined || (b !== undefined && b > a) ? b : a;
+}
+
+/**
+ * The inventory's view of a tool from its pin (listed) and its baseline (called): first/last seen span both.
+ * A tool only ever called has no hashes and no versions. Null when the engine knows neither.
+ */
+function toToolPin(pin: ToolPinRecord | undefined, baseline: ToolBaselineRecord | undefined): ToolPin | null {
+  if (!pin && !baseline) return null;
+  const calledFirst = baseline?.firstSeen;
+  const firstSeen = pin && (!calledFirst || pin.firstSeen <= calledFirst) ? pin.firstSeen : calledFirst;
+  const lastSeen = later(pin?.lastSeen, baseline?.lastSeen);
+  // A baseline saved before call times were kept has neither: it is shown from its first call from now on.
+  if (!firstSeen || !lastSeen) return null;
+  const server = pin?.server ?? baseline!.server;
+  const tool = pin?.tool ?? baseline!.tool;
   return {
-    server: pin.server,
-    tool: pin.tool,
-    pinnedHash: pin.pinnedHash,
-    currentHash: pin.currentHash,
-    firstSeen: pin.firstSeen,
-    lastSeen: pin.lastSeen,
-    approvedAt: pin.approvedAt,
-    approvedBy: pin.approvedBy,
-    versions: pin.versions,
+    server,
+    tool,
+    pinnedHash: pin?.pinnedHash ?? null,
+    currentHash: pin?.currentHash ?? null,
+    firstSeen,
+    lastSeen,
+    approvedAt: pin?.approvedAt ?? null,
+    approvedBy: pin?.approvedBy ?? null,
+    versions: pin?.versions ?? 0,
     calls: baseline?.observations ?? 0,
     quarantine: null,
   };
 }
 
-/** Every tool the engine has pinned, as the inventory shows it (`quarantine` is the detector's to fill). */
+/** Every tool the engine has seen, listed or only called, as the inventory shows it (`quarantine` is the detector's to fill). */
 export function toolPins(state: EngineState): ToolPin[] {
   const pins: ToolPin[] = [];
+  const listed = new Set<string>();
   for (const key of state.keysWithPrefix('pin:')) {
     const pin = state.get<ToolPinRecord>(key);
-    if (pin) pins.push(toToolPin(state, pin));
+    if (!pin) continue;
+    listed.add(baselineKey(pin.server, pin.tool));
+    const view = toToolPin(pin, state.get<ToolBaselineRecord>(baselineKey(pin.server, pin.tool)));
+    if (view) pins.push(view);
+  }
+  for (const key of state.keysWithPrefix('base:')) {
+    if (listed.has(key)) continue;
+    const view = toToolPin(undefined, state.get<ToolBaselineRecord>(key));
+    if (view) pins.push(view);
   }
   return pins.sort((a, b) => a.server.localeCompare(b.server) || a.tool.localeCompare(b.tool));
 }
 
-/** One tool's pin, or null if never listed. */
+/** One tool as the inventory shows it, or null if never listed nor called. */
 export function toolPin(state: EngineState, server: string, tool: string): ToolPin | null {
-  const pin = state.get<ToolPinRecord>(pinKey(server, tool));
-  return pin ? toToolPin(state, pin) : null;
+  return toToolPin(state.get<ToolPinRecord>(pinKey(server, tool)), state.get<ToolBaselineRecord>(baselineKey(server, tool)));
 }
 
 /** The pinned and current definitions of a tool (for diffs on the tool page), or null. */
@@ -59,7 +83,7 @@ export function approveTool(state: EngineState, server: string, tool: string, ts
   pin.addedParams = [];
   if (!pin.seenHashes.includes(pin.currentHash)) pin.seenHashes.push(pin.currentHash);
   state.touch(key);
-  return toToolPin(state, pin);
+  return toToolPin(pin, state.get<ToolBaselineRecord>(baselineKey(server, tool)));
 }
 
 /** A tool's learned baselines for the API (learning state, response sizes, call rate, recipients, domains). */
