@@ -66,6 +66,16 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     await page.waitForURL(/\/incidents$/);
   }
 
+  /** Waits until the collector in front of `server` refuses calls to `tool` as quarantined. */
+  async function refused(client: Client, server: string, tool: string, args: Record<string, unknown>) {
+    const refusal = () =>
+      client.callTool({ name: tool, arguments: args }).then(
+        () => false,
+        (error: Error) => /quarantined/.test(error.message),
+      );
+    await waitFor(refusal, `the collector to refuse calls to ${server}/${tool}`);
+  }
+
   async function confirm() {
     await page.locator('dialog[open] [data-confirm]').click();
     await page.locator('dialog[open]').waitFor({ state: 'detached' });
@@ -259,14 +269,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     await page.fill('dialog[open] input[name=reason]', 'hidden instructions to read ~/.ssh/id_rsa');
     await confirm();
     await page.getByTestId('quarantine-state').waitFor();
-    await waitFor(
-      () =>
-        math.callTool({ name: 'add', arguments: { a: 1, b: 1 } }).then(
-          () => false,
-          (error: Error) => /quarantined/.test(error.message),
-        ),
-      'the collector to refuse calls to math/add',
-    );
+    await refused(math, 'math', 'add', { a: 1, b: 1 });
     await expect.poll(() => page.getByTestId('activity').textContent()).toContain('quarantined the tool');
 
     await page.click('[data-action=release]');
@@ -300,6 +303,27 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     await expect
       .poll(async () => (await detector.api<{ items: { action: string }[] }>('GET', '/api/audit?target=tool:facts/get_fact_of_the_day')).body.items.map((a) => a.action))
       .toContain('tool.approve');
+  });
+
+  it('lists a tool its server never listed, seen only in a call, and quarantines it from its page', async () => {
+    // A client may call a tool it learnt of elsewhere: no tools/list in this session.
+    const ops = await collectorSession(detector.home, 'ops', 'shell.mjs');
+    sessions.push(ops);
+    await ops.callTool({ name: 'run_command', arguments: { command: 'ls' } });
+    await waitFor(async () => (await detector.api('GET', '/api/tools/ops/run_command')).status === 200, 'ops/run_command in the inventory');
+    await page.goto(`${dashboard.url}/tools`);
+    const row = page.locator('tr[data-tool="ops/run_command"]');
+    expect(await row.textContent()).toContain('Never listed');
+    await row.locator('a').click();
+    await page.waitForURL(/\/tools\/ops\/run_command$/);
+    expect(await page.locator('.incident-title').textContent()).toContain('Never listed');
+    expect(await page.locator('[data-action=approve]').count()).toBe(0); // no definition to approve
+
+    await page.click('[data-action=quarantine]');
+    await page.fill('dialog[open] input[name=reason]', 'unlisted shell tool');
+    await confirm();
+    await page.getByTestId('quarantine-state').waitFor();
+    await refused(ops, 'ops', 'run_command', { command: 'ls' });
   });
 
   it('draws the baseline of a tool: response sizes against the threshold band, call rate', async () => {

@@ -9,6 +9,12 @@ import { Time } from '../common/time';
 
 function state(tool: ToolSummary) {
   if (tool.quarantine) return <span className="badge st-contained">Quarantined</span>;
+  if (tool.pinnedHash === null)
+    return (
+      <span className="badge outline" title="Seen in calls; its server never listed it in tools/list">
+        Never listed
+      </span>
+    );
   if (tool.drifted) return <span className="badge warn">Drifted</span>;
   return <span className="badge ok">Pinned</span>;
 }
@@ -58,10 +64,14 @@ export async function ToolInventory() {
                       <td className="num">{t.openAlerts ? <span className="badge sev-high">{t.openAlerts}</span> : <span className="muted">0</span>}</td>
                       <td className="num">{formatNumber(t.calls)}</td>
                       <td className="num">{t.versions}</td>
-                      <td className="mono" title={t.pinnedHash}>
-                        {shortHash(t.pinnedHash)}
-                        {t.drifted ? <span className="muted"> → {shortHash(t.currentHash, 8)}</span> : null}
-                      </td>
+                      {t.pinnedHash === null ? (
+                        <td className="muted">none</td>
+                      ) : (
+                        <td className="mono" title={t.pinnedHash}>
+                          {shortHash(t.pinnedHash)}
+                          {t.drifted && t.currentHash ? <span className="muted"> → {shortHash(t.currentHash, 8)}</span> : null}
+                        </td>
+                      )}
                       <td className="nowrap">
                         <Time iso={t.firstSeen} now={now} />
                       </td>

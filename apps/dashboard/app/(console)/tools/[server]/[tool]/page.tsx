@@ -52,7 +52,15 @@ export default async function ToolPage({ params, searchParams }: Props) {
                 Quarantined
               </span>
             ) : null}
-            {tool.drifted ? <span className="badge warn">Drifted from pin</span> : <span className="badge ok">Matches pin</span>}
+            {tool.pinnedHash === null ? (
+              <span className="badge outline" title="Seen in calls; its server never listed it in tools/list">
+                Never listed
+              </span>
+            ) : tool.drifted ? (
+              <span className="badge warn">Drifted from pin</span>
+            ) : (
+              <span className="badge ok">Matches pin</span>
+            )}
             {tool.openAlerts ? <span className="badge sev-high">{tool.openAlerts} open alerts</span> : null}
           </div>
           <div className="meta">
@@ -66,9 +74,13 @@ export default async function ToolPage({ params, searchParams }: Props) {
             <span>
               {tool.versions} version{tool.versions === 1 ? '' : 's'}
             </span>
-            <span className="mono" title={tool.pinnedHash}>
-              pin {shortHash(tool.pinnedHash)}
-            </span>
+            {tool.pinnedHash === null ? (
+              <span>no pin</span>
+            ) : (
+              <span className="mono" title={tool.pinnedHash}>
+                pin {shortHash(tool.pinnedHash)}
+              </span>
+            )}
             {tool.approvedBy ? <span>approved by {tool.approvedBy}</span> : null}
           </div>
           {tool.quarantine ? (
@@ -99,7 +111,7 @@ export default async function ToolPage({ params, searchParams }: Props) {
                 <Link href={base} aria-current={showPinned ? 'true' : undefined} scroll={false}>
                   <strong>Pinned → current</strong>
                   <div className="muted mono">
-                    {shortHash(tool.pinnedHash, 8)} → {shortHash(tool.currentHash, 8)}
+                    {shortHash(tool.pinnedHash ?? '', 8)} → {shortHash(tool.currentHash ?? '', 8)}
                   </div>
                 </Link>
               </li>
@@ -120,7 +132,7 @@ export default async function ToolPage({ params, searchParams }: Props) {
           </ul>
           <div style={{ minWidth: 0 }}>
             {showPinned ? (
-              <DiffView diff={detail.pinnedDiff!} oldTitle={`pinned (${shortHash(tool.pinnedHash, 8)})`} newTitle={`current (${shortHash(tool.currentHash, 8)})`} />
+              <DiffView diff={detail.pinnedDiff!} oldTitle={`pinned (${shortHash(tool.pinnedHash ?? '', 8)})`} newTitle={`current (${shortHash(tool.currentHash ?? '', 8)})`} />
             ) : selected?.diff ? (
               <DiffView diff={selected.diff} oldTitle={`version ${number(index) - 1}`} newTitle={`version ${number(index)}`} />
             ) : selected ? (
@@ -133,7 +145,9 @@ export default async function ToolPage({ params, searchParams }: Props) {
                 </pre>
               </>
             ) : (
-              <div className="empty">No definition recorded.</div>
+              <div className="empty">
+                {tool.pinnedHash === null ? 'Never listed: this tool was seen only in calls, and its server has not described it in a tools/list. The model may have learnt of it elsewhere.' : 'No definition recorded.'}
+              </div>
             )}
           </div>
         </div>
