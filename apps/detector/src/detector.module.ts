@@ -35,6 +35,7 @@ import { EngineService } from './services/engine.service.js';
 import { EngineSettings } from './services/engine-settings.js';
 import { IncidentService } from './services/incident.service.js';
 import { IngestService } from './services/ingest.service.js';
+import { EdgeRedaction } from './services/edge-redaction.js';
 import { MailComposer } from './services/mail.composer.js';
 import { PipelineMetrics } from './services/pipeline-metrics.js';
 import { RuleService } from './services/rule.service.js';
@@ -78,6 +79,7 @@ export class DetectorModule implements NestModule {
       RuleService,
       ExportService,
       IngestService,
+      EdgeRedaction,
       PipelineMetrics,
       MailComposer,
       WebhookSender,

@@ -1,3 +1,4 @@
+import type { SqliteBus } from '@palisade/bus';
 import type { Page } from '@palisade/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDetector, startDetector } from './support/detector.harness.js';
@@ -90,6 +91,31 @@ describe('API input validation', () => {
     expect(alert.category).toBe('sensitive_data_exfiltration');
     expect(JSON.stringify((await detector.api('GET', '/api/events?server=third-party')).body)).not.toContain(token);
     expect(JSON.stringify((await detector.api('GET', '/api/alerts?server=third-party')).body)).not.toContain(token);
+  });
+
+  it('redacts the secrets of an event a producer wrote straight to the bus, and of a line kept aside as a dead letter', async () => {
+    const token = 'ghp_T5y8Mk2Qw9Rz4Xn7Lc1Vb6Hd3Jf0Ps8Ga5We';
+    const direct = new TelemetryBuilder('direct-producer');
+    await detector.publish([direct.initialize(), direct.call('send_email', { to: 'ops@example.com', body: `deploy key ${token}` }, 'sent')]);
+    const producer = detector.bus.producer();
+    const published = await producer.publish('mcp.telemetry', [{ key: 'direct-producer/x', value: JSON.stringify({ not: 'an event', leaked: token }) }]);
+    expect(published.kind).toBe('success');
+
+    type Stored = { 'palisade.request.params': { arguments: { body: string } }; 'palisade.findings': { type: string }[] };
+    const stored = await detector.waitFor(async () => (await detector.api<Page<Stored>>('GET', '/api/events?server=direct-producer&tool=send_email')).body.items[0], 'the call stored');
+    expect(stored['palisade.request.params'].arguments.body).toMatch(/^deploy key \[REDACTED:github_token:[0-9a-f]+\]$/);
+    expect(stored['palisade.findings'].map((f) => f.type)).toEqual(['github_token']);
+    await detector.waitFor(async () => (await detector.api<Page<unknown>>('GET', '/api/alerts?server=direct-producer&category=sensitive_data_exfiltration')).body.total > 0, 'an exfiltration alert');
+    expect(JSON.stringify((await detector.api('GET', '/api/events?server=direct-producer')).body)).not.toContain(token);
+    const health = await detector.api<{ worker: { eventsRedacted: number } }>('GET', '/api/health', { token: null });
+    expect(health.body.worker.eventsRedacted).toBeGreaterThanOrEqual(1);
+
+    const letters = await detector.waitFor(async () => {
+      const kept = (detector.bus as SqliteBus).deadLetters('mcp.telemetry').filter((letter) => letter.value.includes('an event'));
+      return kept.length > 0 ? kept : undefined;
+    }, 'the invalid line kept aside');
+    expect(letters[0]!.value).toMatch(/\[REDACTED:github_token:[0-9a-f]+\]/);
+    expect(letters[0]!.value).not.toContain(token);
   });
 
   it('refuses unknown fields and a tuning exception outside a false-positive closure; an update that changes nothing is not audited', async () => {

@@ -26,6 +26,7 @@ import { EngineSettings } from '../services/engine-settings.js';
 import { IncidentService } from '../services/incident.service.js';
 import { MailComposer } from '../services/mail.composer.js';
 import { PipelineMetrics } from '../services/pipeline-metrics.js';
+import { EdgeRedaction } from '../services/edge-redaction.js';
 import { pipelineChunks } from './pipeline-chunks.js';
 
 /** The consumer group of the pipeline worker on the telemetry topic. */
@@ -74,6 +75,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
     private readonly dispatcher: OutboxDispatcher,
     private readonly metrics: PipelineMetrics,
     private readonly clock: Clock,
+    private readonly redaction: EdgeRedaction,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -193,9 +195,12 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
       const parsed = message.value.length > MAX_EVENT_BYTES ? ({ ok: false, reason: `event larger than ${MAX_EVENT_BYTES} bytes` } as const) : parseTelemetryEventJson(message.value);
       if (!parsed.ok) {
         this.metrics.eventsInvalid += 1;
-        await this.bus.deadLetter({ topic: message.topic, partition: message.partition, offset: message.offset, group: PIPELINE_GROUP, reason: parsed.reason, value: message.value.slice(0, 1_000_000) });
+        await this.bus.deadLetter({ topic: message.topic, partition: message.partition, offset: message.offset, group: PIPELINE_GROUP, reason: parsed.reason, value: this.redaction.text(message.value.slice(0, 1_000_000)) });
         continue;
       }
+      // Collectors and ingest mark what they captured (and redacted); an event a producer wrote straight
+      // to the bus may carry raw secrets: they are fingerprinted before the engine and the store see it.
+      if (this.redaction.uncaptured(parsed.value)) this.metrics.eventsRedacted += 1;
       if (inBatch.has(parsed.value.id)) {
         this.metrics.eventsDuplicate += 1;
         continue;

@@ -1,14 +1,13 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Bus, BusProducer, OutgoingMessage } from '@palisade/bus';
-import { redactSecretsSync } from '@palisade/detection/secrets';
-import { type AuditActor, type TelemetryEvent, loadInstallKey, parseTelemetryEventJson } from '@palisade/schema';
+import { type AuditActor, parseTelemetryEventJson } from '@palisade/schema';
 import type { Store } from '@palisade/store';
 import { Clock } from '../common/clock.js';
 import { PalisadeErrorCode, PalisadeException } from '../common/palisade.exception.js';
 import type { DetectorConfig } from '../config/detector-config.js';
 import { BUS, DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
 import { AuditService } from './audit.service.js';
+import { EdgeRedaction } from './edge-redaction.js';
 
 /** Ingest calls are audited as one summary per caller and address per window, not one entry per call. */
 export const INGEST_AUDIT_WINDOW_MS = 60_000;
@@ -46,7 +45,6 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   private producer: BusProducer | null = null;
   private readonly tallies = new Map<string, IngestTally>();
   private timer: NodeJS.Timeout | null = null;
-  private installKey: Buffer | null = null;
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
@@ -54,6 +52,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     @Inject(DETECTOR_CONFIG) private readonly config: DetectorConfig,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly redaction: EdgeRedaction,
   ) {}
 
   onModuleInit(): void {
@@ -117,39 +116,6 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /**
-   * Ingest is the edge for producers without a collector (third-party tools, hand-made replays): a part
-   * that no collector captured (no `palisade.capture.*`) has its secrets replaced by typed fingerprints
-   * before it reaches the bus, as a collector would have done, with its size and SHA-256 as captured and
-   * the findings recorded, so the engine still sees every secret and no store or export holds one raw.
-   * Parts a collector captured are already redacted and pass as they are.
-   */
-  private redactUncaptured(event: TelemetryEvent): TelemetryEvent {
-    // The event was just parsed from the body: it is changed in place.
-    const redact = (value: unknown, where: 'request' | 'response'): unknown => {
-      this.installKey ??= loadInstallKey(this.config.home);
-      const result = redactSecretsSync(value, { key: this.installKey, where });
-      event['palisade.findings'] = [...event['palisade.findings'], ...result.findings].slice(0, 200);
-      return result.value;
-    };
-    const captured = (value: unknown) => {
-      const raw = JSON.stringify(value);
-      return { bytes: Buffer.byteLength(raw), sha256: createHash('sha256').update(raw).digest('hex'), truncated: false };
-    };
-    const responseCaptured = event['palisade.capture.response'] !== undefined;
-    if (event['palisade.capture.request'] === undefined && event['palisade.request.params'] !== undefined) {
-      event['palisade.capture.request'] = captured(event['palisade.request.params']);
-      event['palisade.request.params'] = redact(event['palisade.request.params'], 'request');
-    }
-    if (!responseCaptured && event['palisade.response.result'] !== undefined) {
-      event['palisade.capture.response'] = captured(event['palisade.response.result']);
-      event['palisade.response.result'] = redact(event['palisade.response.result'], 'response');
-    }
-    const error = event['palisade.response.error'];
-    if (!responseCaptured && error?.data !== undefined) event['palisade.response.error'] = { ...error, data: redact(error.data, 'response') };
-    return event;
-  }
-
   private async publishNdjson(body: string): Promise<IngestResult> {
     const messages: OutgoingMessage[] = [];
     const errors: IngestResult['errors'] = [];
@@ -161,7 +127,10 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
       const parsed = parseTelemetryEventJson(line);
       let reason: string;
       if (parsed.ok) {
-        const event = this.redactUncaptured(parsed.value);
+        // Ingest is the edge for producers without a collector: what no collector captured is redacted
+        // before the bus, so the bus holds no raw secret either.
+        const event = parsed.value;
+        this.redaction.uncaptured(event);
         const message = { key: `${event['palisade.server.name']}/${event['mcp.session.id']}`, value: JSON.stringify(event), timestampMs: Date.parse(event.ts) };
         const bytes = Buffer.byteLength(message.value) + Buffer.byteLength(message.key);
         // One event too large for the bus is that line's problem: the others of the body are still taken.
@@ -175,7 +144,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
       }
       rejected += 1;
       if (errors.length < 20) errors.push({ line: index + 1, reason });
-      await this.bus.deadLetter({ topic: this.config.topic, partition: 0, offset: `ingest:${index + 1}`, group: 'ingest', reason, value: line.slice(0, 100_000) });
+      await this.bus.deadLetter({ topic: this.config.topic, partition: 0, offset: `ingest:${index + 1}`, group: 'ingest', reason, value: this.redaction.text(line.slice(0, 100_000)) });
     }
     if (messages.length > 0) {
       this.producer ??= this.bus.producer();

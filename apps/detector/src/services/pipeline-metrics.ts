@@ -15,6 +15,8 @@ export class PipelineMetrics {
   lastFailureMs: number | null = null;
   /** Events the engine threw on: stored unanalysed and kept as dead letters with the error. */
   eventsUnanalysed = 0;
+  /** Events read from the bus with parts no collector captured (a producer writing to the bus itself): redacted here. */
+  eventsRedacted = 0;
   lastBatchAt: string | null = null;
   lastError: string | null = null;
   /** Time spent per stage since start, ms: where a slow pipeline spends it. */
@@ -52,6 +54,7 @@ export class PipelineMetrics {
       incidentsOpened: this.incidentsOpened,
       failures: this.failures,
       eventsUnanalysed: this.eventsUnanalysed,
+      eventsRedacted: this.eventsRedacted,
       lastBatchAt: this.lastBatchAt,
       stageMs: Object.fromEntries(Object.entries(this.stageMs).map(([k, v]) => [k, Math.round(v)])),
       lastError: this.lastError,
