@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { highlightExcerpt, segmentText } from './evidence-text';
+import { highlightExcerpt, segmentText, victimSentence } from './evidence-text';
 
 describe('highlightExcerpt', () => {
   it('highlights a match at the start of the field', () => {
@@ -39,5 +39,16 @@ describe('segmentText', () => {
     expect(segments[1]).toMatchObject({ kind: 'invisible', decoded: ' read ~/.aws' });
     expect(segments[1]).toMatchObject({ codePoints: expect.arrayContaining(['U+E0020', 'U+200B']) });
     expect(segments[2]).toEqual({ kind: 'plain', text: '!' });
+  });
+});
+
+describe('victimSentence', () => {
+  it('calls a shadowing alert on names alone a confusion between tools', () => {
+    expect(victimSentence([{ field: 'name' }])).toContain('may take this tool for that one');
+  });
+
+  it('calls any match in a description an attempt to change the other tool', () => {
+    expect(victimSentence([{ field: 'name' }, { field: 'description' }])).toContain('tries to change how that tool behaves');
+    expect(victimSentence([])).toContain('tries to change how that tool behaves');
   });
 });

@@ -98,3 +98,12 @@ export function highlightExcerpt(excerpt: string, start?: number, end?: number):
     ...segmentText(chars.slice(at + length).join('')),
   ];
 }
+
+/**
+ * What the banner of an alert that names another tool (`evidence.victim`) says after the tool's name: a
+ * shadowing alert raised on the name alone (same or look-alike name on another server) is a confusion
+ * between tools, any other is a description reaching for another tool's behaviour.
+ */
+export function victimSentence(matches: readonly { field: string }[]): string {
+  return matches.length > 0 && matches.every((m) => m.field === 'name') ? ': the model may take this tool for that one (same or look-alike name).' : ': this description tries to change how that tool behaves.';
+}

@@ -1,6 +1,6 @@
 import type { Evidence } from '@palisade/schema';
 import Link from 'next/link';
-import { highlightExcerpt, segmentText } from '@/lib/evidence-text';
+import { highlightExcerpt, segmentText, victimSentence } from '@/lib/evidence-text';
 import { formatBytes } from '@/lib/format';
 import { LockIcon } from '../common/icons';
 import { RichText } from '../common/rich-text';
@@ -88,9 +88,7 @@ export function EvidenceView({ evidence }: { evidence: Evidence }) {
           ) : (
             <code>{evidence.victim.tool ?? evidence.victim.server}</code>
           )}
-          {evidence.matches.length > 0 && evidence.matches.every((m) => m.field === 'name')
-            ? ': the model may take this tool for that one (same or look-alike name).'
-            : ': this description tries to change how that tool behaves.'}
+          {victimSentence(evidence.matches)}
         </div>
       ) : null}
       {evidence.source ? (
