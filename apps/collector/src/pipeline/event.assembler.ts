@@ -67,7 +67,7 @@ function setMethodFields(fields: Fields, method: string, params: unknown): void 
 }
 
 /** Pulls `"id": …` out of an unparsed frame's head or tail (how SDKs serialise it), or nothing. */
-function idOfOversize(frame: OversizeFrame): RpcId | undefined {
+export function idOfOversize(frame: OversizeFrame): RpcId | undefined {
   const pattern = /"id"\s*:\s*("(?:[^"\\]|\\.){0,200}"|-?\d{1,16})/;
   const head = /^\s*\{\s*(?:"jsonrpc"\s*:\s*"2\.0"\s*,\s*)?"id"\s*:\s*("(?:[^"\\]|\\.){0,200}"|-?\d{1,16})/.exec(frame.head);
   const tail = new RegExp(`${pattern.source}\\s*\\}\\s*$`).exec(frame.tail);
@@ -80,7 +80,7 @@ function idOfOversize(frame: OversizeFrame): RpcId | undefined {
   }
 }
 
-function methodOfOversize(frame: OversizeFrame): string | undefined {
+export function methodOfOversize(frame: OversizeFrame): string | undefined {
   return /"method"\s*:\s*"([^"\\]{1,200})"/.exec(frame.head)?.[1];
 }
 

@@ -1,9 +1,9 @@
 import type { CollectorCounters } from '../health/collector.counters.js';
-import type { EventAssembler } from './event.assembler.js';
+import { idOfOversize, methodOfOversize, type EventAssembler } from './event.assembler.js';
 import { FrameAccumulator, type Frame } from './frame.accumulator.js';
 import type { HttpSessionRegistry } from './http-session.registry.js';
 import type { RpcId, RpcMessage } from './jsonrpc.message.js';
-import { decodeRpcFrame } from './rpc-frame.decoder.js';
+import { decodeRpcFrame, requestIdsOf, type RequestIds } from './rpc-frame.decoder.js';
 import { SseCopyFramer, type SseCopyEvent } from './sse-copy.framer.js';
 import type { BlockedCall, FrameLimits } from './stdio-session.tap.js';
 import type { ChannelTap } from './tap.router.js';
@@ -110,6 +110,20 @@ export class HttpExchangeTap implements ChannelTap {
 
   sweep(_now: number): void {
     // Sessions are swept by the registry.
+  }
+
+  /**
+   * The requests of the body once it has ended, for the relay to answer them itself when the server
+   * cannot be reached; null when the body was not seen whole (copies dropped, not ended yet) or names
+   * no request it can be sure of (not JSON-RPC, an oversize batch or a body without its id at either end).
+   */
+  bodyRequests(): RequestIds | null {
+    const frame = this.requestFrame;
+    if (!frame || this.requestBroken) return null;
+    if (frame.kind === 'text') return requestIdsOf(frame.text);
+    const id = idOfOversize(frame.frame);
+    const single = !frame.frame.head.trimStart().startsWith('[');
+    return single && id !== undefined && methodOfOversize(frame.frame) !== undefined ? { batch: false, ids: [id] } : null;
   }
 
   /** The exchange is over: requests left without an answer on a streamable POST are `disconnected`. */

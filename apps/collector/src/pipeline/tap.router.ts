@@ -3,6 +3,7 @@ import type { CollectorRuntime } from '../collector.runtime.js';
 import type { Direction } from './event.assembler.js';
 import { HttpExchangeTap, type HttpExchangeMeta, type ResponseHead } from './http-exchange.tap.js';
 import { HttpSessionRegistry } from './http-session.registry.js';
+import type { RequestIds } from './rpc-frame.decoder.js';
 import { StdioSessionTap, type BlockedCall, type FrameLimits } from './stdio-session.tap.js';
 import { TapKind, type TapRecord } from './tap.ring.js';
 
@@ -107,6 +108,12 @@ export class TapRouter {
       this.runtime.counters.internalErrors += 1;
       this.runtime.logger.error({ err: error }, 'telemetry record could not be processed (contained)');
     }
+  }
+
+  /** The requests of an HTTP exchange's body, as far as its copy shows them (see `HttpExchangeTap.bodyRequests`). */
+  requestIds(channel: number): RequestIds | null {
+    const tap = this.channels.get(channel);
+    return tap instanceof HttpExchangeTap ? tap.bodyRequests() : null;
   }
 
   /** Ends every channel and session still open (shutdown): what waits for an answer is `disconnected`. */

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { UsageError } from '../cli/usage.error.js';
 import type { CollectorConfig } from '../config/collector-config.schema.js';
 import { QuarantineRegistry, type QuarantineEntry } from '../quarantine/quarantine.registry.js';
+import type { RequestIds } from './rpc-frame.decoder.js';
 import { createTapRing, TapRingWriter, type TapKind } from './tap.ring.js';
 
 /** Messages from the telemetry worker to the relay thread. */
@@ -9,10 +10,14 @@ export type WorkerMessage =
   | { type: 'ready'; config: CollectorConfig }
   | { type: 'config-error'; message: string }
   | { type: 'quarantine'; entries: QuarantineEntry[]; ready: boolean }
+  | { type: 'request-ids'; query: number; answer: RequestIds | null }
   | { type: 'stopped' };
 
 /** Messages from the relay thread to the telemetry worker. */
-export type RelayMessage = { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields: Record<string, unknown> } | { type: 'shutdown'; why: string };
+export type RelayMessage =
+  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields: Record<string, unknown> }
+  | { type: 'request-ids'; query: number; channel: number }
+  | { type: 'shutdown'; why: string };
 
 const MAX_BACKLOG = 10_000;
 
@@ -57,6 +62,9 @@ export class TelemetryLink {
   private retry: NodeJS.Timeout | null = null;
   private stopped: Promise<void> | null = null;
   private failure: Error | null = null;
+  /** `requestIds` questions waiting for the worker's answer, by query number. */
+  private readonly questions = new Map<number, (answer: RequestIds | null) => void>();
+  private nextQuery = 1;
 
   constructor(settings: RawCollectorSettings, options: TelemetryLinkOptions, onFailure: (error: Error) => void) {
     this.registry = new QuarantineRegistry(typeof settings.flags['server'] === 'string' ? settings.flags['server'] : '');
@@ -91,6 +99,9 @@ export class TelemetryLink {
             this.registry.replaceAll(message.entries);
             if (message.ready) this.registry.markReady();
             break;
+          case 'request-ids':
+            this.questions.get(message.query)?.(message.answer);
+            break;
           case 'stopped':
             break;
         }
@@ -101,6 +112,7 @@ export class TelemetryLink {
         onFailure(error);
       });
       this.worker.once('exit', (code) => {
+        for (const answer of [...this.questions.values()]) answer(null);
         if (code !== 0 && !this.failure) {
           this.failure = new Error(`telemetry worker exited with ${code}`);
           reject(this.failure);
@@ -153,6 +165,39 @@ export class TelemetryLink {
       if (!this.writer.write(record.kind, record.channel, record.at, record.meta, null)) return;
       this.backlog.shift();
     }
+  }
+
+  /**
+   * The requests in the body of an HTTP exchange whose request has ended (its `ClientEnd` written), as the
+   * worker parsed them from its copy: the relay keeps no copy of a streamed body. Off the hot path: asked
+   * only when the collector must answer a request itself (the server is unreachable). Null when the
+   * worker cannot tell (copy dropped, not JSON-RPC, worker gone) or does not answer within `timeoutMs`.
+   */
+  requestIds(channel: number, timeoutMs: number): Promise<RequestIds | null> {
+    if (this.failure) return Promise.resolve(null);
+    const query = this.nextQuery;
+    this.nextQuery = (this.nextQuery % Number.MAX_SAFE_INTEGER) + 1;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => settle(null), timeoutMs);
+      const settle = (answer: RequestIds | null) => {
+        clearTimeout(timer);
+        this.questions.delete(query);
+        resolve(answer);
+      };
+      this.questions.set(query, settle);
+      // The question must reach the worker after the exchange's records: those waiting in the backlog go first.
+      const ask = () => {
+        if (!this.questions.has(query)) return;
+        this.flushBacklog();
+        if (this.backlog.length > 0) {
+          setTimeout(ask, 2);
+          return;
+        }
+        const question: RelayMessage = { type: 'request-ids', query, channel };
+        this.worker.postMessage(question);
+      };
+      ask();
+    });
   }
 
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}): void {

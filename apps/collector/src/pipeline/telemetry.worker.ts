@@ -56,6 +56,12 @@ port.on('message', (message: RelayMessage) => {
     runtime.logger[message.level](message.fields, message.message);
     return;
   }
+  if (message.type === 'request-ids') {
+    // The relay wrote the exchange's records before asking: take them now, so its body has been seen whole.
+    reader.drain((record) => router.route(record));
+    post({ type: 'request-ids', query: message.query, answer: router.requestIds(message.channel) });
+    return;
+  }
   void (async () => {
     reader.stop();
     await reading;
