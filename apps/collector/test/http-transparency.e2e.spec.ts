@@ -159,3 +159,56 @@ describe('http collector with real MCP servers', () => {
     }
   });
 });
+
+/** One POST from a plain HTTP client, its body written in `parts` (the first on its own, so it streams). */
+async function post(url: string, parts: string[]): Promise<{ status: number; contentType: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? '', body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    const [first, ...rest] = parts;
+    req.write(first ?? '');
+    // The rest follows a moment later: the collector learns the server is unreachable while the body still comes.
+    setTimeout(() => req.end(rest.join('')), 50);
+  });
+}
+
+describe('http collector in front of an unreachable server', () => {
+  it('answers each request with a JSON-RPC error carrying its id, and a notification with no JSON-RPC message', async () => {
+    const home = temporaryDir('http-unreachable');
+    const closed = await freePort();
+    const proxy = await collector(home, `http://127.0.0.1:${closed}/mcp`, ['--capture-limit', '4kb', '--parse-limit', '4kb']);
+    const url = `${proxy.url}/mcp`;
+    const unreachable = { code: -32000, message: expect.stringMatching(/unreachable \(ECONNREFUSED\)/) as unknown };
+    try {
+      // A tools/list waits for the quarantine state, so its body is read whole; every later POST streams through.
+      const listed = await post(url, ['{"jsonrpc":"2.0","id":"list-1",', '"method":"tools/list"}']);
+      expect(listed.status).toBe(502);
+      expect(JSON.parse(listed.body)).toEqual({ jsonrpc: '2.0', id: 'list-1', error: unreachable });
+
+      const call = await post(url, ['{"jsonrpc":"2.0","id":7,"method":"tools/call",', '"params":{"name":"echo","arguments":{"message":"hi"}}}']);
+      expect(call.status).toBe(502);
+      expect(JSON.parse(call.body)).toEqual({ jsonrpc: '2.0', id: 7, error: unreachable });
+
+      const batch = await post(url, ['[{"jsonrpc":"2.0","id":1,"method":"ping"},', '{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":1,"progress":1}},{"jsonrpc":"2.0","id":"b","method":"tools/list"}]']);
+      expect(batch.status).toBe(502);
+      expect(JSON.parse(batch.body)).toEqual([
+        { jsonrpc: '2.0', id: 1, error: unreachable },
+        { jsonrpc: '2.0', id: 'b', error: unreachable },
+      ]);
+
+      const notification = await post(url, ['{"jsonrpc":"2.0",', '"method":"notifications/initialized"}']);
+      expect(notification).toEqual({ status: 502, contentType: 'text/plain; charset=utf-8', body: 'Palisade collector: the MCP server is unreachable (ECONNREFUSED)' });
+
+      // Beyond the parse limit the body is never parsed whole: the id is the one at its start.
+      const large = await post(url, ['{"jsonrpc":"2.0","id":"big-1","method":"tools/call",', `"params":{"name":"echo","arguments":{"message":"${'x'.repeat(20_000)}"}}}`]);
+      expect(large.status).toBe(502);
+      expect(JSON.parse(large.body)).toEqual({ jsonrpc: '2.0', id: 'big-1', error: unreachable });
+    } finally {
+      expect(await proxy.stop()).toBe(0);
+    }
+  });
+});

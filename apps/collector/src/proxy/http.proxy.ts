@@ -2,13 +2,14 @@ import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerRespon
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { rpcIdKey } from '../pipeline/jsonrpc.message.js';
-import { decodeRpcFrame } from '../pipeline/rpc-frame.decoder.js';
+import { decodeRpcFrame, requestIdsOf, type RequestIds } from '../pipeline/rpc-frame.decoder.js';
 import { TapKind } from '../pipeline/tap.ring.js';
 import type { TelemetryLink } from '../pipeline/telemetry.link.js';
 import { type BlockDecision, needsQuarantineState, type QuarantinePolicy } from '../quarantine/quarantine.policy.js';
 import { ChannelTap } from './relay.tap.js';
 import { SseRelay } from './sse.relay.js';
 import type { ProxyLog } from './stdio.proxy.js';
+import { unreachableUpstreamAnswer } from './unreachable-upstream.answer.js';
 
 export interface HttpProxyOptions {
   upstream: URL;
@@ -34,6 +35,18 @@ interface Exchange {
 }
 
 type Body = { kind: 'stream'; prefix: Buffer[] } | { kind: 'buffer'; bytes: Buffer };
+
+/** Longest wait for the telemetry worker to name the requests of a streamed body the server never got. */
+const REQUEST_IDS_WAIT_MS = 1000;
+
+/** Whether the client sent its whole request body (waits for the end if it is still coming). */
+function requestComplete(req: IncomingMessage): Promise<boolean> {
+  if (req.readableEnded) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    req.once('end', () => resolve(true));
+    req.once('close', () => resolve(req.readableEnded));
+  });
+}
 
 /** Headers that belong to one connection, never forwarded (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
@@ -216,14 +229,20 @@ export class HttpProxy {
     const upstreamReq = this.client.request(target, { method: exchange.method, headers, agent: this.agent });
     upstreamReq.setNoDelay?.(true);
     upstreamReq.on('response', (upstreamRes) => this.respond(upstreamRes, res, exchange));
+    /** The server could not be reached (or went away before answering): the rest of the body only goes to telemetry. */
+    let failed = false;
     upstreamReq.on('error', (error) => {
       this.options.log('warn', 'upstream request failed', { error: error.message, path: target.pathname });
-      if (!res.headersSent) {
-        const message = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message: `Palisade collector: the MCP server is unreachable (${(error as NodeJS.ErrnoException).code ?? error.message})` } });
-        res.writeHead(502, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(message)) });
-        res.end(message);
-      } else res.destroy();
-      this.finish(exchange);
+      if (failed) return;
+      failed = true;
+      if (res.headersSent) {
+        res.destroy();
+        this.finish(exchange);
+        return;
+      }
+      // The body may be paused for a drain that will never come: let it finish into the copy.
+      req.resume();
+      void this.answerUnreachable(req, res, exchange, body, (error as NodeJS.ErrnoException).code ?? error.message);
     });
     res.on('close', () => {
       if (!res.writableFinished) upstreamReq.destroy();
@@ -240,18 +259,39 @@ export class HttpProxy {
       tap.copy('client_to_server', chunk);
     }
     req.on('data', (chunk: Buffer) => {
-      if (!upstreamReq.write(chunk)) {
+      if (!failed && !upstreamReq.write(chunk)) {
         req.pause();
         upstreamReq.once('drain', () => req.resume());
       }
       tap.copy('client_to_server', chunk);
     });
     req.once('end', () => {
-      upstreamReq.end();
+      if (!failed) upstreamReq.end();
       tap.mark(TapKind.ClientEnd);
     });
     req.once('error', () => upstreamReq.destroy());
     req.resume();
+  }
+
+  /**
+   * Answers a POST the server never answered (unreachable, or gone before its response head) with an
+   * error per request, each with its request's id. A buffered body is parsed here; a streamed one is not
+   * kept by the relay, so once it has ended the telemetry worker, which parsed its copy, names the ids.
+   */
+  private async answerUnreachable(req: IncomingMessage, res: ServerResponse, exchange: Exchange, body: Body, reason: string): Promise<void> {
+    let requests: RequestIds | null = null;
+    if (body.kind === 'buffer') requests = requestIdsOf(body.bytes.toString('utf8'));
+    else if (exchange.method === 'POST' && (await requestComplete(req)) && !res.destroyed) {
+      requests = await this.options.link.requestIds(exchange.tap.channel, REQUEST_IDS_WAIT_MS);
+    }
+    if (res.headersSent || res.destroyed) {
+      this.finish(exchange);
+      return;
+    }
+    const answer = unreachableUpstreamAnswer(requests, reason, exchange.extraAnswers);
+    res.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': String(Buffer.byteLength(answer.body)) });
+    res.end(answer.body);
+    this.finish(exchange);
   }
 
   private respond(upstreamRes: IncomingMessage, res: ServerResponse, exchange: Exchange): void {
