@@ -8,6 +8,7 @@ import type { OutboundCall } from './cross-server-flow.detector.js';
 import { definitionHash, diffDefinitions, pinnedShape } from './definition-diff.js';
 import { assessDrift, driftMatches } from './description-drift.detector.js';
 import { rememberNamedRecipients } from './named-recipient.detector.js';
+import { emitShadowingOnce } from './raised-shadowing.js';
 
 /** A tool's pin: the first-seen or approved definition, the current one, and what was flagged. */
 export interface ToolPinRecord {
@@ -127,8 +128,8 @@ function scanContext(state: EngineState, server: string, ownTools: ReadonlySet<s
   };
 }
 
-/** Raises tool_poisoning and tool_shadowing alerts for one scanned definition. */
-function raiseDefinitionAlerts(ctx: DetectionContext, tool: string | null, scan: DefinitionScan, where: string, state: EngineState): { poisoning: Severity | null; shadowing: Severity | null } {
+/** Raises tool_poisoning and tool_shadowing alerts for one scanned definition (`hash`: its definition hash). */
+function raiseDefinitionAlerts(ctx: DetectionContext, tool: string | null, scan: DefinitionScan, where: string, state: EngineState, hash: string): { poisoning: Severity | null; shadowing: Severity | null } {
   const label = tool === null ? `server "${ctx.view.server}" instructions` : `tool "${tool}"`;
   const poisoning = combinedSeverity(scan.poisoning);
   if (poisoning) {
@@ -151,7 +152,7 @@ function raiseDefinitionAlerts(ctx: DetectionContext, tool: string | null, scan:
     const top = bySeverity(scan.shadowing);
     const reference = top.find((s) => s.reference)?.reference;
     const victimServer = reference ? [...(state.toolsByName.get(reference) ?? [])].find((s) => s !== ctx.view.server) : undefined;
-    ctx.emit({
+    emitShadowingOnce(ctx, { via: 'text', hash, shadowed: reference ?? '', victimKnown: victimServer !== undefined }, {
       category: 'tool_shadowing',
       severity: shadowing,
       title: tool === null ? `Server instructions try to steer other tools (${ctx.view.server})` : `Tool description tries to change how other tools behave: ${tool}`,
@@ -196,7 +197,7 @@ function checkEarlierMentions(ctx: DetectionContext, server: string, tool: strin
     if (!pin || pin.server === server) continue;
     const signal = foreignMentionSignal(pin.current.description ?? '', tool, server);
     if (signal.severity === 'low') continue;
-    ctx.emit({
+    emitShadowingOnce(ctx, { via: 'text', hash: pin.currentHash, shadowed: tool, victimKnown: true }, {
       category: 'tool_shadowing',
       severity: signal.severity,
       title: `Tool description gives instructions about another server's tool: ${pin.tool}`,
@@ -217,12 +218,12 @@ function checkEarlierMentions(ctx: DetectionContext, server: string, tool: strin
  * A tool name another server already lists: the same name is ambiguous for the model (low); a
  * look-alike (`send_email_`, `sendEmail`, `send-email` for `send_email`) is squatting (medium).
  */
-function checkNameCollision(ctx: DetectionContext, server: string, tool: string): void {
+function checkNameCollision(ctx: DetectionContext, server: string, tool: string, hash: string): void {
   const others = [...(ctx.state.foldedNames.get(foldToolName(tool)) ?? [])].map((entry) => entry.split('\u0000') as [string, string]).filter(([s]) => s !== server);
   if (others.length === 0) return;
   const lookAlike = others.find(([, t]) => t !== tool);
   const [victimServer, victimTool] = lookAlike ?? others[0] ?? ['', ''];
-  ctx.emit({
+  emitShadowingOnce(ctx, { via: 'name', hash, shadowed: victimTool, victimKnown: true }, {
     category: 'tool_shadowing',
     severity: lookAlike ? 'medium' : 'low',
     title: lookAlike ? `Tool name imitates a tool of server "${victimServer}": ${tool}` : `Tool name also listed by server "${victimServer}": ${tool}`,
@@ -266,7 +267,7 @@ export function handleToolsList(ctx: DetectionContext): void {
     const pin = state.get<ToolPinRecord>(key);
     if (!pin) {
       const scan = scanToolDefinition(definition, context);
-      const flags = raiseDefinitionAlerts(ctx, definition.name, scan, 'definition', state);
+      const flags = raiseDefinitionAlerts(ctx, definition.name, scan, 'definition', state, hash);
       const stored = boundedDefinition(definition);
       state.set<ToolPinRecord>(key, {
         server: view.server,
@@ -289,7 +290,7 @@ export function handleToolsList(ctx: DetectionContext): void {
         versionFlags: { [hash]: flags },
         eventId: view.event.id,
       });
-      checkNameCollision(ctx, view.server, definition.name);
+      checkNameCollision(ctx, view.server, definition.name, hash);
       indexTool(state, view.server, definition.name);
       indexMentions(state, key, scan.mentions.slice(0, 20));
       rememberNamedRecipients(state, key, state.get<ToolPinRecord>(key)!, definition);
@@ -340,7 +341,7 @@ export function handleToolsList(ctx: DetectionContext): void {
           },
         },
       });
-      raiseDefinitionAlerts(ctx, definition.name, { ...afterScan, poisoning: afterScan.poisoning.filter((s) => drift.newSignals.includes(s)), shadowing: afterScan.shadowing.filter((s) => drift.newSignals.includes(s)) }, 'new definition', state);
+      raiseDefinitionAlerts(ctx, definition.name, { ...afterScan, poisoning: afterScan.poisoning.filter((s) => drift.newSignals.includes(s)), shadowing: afterScan.shadowing.filter((s) => drift.newSignals.includes(s)) }, 'new definition', state, hash);
       pin.poisoning = combinedSeverity(afterScan.poisoning);
       pin.shadowing = combinedSeverity(afterScan.shadowing);
       pin.mentions = afterScan.mentions.slice(0, 20);
@@ -389,7 +390,7 @@ export function handleInitialize(ctx: DetectionContext): void {
   if (hash === record.instructionsHash) return;
   const signals = scanText('instructions', instructions, { surface: 'definition', purpose: view.server });
   const scan: DefinitionScan = { poisoning: signals.filter((s) => !SHADOWING_KINDS.has(s.kind)), shadowing: signals.filter((s) => SHADOWING_KINDS.has(s.kind)), mentions: [], params: [] };
-  const flags = raiseDefinitionAlerts(ctx, null, scan, 'instructions', state);
+  const flags = raiseDefinitionAlerts(ctx, null, scan, 'instructions', state, hash);
   if (record.instructions !== null) {
     const before = { name: '(instructions)', description: record.instructions };
     const after = { name: '(instructions)', description: instructions };

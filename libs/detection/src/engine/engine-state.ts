@@ -143,6 +143,11 @@ export function serverKey(server: string): string {
   return `srv:${server}`;
 }
 
+/** Key of the tool_shadowing findings already raised for one tool's definition (tool null: the server's instructions). */
+export function shadowingKey(server: string, tool: string | null): string {
+  return `shadow:${server}:${tool ?? ''}`;
+}
+
 /** Rebuilds the derived indexes (tool name → servers, mentioned name → pins) from the pin records. */
 export function rebuildIndexes(state: EngineState): void {
   state.toolsByName.clear();
