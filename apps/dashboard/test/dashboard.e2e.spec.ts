@@ -377,6 +377,15 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     await expect.poll(() => page.locator('tr[data-export-id]').count()).toBe(1);
   });
 
+  it('answers 404 for an incident or a tool that does not exist', async () => {
+    // The status is fixed once streaming starts, so notFound() must run before any Suspense fallback.
+    for (const missing of ['/incidents/inc_does_not_exist', '/tools/nowhere/nothing']) {
+      const response = await page.goto(`${dashboard.url}${missing}`);
+      expect({ missing, status: response?.status() }).toEqual({ missing, status: 404 });
+      expect(await page.locator('h1').textContent()).toBe('Not found');
+    }
+  });
+
   it('refuses a cross-site sign-out and a download without a session', async () => {
     const logout = await fetch(`${dashboard.url}/auth/logout`, { method: 'POST', headers: { origin: 'https://evil.example' }, redirect: 'manual' });
     expect(logout.status).toBe(403);

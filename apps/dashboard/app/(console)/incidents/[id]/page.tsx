@@ -25,6 +25,9 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Incident ${id.slice(0, 16)}` };
 }
 
+// No loading.tsx here: its Suspense boundary started the response (status 200) before the incident was
+// read, so an unknown one showed "Not found" with a 200. The incident is read before anything streams;
+// only the widgets below wait in their own boundaries.
 export default async function IncidentPage({ params }: Props) {
   const [{ id }, session] = await Promise.all([params, requireSession()]);
   const result = await attempt(getIncident(id));
