@@ -3,6 +3,7 @@ import type { AuditEntry, ExportRecord, Incident, IncidentDetail, Page, RuleSumm
 import { cache } from 'react';
 import { api } from './detector-api';
 import type { IncidentFilters } from './incident-filters';
+import { QUEUE_PAGE_SIZE } from './queue-paging';
 
 // Reads for the pages, through the detector API with the analyst's own token (never the store).
 // The response shapes are the detector's, from @palisade/schema.
@@ -20,7 +21,7 @@ export interface Health {
 export type StatusCounts = Record<TriageStatus, number>;
 
 export function listIncidents(filters: IncidentFilters, cursor?: string): Promise<Page<Incident>> {
-  return api<Page<Incident>>('/api/incidents', { query: { ...filters.query, limit: 50, cursor } });
+  return api<Page<Incident>>('/api/incidents', { query: { ...filters.query, limit: QUEUE_PAGE_SIZE, cursor } });
 }
 
 export const incidentCounts = cache((): Promise<StatusCounts> => api<StatusCounts>('/api/incidents/counts'));

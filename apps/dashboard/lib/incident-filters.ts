@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { QueuePositionParams } from './queue-paging';
 import { ALERT_CATEGORIES } from './vocabulary';
 
 /** Time windows offered by the queue, and their length in ms. */
@@ -55,8 +56,8 @@ export function parseIncidentFilters(searchParams: SearchParams, nowMs: number, 
 
 const DEFAULTS: Partial<Record<keyof IncidentFilterParams, string>> = { status: 'open', range: 'all', sort: 'severity' };
 
-/** The queue URL for these filters with some changed (defaults left out, so URLs stay short). */
-export function incidentsHref(params: Partial<IncidentFilterParams>, changes: Partial<Record<keyof IncidentFilterParams | 'cursor', string | undefined>> = {}): string {
+/** The queue URL for these filters with some changed (defaults left out, so URLs stay short); paging (queue-paging.ts) among the changes. */
+export function incidentsHref(params: Partial<IncidentFilterParams>, changes: Partial<Record<keyof IncidentFilterParams | keyof QueuePositionParams, string | undefined>> = {}): string {
   const merged: Record<string, string | undefined> = { ...params, ...changes };
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(merged)) {

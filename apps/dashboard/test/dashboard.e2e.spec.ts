@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandInjectionSessions } from './support/bulk-incidents';
 import { FAKE_PRIVATE_KEY, collectorSession } from './support/mcp-traffic';
 import { type Dashboard, type DetectorProcess, DETECTOR_BIN, REPO, startDashboard, startDetectorProcess, waitFor } from './support/processes';
 
@@ -384,6 +385,46 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
       expect({ missing, status: response?.status() }).toEqual({ missing, status: 404 });
       expect(await page.locator('h1').textContent()).toBe('Not found');
     }
+  });
+
+  it('pages through a long queue showing the range, with Previous and Next', async () => {
+    const ingested = await fetch(`${detector.url}/api/ingest`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${detector.adminToken}`, 'content-type': 'application/x-ndjson' },
+      body: commandInjectionSessions('bulk', 'run_command', 120),
+    });
+    expect(ingested.status).toBe(202);
+    const filter = 'server=bulk&category=command_injection';
+    await detector.waitFor(async () => (await detector.api<{ total: number }>('GET', `/api/incidents?${filter}&limit=1`)).body.total === 120, '120 incidents of bulk/run_command');
+
+    const total = page.getByTestId('queue-total');
+    const rows = page.locator('tr[data-incident-id]');
+    const previous = page.locator('.queue-foot').getByRole('link', { name: /Previous/ });
+    const next = page.locator('.queue-foot').getByRole('link', { name: /Next/ });
+    await page.goto(`${dashboard.url}/incidents?${filter}`);
+    await expect.poll(() => total.textContent()).toBe('1–50 of 120');
+    const first = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-incident-id')));
+    expect(await previous.count()).toBe(0);
+
+    await next.click();
+    await expect.poll(() => total.textContent()).toBe('51–100 of 120');
+    const second = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-incident-id')));
+    expect(second.filter((id) => first.includes(id))).toEqual([]);
+
+    await next.click();
+    await expect.poll(() => total.textContent()).toBe('101–120 of 120');
+    expect(await rows.count()).toBe(20);
+    expect(await next.count()).toBe(0);
+
+    // Back one page at a time, to the same incidents as before, not to the first page at once.
+    await previous.click();
+    await expect.poll(() => total.textContent()).toBe('51–100 of 120');
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-incident-id')))).toEqual(second);
+    await previous.click();
+    await expect.poll(() => total.textContent()).toBe('1–50 of 120');
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-incident-id')))).toEqual(first);
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ server: 'bulk', category: 'command_injection' });
+    expect(await previous.count()).toBe(0);
   });
 
   it('refuses a cross-site sign-out and a download without a session', async () => {

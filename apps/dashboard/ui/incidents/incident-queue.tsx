@@ -3,14 +3,15 @@ import { attempt } from '@/lib/attempt';
 import { listIncidents } from '@/lib/data';
 import { formatInstant, formatNumber, relativeTime } from '@/lib/format';
 import { type IncidentFilters, incidentsHref } from '@/lib/incident-filters';
+import { type QueuePosition, nextPosition, previousPosition, queueRange } from '@/lib/queue-paging';
 import { CATEGORY_LABELS } from '@/lib/vocabulary';
 import { ApiProblem } from '../common/api-problem';
 import { TableSkeleton } from '../common/skeletons';
 import { type QueueRow, QueueTable } from './queue-table';
 
 /** One page of the queue for the filters, streamed into its Suspense boundary. */
-export async function IncidentQueue({ filters, cursor, canTriage, me }: { filters: IncidentFilters; cursor?: string; canTriage: boolean; me: string }) {
-  const result = await attempt(listIncidents(filters, cursor));
+export async function IncidentQueue({ filters, position, canTriage, me }: { filters: IncidentFilters; position: QueuePosition; canTriage: boolean; me: string }) {
+  const result = await attempt(listIncidents(filters, position.cursor));
   if (!result.ok) return <ApiProblem error={result.error} what="the incidents" />;
   const page = result.value;
   const now = Date.now();
@@ -27,6 +28,9 @@ export async function IncidentQueue({ filters, cursor, canTriage, me }: { filter
     lastSeenIso: i.lastSeen,
     lastSeenRelative: relativeTime(i.lastSeen, now),
   }));
+  const previous = previousPosition(position);
+  // "First page" when Previous does not already lead there.
+  const showFirst = position.cursor !== undefined && !(previous && !previous.cursor);
   return (
     <>
       {rows.length === 0 ? (
@@ -36,20 +40,25 @@ export async function IncidentQueue({ filters, cursor, canTriage, me }: { filter
       )}
       <div className="queue-foot">
         <span className="muted" data-testid="queue-total">
-          {rows.length ? `${formatNumber(rows.length)} shown of ${formatNumber(page.total)}` : `${formatNumber(page.total)} incidents`}
+          {queueRange(position, rows.length, page.total, formatNumber)}
         </span>
         <span className="hint">
           <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>x</kbd> select · <kbd>/</kbd> search
         </span>
         <span style={{ display: 'flex', gap: 8 }}>
-          {cursor ? (
+          {showFirst ? (
             <Link className="btn small" href={incidentsHref(filters.params)}>
               First page
             </Link>
           ) : null}
+          {previous ? (
+            <Link className="btn small" href={incidentsHref(filters.params, previous)} rel="prev">
+              ← Previous
+            </Link>
+          ) : null}
           {page.nextCursor ? (
-            <Link className="btn small" href={incidentsHref(filters.params, { cursor: page.nextCursor })}>
-              Next page →
+            <Link className="btn small" href={incidentsHref(filters.params, nextPosition(position, page.nextCursor))} rel="next">
+              Next →
             </Link>
           ) : null}
         </span>

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { env } from '@/env';
 import { parseIncidentFilters } from '@/lib/incident-filters';
+import { parseQueuePosition } from '@/lib/queue-paging';
 import { requireSession } from '@/lib/session';
 import { LiveRefresh } from '@/ui/common/live-refresh';
 import { IncidentQueue, IncidentQueueSkeleton } from '@/ui/incidents/incident-queue';
@@ -13,8 +14,8 @@ export const metadata: Metadata = { title: 'Incidents' };
 export default async function IncidentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const [session, search] = await Promise.all([requireSession(), searchParams]);
   const filters = parseIncidentFilters(search, Date.now(), session.name);
-  const cursor = typeof search.cursor === 'string' ? search.cursor : undefined;
-  const key = JSON.stringify([filters.params, cursor]);
+  const position = parseQueuePosition(search);
+  const key = JSON.stringify([filters.params, position]);
   return (
     <>
       <div className="page-head">
@@ -32,7 +33,7 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
       <QueueFilters key={key} params={filters.params} />
       <section className="card queue">
         <Suspense key={key} fallback={<IncidentQueueSkeleton />}>
-          <IncidentQueue filters={filters} cursor={cursor} canTriage={session.can('triage')} me={session.name} />
+          <IncidentQueue filters={filters} position={position} canTriage={session.can('triage')} me={session.name} />
         </Suspense>
       </section>
     </>
