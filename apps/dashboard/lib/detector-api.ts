@@ -1,7 +1,6 @@
 import 'server-only';
-import { redirect } from 'next/navigation';
 import { env } from '../env';
-import { requireSession } from './session';
+import { redirectToSignIn, requireSession } from './session';
 
 /** An error answer of the detector API (`{error: {code, message}}`) or a failure to reach it. */
 export class DetectorApiError extends Error {
@@ -66,7 +65,7 @@ export async function errorOf(response: Response): Promise<DetectorApiError> {
 export async function api<T>(path: string, request: ApiRequest = {}): Promise<T> {
   const session = await requireSession();
   const response = await callDetector(session.token, path, request);
-  if (response.status === 401) redirect('/login?error=expired');
+  if (response.status === 401) await redirectToSignIn('expired');
   if (!response.ok) throw await errorOf(response);
   return (await response.json()) as T;
 }

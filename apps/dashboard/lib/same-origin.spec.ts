@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSameOrigin, safeReturnPath } from './same-origin';
+import { isSameOrigin, safeReturnPath, signInPath } from './same-origin';
 
 const url = 'http://127.0.0.1:3000/auth/login';
 const headers = (h: Record<string, string>) => new Headers({ host: '127.0.0.1:3000', ...h });
@@ -31,5 +31,16 @@ describe('safeReturnPath', () => {
     expect(safeReturnPath('/incidents?q=a%20b')).toBe('/incidents?q=a%20b');
     expect(safeReturnPath('/login')).toBe('/incidents');
     expect(safeReturnPath(null)).toBe('/incidents');
+  });
+});
+
+describe('signInPath', () => {
+  it('says why and keeps the page to come back to, with the checks of safeReturnPath', () => {
+    expect(signInPath('expired', '/incidents/inc_1?tab=alerts')).toBe(`/login?error=expired&next=${encodeURIComponent('/incidents/inc_1?tab=alerts')}`);
+    expect(signInPath(undefined, '/tools/math/add')).toBe('/login?next=%2Ftools%2Fmath%2Fadd');
+    for (const page of ['//evil.example/x', '/\\evil.example', '/\t/evil.example', 'https://evil.example', '/login?next=/x', null, undefined]) {
+      expect(signInPath('expired', page)).toBe('/login?error=expired');
+    }
+    expect(signInPath(undefined, null)).toBe('/login');
   });
 });

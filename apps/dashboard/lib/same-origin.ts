@@ -30,6 +30,19 @@ export function safeReturnPath(value: unknown, fallback = '/incidents'): string 
   return value.slice(0, 2000);
 }
 
+/** The request header through which the proxy tells a console page which page was asked for (path and query). */
+export const PAGE_HEADER = 'x-palisade-page';
+
+/**
+ * The sign-in page, saying why (`expired`: the session ended or its token was revoked) and which page to
+ * come back to afterwards; a page that is not a safe return path is left out.
+ */
+export function signInPath(reason: 'expired' | undefined, page: string | null | undefined): string {
+  const next = safeReturnPath(page, '');
+  const search = [reason ? `error=${reason}` : '', next ? `next=${encodeURIComponent(next)}` : ''].filter(Boolean).join('&');
+  return search ? `/login?${search}` : '/login';
+}
+
 /**
  * A 303 "see other" to a local path. The Location stays relative: behind `next start -H 127.0.0.1`
  * the request URL names `localhost`, and a redirect to another host name would lose the session cookie.

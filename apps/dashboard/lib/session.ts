@@ -2,10 +2,11 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { env } from '../env';
+import { PAGE_HEADER, signInPath } from './same-origin';
 import { SESSION_COOKIE } from './session-cookie';
 import { type SessionPayload, sealSession, sessionKey, unsealSession } from './session-crypto';
 
@@ -53,11 +54,19 @@ export const getSession = cache(async (): Promise<Session | null> => {
   return payload ? withPermissions(payload) : null;
 });
 
+/**
+ * Back to the sign-in page, then to the page asked for (which the proxy passes in PAGE_HEADER): `expired`
+ * when a session cookie came but no longer opens (ended, or its token refused by the detector).
+ */
+export async function redirectToSignIn(reason?: 'expired'): Promise<never> {
+  redirect(signInPath(reason, (await headers()).get(PAGE_HEADER)));
+}
+
 /** The signed-in analyst, or a redirect to the sign-in page. */
 export async function requireSession(): Promise<Session> {
   const session = await getSession();
-  if (!session) redirect('/login');
-  return session;
+  if (session) return session;
+  return redirectToSignIn((await cookies()).has(SESSION_COOKIE) ? 'expired' : undefined);
 }
 
 /** The Set-Cookie value pieces for a new session (httpOnly, SameSite=Strict, Secure over https). */

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealSession, sessionKey } from '../lib/session-crypto';
 import { commandInjectionSessions } from './support/bulk-incidents';
 import { FAKE_PRIVATE_KEY, collectorSession } from './support/mcp-traffic';
 import { type Dashboard, type DetectorProcess, DETECTOR_BIN, REPO, startDashboard, startDetectorProcess, waitFor } from './support/processes';
@@ -88,7 +89,8 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
       const created = await detector.api<{ token: string }>('POST', '/api/tokens', { name: role === 'analyst' ? 'alice' : 'audrey', role });
       tokens[role] = created.body.token;
     }
-    dashboard = await startDashboard(detector.url);
+    // The dashboard shares the detector's data folder (its session key lives there).
+    dashboard = await startDashboard(detector.url, { PALISADE_HOME: detector.home });
 
     // Real agent traffic through real collectors: a poisoned tool that gets a private key, a rug pull,
     // a search whose results balloon, a shadowing description, and a shell tool fed a pipe to curl.
@@ -425,6 +427,44 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-incident-id')))).toEqual(first);
     expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ server: 'bulk', category: 'command_injection' });
     expect(await previous.count()).toBe(0);
+  });
+
+  it('after an expired session or a revoked token, sign-in brings the analyst back to the page they were on', async () => {
+    const carol = await detector.api<{ id: string; token: string }>('POST', '/api/tokens', { name: 'carol', role: 'analyst' });
+    const incident = await incidentOf('web', 'fetch');
+    const where = `/incidents/${incident.id}?from=mail`;
+    const other = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    try {
+      const tab = await other.newPage();
+      await tab.goto(`${dashboard.url}/login`);
+      await tab.fill('#token', carol.body.token);
+      await tab.click('button[type=submit]');
+      await tab.waitForURL(/\/incidents$/);
+      await tab.goto(`${dashboard.url}${where}`);
+      await tab.getByTestId('incident-title').waitFor();
+
+      expect((await detector.api('DELETE', `/api/tokens/${carol.body.id}`)).status).toBe(200);
+      await tab.reload();
+      await tab.waitForURL(/\/login\?/);
+      const login = new URL(tab.url());
+      expect([login.searchParams.get('error'), login.searchParams.get('next')]).toEqual(['expired', where]);
+      expect(await tab.locator('.notice.error').textContent()).toContain('revoked');
+      await tab.fill('#token', tokens.analyst);
+      await tab.click('button[type=submit]');
+      await tab.waitForURL((url) => `${url.pathname}${url.search}` === where);
+      await tab.getByTestId('incident-title').waitFor();
+    } finally {
+      await other.close();
+    }
+
+    // A session past its end (sealed with the dashboard's key, expired a minute ago) keeps the page too.
+    const key = sessionKey(readFileSync(path.join(detector.home, 'secrets', 'dashboard-session.key'), 'utf8').trim());
+    const me = { token: tokens.analyst, id: 'tok_x', name: 'alice', role: 'analyst' as const, permissions: ['read', 'export', 'triage'] };
+    const expired = sealSession({ ...me, exp: Date.now() - 60_000 }, key);
+    const response = await fetch(`${dashboard.url}/tools/web/fetch?version=x`, { headers: { cookie: `palisade_session=${expired}` }, redirect: 'manual' });
+    expect(response.status).toBe(307);
+    const location = new URL(response.headers.get('location')!, dashboard.url);
+    expect(`${location.pathname}${location.search}`).toBe(`/login?error=expired&next=${encodeURIComponent('/tools/web/fetch?version=x')}`);
   });
 
   it('refuses a cross-site sign-out and a download without a session', async () => {

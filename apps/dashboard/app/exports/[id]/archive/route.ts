@@ -1,6 +1,6 @@
 import { type NextRequest, NextResponse } from 'next/server';
 import { callDetector, errorOf } from '@/lib/detector-api';
-import { isSameOrigin, seeOther } from '@/lib/same-origin';
+import { isSameOrigin, seeOther, signInPath } from '@/lib/same-origin';
 import { getSession } from '@/lib/session';
 
 /**
@@ -14,7 +14,8 @@ export async function GET(request: NextRequest, context: { params: Promise<{ id:
   const { id } = await context.params;
   if (!/^[\w.-]{1,80}$/.test(id)) return new NextResponse('bad export id', { status: 400 });
   const upstream = await callDetector(session.token, `/api/exports/${encodeURIComponent(id)}/archive`).catch((error: Error) => new Response(error.message, { status: 503 }));
-  if (upstream.status === 401) return seeOther('/login?error=expired');
+  // A download has no page of its own: after signing in again, the exports page it was started from.
+  if (upstream.status === 401) return seeOther(signInPath('expired', '/exports'));
   if (!upstream.ok) {
     const error = upstream.status === 503 ? { status: 503, message: await upstream.text() } : await errorOf(upstream);
     return new NextResponse(error.message, { status: error.status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
