@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type SessionPayload, sealSession, sessionKey, unsealSession } from './session-crypto';
+import { type SessionPayload, newSessionId, sealSession, sessionKey, unsealSession } from './session-crypto';
 
-const payload: SessionPayload = { token: 'secret-token-value', id: 'tok_1', name: 'alice', role: 'analyst', permissions: ['read', 'triage'], exp: 2_000 };
+const payload: SessionPayload = { sid: 'c2Vzc2lvbi1pZC0wMDAx', token: 'secret-token-value', id: 'tok_1', name: 'alice', role: 'analyst', permissions: ['read', 'triage'], exp: 2_000 };
 
 describe('session cookie sealing', () => {
   const key = sessionKey('a configured secret of at least thirty-two characters');
@@ -21,6 +21,13 @@ describe('session cookie sealing', () => {
     expect(unsealSession(sealed, sessionKey(), 1_000)).toBeNull();
     expect(unsealSession('v1.not-base64!', key, 1_000)).toBeNull();
     expect(unsealSession(undefined, key, 1_000)).toBeNull();
+  });
+
+  it('gives every sign-in its own id, and refuses a cookie without one (it could not be revoked)', () => {
+    expect(newSessionId()).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(newSessionId()).not.toBe(newSessionId());
+    const { sid: _sid, ...withoutId } = payload;
+    expect(unsealSession(sealSession(withoutId as SessionPayload, key), key, 1_000)).toBeNull();
   });
 
   it('derives the same key from the same secret (sessions survive a restart when a secret is set)', () => {

@@ -1,8 +1,13 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
+/** A session id: base64url of 16 random bytes (or more). */
+export const SESSION_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
 /** What the session cookie carries, sealed: the analyst's own API token and who the API said they are. */
 export const SessionPayload = z.object({
+  /** This sign-in's own random id: sign-out revokes it (session-revocations.ts). */
+  sid: z.string().regex(SESSION_ID),
   token: z.string().min(1).max(4096),
   id: z.string().max(200),
   name: z.string().max(200),
@@ -14,6 +19,11 @@ export const SessionPayload = z.object({
 export type SessionPayload = z.infer<typeof SessionPayload>;
 
 const VERSION = 'v1';
+
+/** A new session id (128 random bits). */
+export function newSessionId(): string {
+  return randomBytes(16).toString('base64url');
+}
 
 /** A 32-byte AES key from a configured secret (hashed), or random bytes. */
 export function sessionKey(secret?: string): Buffer {

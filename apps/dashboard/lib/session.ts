@@ -8,7 +8,8 @@ import { cache } from 'react';
 import { env } from '../env';
 import { PAGE_HEADER, signInPath } from './same-origin';
 import { SESSION_COOKIE } from './session-cookie';
-import { type SessionPayload, sealSession, sessionKey, unsealSession } from './session-crypto';
+import { type SessionPayload, newSessionId, sealSession, sessionKey, unsealSession } from './session-crypto';
+import { SessionRevocations } from './session-revocations';
 
 export { SESSION_COOKIE };
 
@@ -47,16 +48,37 @@ function withPermissions(payload: SessionPayload): Session {
   return { ...payload, can: (permission) => payload.permissions.includes(permission) };
 }
 
-/** The signed-in analyst of this request, or null. Read once per request. */
+// The sessions signed out before their end, kept in PALISADE_HOME (one instance per process, like the key).
+const REVOCATIONS_SLOT = Symbol.for('palisade.dashboard.session-revocations');
+function revocations(): SessionRevocations {
+  const slot = globalThis as unknown as Record<symbol, SessionRevocations | undefined>;
+  slot[REVOCATIONS_SLOT] ??= new SessionRevocations(path.join(path.resolve(env().PALISADE_HOME), 'dashboard-revoked-sessions'));
+  return slot[REVOCATIONS_SLOT];
+}
+
+/** The signed-in analyst of this request, or null (no cookie, or one forged, expired or signed out). Read once per request. */
 export const getSession = cache(async (): Promise<Session | null> => {
   const jar = await cookies();
   const payload = unsealSession(jar.get(SESSION_COOKIE)?.value, key(), Date.now());
-  return payload ? withPermissions(payload) : null;
+  return payload && !revocations().isRevoked(payload.sid, payload.exp) ? withPermissions(payload) : null;
 });
 
 /**
+ * Sign-out: the session is revoked until its expiry, so a copy of its cookie opens nothing afterwards.
+ * Where PALISADE_HOME cannot be written it is revoked in this process only, and one line says so.
+ */
+export function revokeSession(session: SessionPayload): void {
+  try {
+    revocations().revoke(session.sid, session.exp, Date.now());
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    process.stderr.write(`palisade-dashboard: a signed-out session could not be recorded in ${revocations().dir} (${reason}); it stays revoked until this dashboard restarts\n`);
+  }
+}
+
+/**
  * Back to the sign-in page, then to the page asked for (which the proxy passes in PAGE_HEADER): `expired`
- * when a session cookie came but no longer opens (ended, or its token refused by the detector).
+ * when a session cookie came but no longer opens (ended, revoked, or its token refused by the detector).
  */
 export async function redirectToSignIn(reason?: 'expired'): Promise<never> {
   redirect(signInPath(reason, (await headers()).get(PAGE_HEADER)));
@@ -69,12 +91,12 @@ export async function requireSession(): Promise<Session> {
   return redirectToSignIn((await cookies()).has(SESSION_COOKIE) ? 'expired' : undefined);
 }
 
-/** The Set-Cookie value pieces for a new session (httpOnly, SameSite=Strict, Secure over https). */
-export function sessionCookie(payload: Omit<SessionPayload, 'exp'>, secure: boolean): { name: string; value: string; options: { httpOnly: true; sameSite: 'strict'; secure: boolean; path: '/'; maxAge: number } } {
+/** The Set-Cookie value pieces for a new session with its own id (httpOnly, SameSite=Strict, Secure over https). */
+export function sessionCookie(payload: Omit<SessionPayload, 'sid' | 'exp'>, secure: boolean): { name: string; value: string; options: { httpOnly: true; sameSite: 'strict'; secure: boolean; path: '/'; maxAge: number } } {
   const maxAge = env().PALISADE_SESSION_HOURS * 3600;
   return {
     name: SESSION_COOKIE,
-    value: sealSession({ ...payload, exp: Date.now() + maxAge * 1000 }, key()),
+    value: sealSession({ ...payload, sid: newSessionId(), exp: Date.now() + maxAge * 1000 }, key()),
     options: { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge },
   };
 }

@@ -89,7 +89,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
       const created = await detector.api<{ token: string }>('POST', '/api/tokens', { name: role === 'analyst' ? 'alice' : 'audrey', role });
       tokens[role] = created.body.token;
     }
-    // The dashboard shares the detector's data folder (its session key lives there).
+    // The dashboard shares the detector's data folder (its session key and revoked sessions live there).
     dashboard = await startDashboard(detector.url, { PALISADE_HOME: detector.home });
 
     // Real agent traffic through real collectors: a poisoned tool that gets a private key, a rug pull,
@@ -460,11 +460,44 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     // A session past its end (sealed with the dashboard's key, expired a minute ago) keeps the page too.
     const key = sessionKey(readFileSync(path.join(detector.home, 'secrets', 'dashboard-session.key'), 'utf8').trim());
     const me = { token: tokens.analyst, id: 'tok_x', name: 'alice', role: 'analyst' as const, permissions: ['read', 'export', 'triage'] };
-    const expired = sealSession({ ...me, exp: Date.now() - 60_000 }, key);
+    const expired = sealSession({ ...me, sid: 'c2Vzc2lvbi1leHBpcmVkLXRlc3Q', exp: Date.now() - 60_000 }, key);
     const response = await fetch(`${dashboard.url}/tools/web/fetch?version=x`, { headers: { cookie: `palisade_session=${expired}` }, redirect: 'manual' });
     expect(response.status).toBe(307);
     const location = new URL(response.headers.get('location')!, dashboard.url);
     expect(`${location.pathname}${location.search}`).toBe(`/login?error=expired&next=${encodeURIComponent('/tools/web/fetch?version=x')}`);
+  });
+
+  it('revokes the session on sign-out: a copy of its cookie opens nothing, even after a restart', async () => {
+    const other = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    let copied = '';
+    try {
+      const tab = await other.newPage();
+      await tab.goto(`${dashboard.url}/login`);
+      await tab.fill('#token', tokens.analyst);
+      await tab.click('button[type=submit]');
+      await tab.waitForURL(/\/incidents$/);
+      copied = (await other.cookies()).find((c) => c.name === 'palisade_session')!.value;
+      await tab.getByRole('button', { name: 'Sign out' }).click();
+      await tab.waitForURL(/\/login$/);
+    } finally {
+      await other.close();
+    }
+    const withCopy = (route: string) => fetch(`${dashboard.url}${route}`, { headers: { cookie: `palisade_session=${copied}` }, redirect: 'manual' });
+    const refused = async () => {
+      const response = await withCopy('/incidents');
+      const location = response.headers.get('location');
+      return { status: response.status, to: location ? new URL(location, dashboard.url).pathname : null };
+    };
+    expect(await refused()).toEqual({ status: 307, to: '/login' });
+    expect((await withCopy('/exports/anything/archive')).headers.get('location')).toBe('/login');
+
+    await dashboard.stop();
+    dashboard = await startDashboard(detector.url, { PALISADE_HOME: detector.home });
+    expect(await refused()).toEqual({ status: 307, to: '/login' });
+    // The sessions that were not signed out still open pages after the restart.
+    const still = await page.goto(`${dashboard.url}/incidents`);
+    expect(still?.status()).toBe(200);
+    expect(new URL(page.url()).pathname).toBe('/incidents');
   });
 
   it('refuses a cross-site sign-out and a download without a session', async () => {
