@@ -109,6 +109,24 @@ describe(`${KafkaBus.name} logic (fake kafkajs client)`, () => {
       expect(sleeps).toHaveLength(1);
     });
 
+    it('keeps each produce request under the brokers’ record batch limit, however small each message is', async () => {
+      const bus = open();
+      // 600 events of about 2 kB from one session: one partition, 1.2 MB in all, each far under the limit.
+      const messages = Array.from({ length: 600 }, (_, i) => ({ key: 'github:session-1', value: JSON.stringify({ id: `evt-${i}`, pad: 'x'.repeat(2_000) }) }));
+      expect(await bus.producer().publish('mcp.telemetry', messages)).toEqual({ kind: 'success', count: 600 });
+      expect(fake.refusedBatches).toEqual([]);
+      expect(fake.sendBatchCalls.length).toBeGreaterThan(1);
+      expect(fake.records('mcp.telemetry').map((record) => JSON.parse(record.value).id)).toEqual(messages.map((_, i) => `evt-${i}`));
+    });
+
+    it('sends a message near the size limit in a request of its own', async () => {
+      const bus = open();
+      const big = { key: 'k', value: 'x'.repeat(1_040_000) };
+      const result = await bus.producer().publish('t', [{ key: 'k', value: 'a'.repeat(20_000) }, big, { key: 'k', value: 'b' }]);
+      expect(result).toEqual({ kind: 'success', count: 3 });
+      expect(fake.sendBatchCalls.map((call) => call.topicMessages?.[0]?.messages.length)).toEqual([1, 1, 1]);
+    });
+
     it('retries retryable errors with exponential backoff, then answers retryable', async () => {
       const bus = open({ publishAttempts: 4, publishBackoff: { initialMs: 100, maxMs: 1_000 } });
       for (let i = 0; i < 4; i += 1) fake.sendFailures.push(new KafkaJSConnectionError('Connection error: ECONNREFUSED'));

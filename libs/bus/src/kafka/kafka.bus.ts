@@ -31,6 +31,12 @@ export interface KafkaBusOptions {
   publishBackoff?: BackoffPolicy;
   /** Messages per produce request (default 1000). */
   maxRequestMessages?: number;
+  /**
+   * Estimated bytes per produce request (default 1,000,000): kafkajs sends a request's messages for one
+   * partition as one record batch, which the broker refuses beyond the topic's `max.message.bytes`
+   * (1048588 by default), so requests stay under it whatever the partitioning.
+   */
+  maxRequestBytes?: number;
   maxMessageBytes?: number;
   consumerConfig?: Partial<ConsumerConfig>;
   logger?: BusLogger;
@@ -46,6 +52,12 @@ function kafkaJs(): typeof KafkaJs {
   kafkajs ??= load('kafkajs') as typeof KafkaJs;
   return kafkajs;
 }
+
+/**
+ * Estimated bytes of one produce request: a record batch of at most this much plus its 61-byte header
+ * stays under the brokers' default `message.max.bytes` (1048588).
+ */
+export const DEFAULT_MAX_REQUEST_BYTES = 1_000_000;
 
 /** Suffix of the topic that keeps a topic's dead letters. */
 export const DEAD_LETTER_SUFFIX = '.dlq';
@@ -257,6 +269,7 @@ export class KafkaBus implements Bus {
       attempts: this.options.publishAttempts ?? 3,
       backoff: this.options.publishBackoff ?? { initialMs: 200, maxMs: 5_000, jitter: 0.2 },
       maxRequestMessages: this.options.maxRequestMessages ?? 1_000,
+      maxRequestBytes: this.options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
       maxMessageBytes: this.maxMessageBytes,
       now: this.now,
       sleep: this.sleep,

@@ -12,6 +12,14 @@ export interface KafkaProducerSettings {
   backoff: BackoffPolicy;
   /** Messages per `sendBatch` request. */
   maxRequestMessages: number;
+  /**
+   * Bytes per `sendBatch` request, as estimated by `recordBytes`. kafkajs writes all the messages of one
+   * request that go to one partition as one record batch, and the broker refuses a record batch larger
+   * than the topic's `max.message.bytes` (1048588 by default) with MESSAGE_TOO_LARGE however small each
+   * message is: a request under this bound cannot make such a batch. A message larger than the bound
+   * goes alone in its request (the broker then judges the message itself).
+   */
+  maxRequestBytes: number;
   maxMessageBytes: number;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
@@ -69,8 +77,7 @@ export class KafkaProducer implements BusProducer {
   }
 
   private async send(topic: string, records: Message[]): Promise<PublishResult> {
-    const requests: Message[][] = [];
-    for (let i = 0; i < records.length; i += this.settings.maxRequestMessages) requests.push(records.slice(i, i + this.settings.maxRequestMessages));
+    const requests = splitRequests(records, this.settings.maxRequestMessages, this.settings.maxRequestBytes);
     let sent = 0; // requests already acknowledged: a retry resumes after them instead of sending them again
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -103,4 +110,39 @@ export class KafkaProducer implements BusProducer {
     }
     return this.connection;
   }
+}
+
+/** Largest size of a varint-encoded length (a 32-bit signed varint, zigzag encoded). */
+const VARINT_MAX = 5;
+/**
+ * Upper bound of what one record adds to a v2 record batch besides its key, value and headers: its
+ * length, attributes, timestamp delta (a varlong), offset delta, key length, value length, header count.
+ */
+const RECORD_OVERHEAD = VARINT_MAX + 1 + 10 + VARINT_MAX * 4;
+
+/** Upper bound of the bytes a message takes in a Kafka record batch (key, value, headers and their framing). */
+export function recordBytes(message: Message): number {
+  const bytes = (value: unknown): number => (value === null || value === undefined ? 0 : Buffer.isBuffer(value) ? value.length : Buffer.byteLength(String(value), 'utf8'));
+  let size = RECORD_OVERHEAD + bytes(message.key) + bytes(message.value);
+  for (const [key, value] of Object.entries(message.headers ?? {})) size += 2 * VARINT_MAX + bytes(key) + bytes(value);
+  return size;
+}
+
+/** Cuts records into consecutive requests of at most `maxMessages` messages and `maxBytes` estimated bytes. */
+export function splitRequests(records: readonly Message[], maxMessages: number, maxBytes: number): Message[][] {
+  const requests: Message[][] = [];
+  let current: Message[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    const size = recordBytes(record);
+    if (current.length > 0 && (current.length >= maxMessages || bytes + size > maxBytes)) {
+      requests.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(record);
+    bytes += size;
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
 }

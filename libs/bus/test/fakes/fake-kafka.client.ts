@@ -9,11 +9,13 @@ import type {
   IHeaders,
   ITopicConfig,
   KafkaMessage,
+  Message,
   ProducerBatch,
   ProducerConfig,
   RecordMetadata,
   SeekEntry,
 } from 'kafkajs';
+import { KafkaJSProtocolError } from 'kafkajs';
 import { type KafkaAdminLike, type KafkaClientLike, type KafkaConsumerLike, type KafkaProducerLike } from '../../src/index.js';
 
 interface StoredRecord {
@@ -27,7 +29,10 @@ interface StoredRecord {
  * A stand-in for kafkajs that records every call, for unit tests of the Kafka bus's logic (no broker
  * exists on this machine). It models what the adapter relies on: partitions by key, committed offsets
  * per group, fetches that resume after the resolved offset (or the committed one when nothing was
- * resolved), explicit commits, and stop() waiting for the batch in flight.
+ * resolved), explicit commits, and stop() waiting for the batch in flight. Like a broker, it refuses the
+ * record batch of a partition larger than `maxMessageBytes` (Kafka's `message.max.bytes`, 1048588 by
+ * default) with MESSAGE_TOO_LARGE: kafkajs sends all the messages of a request for one partition as one
+ * batch, and the limit applies to that batch, not to each message.
  */
 export class FakeKafka implements KafkaClientLike {
   readonly topics = new Map<string, StoredRecord[][]>();
@@ -41,12 +46,16 @@ export class FakeKafka implements KafkaClientLike {
   /** Connects, disconnects and stops, in order, e.g. `producer.disconnect`. */
   readonly events: string[] = [];
   readonly consumers: FakeConsumer[] = [];
+  /** Partition batches refused as larger than `maxMessageBytes`. */
+  readonly refusedBatches: string[] = [];
   /** Errors thrown by the next sendBatch calls, one per call. */
   readonly sendFailures: unknown[] = [];
   /** Errors thrown by the next producer connects. */
   readonly connectFailures: unknown[] = [];
   /** While set, sendBatch waits for it (a request in flight). */
   sendGate: Promise<void> | null = null;
+  /** The brokers' `message.max.bytes`: the largest record batch (header included) a partition takes. */
+  maxMessageBytes = 1_048_588;
 
   constructor(readonly defaultPartitions = 3) {}
 
@@ -67,16 +76,32 @@ export class FakeKafka implements KafkaClientLike {
         const failure = this.sendFailures.shift();
         if (failure) throw failure;
         const metadata: RecordMetadata[] = [];
+        let refused: string | null = null;
         for (const { topic, messages } of batch.topicMessages ?? []) {
           const partitions = this.partitions(topic, this.defaultPartitions);
+          const perPartition = new Map<number, Message[]>();
           for (const message of messages) {
-            const key = message.key === undefined || message.key === null ? null : String(message.key);
-            const partition = key === null ? 0 : hash(key) % partitions.length;
-            partitions[partition]!.push({ key, value: String(message.value), timestamp: message.timestamp ?? '0', headers: message.headers ?? {} });
-            metadata.push({ topicName: topic, partition, errorCode: 0 });
+            const partition = message.key === undefined || message.key === null ? 0 : hash(String(message.key)) % partitions.length;
+            perPartition.set(partition, [...(perPartition.get(partition) ?? []), message]);
+          }
+          for (const [partition, batchMessages] of perPartition) {
+            const size = recordBatchBytes(batchMessages);
+            if (size > this.maxMessageBytes) {
+              refused ??= `${topic}-${partition}: record batch of ${size} bytes`;
+              continue;
+            }
+            for (const message of batchMessages) {
+              const key = message.key === undefined || message.key === null ? null : String(message.key);
+              partitions[partition]!.push({ key, value: String(message.value), timestamp: message.timestamp ?? '0', headers: message.headers ?? {} });
+              metadata.push({ topicName: topic, partition, errorCode: 0 });
+            }
           }
         }
         this.events.push('producer.sendBatch');
+        if (refused) {
+          this.refusedBatches.push(refused);
+          throw new KafkaJSProtocolError({ type: 'MESSAGE_TOO_LARGE', code: 10, retriable: false, message: 'The request included a message larger than the max message size the server will accept' } as unknown as Error);
+        }
         return metadata;
       },
     };
@@ -258,4 +283,30 @@ function hash(key: string): number {
   let h = 0;
   for (let i = 0; i < key.length; i += 1) h = (h * 31 + key.charCodeAt(i)) >>> 0;
   return h;
+}
+
+/** Bytes of a zigzag varint (Kafka's record framing). */
+function varintBytes(value: number): number {
+  let zigzag = value >= 0 ? value * 2 : -value * 2 - 1;
+  let bytes = 1;
+  while (zigzag >= 128) {
+    zigzag = Math.floor(zigzag / 128);
+    bytes += 1;
+  }
+  return bytes;
+}
+
+/** Size of a v2 record batch holding these messages, as the broker measures it against `message.max.bytes`. */
+function recordBatchBytes(messages: readonly Message[]): number {
+  const bytes = (value: unknown): number => (value === null || value === undefined ? 0 : Buffer.byteLength(String(value), 'utf8'));
+  let size = 61; // base offset, length, leader epoch, magic, crc, attributes, deltas, timestamps, producer, sequence, count
+  messages.forEach((message, offsetDelta) => {
+    const key = message.key === null || message.key === undefined ? -1 : bytes(message.key);
+    const value = bytes(message.value);
+    const headers = Object.entries(message.headers ?? {});
+    let body = 1 + varintBytes(0) + varintBytes(offsetDelta) + varintBytes(key) + Math.max(key, 0) + varintBytes(value) + value + varintBytes(headers.length);
+    for (const [name, headerValue] of headers) body += varintBytes(bytes(name)) + bytes(name) + varintBytes(bytes(headerValue)) + bytes(headerValue);
+    size += varintBytes(body) + body;
+  });
+  return size;
 }
