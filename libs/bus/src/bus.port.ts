@@ -35,8 +35,9 @@ export type PublishResult =
 export interface BusProducer {
   /**
    * Publishes a batch atomically where the adapter can (sqlite: one transaction, all or nothing; Kafka:
-   * idempotent per partition, so a `retryable` batch may be partly written and is sent again whole:
-   * consumers deduplicate on event ids). Never throws.
+   * per request, so a `retryable` batch may be partly written, and a retry whose first answer was lost
+   * may write messages twice; a batch is sent again whole: consumers deduplicate on event ids). Never
+   * throws.
    */
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<PublishResult>;
   /** Waits for publishes in flight, then releases the producer. */

@@ -71,20 +71,11 @@ export const DEAD_LETTER_HEADERS = {
   offset: 'palisade-dlq-offset',
 } as const;
 
-/**
- * kafkajs warns that limiting an idempotent producer's retries may break exactly-once: Palisade is
- * at-least-once by design (a publish that gives up is spooled and sent again; consumers deduplicate on
- * event ids) and a publish must not retry forever, so this one warning is expected and kept quiet.
- */
-const EXPECTED_WARNINGS = [/Limiting retries for the idempotent producer/];
-
 function kafkaLogCreator(logger: BusLogger): KafkaConfig['logCreator'] {
   const { logLevel } = kafkaJs();
   return () =>
     ({ level, log, namespace }) => {
-      const { message } = log;
-      if (EXPECTED_WARNINGS.some((pattern) => pattern.test(message))) return;
-      const text = `kafkajs ${namespace}: ${message}`;
+      const text = `kafkajs ${namespace}: ${log.message}`;
       if (level === logLevel.ERROR) logger.error(text);
       else if (level === logLevel.WARN) logger.warn(text);
     };
@@ -259,7 +250,13 @@ export class KafkaBus implements Bus {
 
   private newProducer(): KafkaProducer {
     const producer = this.client.producer({
-      idempotent: true,
+      // Not idempotent. kafkajs rolls a partition's sequence number back when a produce request fails,
+      // even one the broker appended before its answer was lost (sendMessages.js), and our retries are
+      // bounded (a publish that gives up is spooled). The next batch then reuses sequence numbers the
+      // broker holds: with the same range the broker takes it for a duplicate and acknowledges it
+      // unwritten; with another range every later send fails with OUT_OF_ORDER_SEQUENCE_NUMBER.
+      // At-least-once delivery with deduplication on event ids needs no producer idempotence.
+      idempotent: false,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: kafkaJs().Partitioners.DefaultPartitioner,

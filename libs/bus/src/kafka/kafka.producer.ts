@@ -28,8 +28,9 @@ export interface KafkaProducerSettings {
 }
 
 /**
- * Publishes through one idempotent kafkajs producer (acks from all in-sync replicas, one request in
- * flight, so a session's messages keep their order on their partition). Messages are keyed by the
+ * Publishes through one kafkajs producer (acks from all in-sync replicas, one request in flight, so a
+ * session's messages keep their order on their partition; not idempotent: a retry whose first answer was
+ * lost may write a message twice, and consumers deduplicate on event ids). Messages are keyed by the
  * OutgoingMessage key (server + session). Retryable errors are retried with exponential backoff, then
  * reported as `retryable`; errors where the messages are at fault come back as `failure` at once.
  */
