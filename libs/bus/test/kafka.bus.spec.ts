@@ -220,6 +220,20 @@ describe(`${KafkaBus.name} logic (fake kafkajs client)`, () => {
       expect(fake.commits[0]).toMatchObject({ groupId: 'detector', topic: 't', offset: '3' });
     });
 
+    it('keeps heartbeating while a slow handler works, so the group does not drop the member', async () => {
+      const bus = open({ consumerConfig: { heartbeatInterval: 10 } });
+      await bus.producer().publish('t', payloads('m', 2, 'k'));
+      let during = -1;
+      const { consumer, received } = startConsumer(bus, { group: 'detector', topic: 't' }, async () => {
+        const before = fake.consumers[0]!.heartbeats;
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        during = fake.consumers[0]!.heartbeats - before;
+      });
+      await vi.waitFor(() => expect(received.messages).toHaveLength(2));
+      await consumer.stop();
+      expect(during).toBeGreaterThanOrEqual(3);
+    });
+
     it('starts at the end for fromBeginning false', async () => {
       const bus = open();
       await bus.producer().publish('t', payloads('old', 2, 'k'));

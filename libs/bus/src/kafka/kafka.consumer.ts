@@ -25,6 +25,8 @@ export interface KafkaConsumerSettings {
 
 /** Longest slice of a redelivery wait between two heartbeats (kafkajs' default heartbeat interval is 3 s). */
 const HEARTBEAT_SLICE_MS = 1_000;
+/** kafkajs' default `heartbeatInterval`. */
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 3_000;
 
 function toBusMessage(topic: string, partition: number, message: KafkaMessage): BusMessage {
   return {
@@ -39,8 +41,8 @@ function toBusMessage(topic: string, partition: number, message: KafkaMessage): 
 
 /**
  * A kafkajs consumer in a group with `autoCommit: false`: each partition batch is handed to the handler
- * in chunks of `maxBatch`; a chunk's offset is resolved and committed only after the handler resolved.
- * When the handler throws, the chunk is delivered again after a backoff, with heartbeats meanwhile so
+ * in chunks of `maxBatch`; a chunk's offset is resolved and committed only after the handler resolved,
+ * and heartbeats go out while the handler works. When the handler throws, the chunk is delivered again after a backoff, with heartbeats meanwhile so
  * the member keeps its partitions; a rebalance or stop ends the wait and the new owner starts from the
  * last commit. Ephemeral consumers use a unique group id, never commit, and delete their group on stop.
  */
@@ -106,7 +108,7 @@ export class KafkaConsumer extends BaseConsumer {
     while (next < messages.length && isRunning() && !isStale() && !this.stopping) {
       const chunk = messages.slice(next, next + this.options.maxBatch);
       this.settings.progress.set(partition, (chunk[0] as BusMessage).timestampMs);
-      const retryInMs = await this.handOver(handler, chunk, attempt + 1);
+      const retryInMs = await this.whileHeartbeating(heartbeat, isRunning, () => this.handOver(handler, chunk, attempt + 1));
       if (retryInMs > 0) {
         attempt += 1;
         await this.waitWithHeartbeats(retryInMs, heartbeat, isRunning);
@@ -124,6 +126,25 @@ export class KafkaConsumer extends BaseConsumer {
       if (following) this.settings.progress.set(partition, following.timestampMs);
       else this.settings.progress.delete(partition);
       await heartbeat();
+    }
+  }
+
+  /**
+   * Runs the handler while heartbeating every `heartbeatInterval`. kafkajs sends heartbeats only when
+   * asked (between batches, or through the batch's `heartbeat()`), and the group coordinator removes a
+   * member it has not heard from for `sessionTimeout` (30 s by default): without this, a chunk that takes
+   * longer (a slow or overloaded store) would cost the member its partitions, fail its commit, and be
+   * delivered again, possibly forever. A failed heartbeat is left for the commit that follows to report.
+   */
+  private async whileHeartbeating<T>(heartbeat: () => Promise<void>, isRunning: () => boolean, work: () => Promise<T>): Promise<T> {
+    const every = this.settings.consumerConfig?.heartbeatInterval ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
+    const timer = setInterval(() => {
+      if (isRunning()) heartbeat().catch(() => undefined);
+    }, every);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
     }
   }
 
