@@ -6,6 +6,8 @@ import { at, sampleAlert, sampleAudit, sampleEvent, sampleIncident } from './fix
 import { bulkAnswer, ElasticsearchMock, errorAnswer, type RecordedRequest } from './fixtures/elasticsearch.mock.js';
 
 type Lines = Record<string, unknown>[];
+/** Bytes of a bulk body as sent: one JSON document per line. */
+const ndjsonBytes = (lines: Lines): number => lines.reduce((sum, line) => sum + Buffer.byteLength(JSON.stringify(line)) + 1, 0);
 const sleeps: number[] = [];
 const retry = { sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.5, maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 };
 
@@ -146,6 +148,41 @@ describe(ElasticsearchStore.name, () => {
         code: StoreErrorCode.Backend,
         message: expect.stringContaining('create pt-events-2026.11.20/evt_refused_001: HTTP 400 mapper_parsing_exception'),
       });
+    });
+
+    it('cuts a bulk write into requests under bulkMaxBytes, since Elasticsearch refuses a larger body outright (413)', async () => {
+      const limit = 40_000;
+      const store = await ElasticsearchStore.connect(es.client, { indexPrefix: 'pt', replicas: 0, retry, bulkMaxBytes: limit });
+      es.clearRequests();
+      // What http.max_content_length does: the body is refused whole, and sending it again cannot help.
+      es.on('POST', '/_bulk', (request) => (ndjsonBytes(request.body as Lines) > limit ? errorAnswer(413, 'request_entity_too_large') : bulkAnswer(request.body)));
+      const events = Array.from({ length: 12 }, (_, i) =>
+        sampleEvent({ id: `evt_large_${String(i).padStart(6, '0')}`, 'palisade.response.result': { content: [{ type: 'text', text: `file ${i} `.repeat(1_000) }] } }),
+      );
+      expect(await store.events.insertMany(events)).toBe(12);
+      const bulks = es.sent('POST', /^\/_bulk$/);
+      expect(bulks.length).toBeGreaterThan(1);
+      for (const bulk of bulks) expect(ndjsonBytes(bulk.body as Lines)).toBeLessThanOrEqual(limit);
+      expect(bulks.flatMap((bulk) => (bulk.body as Lines).filter((_, line) => line % 2 === 0).map((meta) => (meta as { create: { _id: string } }).create._id))).toEqual(events.map((event) => event.id));
+    });
+
+    it('keeps each bulk request under 8 MiB by default', async () => {
+      const store = await connect(es);
+      es.on('POST', '/_bulk', (request) => bulkAnswer(request.body));
+      const events = Array.from({ length: 3 }, (_, i) => sampleEvent({ id: `evt_huge_${String(i).padStart(6, '0')}`, 'palisade.response.result': { content: [{ type: 'text', text: 'x'.repeat(3_500_000) }] } }));
+      expect(await store.events.insertMany(events)).toBe(3);
+      const bulks = es.sent('POST', /^\/_bulk$/);
+      expect(bulks.length).toBeGreaterThan(1);
+      for (const bulk of bulks) expect(ndjsonBytes(bulk.body as Lines)).toBeLessThanOrEqual(8 * 1024 * 1024);
+    });
+
+    it('writes the other requests before reporting an item it cannot fix', async () => {
+      const store = await ElasticsearchStore.connect(es.client, { indexPrefix: 'pt', replicas: 0, retry, bulkMaxBytes: 1 });
+      es.clearRequests();
+      es.on('POST', '/_bulk', (request) => bulkAnswer(request.body, (action) => (Object.values(action)[0]!._id === 'evt_bad_000001' ? 400 : 201)));
+      const events = ['evt_bad_000001', 'evt_good_00002', 'evt_good_00003'].map((id) => sampleEvent({ id }));
+      await expect(store.events.insertMany(events)).rejects.toMatchObject({ code: StoreErrorCode.Backend, message: expect.stringMatching(/^elasticsearch refused 1 of 3 bulk actions; first: create .*\/evt_bad_000001: HTTP 400/) });
+      expect(es.sent('POST', /^\/_bulk$/)).toHaveLength(3);
     });
 
     it('asks bulk writes to wait for the refresh when configured, and always for incidents', async () => {

@@ -14,20 +14,60 @@ export type BulkOutcome = 'written' | 'duplicate' | 'absent';
 export type Refresh = false | 'wait_for';
 
 /**
- * Writes bulk actions with backoff: a request refused for load (429/503) or lost on the way is sent again
- * whole; items refused for load are sent again alone; a duplicate `create` counts as done. Gives up
- * with `StoreError` code `unavailable` after the policy's attempts, and with code `backend` on any other
- * item error (after the rest was written: every action is idempotent, so the caller may replay).
+ * Largest body of one bulk request, in bytes of NDJSON. Elasticsearch refuses a request body over
+ * `http.max_content_length` (100 MB by default) with 413, and a bulk over the node's indexing pressure
+ * limit (10 % of the heap) with 429 every time it is sent again; Elastic suggests bulks of 5-15 MB.
+ */
+export const DEFAULT_BULK_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Writes bulk actions with backoff, in requests of at most `maxBytes` (an action larger than that goes
+ * alone): a request refused for load (429/503) or lost on the way is sent again whole; items refused for
+ * load are sent again alone; a duplicate `create` counts as done. Gives up with `StoreError` code
+ * `unavailable` after the policy's attempts, and with code `backend` on any other item error (after the
+ * rest was written: every action is idempotent, so the caller may replay).
  */
 export class BulkWriter {
   constructor(
     private readonly client: Client,
     private readonly policy: RetryPolicy,
+    private readonly maxBytes: number = DEFAULT_BULK_MAX_BYTES,
   ) {}
 
   async write(actions: readonly BulkAction[], refresh: Refresh): Promise<BulkOutcome[]> {
     const outcomes: (BulkOutcome | undefined)[] = new Array(actions.length);
-    let pending = actions.map((_, index) => index);
+    // Each action is serialised once: its lines are measured, then sent as they are.
+    const encoded = actions.map((action) => lines(action).map((line) => JSON.stringify(line)));
+    const failures: string[] = [];
+    for (const request of this.requests(encoded)) failures.push(...(await this.writeRequest(actions, encoded, request, refresh, outcomes)));
+    if (failures.length > 0) {
+      throw new StoreError(StoreErrorCode.Backend, `elasticsearch refused ${failures.length} of ${actions.length} bulk actions; first: ${failures[0]?.slice(0, 300)}`);
+    }
+    return outcomes.map((outcome) => outcome ?? 'written');
+  }
+
+  /** Indices of the actions cut into consecutive requests of at most `maxBytes` of NDJSON. */
+  private requests(encoded: readonly string[][]): number[][] {
+    const requests: number[][] = [];
+    let current: number[] = [];
+    let bytes = 0;
+    encoded.forEach((actionLines, index) => {
+      const size = actionLines.reduce((sum, line) => sum + Buffer.byteLength(line, 'utf8') + 1, 0);
+      if (current.length > 0 && bytes + size > this.maxBytes) {
+        requests.push(current);
+        current = [];
+        bytes = 0;
+      }
+      current.push(index);
+      bytes += size;
+    });
+    if (current.length > 0) requests.push(current);
+    return requests;
+  }
+
+  /** Writes one request's actions, retrying those refused for load; returns the item errors it cannot fix. */
+  private async writeRequest(actions: readonly BulkAction[], encoded: readonly string[][], request: number[], refresh: Refresh, outcomes: (BulkOutcome | undefined)[]): Promise<string[]> {
+    let pending = request;
     let lastProblem = '';
     for (let attempt = 1; pending.length > 0; attempt += 1) {
       if (attempt > 1) {
@@ -38,7 +78,7 @@ export class BulkWriter {
       }
       let response: estypes.BulkResponse;
       try {
-        response = await this.client.bulk({ operations: pending.flatMap((index) => lines(actions[index] as BulkAction)), refresh }, { maxRetries: 0 });
+        response = await this.client.bulk({ operations: pending.flatMap((index) => encoded[index] as string[]), refresh }, { maxRetries: 0 });
       } catch (error) {
         if (!isRetryableError(error)) throw new StoreError(StoreErrorCode.Backend, `elasticsearch bulk write failed: ${describeError(error)}`, { cause: error });
         lastProblem = describeError(error);
@@ -57,13 +97,11 @@ export class BulkWriter {
         else if (isRetryableStatus(status)) retry.push(index);
         else failures.push(`${action.op} ${action.index}/${action.id}: HTTP ${status} ${result?.error?.type ?? ''} ${result?.error?.reason ?? ''}`.trim());
       });
-      if (failures.length > 0) {
-        throw new StoreError(StoreErrorCode.Backend, `elasticsearch refused ${failures.length} of ${pending.length} bulk actions; first: ${failures[0]?.slice(0, 300)}`);
-      }
+      if (failures.length > 0) return failures;
       lastProblem = `${retry.length} actions refused for load`;
       pending = retry;
     }
-    return outcomes.map((outcome) => outcome ?? 'written');
+    return [];
   }
 }
 

@@ -34,8 +34,10 @@ export class ElasticsearchContext {
     /** Refresh for pipeline writes (events, alerts, engine state): `false` relies on the 1 s refresh interval. */
     readonly refresh: Refresh,
     readonly eventTextChars: number,
+    /** Largest body of one bulk request (default `DEFAULT_BULK_MAX_BYTES`). */
+    bulkMaxBytes?: number,
   ) {
-    this.bulk = new BulkWriter(client, policy);
+    this.bulk = new BulkWriter(client, policy, bulkMaxBytes);
   }
 
   /**

@@ -30,6 +30,11 @@ export interface ElasticsearchStoreOptions {
   replicas?: number;
   eventTextChars?: number;
   retry?: Partial<RetryPolicy>;
+  /**
+   * Largest body of one bulk request in bytes (default 8 MiB): a batch is written in as many requests as
+   * it takes, since Elasticsearch refuses bodies over `http.max_content_length` (100 MB) outright.
+   */
+  bulkMaxBytes?: number;
 }
 
 /**
@@ -61,7 +66,15 @@ export class ElasticsearchStore implements Store {
     private readonly options: ElasticsearchStoreOptions,
   ) {
     const refresh: Refresh = options.refresh === 'wait_for' ? 'wait_for' : false;
-    this.ctx = new ElasticsearchContext(client, new ElasticsearchIndices(options.indexPrefix), this.rows, { ...DEFAULT_RETRY_POLICY, ...options.retry }, refresh, options.eventTextChars ?? DEFAULT_EVENT_TEXT_CHARS);
+    this.ctx = new ElasticsearchContext(
+      client,
+      new ElasticsearchIndices(options.indexPrefix),
+      this.rows,
+      { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      refresh,
+      options.eventTextChars ?? DEFAULT_EVENT_TEXT_CHARS,
+      options.bulkMaxBytes,
+    );
     this.events = new ElasticsearchEventRepository(this.ctx);
     this.alerts = new ElasticsearchAlertRepository(this.ctx);
     this.incidents = new ElasticsearchIncidentRepository(this.ctx);
