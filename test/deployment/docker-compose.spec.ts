@@ -68,6 +68,14 @@ describe('docker-compose.yml', () => {
     expect(services.elasticsearch!.ports).toBeUndefined();
   });
 
+  it('keeps Kafka’s and Elasticsearch’s data in their named volumes', () => {
+    const mountedAt = (name: string, volume: string): string | undefined =>
+      (services[name]!.volumes ?? []).map((entry) => entry.split(':')).find(([source]) => source === volume)?.[1];
+    // The apache/kafka image writes where KAFKA_LOG_DIRS says (its default is under /tmp), not to its volume.
+    expect(services.kafka!.environment!.KAFKA_LOG_DIRS).toBe(mountedAt('kafka', 'kafka-data'));
+    expect(mountedAt('elasticsearch', 'es-data')).toBe('/usr/share/elasticsearch/data');
+  });
+
   it('creates the topics before Palisade starts, with health checks and named volumes', () => {
     const topics = String((services['kafka-topics']!.command as string[])[0]);
     for (const topic of ['mcp.telemetry', 'mcp.telemetry.dlq', 'mcp.control']) expect(topics).toContain(`--topic ${topic} `);
