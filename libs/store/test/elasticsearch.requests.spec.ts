@@ -2,7 +2,7 @@ import { computeAuditHash, EventQuery, IncidentQuery, verifyAuditChain, type Aud
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ElasticsearchStore } from '../src/elasticsearch/elasticsearch.store.js';
 import { StoreErrorCode } from '../src/store.error.js';
-import { at, sampleAlert, sampleAudit, sampleEvent, sampleIncident } from './fixtures/store-records.js';
+import { at, sampleAlert, sampleAudit, sampleEvent, sampleIncident, sampleToolVersion } from './fixtures/store-records.js';
 import { bulkAnswer, ElasticsearchMock, errorAnswer, type RecordedRequest } from './fixtures/elasticsearch.mock.js';
 
 type Lines = Record<string, unknown>[];
@@ -183,6 +183,26 @@ describe(ElasticsearchStore.name, () => {
       const events = ['evt_bad_000001', 'evt_good_00002', 'evt_good_00003'].map((id) => sampleEvent({ id }));
       await expect(store.events.insertMany(events)).rejects.toMatchObject({ code: StoreErrorCode.Backend, message: expect.stringMatching(/^elasticsearch refused 1 of 3 bulk actions; first: create .*\/evt_bad_000001: HTTP 400/) });
       expect(es.sent('POST', /^\/_bulk$/)).toHaveLength(3);
+    });
+
+    it('lets Elasticsearch re-run a tool version update that lost a race with another worker, instead of failing the batch with a 409', async () => {
+      const store = await connect(es);
+      es.on('POST', '/_bulk', (request) => bulkAnswer(request.body, () => 200));
+      const version = sampleToolVersion();
+      await store.writeBatch({ toolVersions: [version] });
+      const [meta, body] = es.sent('POST', /^\/_bulk$/)[0]!.body as Lines;
+      expect(meta).toEqual({ update: { _index: 'pt-tool-versions', _id: `${version.server}/${version.tool}/${version.hash}`, retry_on_conflict: 3 } });
+      expect(body).toMatchObject({ script: { lang: 'painless' }, upsert: { hash: version.hash } });
+    });
+
+    it('lets Elasticsearch re-run a token revocation that raced with a last-use update', async () => {
+      const store = await connect(es);
+      es.on('POST', '/:index/_search', () => hits(1, [{ id: 'a'.repeat(64), source: {}, sort: [] }])).on('POST', '/:index/_update/:id', () => ({ result: 'updated' }));
+      expect(await store.tokens.revoke('tok_1', at(1))).toBe(true);
+      await store.tokens.touch('tok_1', at(2));
+      const updates = es.sent('POST', /_update\//);
+      expect(updates).toHaveLength(2);
+      for (const update of updates) expect(update.querystring).toMatchObject({ retry_on_conflict: '3' });
     });
 
     it('asks bulk writes to wait for the refresh when configured, and always for incidents', async () => {

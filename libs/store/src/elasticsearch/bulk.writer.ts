@@ -105,8 +105,15 @@ export class BulkWriter {
   }
 }
 
+/**
+ * Times Elasticsearch re-runs an update that lost a race: an update reads the document, then writes it
+ * conditionally, and by default fails with a version conflict (409) if another writer (another detector
+ * worker seeing the same tool) changed it in between. The update scripts are safe to re-run.
+ */
+export const UPDATE_RETRY_ON_CONFLICT = 3;
+
 function lines(action: BulkAction): unknown[] {
-  const meta = { [action.op]: { _index: action.index, _id: action.id } };
+  const meta = { [action.op]: { _index: action.index, _id: action.id, ...(action.op === 'update' ? { retry_on_conflict: UPDATE_RETRY_ON_CONFLICT } : {}) } };
   switch (action.op) {
     case 'create':
     case 'index':

@@ -2,6 +2,7 @@ import { hasStringKeys } from '../shared/malformed-row.counter.js';
 import { instantMs } from '../shared/time.js';
 import { StoreError, StoreErrorCode } from '../store.error.js';
 import type { ApiToken, TokenRepository } from '../store.port.js';
+import { UPDATE_RETRY_ON_CONFLICT } from './bulk.writer.js';
 import { isConflict } from './retry.policy.js';
 import { termFilters, type ElasticsearchContext, type Hit } from './elasticsearch.context.js';
 
@@ -56,6 +57,7 @@ export class ElasticsearchTokenRepository implements TokenRepository {
           index: this.index(),
           id: hitId,
           script: { lang: 'painless', source: "if (ctx._source.doc.revokedAt == null) { ctx._source.doc.revokedAt = params.ts; ctx._source.revoked = true } else { ctx.op = 'noop' }", params: { ts } },
+          retry_on_conflict: UPDATE_RETRY_ON_CONFLICT,
           refresh: 'wait_for',
         },
         { maxRetries: 0 },
@@ -69,7 +71,7 @@ export class ElasticsearchTokenRepository implements TokenRepository {
     const hit = await this.findById(id);
     if (!hit?._id) return;
     const hitId = hit._id;
-    await this.ctx.call('touch token', () => this.ctx.client.update({ index: this.index(), id: hitId, doc: { doc: { lastUsedAt: ts } } }, { maxRetries: 0 }));
+    await this.ctx.call('touch token', () => this.ctx.client.update({ index: this.index(), id: hitId, doc: { doc: { lastUsedAt: ts } }, retry_on_conflict: UPDATE_RETRY_ON_CONFLICT }, { maxRetries: 0 }));
   }
 
   private async findById(id: string): Promise<Hit | undefined> {
