@@ -205,6 +205,20 @@ describe(ElasticsearchStore.name, () => {
       for (const update of updates) expect(update.querystring).toMatchObject({ retry_on_conflict: '3' });
     });
 
+    it('stores alert and incident times with at most nine fraction digits, which is all Elasticsearch’s date parser takes', async () => {
+      const store = await connect(es);
+      es.on('POST', '/_bulk', (request) => bulkAnswer(request.body));
+      const precise = '2026-11-20T12:00:00.1234567891234+02:00';
+      await store.alerts.insertMany([sampleAlert({ id: 'alr_precise', ts: precise })]);
+      await store.incidents.upsert(sampleIncident({ id: 'inc_precise', firstSeen: precise, lastSeen: precise }));
+      const [alertLines, incidentLines] = es.sent('POST', /^\/_bulk$/).map((request) => request.body as Lines);
+      expect(alertLines![1]).toMatchObject({ '@timestamp': '2026-11-20T10:00:00.123Z', palisade: { alert: { id: 'alr_precise', ts: '2026-11-20T12:00:00.123456789+02:00' } } });
+      expect(incidentLines![1]).toMatchObject({ palisade: { incident: { id: 'inc_precise', firstSeen: '2026-11-20T12:00:00.123456789+02:00', lastSeen: '2026-11-20T12:00:00.123456789+02:00' } } });
+      // Ordinary timestamps go as they are.
+      await store.alerts.insertMany([sampleAlert({ id: 'alr_plain', ts: '2026-11-20T12:00:00.5+02:00' })]);
+      expect((es.sent('POST', /^\/_bulk$/)[2]!.body as Lines)[1]).toMatchObject({ palisade: { alert: { ts: '2026-11-20T12:00:00.5+02:00' } } });
+    });
+
     it('asks bulk writes to wait for the refresh when configured, and always for incidents', async () => {
       const store = await connect(es, 'wait_for');
       const interval = await connect(es);

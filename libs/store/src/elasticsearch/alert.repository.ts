@@ -3,7 +3,7 @@ import { hasStringKeys } from '../shared/malformed-row.counter.js';
 import { instantMs, rangeMs } from '../shared/time.js';
 import type { AlertRepository, TimeRange, ToolAlertCount } from '../store.port.js';
 import type { BulkAction } from './bulk.writer.js';
-import { msRange, termFilters, type ElasticsearchContext, type Hit, type Query, type SortedList } from './elasticsearch.context.js';
+import { esDate, msRange, termFilters, type ElasticsearchContext, type Hit, type Query, type SortedList } from './elasticsearch.context.js';
 
 const NEWEST_FIRST: SortedList = {
   list: 'alerts',
@@ -124,7 +124,7 @@ export class ElasticsearchAlertRepository implements AlertRepository {
         '@timestamp': new Date(tsMs).toISOString(),
         event: { id: alert.id, kind: 'alert', severity: severityRank(alert.severity) },
         rule: { id: alert.ruleId },
-        palisade: { alert: { ...alert, status: alert.status ?? 'open' } },
+        palisade: { alert: { ...alert, ts: esDate(alert.ts), status: alert.status ?? 'open' } },
       },
     };
   }

@@ -161,6 +161,16 @@ export function msRange(field: string, bounds: { gte?: number | undefined; lt?: 
   return Object.keys(range).length ? [{ range: { [field]: { ...range, format: 'epoch_millis' } } }] : [];
 }
 
+/**
+ * An ISO-8601 timestamp as an Elasticsearch `date` field takes it. The schema accepts any number of
+ * fraction digits; Elasticsearch's default date format parses at most nine and refuses the whole
+ * document beyond that (400), which would fail its batch on every delivery. Digits below a nanosecond
+ * are dropped; every other timestamp is left exactly as it was.
+ */
+export function esDate(iso: string): string {
+  return iso.replace(/(\.\d{9})\d+/, '$1');
+}
+
 /** The value of a dotted path inside a `_source`. */
 export function sourceAt(source: Record<string, unknown> | undefined, path: string): unknown {
   let value: unknown = source;

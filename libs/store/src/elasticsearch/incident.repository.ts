@@ -6,7 +6,7 @@ import { instantMs, rangeMs } from '../shared/time.js';
 import { ACTIVE_STATUSES, zeroStatusCounts } from '../shared/triage-status.js';
 import type { IncidentRepository, TimeRange } from '../store.port.js';
 import type { BulkAction } from './bulk.writer.js';
-import { msRange, termFilters, type ElasticsearchContext, type Hit, type Query, type SortedList } from './elasticsearch.context.js';
+import { esDate, msRange, termFilters, type ElasticsearchContext, type Hit, type Query, type SortedList } from './elasticsearch.context.js';
 import { textQuery } from './text.query.js';
 
 const RECENT: SortedList = {
@@ -99,7 +99,11 @@ export class ElasticsearchIncidentRepository implements IncidentRepository {
       document: {
         '@timestamp': new Date(lastSeenMs).toISOString(),
         event: { id: incident.id, kind: 'incident' },
-        palisade: { severity_rank: severityRank(incident.severity), text: incidentSearchText(incident), incident },
+        palisade: {
+          severity_rank: severityRank(incident.severity),
+          text: incidentSearchText(incident),
+          incident: { ...incident, firstSeen: esDate(incident.firstSeen), lastSeen: esDate(incident.lastSeen), createdAt: esDate(incident.createdAt), updatedAt: esDate(incident.updatedAt) },
+        },
       },
     };
   }
