@@ -2,7 +2,7 @@ import { computeAuditHash, EventQuery, IncidentQuery, verifyAuditChain, type Aud
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ElasticsearchStore } from '../src/elasticsearch/elasticsearch.store.js';
 import { StoreErrorCode } from '../src/store.error.js';
-import { at, sampleAlert, sampleAudit, sampleEvent, sampleIncident, sampleToolVersion } from './fixtures/store-records.js';
+import { at, sampleAlert, sampleAudit, sampleEvent, sampleIncident, sampleToolPin, sampleToolVersion } from './fixtures/store-records.js';
 import { bulkAnswer, ElasticsearchMock, errorAnswer, type RecordedRequest } from './fixtures/elasticsearch.mock.js';
 
 type Lines = Record<string, unknown>[];
@@ -217,6 +217,26 @@ describe(ElasticsearchStore.name, () => {
       // Ordinary timestamps go as they are.
       await store.alerts.insertMany([sampleAlert({ id: 'alr_plain', ts: '2026-11-20T12:00:00.5+02:00' })]);
       expect((es.sent('POST', /^\/_bulk$/)[2]!.body as Lines)[1]).toMatchObject({ palisade: { alert: { ts: '2026-11-20T12:00:00.5+02:00' } } });
+    });
+
+    it('keeps tool document ids within the 512 bytes Elasticsearch takes, whatever the tool is called', async () => {
+      const store = await connect(es);
+      const ids = (body: unknown): string[] => (body as Lines).flatMap((line) => Object.values(line).flatMap((meta) => (meta && typeof meta === 'object' && '_id' in meta ? [String(meta._id)] : [])));
+      // Elasticsearch validates ids before anything else: one over 512 bytes fails the whole bulk with a 400.
+      es.on('POST', '/_bulk', (request) => (ids(request.body).some((id) => Buffer.byteLength(id) > 512) ? errorAnswer(400, 'action_request_validation_exception', 'id is too long, must be no longer than 512 bytes') : bulkAnswer(request.body, () => 200)));
+      es.on('GET', '/:index/_doc/:id', () => ({ found: false }));
+      const tool = '工'.repeat(180); // 540 bytes of UTF-8, 180 characters: within the schema's 200
+      await store.writeBatch({ toolPins: [sampleToolPin({ tool })], toolVersions: [sampleToolVersion({ tool })] });
+      const sent = es.sent('POST', /^\/_bulk$/).flatMap((request) => ids(request.body));
+      expect(sent).toHaveLength(2);
+      for (const id of sent) expect(Buffer.byteLength(id)).toBeLessThanOrEqual(512);
+      const metas = (es.sent('POST', /^\/_bulk$/)[0]!.body as Lines).flatMap((line) => ('index' in line ? [line['index'] as { _index: string; _id: string }] : []));
+      const pinId = metas.find((meta) => meta._index === 'pt-tool-pins')!._id;
+      await store.tools.get('files', tool);
+      expect(decodeURIComponent(es.sent('GET', /_doc\//)[0]!.path.split('/').pop()!)).toBe(pinId);
+      // An ordinary name keeps its readable id.
+      await store.writeBatch({ toolPins: [sampleToolPin()] });
+      expect(ids(es.sent('POST', /^\/_bulk$/)[1]!.body)).toEqual(['files/read_file']);
     });
 
     it('asks bulk writes to wait for the refresh when configured, and always for incidents', async () => {

@@ -1,13 +1,13 @@
 import { BaselineTuning } from '@palisade/schema';
 import type { BaselineRepository } from '../store.port.js';
-import { sourceAt, type ElasticsearchContext } from './elasticsearch.context.js';
+import { sourceAt, toolDocId, type ElasticsearchContext } from './elasticsearch.context.js';
 
-/** Per-tool tuning, `_id` = `server/tool`; written by analysts, so each write waits for the refresh. */
+/** Per-tool tuning, `_id` = `server/tool` (its SHA-256 when too long); written by analysts, so each write waits for the refresh. */
 export class ElasticsearchBaselineRepository implements BaselineRepository {
   constructor(private readonly ctx: ElasticsearchContext) {}
 
   async get(server: string, tool: string): Promise<BaselineTuning | null> {
-    const source = await this.ctx.getSource(this.index(), `${server}/${tool}`);
+    const source = await this.ctx.getSource(this.index(), toolDocId(server, tool));
     return source ? this.ctx.rows.checkWith(source['doc'], BaselineTuning) : null;
   }
 
@@ -20,7 +20,7 @@ export class ElasticsearchBaselineRepository implements BaselineRepository {
   }
 
   async put(tuning: BaselineTuning): Promise<void> {
-    await this.ctx.put(this.index(), `${tuning.server}/${tuning.tool}`, { server: tuning.server, tool: tuning.tool, doc: tuning });
+    await this.ctx.put(this.index(), toolDocId(tuning.server, tuning.tool), { server: tuning.server, tool: tuning.tool, doc: tuning });
   }
 
   private index(): string {

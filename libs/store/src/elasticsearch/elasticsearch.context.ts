@@ -141,9 +141,21 @@ export class ElasticsearchContext {
   }
 }
 
-/** A document id for a free-form key: the key itself, or its SHA-256 when too long for an `_id` (512 bytes). */
-export function keyId(key: string): string {
-  return Buffer.byteLength(key) <= 256 ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`;
+/** Elasticsearch refuses an `_id` longer than this many bytes (in a bulk, the whole request, with a 400). */
+export const MAX_ID_BYTES = 512;
+
+/**
+ * A document id for a free-form key: the key itself, or its SHA-256 when longer than `maxBytes` (at most
+ * `MAX_ID_BYTES`). Engine state and settings hash beyond 256 bytes, as they always did; tool documents use
+ * the full 512 so that every id they could be written under before stays the same.
+ */
+export function keyId(key: string, maxBytes = 256): string {
+  return Buffer.byteLength(key) <= Math.min(maxBytes, MAX_ID_BYTES) ? key : `sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
+
+/** The `_id` of a server/tool document (pins, baselines) and of a tool's definition version. */
+export function toolDocId(server: string, tool: string, hash?: string): string {
+  return keyId(hash === undefined ? `${server}/${tool}` : `${server}/${tool}/${hash}`, MAX_ID_BYTES);
 }
 
 /** `term` filters for the given fields whose value is set; `null` asks for a missing field. */

@@ -2,14 +2,17 @@ import { ToolPin, ToolVersion } from '@palisade/schema';
 import { instantMs } from '../shared/time.js';
 import type { ToolRepository } from '../store.port.js';
 import type { BulkAction } from './bulk.writer.js';
-import { sourceAt, termFilters, type ElasticsearchContext } from './elasticsearch.context.js';
+import { sourceAt, termFilters, toolDocId, type ElasticsearchContext } from './elasticsearch.context.js';
 
 const BY_NAME = [
   { field: 'server', order: 'asc' as const },
   { field: 'tool', order: 'asc' as const },
 ];
 
-/** Tool pins (`_id` = `server/tool`) and description versions (`_id` = `server/tool/hash`), one index each. */
+/**
+ * Tool pins (`_id` = `server/tool`) and description versions (`_id` = `server/tool/hash`), one index each;
+ * an id longer than Elasticsearch takes (a long non-ASCII tool name) is replaced by its SHA-256.
+ */
 export class ElasticsearchToolRepository implements ToolRepository {
   constructor(private readonly ctx: ElasticsearchContext) {}
 
@@ -19,7 +22,7 @@ export class ElasticsearchToolRepository implements ToolRepository {
   }
 
   async get(server: string, tool: string): Promise<ToolPin | null> {
-    const source = await this.ctx.getSource(this.ctx.indices.name('tool-pins'), `${server}/${tool}`);
+    const source = await this.ctx.getSource(this.ctx.indices.name('tool-pins'), toolDocId(server, tool));
     return source ? this.ctx.rows.checkWith(source['doc'], ToolPin) : null;
   }
 
@@ -40,7 +43,7 @@ export class ElasticsearchToolRepository implements ToolRepository {
   }
 
   pinAction(pin: ToolPin): BulkAction {
-    return { op: 'index', index: this.ctx.indices.name('tool-pins'), id: `${pin.server}/${pin.tool}`, document: { server: pin.server, tool: pin.tool, doc: pin } };
+    return { op: 'index', index: this.ctx.indices.name('tool-pins'), id: toolDocId(pin.server, pin.tool), document: { server: pin.server, tool: pin.tool, doc: pin } };
   }
 
   /** Inserts a new version; for a known one, a script advances `lastSeen` and never moves it back. */
@@ -51,7 +54,7 @@ export class ElasticsearchToolRepository implements ToolRepository {
     return {
       op: 'update',
       index: this.ctx.indices.name('tool-versions'),
-      id: `${version.server}/${version.tool}/${version.hash}`,
+      id: toolDocId(version.server, version.tool, version.hash),
       body: {
         script: {
           lang: 'painless',
