@@ -41,7 +41,12 @@ describe(ElasticsearchStore.name, () => {
       expect(events['index_patterns']).toEqual(['pt-events-*']);
       expect(events['template'].aliases).toEqual({ 'pt-events': {} });
       expect(events['template'].settings).toMatchObject({ number_of_shards: 1, number_of_replicas: 0, refresh_interval: '1s' });
-      expect(events['template'].settings.analysis.analyzer.palisade_text).toEqual({ type: 'custom', tokenizer: 'palisade_words', filter: ['lowercase', 'asciifolding'] });
+      expect(events['template'].settings.analysis.analyzer.palisade_text).toEqual({ type: 'custom', tokenizer: 'palisade_words', filter: ['lowercase', 'asciifolding', 'palisade_token_limit'] });
+      // The pattern tokenizer has no maximum token length, and Lucene refuses a document with a term over
+      // 32766 bytes: tokens are cut last, to a length that cannot reach it even at 3 bytes per character.
+      const limit = events['template'].settings.analysis.filter.palisade_token_limit;
+      expect(limit.type).toBe('truncate');
+      expect(limit.length * 3).toBeLessThanOrEqual(32_766);
       const mappings = events['template'].mappings;
       expect(mappings.dynamic).toBe(false);
       expect(mappings._source).toEqual({ excludes: ['palisade.text'] });

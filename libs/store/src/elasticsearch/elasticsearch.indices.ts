@@ -144,10 +144,20 @@ export type IndexFamily = keyof typeof MAPPINGS;
 /** Families written to one index per UTC day (retention deletes whole indices); the others are one index each. */
 const DAILY: ReadonlySet<IndexFamily> = new Set(['events']);
 
+/**
+ * Longest token `palisade_text` indexes, in UTF-16 units (at most 3 bytes of UTF-8 each). Lucene refuses
+ * a document with a term over 32766 bytes ("immense term"), and the pattern tokenizer, unlike the
+ * standard one, has no maximum token length: one run of letters in a tool result (10923 CJK characters,
+ * a long hex string with PALISADE_STORE_TEXT_CHARS raised) would have its event refused on every delivery.
+ * Longer tokens are cut to this length, at index and at search time alike.
+ */
+export const MAX_TOKEN_CHARS = 1024;
+
 /** Analysis shared by every index: words are runs of letters and digits, case and diacritics folded (as SQLite's `unicode61 remove_diacritics 2`). */
 const ANALYSIS: estypes.IndicesIndexSettingsAnalysis = {
   tokenizer: { palisade_words: { type: 'pattern', pattern: '[^\\p{L}\\p{N}\\p{Co}]+' } },
-  analyzer: { palisade_text: { type: 'custom', tokenizer: 'palisade_words', filter: ['lowercase', 'asciifolding'] } },
+  filter: { palisade_token_limit: { type: 'truncate', length: MAX_TOKEN_CHARS } },
+  analyzer: { palisade_text: { type: 'custom', tokenizer: 'palisade_words', filter: ['lowercase', 'asciifolding', 'palisade_token_limit'] } },
 };
 
 /** Index, alias and template names under one prefix (PALISADE_INDEX_PREFIX). */
@@ -197,5 +207,5 @@ export class ElasticsearchIndices {
   }
 }
 
-/** Bumped whenever a mapping changes, so a deployment can tell which templates it runs. */
-export const TEMPLATE_VERSION = 1;
+/** Bumped whenever a mapping or analysis changes, so a deployment can tell which templates it runs (2: token limit). */
+export const TEMPLATE_VERSION = 2;
