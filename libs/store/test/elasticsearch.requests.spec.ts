@@ -107,6 +107,20 @@ describe(ElasticsearchStore.name, () => {
       expect((lines[1] as { palisade: { text: string } }).palisade.text).toContain('alice@example.com');
     });
 
+    it('leaves out an event duration that no long can hold, since Elasticsearch would refuse the event', async () => {
+      const store = await connect(es);
+      const LONG_MAX = 2 ** 63 - 1;
+      // What a `long` field does with a value out of range: the document is refused (400).
+      es.on('POST', '/_bulk', (request) => bulkAnswer(request.body, (_, position) => (((request.body as Lines)[position * 2 + 1] as { event: { duration?: number } }).event.duration ?? 0) > LONG_MAX ? 400 : 201));
+      const slow = sampleEvent({ id: 'evt_slow_000001', 'palisade.duration_ms': 1e13 });
+      const plain = sampleEvent({ id: 'evt_plain_00001', 'palisade.duration_ms': 12.5 });
+      expect(await store.events.insertMany([slow, plain])).toBe(2);
+      const lines = es.sent('POST', /^\/_bulk$/)[0]!.body as Lines;
+      expect((lines[1] as { event: Record<string, unknown> }).event).not.toHaveProperty('duration');
+      expect(lines[1]).toMatchObject({ palisade: { event: { 'palisade.duration_ms': 1e13 } } });
+      expect(lines[3]).toMatchObject({ event: { duration: 12_500_000 } });
+    });
+
     it('counts a 409 on create as a duplicate, and reports only new alerts', async () => {
       const store = await connect(es);
       es.on('POST', '/_bulk', (request) => bulkAnswer(request.body, (action) => (Object.values(action)[0]!._id.endsWith('old') ? 409 : 201)));

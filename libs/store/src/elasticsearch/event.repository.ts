@@ -108,14 +108,18 @@ export class ElasticsearchEventRepository implements EventRepository {
   /** The bulk `create` of an event into its day's index. */
   action(event: TelemetryEvent): BulkAction {
     const tsMs = instantMs(event.ts, `event ${event.id} ts`);
-    const duration = event['palisade.duration_ms'];
+    // ECS `event.duration` is in nanoseconds, mapped as `long`: Elasticsearch refuses the whole document
+    // when a value is outside a signed 64-bit integer, and the schema bounds no duration. One beyond what a
+    // double holds exactly (2^53 ns, about 104 days) is left out here; the event keeps it as captured.
+    const nanos = event['palisade.duration_ms'] === undefined ? undefined : Math.round(event['palisade.duration_ms'] * 1e6);
+    const duration = nanos !== undefined && Number.isSafeInteger(nanos) ? nanos : undefined;
     return {
       op: 'create',
       index: this.ctx.indices.daily('events', tsMs),
       id: event.id,
       document: {
         '@timestamp': new Date(tsMs).toISOString(),
-        event: { id: event.id, kind: 'event', outcome: OUTCOME[event['palisade.outcome']] ?? 'unknown', ...(duration === undefined ? {} : { duration: Math.round(duration * 1e6) }) },
+        event: { id: event.id, kind: 'event', outcome: OUTCOME[event['palisade.outcome']] ?? 'unknown', ...(duration === undefined ? {} : { duration }) },
         ...(event['host.name'] ? { host: { name: event['host.name'] } } : {}),
         mcp: { method: { name: event['mcp.method.name'] }, session: { id: event['mcp.session.id'] } },
         ...(event['gen_ai.tool.name'] ? { gen_ai: { tool: { name: event['gen_ai.tool.name'] } } } : {}),
