@@ -107,8 +107,9 @@ describe('API input validation', () => {
     expect(stored['palisade.findings'].map((f) => f.type)).toEqual(['github_token']);
     await detector.waitFor(async () => (await detector.api<Page<unknown>>('GET', '/api/alerts?server=direct-producer&category=sensitive_data_exfiltration')).body.total > 0, 'an exfiltration alert');
     expect(JSON.stringify((await detector.api('GET', '/api/events?server=direct-producer')).body)).not.toContain(token);
-    const health = await detector.api<{ worker: { eventsRedacted: number } }>('GET', '/api/health', { token: null });
+    const health = await detector.api<{ worker: { eventsRedacted: number }; storeRecords: Record<string, number> }>('GET', '/api/health', { token: null });
     expect(health.body.worker.eventsRedacted).toBeGreaterThanOrEqual(1);
+    expect(health.body.storeRecords).toEqual({ malformedRowsSkipped: 0, documentsKeptAside: 0 });
 
     const letters = await detector.waitFor(async () => {
       const kept = (detector.bus as SqliteBus).deadLetters('mcp.telemetry').filter((letter) => letter.value.includes('an event'));

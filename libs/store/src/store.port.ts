@@ -251,6 +251,11 @@ export interface SettingsRepository {
 export interface StoreStats {
   /** Stored rows that could not be read back (bad JSON or shape) and were skipped, since start. */
   malformedRowsSkipped: number;
+  /**
+   * Documents the backend refused as such and kept aside with the reason instead of failing their batch,
+   * since start (Elasticsearch: `<prefix>-refused`; SQLite stores any valid record, always 0).
+   */
+  documentsKeptAside: number;
 }
 
 /**

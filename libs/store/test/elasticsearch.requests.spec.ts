@@ -36,7 +36,7 @@ describe(ElasticsearchStore.name, () => {
       await ElasticsearchStore.connect(es.client, { indexPrefix: 'pt', replicas: 0, retry });
       // eslint-disable-next-line @typescript-eslint/no-explicit-any -- template bodies are walked freely here
       const templates = new Map(es.sent('PUT', /^\/_index_template\//).map((request) => [request.path.split('/').pop(), request.body as Record<string, any>]));
-      expect([...templates.keys()].sort()).toEqual(['pt-alerts', 'pt-audit', 'pt-audit-head', 'pt-baselines', 'pt-engine-state', 'pt-events', 'pt-incidents', 'pt-outbox', 'pt-settings', 'pt-tokens', 'pt-tool-pins', 'pt-tool-versions']);
+      expect([...templates.keys()].sort()).toEqual(['pt-alerts', 'pt-audit', 'pt-audit-head', 'pt-baselines', 'pt-engine-state', 'pt-events', 'pt-incidents', 'pt-outbox', 'pt-refused', 'pt-settings', 'pt-tokens', 'pt-tool-pins', 'pt-tool-versions']);
       const events = templates.get('pt-events')!;
       expect(events['index_patterns']).toEqual(['pt-events-*']);
       expect(events['template'].aliases).toEqual({ 'pt-events': {} });
@@ -61,6 +61,8 @@ describe(ElasticsearchStore.name, () => {
       for (const body of templates.values()) expect(body['template'].mappings.dynamic).toBe(false);
       expect(templates.get('pt-alerts')!['index_patterns']).toEqual(['pt-alerts']);
       expect(templates.get('pt-alerts')!['template'].mappings.properties.palisade.properties.alert.properties.evidence).toEqual({ type: 'object', enabled: false });
+      // What Elasticsearch refused is kept whole and never indexed: it cannot be refused a second time.
+      expect(templates.get('pt-refused')!['template'].mappings.properties.refused.properties.document).toEqual({ type: 'object', enabled: false });
     });
 
     it('creates the single indices and accepts those that exist already', async () => {
@@ -162,10 +164,11 @@ describe(ElasticsearchStore.name, () => {
       await expect(store.events.insertMany([sampleEvent()])).rejects.toMatchObject({ code: StoreErrorCode.Unavailable, message: expect.stringMatching(/^elasticsearch bulk write gave up after 4 attempts/) });
       expect(sleeps).toEqual([75, 150, 300]);
       es.mock.clear({ method: 'POST', path: '/_bulk' });
-      es.on('POST', '/_bulk', (request) => bulkAnswer(request.body, () => 400));
+      // A read-only index (the disk flood-stage watermark): sending again cannot help, keeping it aside neither.
+      es.on('POST', '/_bulk', (request) => bulkAnswer(request.body, () => 403));
       await expect(store.events.insertMany([sampleEvent({ id: 'evt_refused_001' })])).rejects.toMatchObject({
         code: StoreErrorCode.Backend,
-        message: expect.stringContaining('create pt-events-2026.11.20/evt_refused_001: HTTP 400 mapper_parsing_exception'),
+        message: expect.stringContaining('create pt-events-2026.11.20/evt_refused_001: HTTP 403'),
       });
     });
 
@@ -198,10 +201,33 @@ describe(ElasticsearchStore.name, () => {
     it('writes the other requests before reporting an item it cannot fix', async () => {
       const store = await ElasticsearchStore.connect(es.client, { indexPrefix: 'pt', replicas: 0, retry, bulkMaxBytes: 1 });
       es.clearRequests();
-      es.on('POST', '/_bulk', (request) => bulkAnswer(request.body, (action) => (Object.values(action)[0]!._id === 'evt_bad_000001' ? 400 : 201)));
+      es.on('POST', '/_bulk', (request) => bulkAnswer(request.body, (action) => (Object.values(action)[0]!._id === 'evt_bad_000001' ? 403 : 201)));
       const events = ['evt_bad_000001', 'evt_good_00002', 'evt_good_00003'].map((id) => sampleEvent({ id }));
-      await expect(store.events.insertMany(events)).rejects.toMatchObject({ code: StoreErrorCode.Backend, message: expect.stringMatching(/^elasticsearch refused 1 of 3 bulk actions; first: create .*\/evt_bad_000001: HTTP 400/) });
+      await expect(store.events.insertMany(events)).rejects.toMatchObject({ code: StoreErrorCode.Backend, message: expect.stringMatching(/^elasticsearch refused 1 of 3 bulk actions; first: create .*\/evt_bad_000001: HTTP 403/) });
       expect(es.sent('POST', /^\/_bulk$/)).toHaveLength(3);
+    });
+
+    it('keeps a document Elasticsearch refuses (400) aside with the reason instead of failing the batch, so one event cannot stall the pipeline', async () => {
+      const store = await connect(es);
+      es.on('POST', '/_bulk', (request) => bulkAnswer(request.body, (action) => (Object.values(action)[0]!._id === 'evt_shaped_0001' ? 400 : 201)));
+      const events = ['evt_shaped_0001', 'evt_plain_00002'].map((id) => sampleEvent({ id }));
+      expect(await store.events.insertMany(events)).toBe(1); // the refused one is not searchable, but it is kept
+      const [, aside] = es.sent('POST', /^\/_bulk$/);
+      const [meta, kept] = aside!.body as Lines;
+      expect(meta).toEqual({ create: { _index: 'pt-refused', _id: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+      expect(kept).toMatchObject({ refused: { index: 'pt-events-2026.11.20', id: 'evt_shaped_0001', op: 'create', status: 400, reason: expect.stringContaining('mapper_parsing_exception') } });
+      expect(JSON.stringify(kept)).toContain('evt_shaped_0001');
+      expect(store.stats().documentsKeptAside).toBe(1);
+
+      // Sent again (a redelivered batch), it lands on the same keep-aside id: kept once.
+      es.clearRequests();
+      await store.events.insertMany(events.slice(0, 1));
+      expect((es.sent('POST', /^\/_bulk$/)[1]!.body as Lines)[0]).toEqual(meta);
+
+      // A keep-aside write that fails still fails the batch: nothing is dropped quietly.
+      es.mock.clear({ method: 'POST', path: '/_bulk' });
+      es.on('POST', '/_bulk', (request) => bulkAnswer(request.body, () => 400));
+      await expect(store.events.insertMany(events.slice(0, 1))).rejects.toMatchObject({ code: StoreErrorCode.Backend, message: expect.stringContaining('pt-refused') });
     });
 
     it('lets Elasticsearch re-run a tool version update that lost a race with another worker, instead of failing the batch with a 409', async () => {

@@ -42,6 +42,8 @@ export class HealthController {
       lagMs: lag.ms,
       /** Telemetry kept aside with a reason (invalid events, from the pipeline and from /api/ingest). */
       deadLetters,
+      /** Stored records that could not be read back, and documents the store refused and kept aside (Elasticsearch). */
+      storeRecords: this.store.stats(),
       worker: this.metrics.running ? this.metrics.snapshot() : null,
     };
   }

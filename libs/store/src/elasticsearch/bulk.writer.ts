@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { StoreError, StoreErrorCode } from '../store.error.js';
 import { backoffDelay, describeError, isRetryableError, isRetryableStatus, type RetryPolicy } from './retry.policy.js';
@@ -8,8 +9,18 @@ export type BulkAction =
   | { op: 'update'; index: string; id: string; body: { script?: unknown; upsert?: unknown; doc?: unknown; scripted_upsert?: boolean } }
   | { op: 'delete'; index: string; id: string };
 
-/** What became of each action: written, already there (`create` of a known id), or absent (`delete` of an unknown id). */
-export type BulkOutcome = 'written' | 'duplicate' | 'absent';
+/**
+ * What became of each action: written, already there (`create` of a known id), absent (`delete` of an
+ * unknown id), or kept aside (a document Elasticsearch refused as such, written to the keep-aside index).
+ */
+export type BulkOutcome = 'written' | 'duplicate' | 'absent' | 'kept_aside';
+
+/** An item Elasticsearch refused for a reason sending it again will not change. */
+interface ItemFailure {
+  index: number;
+  status: number;
+  message: string;
+}
 
 export type Refresh = false | 'wait_for';
 
@@ -28,22 +39,58 @@ export const DEFAULT_BULK_MAX_BYTES = 8 * 1024 * 1024;
  * rest was written: every action is idempotent, so the caller may replay).
  */
 export class BulkWriter {
+  /** Documents refused by Elasticsearch and kept aside since start (`StoreStats.documentsKeptAside`). */
+  keptAside = 0;
+
   constructor(
     private readonly client: Client,
     private readonly policy: RetryPolicy,
     private readonly maxBytes: number = DEFAULT_BULK_MAX_BYTES,
+    /**
+     * Where a document Elasticsearch refuses as such (HTTP 400 on its item: a value its mapping cannot
+     * take) is kept, with the reason, instead of failing the batch: the pipeline would send the same batch
+     * again and be refused again, and one event a monitored server shaped could stop detection for good.
+     * Null: such an item fails the write like any other.
+     */
+    private readonly asideIndex: string | null = null,
   ) {}
 
   async write(actions: readonly BulkAction[], refresh: Refresh): Promise<BulkOutcome[]> {
     const outcomes: (BulkOutcome | undefined)[] = new Array(actions.length);
     // Each action is serialised once: its lines are measured, then sent as they are.
     const encoded = actions.map((action) => lines(action).map((line) => JSON.stringify(line)));
-    const failures: string[] = [];
+    const failures: ItemFailure[] = [];
     for (const request of this.requests(encoded)) failures.push(...(await this.writeRequest(actions, encoded, request, refresh, outcomes)));
-    if (failures.length > 0) {
-      throw new StoreError(StoreErrorCode.Backend, `elasticsearch refused ${failures.length} of ${actions.length} bulk actions; first: ${failures[0]?.slice(0, 300)}`);
+    const aside = this.asideIndex ? failures.filter((f) => f.status === 400 && actions[f.index]!.op !== 'delete') : [];
+    const fatal = failures.filter((f) => !aside.includes(f));
+    if (fatal.length > 0) {
+      throw new StoreError(StoreErrorCode.Backend, `elasticsearch refused ${fatal.length} of ${actions.length} bulk actions; first: ${fatal[0]!.message.slice(0, 300)}`);
     }
+    if (aside.length > 0) await this.keepAside(actions, aside, refresh, outcomes);
     return outcomes.map((outcome) => outcome ?? 'written');
+  }
+
+  /**
+   * Writes refused documents to the keep-aside index, whole but unindexed, with where they were going
+   * and why they were refused; their id is derived from the original index and id, so a batch sent again
+   * keeps each once. A keep-aside write that fails fails the batch as before.
+   */
+  private async keepAside(actions: readonly BulkAction[], refused: readonly ItemFailure[], refresh: Refresh, outcomes: (BulkOutcome | undefined)[]): Promise<void> {
+    const now = new Date().toISOString();
+    const kept: BulkAction[] = refused.map(({ index, status, message }) => {
+      const action = actions[index]!;
+      const document = action.op === 'update' ? action.body : action.op === 'delete' ? null : action.document;
+      return {
+        op: 'create',
+        index: this.asideIndex!,
+        id: createHash('sha256').update(`${action.index}\u0000${action.id}`).digest('hex'),
+        document: { '@timestamp': now, refused: { index: action.index, id: action.id, op: action.op, status, reason: message.slice(0, 2000), document } },
+      };
+    });
+    const writer = new BulkWriter(this.client, this.policy, this.maxBytes, null);
+    await writer.write(kept, refresh);
+    for (const { index } of refused) outcomes[index] = 'kept_aside';
+    this.keptAside += refused.length;
   }
 
   /** Indices of the actions cut into consecutive requests of at most `maxBytes` of NDJSON. */
@@ -66,7 +113,7 @@ export class BulkWriter {
   }
 
   /** Writes one request's actions, retrying those refused for load; returns the item errors it cannot fix. */
-  private async writeRequest(actions: readonly BulkAction[], encoded: readonly string[][], request: number[], refresh: Refresh, outcomes: (BulkOutcome | undefined)[]): Promise<string[]> {
+  private async writeRequest(actions: readonly BulkAction[], encoded: readonly string[][], request: number[], refresh: Refresh, outcomes: (BulkOutcome | undefined)[]): Promise<ItemFailure[]> {
     let pending = request;
     let lastProblem = '';
     for (let attempt = 1; pending.length > 0; attempt += 1) {
@@ -85,7 +132,7 @@ export class BulkWriter {
         continue;
       }
       const retry: number[] = [];
-      const failures: string[] = [];
+      const failures: ItemFailure[] = [];
       response.items.forEach((item, position) => {
         const index = pending[position] as number;
         const action = actions[index] as BulkAction;
@@ -95,7 +142,7 @@ export class BulkWriter {
         else if (status === 409 && action.op === 'create') outcomes[index] = 'duplicate';
         else if (status === 404 && action.op === 'delete') outcomes[index] = 'absent';
         else if (isRetryableStatus(status)) retry.push(index);
-        else failures.push(`${action.op} ${action.index}/${action.id}: HTTP ${status} ${result?.error?.type ?? ''} ${result?.error?.reason ?? ''}`.trim());
+        else failures.push({ index, status, message: `${action.op} ${action.index}/${action.id}: HTTP ${status} ${result?.error?.type ?? ''} ${result?.error?.reason ?? ''}`.trim() });
       });
       if (failures.length > 0) return failures;
       lastProblem = `${retry.length} actions refused for load`;

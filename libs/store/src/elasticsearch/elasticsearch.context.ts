@@ -37,7 +37,7 @@ export class ElasticsearchContext {
     /** Largest body of one bulk request (default `DEFAULT_BULK_MAX_BYTES`). */
     bulkMaxBytes?: number,
   ) {
-    this.bulk = new BulkWriter(client, policy, bulkMaxBytes);
+    this.bulk = new BulkWriter(client, policy, bulkMaxBytes, indices.name('refused'));
   }
 
   /**

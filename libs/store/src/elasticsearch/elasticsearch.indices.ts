@@ -137,6 +137,19 @@ const MAPPINGS = {
   },
   tokens: { dynamic: false, properties: tree({ id: keyword, tokenHash: keyword, createdMs: { type: 'long' }, revoked: { type: 'boolean' }, doc: opaque }) },
   settings: { dynamic: false, properties: tree({ key: keyword, value: opaque }) },
+  /** Documents Elasticsearch refused (a value their mapping cannot take), kept whole and unindexed with the reason. */
+  refused: {
+    dynamic: false,
+    properties: tree({
+      '@timestamp': date,
+      'refused.index': keyword,
+      'refused.id': keyword,
+      'refused.op': keyword,
+      'refused.status': { type: 'integer' },
+      'refused.reason': { type: 'text' },
+      'refused.document': opaque,
+    }),
+  },
 } satisfies Record<string, Mapping>;
 
 export type IndexFamily = keyof typeof MAPPINGS;
@@ -207,5 +220,5 @@ export class ElasticsearchIndices {
   }
 }
 
-/** Bumped whenever a mapping or analysis changes, so a deployment can tell which templates it runs (2: token limit). */
-export const TEMPLATE_VERSION = 2;
+/** Bumped whenever a mapping or analysis changes, so a deployment can tell which templates it runs (2: token limit, 3: refused documents). */
+export const TEMPLATE_VERSION = 3;

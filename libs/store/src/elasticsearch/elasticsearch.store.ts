@@ -115,7 +115,7 @@ export class ElasticsearchStore implements Store {
   }
 
   stats(): StoreStats {
-    return { malformedRowsSkipped: this.rows.count };
+    return { malformedRowsSkipped: this.rows.count, documentsKeptAside: this.ctx.bulk.keptAside };
   }
 
   async close(): Promise<void> {

@@ -140,7 +140,7 @@ export class SqliteStore implements Store {
   }
 
   stats(): StoreStats {
-    return { malformedRowsSkipped: this.rows.count };
+    return { malformedRowsSkipped: this.rows.count, documentsKeptAside: 0 };
   }
 
   async close(): Promise<void> {

@@ -40,7 +40,7 @@ export class MemoryStore implements Store {
   }
 
   stats(): StoreStats {
-    return { malformedRowsSkipped: 0 };
+    return { malformedRowsSkipped: 0, documentsKeptAside: 0 };
   }
 
   async close(): Promise<void> {
