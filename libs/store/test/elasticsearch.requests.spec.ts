@@ -411,6 +411,27 @@ describe(ElasticsearchStore.name, () => {
       expect(head.querystring).toMatchObject({ version: '2', version_type: 'external' });
       expect(head.body).toEqual({ seq: 2, hash: entry!.hash });
     });
+
+    it('recognises its own entry when a create it sent again answers 409 (the first landed, its answer was lost), and appends it once', async () => {
+      const store = await connect(es);
+      const stored = new Map<string, AuditEntry>();
+      const source = (id: string) => (stored.has(id) ? { _id: id, found: true, _source: { palisade: { audit: stored.get(id) } } } : { _id: id, found: false });
+      es.on('GET', '/:index/_doc/:id', (request) => (request.path.startsWith('/pt-audit/') ? source(request.path.split('/').pop()!) : { found: false }))
+        .on('POST', '/:index/_search', () => hits(0, []))
+        .on('POST', '/:index/_mget', (request) => ({ docs: (request.body as { ids: string[] }).ids.map(source) }))
+        .on('PUT', '/:index/_create/:id', (request) => {
+          const id = request.path.split('/').pop()!;
+          if (stored.has(id)) return errorAnswer(409, 'version_conflict_engine_exception');
+          stored.set(id, (request.body as { palisade: { audit: AuditEntry } }).palisade.audit);
+          return errorAnswer(503, 'unavailable_shards_exception'); // written, but the answer says otherwise
+        })
+        .on('PUT', '/:index/_doc/:id', () => ({ result: 'created' }));
+      const written = await store.audit.append([sampleAudit()]);
+      expect(written).toHaveLength(1);
+      expect(written[0]).toMatchObject({ seq: 1 });
+      expect(es.sent('PUT', /_create\//).map((request) => request.path)).toEqual(['/pt-audit/_create/1', '/pt-audit/_create/1']);
+      expect([...stored.keys()]).toEqual(['1']);
+    });
   });
 
   describe('retention', () => {

@@ -80,7 +80,12 @@ export class ElasticsearchAuditRepository implements AuditRepository {
     return response.deleted ?? 0;
   }
 
-  /** Writes entry N unless it exists: false when another writer got there first. */
+  /**
+   * Writes entry N unless it exists: false when another writer got there first. A 409 can also answer
+   * this writer's own create sent again (its first answer was lost on the way, or 503 after it landed):
+   * entry N is then read back, and an entry with this entry's hash (which covers its content and the hash
+   * before it) is this one, so it is not appended a second time after itself.
+   */
   private async create(entry: AuditEntry): Promise<boolean> {
     try {
       await this.ctx.call('append audit entry', () =>
@@ -91,8 +96,9 @@ export class ElasticsearchAuditRepository implements AuditRepository {
       );
       return true;
     } catch (error) {
-      if (isConflict(error)) return false;
-      throw error;
+      if (!isConflict(error)) throw error;
+      const existing = await this.ctx.getSource(this.index(), String(entry.seq));
+      return existing !== null && this.decodeSource(existing)?.hash === entry.hash;
     }
   }
 
