@@ -434,6 +434,22 @@ describe(ElasticsearchStore.name, () => {
     });
   });
 
+  describe('engine state', () => {
+    beforeEach(() => es.acceptInstall());
+
+    it('refreshes what the pipeline writes before loading the checkpoints, since pipeline writes do not wait for the refresh', async () => {
+      const store = await connect(es);
+      es.on(['POST', 'GET'], '/:index/_refresh', () => ({ _shards: { total: 1, successful: 1, failed: 0 } }))
+        .on(['POST', 'GET'], '/:index/_search', () => hits(1, [{ id: 'k', source: { key: 'pin:math:add', value: { v: { pinned: true } } }, sort: ['pin:math:add'] }]));
+      expect(await store.engineState.loadAll()).toEqual([{ key: 'pin:math:add', value: { pinned: true } }]);
+      const paths = es.requests.map((request) => `${request.method} ${decodeURIComponent(request.path)}`);
+      const refresh = paths.findIndex((path) => path.endsWith('/_refresh'));
+      expect(refresh).toBeGreaterThanOrEqual(0);
+      expect(refresh).toBeLessThan(paths.findIndex((path) => path.endsWith('/_search')));
+      for (const index of ['pt-engine-state', 'pt-events', 'pt-alerts', 'pt-incidents']) expect(paths[refresh]).toContain(index);
+    });
+  });
+
   describe('retention', () => {
     beforeEach(() => es.acceptInstall());
 
