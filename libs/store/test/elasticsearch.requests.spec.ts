@@ -230,6 +230,22 @@ describe(ElasticsearchStore.name, () => {
       await expect(store.events.insertMany(events.slice(0, 1))).rejects.toMatchObject({ code: StoreErrorCode.Backend, message: expect.stringContaining('pt-refused') });
     });
 
+    it('writes a batch’s events last, so a batch that fails part-way stores no event whose alerts or state are missing (a replay skips stored events)', async () => {
+      const store = await connect(es);
+      const bulkIndices = () => es.sent('POST', /^\/_bulk$/).flatMap((request) => (request.body as Lines).flatMap((line) => Object.values(line).flatMap((meta) => (meta && typeof meta === 'object' && '_index' in meta ? [String(meta._index)] : []))));
+      // The engine-state write is refused: nothing after it may have been written.
+      es.on('POST', '/_bulk', (request) => bulkAnswer(request.body, (action) => (Object.values(action)[0]!._index === 'pt-engine-state' ? 403 : 201)));
+      const batch = { events: [sampleEvent({ id: 'evt_batch_00001' })], alerts: [sampleAlert({ id: 'alr_batch' })], engineState: [{ key: 'pin:math:add', json: '{"p":1}' }] };
+      await expect(store.writeBatch(batch)).rejects.toMatchObject({ code: StoreErrorCode.Backend });
+      expect(bulkIndices()).toEqual(['pt-alerts', 'pt-engine-state']);
+
+      es.mock.clear({ method: 'POST', path: '/_bulk' });
+      es.clearRequests();
+      es.on('POST', '/_bulk', (request) => bulkAnswer(request.body));
+      expect(await store.writeBatch(batch)).toMatchObject({ eventsInserted: 1, alertsInserted: ['alr_batch'] });
+      expect(bulkIndices().at(-1)).toMatch(/^pt-events-/);
+    });
+
     it('lets Elasticsearch re-run a tool version update that lost a race with another worker, instead of failing the batch with a 409', async () => {
       const store = await connect(es);
       es.on('POST', '/_bulk', (request) => bulkAnswer(request.body, () => 200));

@@ -98,8 +98,15 @@ export class ElasticsearchStore implements Store {
     return inlineBatchWriter(this);
   }
 
+  /**
+   * Elasticsearch has no transaction over several documents: a batch is written in an order that makes a
+   * failure part-way safe to replay. The events go last, because a redelivered batch skips the events
+   * already stored: an event is stored only once everything derived from it (alerts, incidents, pins,
+   * deliveries, audit, engine state) is. Engine state goes just before them, so a failure leaves it
+   * behind the events it reflects rather than ahead. Every write before it is idempotent (deterministic
+   * ids) except audit entries, which a replay after a later failure may append again.
+   */
   async writeBatch(batch: StoreBatch): Promise<StoreBatchResult> {
-    const eventsInserted = batch.events?.length ? await this.events.insertMany(batch.events) : 0;
     const alertsInserted = batch.alerts?.length ? await this.alerts.insertMany(batch.alerts) : [];
     const tracked = [
       ...(batch.incidents ?? []).map((incident) => this.incidents.action(incident)),
@@ -108,9 +115,10 @@ export class ElasticsearchStore implements Store {
     ];
     // Incidents are looked up by search right after (findOpen): wait until they are searchable.
     if (tracked.length) await this.ctx.bulk.write(tracked, 'wait_for');
-    if (batch.engineState?.length) await this.engineState.put(batch.engineState);
-    const audit = batch.audit?.length ? await this.audit.append(batch.audit) : [];
     if (batch.outbox?.length) await this.outbox.enqueue(batch.outbox);
+    const audit = batch.audit?.length ? await this.audit.append(batch.audit) : [];
+    if (batch.engineState?.length) await this.engineState.put(batch.engineState);
+    const eventsInserted = batch.events?.length ? await this.events.insertMany(batch.events) : 0;
     return { eventsInserted, alertsInserted, audit };
   }
 
