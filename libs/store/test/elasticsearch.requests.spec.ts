@@ -474,12 +474,32 @@ describe(ElasticsearchStore.name, () => {
       es.on('GET', '/:index', () => ({ 'pt-events-2026.11.18': {}, 'pt-events-2026.11.19': {}, 'pt-events-2026.11.20': {}, 'pt-events-2026.11.21': {} }))
         .on(['GET', 'POST'], '/:index/_count', (request) => ({ count: request.path.includes('11.18') ? 5 : 7 }))
         .on('DELETE', '/:index', () => ({ acknowledged: true }))
-        .on('POST', '/:index/_delete_by_query', () => ({ deleted: 3 }));
+        .on('POST', '/:index/_delete_by_query', () => ({ task: 'node-1:42' }))
+        .on('GET', '/_tasks/:id', () => ({ completed: true, task: {}, response: { deleted: 3 } }));
       expect(await store.events.deleteBefore('2026-11-20T12:00:00.000Z')).toBe(5 + 7 + 3);
       expect(es.sent('DELETE', /./).map((request) => request.path)).toEqual(['/pt-events-2026.11.18', '/pt-events-2026.11.19']);
       const [byQuery] = es.sent('POST', /_delete_by_query$/);
       expect(byQuery!.path).toBe('/pt-events-2026.11.20/_delete_by_query');
       expect(byQuery!.body).toEqual({ query: { bool: { filter: [{ range: { '@timestamp': { lt: Date.parse('2026-11-20T12:00:00.000Z'), format: 'epoch_millis' } } }] } } });
+    });
+
+    it('runs a retention delete as a task and follows it to its end, instead of a request that outlasts the client timeout and is sent again beside itself', async () => {
+      const store = await connect(es);
+      let looks = 0;
+      es.on('POST', '/:index/_delete_by_query', () => ({ task: 'node-1:77' })).on('GET', '/_tasks/:id', () => {
+        looks += 1;
+        return looks < 3 ? { completed: false, task: {} } : { completed: true, task: {}, response: { deleted: 120_000 } };
+      });
+      expect(await store.alerts.deleteBefore('2026-11-20T12:00:00.000Z')).toBe(120_000);
+      const [start] = es.sent('POST', /_delete_by_query$/);
+      expect(start!.querystring).toMatchObject({ wait_for_completion: 'false', conflicts: 'proceed' });
+      expect(es.sent('POST', /_delete_by_query$/)).toHaveLength(1);
+      expect(es.sent('GET', /^\/_tasks\//).map((request) => decodeURIComponent(request.path))).toEqual(['/_tasks/node-1:77', '/_tasks/node-1:77', '/_tasks/node-1:77']);
+      expect(sleeps).toEqual([1000, 1000]);
+
+      es.mock.clear({ method: 'GET', path: '/_tasks/:id' });
+      es.on('GET', '/_tasks/:id', () => ({ completed: true, task: {}, error: { type: 'search_phase_execution_exception', reason: 'all shards failed' } }));
+      await expect(store.alerts.deleteBefore('2026-11-20T12:00:00.000Z')).rejects.toMatchObject({ code: StoreErrorCode.Backend, message: 'elasticsearch delete old alerts failed: search_phase_execution_exception all shards failed' });
     });
   });
 });

@@ -81,10 +81,7 @@ export class ElasticsearchAlertRepository implements AlertRepository {
 
   async deleteBefore(ts: string): Promise<number> {
     const cut = instantMs(ts, 'retention cut-off');
-    const response = await this.ctx.call('delete old alerts', () =>
-      this.ctx.client.deleteByQuery({ index: this.index(), query: { bool: { filter: msRange('@timestamp', { lt: cut }) } }, conflicts: 'proceed', refresh: true }, { maxRetries: 0 }),
-    );
-    return response.deleted ?? 0;
+    return this.ctx.deleteByQuery('delete old alerts', this.index(), { bool: { filter: msRange('@timestamp', { lt: cut }) } });
   }
 
   async countByRule(): Promise<Record<string, number>> {

@@ -74,10 +74,7 @@ export class ElasticsearchAuditRepository implements AuditRepository {
     await this.ctx.call('refresh audit', () => this.ctx.client.indices.refresh({ index: this.index() }, { maxRetries: 0 }));
     const keepFrom = await this.edgeSeq(msRange('@timestamp', { gte: cut }), 'asc');
     const query: Query = keepFrom === null ? { match_all: {} } : { range: { 'palisade.audit.seq': { lt: keepFrom } } };
-    const response = await this.ctx.call('delete old audit entries', () =>
-      this.ctx.client.deleteByQuery({ index: this.index(), query, conflicts: 'proceed', refresh: true }, { maxRetries: 0 }),
-    );
-    return response.deleted ?? 0;
+    return this.ctx.deleteByQuery('delete old audit entries', this.index(), query);
   }
 
   /**

@@ -19,6 +19,9 @@ export interface SortedList {
   shape: CursorShape;
 }
 
+/** Wait between looks at a running delete-by-query task. */
+const DELETE_TASK_POLL_MS = 1000;
+
 /** Hits per request when reading everything of a small index or scanning for exports. */
 const SCAN_PAGE = 1000;
 
@@ -56,6 +59,25 @@ export class ElasticsearchContext {
         }
         await this.policy.sleep(backoffDelay(this.policy, attempt));
       }
+    }
+  }
+
+  /**
+   * Deletes what a query matches, as a task followed to its end: a retention delete over a large index
+   * outlasts the client's 30 s request timeout, and sending the request again would start a second
+   * delete beside the first, still running. Returns the number of documents deleted.
+   */
+  async deleteByQuery(what: string, index: string, query: Query): Promise<number> {
+    const started = await this.call(`start ${what}`, () => this.client.deleteByQuery({ index, query, conflicts: 'proceed', refresh: true, wait_for_completion: false }, { maxRetries: 0 }));
+    const task = started.task;
+    if (task === undefined) throw new StoreError(StoreErrorCode.Backend, `elasticsearch ${what}: no task id in the answer`);
+    for (let poll = 0; ; poll += 1) {
+      if (poll > 0) await this.policy.sleep(DELETE_TASK_POLL_MS);
+      const status = await this.call(`follow ${what}`, () => this.client.tasks.get({ task_id: String(task) }, { maxRetries: 0 }));
+      if (!status.completed) continue;
+      if (status.error) throw new StoreError(StoreErrorCode.Backend, `elasticsearch ${what} failed: ${status.error.type} ${status.error.reason ?? ''}`.trim());
+      const deleted = (status.response as { deleted?: unknown } | undefined)?.deleted;
+      return typeof deleted === 'number' ? deleted : 0;
     }
   }
 

@@ -93,10 +93,7 @@ export class ElasticsearchEventRepository implements EventRepository {
     }
     const boundary = this.ctx.indices.daily('events', cut);
     if (boundary in indices && !expired.includes(boundary)) {
-      const response = await this.ctx.call(`delete old events of ${boundary}`, () =>
-        this.ctx.client.deleteByQuery({ index: boundary, query: { bool: { filter: msRange('@timestamp', { lt: cut }) } }, conflicts: 'proceed', refresh: true }, { maxRetries: 0 }),
-      );
-      deleted += response.deleted ?? 0;
+      deleted += await this.ctx.deleteByQuery(`delete old events of ${boundary}`, boundary, { bool: { filter: msRange('@timestamp', { lt: cut }) } });
     }
     return deleted;
   }
