@@ -2,6 +2,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { type AuditEntry, computeAuditHash } from '@palisade/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVerifyExport, trustedKeyFingerprint } from '../src/cli/verify-export.command.js';
 import { sha256File, signedManifestBytes } from '../src/exports/bundle-format.js';
@@ -116,6 +117,53 @@ describe('compliance export and verify-export', () => {
       });
     });
   }
+
+  it('names an audit entry added before or after the exported run, and a run edited and re-hashed, as such rather than as removed', async () => {
+    type Entry = AuditEntry & { hash: string };
+    const audit = (await detector.api<{ items: Entry[] }>('GET', '/api/audit?limit=500')).body.items.reverse();
+    const readEntries = (dir: string): Entry[] => readFileSync(path.join(dir, 'audit.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Entry);
+    const writeEntries = (dir: string, entries: Entry[]) => writeFileSync(path.join(dir, 'audit.ndjson'), entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const problem = (dir: string): string => {
+      const result = verifyBundle(dir);
+      return result.ok ? 'OK' : result.problem;
+    };
+
+    // A genuine later entry (the export's own, for one) appended after the manifest's head.
+    let dir = copy('ndjson');
+    let entries = readEntries(dir);
+    const lastSeq = entries.at(-1)!.seq;
+    writeEntries(dir, [...entries, audit.find((e) => e.seq === lastSeq + 1)!]);
+    expect(problem(dir)).toBe(`audit.ndjson: audit entry ${lastSeq + 1} was added (the manifest's entries end at ${lastSeq})`);
+
+    // Entry 2 edited and every hash from it recomputed: the chain holds, its head is not the manifest's.
+    dir = copy('ndjson');
+    entries = readEntries(dir);
+    let prevHash = entries[0]!.prevHash;
+    entries = entries.map((entry) => {
+      const edited = { ...entry, prevHash, ...(entry.seq === 2 ? { target: 'tool:math/other' } : {}) };
+      const { hash: _hash, ...rest } = edited;
+      prevHash = computeAuditHash(rest);
+      return { ...edited, hash: prevHash };
+    });
+    writeEntries(dir, entries);
+    expect(problem(dir)).toBe(`audit.ndjson: audit entries 1–${lastSeq} were altered and re-hashed (the chain does not end at the manifest's head)`);
+
+    // A bundle of a later run, with the entry before it put back in front.
+    const from = audit.find((e) => e.seq === 3)!.ts;
+    const later = await detector.api<Record>('POST', '/api/exports', { body: { from, to: new Date(Date.now() + 1000).toISOString() } });
+    dir = path.join(scratch, 'later');
+    cpSync(path.join(detector.home, 'exports', later.body.id), dir, { recursive: true });
+    writeEntries(dir, [audit.find((e) => e.seq === 2)!, ...readEntries(dir)]);
+    expect(problem(dir)).toBe('audit.ndjson: audit entry 2 was added (the manifest\'s entries start at 3)');
+
+    // A bundle of a range without audit entries, given one.
+    const empty = await detector.api<Record>('POST', '/api/exports', { body: { from: '2020-01-01', to: '2020-01-02' } });
+    dir = path.join(scratch, 'empty');
+    cpSync(path.join(detector.home, 'exports', empty.body.id), dir, { recursive: true });
+    expect(problem(dir)).toBe('OK');
+    writeEntries(dir, [audit[0]!]);
+    expect(problem(dir)).toBe('audit.ndjson: audit entry 1 was added (the manifest lists no audit entry)');
+  });
 
   it('with the install key pinned, refuses a bundle re-signed by anyone else after its content was changed', async () => {
     const key = await detector.api<{ algorithm: string; publicKey: string; fingerprint: string }>('GET', '/api/exports/key');

@@ -71,18 +71,21 @@ function checkAudit(name: string, content: Buffer, manifest: ExportManifest): st
   } catch (error) {
     return `${name} is unreadable: ${(error as Error).message}`;
   }
-  if (entries.length === 0) {
-    return manifest.audit.lastSeq === 0 || manifest.audit.firstSeq > manifest.audit.lastSeq ? null : `${name}: every audit entry was removed`;
-  }
-  if (entries[0]!.seq !== manifest.audit.firstSeq) {
-    return `${name}: audit entry ${manifest.audit.firstSeq} was removed or reordered (the file starts at ${entries[0]!.seq})`;
-  }
+  const { firstSeq, lastSeq } = manifest.audit;
+  const listsEntries = lastSeq !== 0 && firstSeq <= lastSeq;
+  if (entries.length === 0) return listsEntries ? `${name}: every audit entry was removed` : null;
+  const first = entries[0]!;
+  if (!listsEntries) return `${name}: audit entry ${first.seq} was added (the manifest lists no audit entry)`;
+  if (first.seq < firstSeq) return `${name}: audit entry ${first.seq} was added (the manifest's entries start at ${firstSeq})`;
+  if (first.seq !== firstSeq) return `${name}: audit entry ${firstSeq} was removed or reordered (the file starts at ${first.seq})`;
   const chain = verifyAuditChain(entries, manifest.audit.prevHash);
   if (!chain.ok) return `${name}: ${chain.reason}`;
   const last = entries[entries.length - 1]!;
-  if (last.seq !== manifest.audit.lastSeq || chain.head !== manifest.audit.head) {
-    return `${name}: audit entry ${last.seq + 1 <= manifest.audit.lastSeq ? last.seq + 1 : last.seq} was removed (the chain ends before the manifest's head)`;
-  }
+  if (last.seq < lastSeq) return `${name}: audit entry ${last.seq + 1} was removed (the chain ends before the manifest's head)`;
+  if (last.seq > lastSeq) return `${name}: audit entry ${lastSeq + 1} was added (the manifest's entries end at ${lastSeq})`;
+  // Every entry chains and hashes, yet the run ends elsewhere: entries were edited and their hashes
+  // recomputed. The manifest keeps only the head, so which entry was edited first cannot be told.
+  if (chain.head !== manifest.audit.head) return `${name}: audit entries ${firstSeq}–${lastSeq} were altered and re-hashed (the chain does not end at the manifest's head)`;
   return null;
 }
 
