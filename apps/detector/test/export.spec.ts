@@ -1,5 +1,5 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type AuditEntry, computeAuditHash } from '@palisade/schema';
@@ -117,6 +117,32 @@ describe('compliance export and verify-export', () => {
       });
     });
   }
+
+  it('names a bundle file replaced by a folder or by a link, instead of failing with a stack or vouching for what lies elsewhere', async () => {
+    let dir = copy('ndjson');
+    rmSync(path.join(dir, 'events.ndjson'));
+    mkdirSync(path.join(dir, 'events.ndjson'));
+    expect(verifyBundle(dir)).toEqual({ ok: false, problem: 'events.ndjson was replaced by a folder' });
+    const out: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
+    try {
+      expect(await runVerifyExport(dir)).toBe(1);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(out).toEqual(['FAILED: events.ndjson was replaced by a folder\n']);
+
+    dir = copy('ndjson');
+    rmSync(path.join(dir, 'audit.ndjson'));
+    symlinkSync(path.join(bundles.ndjson!, 'audit.ndjson'), path.join(dir, 'audit.ndjson'));
+    expect(verifyBundle(dir)).toEqual({ ok: false, problem: 'audit.ndjson was replaced by a symbolic link' });
+
+    dir = copy('ndjson');
+    rmSync(path.join(dir, 'manifest.json'));
+    mkdirSync(path.join(dir, 'manifest.json'));
+    expect(verifyBundle(dir)).toEqual({ ok: false, problem: 'manifest.json was replaced by a folder' });
+  });
 
   it('names an audit entry added before or after the exported run, and a run edited and re-hashed, as such rather than as removed', async () => {
     type Entry = AuditEntry & { hash: string };

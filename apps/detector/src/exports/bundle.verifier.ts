@@ -1,5 +1,5 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type AuditEntry, AuditEntry as AuditEntrySchema, ExportManifest, describeZodError, verifyAuditChain } from '@palisade/schema';
 import { parse } from 'csv-parse/sync';
@@ -19,7 +19,9 @@ export type VerifyResult = { ok: true; manifest: ExportManifest; checked: string
 export function verifyBundle(dir: string, options: { trustedKey?: string } = {}): VerifyResult {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return { ok: false, problem: `${dir} is not a bundle folder` };
   const manifestPath = path.join(dir, MANIFEST_FILE);
-  if (!existsSync(manifestPath)) return { ok: false, problem: `${MANIFEST_FILE} was removed` };
+  const manifestKind = entryKind(manifestPath);
+  if (manifestKind === null) return { ok: false, problem: `${MANIFEST_FILE} was removed` };
+  if (manifestKind !== 'file') return { ok: false, problem: `${MANIFEST_FILE} was replaced by a ${manifestKind}` };
   let manifest: ExportManifest;
   try {
     const parsed = ExportManifest.safeParse(JSON.parse(readFileSync(manifestPath, 'utf8')));
@@ -46,7 +48,9 @@ export function verifyBundle(dir: string, options: { trustedKey?: string } = {})
   for (const file of manifest.files) {
     const filePath = path.join(dir, file.path);
     if (path.relative(dir, filePath).startsWith('..')) return { ok: false, problem: `${file.path} points outside the bundle` };
-    if (!existsSync(filePath)) return { ok: false, problem: `${file.path} was removed` };
+    const kind = entryKind(filePath);
+    if (kind === null) return { ok: false, problem: `${file.path} was removed` };
+    if (kind !== 'file') return { ok: false, problem: `${file.path} was replaced by a ${kind}` };
     const content = readFileSync(filePath);
     if (file.path.startsWith('audit.')) {
       // Name the audit entry before the file: an analyst wants to know which action was tampered with.
@@ -62,6 +66,18 @@ export function verifyBundle(dir: string, options: { trustedKey?: string } = {})
     if (name !== MANIFEST_FILE && !listed.has(name)) return { ok: false, problem: `${name} was added (not in the manifest)` };
   }
   return { ok: true, manifest, checked };
+}
+
+/**
+ * What a bundle entry is, without following links. The exporter writes plain files only: a folder would
+ * fail to read, and a link would have the bundle vouch for content that lives outside it.
+ */
+function entryKind(file: string): 'file' | 'folder' | 'symbolic link' | 'special file' | null {
+  const stat = lstatSync(file, { throwIfNoEntry: false });
+  if (!stat) return null;
+  if (stat.isFile()) return 'file';
+  if (stat.isDirectory()) return 'folder';
+  return stat.isSymbolicLink() ? 'symbolic link' : 'special file';
 }
 
 function checkAudit(name: string, content: Buffer, manifest: ExportManifest): string | null {
