@@ -134,6 +134,33 @@ describe('API input validation', () => {
     expect(await audited()).toBe(before);
   });
 
+  it('refuses a misspelt or unknown field in every body instead of ignoring it (a PUT of the tuning would have saved the default in its place)', async () => {
+    const saved = await detector.api<{ allowDomains: string[] }>('PUT', '/api/tools/mail/send_email/baseline', { body: { allowDomains: ['example.com'] } });
+    expect(saved.status).toBe(200);
+    const misspelt = await detector.api<ErrorBody>('PUT', '/api/tools/mail/send_email/baseline', { body: { allowDomain: ['other.com'] } });
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.body.error.message).toContain('allowDomain');
+    expect((await detector.api<{ allowDomains: string[] }>('GET', '/api/tools/mail/send_email/baseline')).body.allowDomains).toEqual(['example.com']);
+
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    const cases: [string, string, unknown, string][] = [
+      ['POST', '/api/tools/mail/send_email/baseline/preview', { mutedDetector: ['recipient_change'] }, 'mutedDetector'],
+      ['PUT', '/api/tools/mail/send_email/baseline', { exceptions: [{ category: 'recipient_change', expiresAt, expires: 'never' }] }, 'expires'],
+      ['PATCH', '/api/rules/palisade.egress-fan-out', { enabled: false, reason: 'noisy' }, 'reason'],
+      ['POST', '/api/tools/mail/send_email/quarantine', { reason: 'x', incident: 'inc_1' }, 'incident'],
+      ['POST', '/api/exports', { from: '2026-01-01', to: '2026-01-02', fromat: 'csv' }, 'fromat'],
+      ['POST', '/api/tokens', { name: 'bob', role: 'analyst', expires: '2027-01-01' }, 'expires'],
+    ];
+    for (const [method, route, body, field] of cases) {
+      const response = await detector.api<ErrorBody>(method, route, { body });
+      expect(response.status, `${method} ${route}`).toBe(400);
+      expect(response.body.error.message, `${method} ${route}`).toContain(`"${field}"`);
+    }
+    const rule = (await detector.api<Page<{ id: string; enabled: boolean }>>('GET', '/api/rules')).body.items.find((r) => r.id === 'palisade.egress-fan-out');
+    expect(rule?.enabled).toBe(true);
+    expect((await detector.api<Page<unknown>>('GET', '/api/tools?quarantined=true&server=mail')).body.total).toBe(0);
+  });
+
   it('records a new tuning exception as the caller’s, wants it to expire, and keeps saved exceptions a PUT leaves out', async () => {
     const closed = await detector.api('PATCH', `/api/incidents/${incidentId}`, { body: { status: 'false_positive', tuningException: { expiresInDays: 7 } } });
     expect(closed.status).toBe(200);

@@ -10,7 +10,7 @@ import { keyFingerprint } from '../exports/bundle-format.js';
 import { ExportService, type StoredExport } from '../exports/export.service.js';
 import { actorOf } from '../services/audit.service.js';
 
-export const ExportRequest = z.object({ from: QueryInstant, to: QueryInstant, format: ExportFormat.default('ndjson') });
+export const ExportRequest = z.strictObject({ from: QueryInstant, to: QueryInstant, format: ExportFormat.default('ndjson') });
 
 type PublicRecord = ExportRecord;
 

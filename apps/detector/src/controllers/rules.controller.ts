@@ -8,7 +8,7 @@ import { zod } from '../common/zod-validation.pipe.js';
 import { actorOf } from '../services/audit.service.js';
 import { RuleService } from '../services/rule.service.js';
 
-const RulePatch = z.object({ enabled: z.boolean() });
+const RulePatch = z.strictObject({ enabled: z.boolean() });
 
 @Controller('api/rules')
 export class RulesController {

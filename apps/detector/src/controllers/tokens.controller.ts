@@ -8,7 +8,7 @@ import { ClientAddress, CurrentPrincipal } from '../common/request-context.js';
 import { zod } from '../common/zod-validation.pipe.js';
 import { AuditService, actorOf } from '../services/audit.service.js';
 
-export const TokenRequest = z.object({
+export const TokenRequest = z.strictObject({
   name: z.string().min(1).max(200).regex(/^[\w.@ -]+$/, 'letters, digits, space, dot, @, dash and underscore only'),
   role: z.enum(['admin', 'analyst', 'auditor', 'collector']),
 });

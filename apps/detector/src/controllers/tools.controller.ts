@@ -10,13 +10,16 @@ import { BaselineService } from '../services/baseline.service.js';
 import { ToolService } from '../services/tool.service.js';
 import { ContainmentService } from '../services/containment.service.js';
 
-const ContainmentBody = z.object({ reason: z.string().min(1).max(1000).optional(), incidentId: z.string().max(80).nullable().optional() }).default({});
+const ContainmentBody = z.strictObject({ reason: z.string().min(1).max(1000).optional(), incidentId: z.string().max(80).nullable().optional() }).default({});
 const ToolsQuery = z.object({ quarantined: z.enum(['true', 'false']).optional(), server: z.string().max(200).optional() });
-/** A PUT of the tuning: `exceptions` omitted keeps the saved ones; a new exception's author is the caller. */
-export const TuningBody = BaselineTuning.omit({ server: true, tool: true, updatedAt: true, updatedBy: true, exceptions: true }).extend({
-  exceptions: z.array(TuningException.extend({ author: z.string().max(200).optional() })).max(1000).optional(),
-});
-const PreviewBody = TuningBody.extend({ days: z.number().int().min(1).max(90).default(7) });
+/**
+ * A PUT of the tuning: `exceptions` omitted keeps the saved ones; a new exception's author is the caller.
+ * Strict: a PUT replaces the tuning, so a misspelt field (`allowDomain`) would save the default in its place.
+ */
+export const TuningBody = BaselineTuning.omit({ server: true, tool: true, updatedAt: true, updatedBy: true, exceptions: true })
+  .extend({ exceptions: z.array(TuningException.extend({ author: z.string().max(200).optional() }).strict()).max(1000).optional() })
+  .strict();
+const PreviewBody = TuningBody.extend({ days: z.number().int().min(1).max(90).default(7) }).strict();
 
 @Controller('api/tools')
 export class ToolsController {
