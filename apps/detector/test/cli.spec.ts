@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createStore, storeConfigFromEnv } from '@palisade/store';
 import { DETECTOR_BIN } from '@palisade/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -45,5 +46,28 @@ describe('palisade-detector at start: one line naming what is wrong', () => {
     const result = await run(['serve'], { PALISADE_HOME: '/proc/palisade-nope' });
     expect(result.code).toBe(1);
     expect(oneLine(result.stderr)).toEqual(['palisade-detector: PALISADE_HOME "/proc/palisade-nope": cannot be created (ENOENT)']);
+  });
+});
+
+describe('palisade-detector token', () => {
+  it('keeps token names unique among live tokens, as the API does, and audits a creation under the token id', async () => {
+    const first = await run(['token', 'create', '--name', 'ann', '--role', 'analyst']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^pal_\S+\n$/);
+    const again = await run(['token', 'create', '--name', 'ann', '--role', 'admin']);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toBe('');
+    expect(oneLine(again.stderr)).toEqual(['palisade-detector token create: a token named "ann" exists already (revoke it first, or choose another name)']);
+    const list = await run(['token', 'list']);
+    expect(oneLine(list.stdout)).toEqual([expect.stringMatching(/^\S+\tanalyst\tann\tactive\t-$/)]);
+
+    const id = list.stdout.split('\t')[0]!;
+    const store = await createStore(storeConfigFromEnv({ PALISADE_HOME: home }));
+    try {
+      const audit = await store.audit.list({ action: 'token.create', limit: 10 });
+      expect(audit.items.map((e) => ({ target: e.target, details: e.details }))).toEqual([{ target: `token:${id}`, details: { name: 'ann', role: 'analyst' } }]);
+    } finally {
+      await store.close();
+    }
   });
 });

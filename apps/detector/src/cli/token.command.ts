@@ -29,9 +29,15 @@ export async function runTokenCommand(args: string[]): Promise<number> {
       for (const t of await store.tokens.list()) process.stdout.write(`${t.id}\t${t.role}\t${t.name}\t${t.revokedAt ? 'revoked' : 'active'}\t${t.lastUsedAt ?? '-'}\n`);
       return 0;
     }
+    // As through the API: audit entries name their actor by the token's name, so two live tokens may not share one.
+    if ((await store.tokens.list()).some((t) => t.name === values.name && t.revokedAt === null)) {
+      process.stderr.write(`palisade-detector token create: a token named "${values.name}" exists already (revoke it first, or choose another name)\n`);
+      return 1;
+    }
     const token = generateToken();
-    await store.tokens.create({ id: newId(), name: values.name!, role: values.role as (typeof ROLES)[number], tokenHash: hashToken(token), createdAt: new Date().toISOString(), createdBy: 'cli', revokedAt: null, lastUsedAt: null });
-    await store.audit.append([{ ts: new Date().toISOString(), actor: { type: 'system', id: 'cli' }, action: 'token.create', target: `token:${values.name}`, details: { role: values.role } }]);
+    const id = newId();
+    await store.tokens.create({ id, name: values.name!, role: values.role as (typeof ROLES)[number], tokenHash: hashToken(token), createdAt: new Date().toISOString(), createdBy: 'cli', revokedAt: null, lastUsedAt: null });
+    await store.audit.append([{ ts: new Date().toISOString(), actor: { type: 'system', id: 'cli' }, action: 'token.create', target: `token:${id}`, details: { name: values.name, role: values.role } }]);
     process.stdout.write(`${token}\n`);
     return 0;
   } finally {
