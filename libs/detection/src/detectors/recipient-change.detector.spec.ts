@@ -29,6 +29,12 @@ describe(detectRecipientChange.name, () => {
     expect(alertsOf('recipient_change', [warm('alice@corp.example'), send({ to: 'boss@partner.example' }), send({ to: 'x@mail.vendor.example' })], { tunings })).toEqual([]);
   });
 
+  it('covers an address or a webhook at an allow-listed sub-domain, and only that sub-domain', () => {
+    const tunings = [{ server: 'example-server', tool: 'send_email', allowDomains: ['eu.partner.example'] }];
+    const sent = [warm('alice@corp.example'), send({ to: 'x@eu.partner.example' }), send({ webhook: 'https://eu.partner.example/hook' }), send({ to: 'y@us.partner.example' })];
+    expect(alertsOf('recipient_change', sent, { tunings }).flatMap((a) => a.evidence.matches.map((m) => m.text))).toEqual(['y@us.partner.example']);
+  });
+
   it('raises once per new value', () => {
     expect(alertsOf('recipient_change', [warm('alice@corp.example'), send({ to: 'drop@evil.example' }), send({ to: 'drop@evil.example' })])).toHaveLength(1);
   });

@@ -22,7 +22,9 @@ export function detectRecipientChange(ctx: DetectionContext, baseline: ToolBasel
   const values: string[] = [];
   for (const recipient of recipients) {
     const known = baseline.recipients[recipientKey(recipient)] !== undefined;
-    const allowed = tuning.allowRecipients.has(recipient.value) || (recipient.domain !== undefined && domainAllowed(tuning, recipient.domain));
+    // The host, not only the registrable domain: `eu.partner.example` on the allow-list covers `x@eu.partner.example`.
+    const domain = recipient.host ?? recipient.domain;
+    const allowed = tuning.allowRecipients.has(recipient.value) || (domain !== undefined && domainAllowed(tuning, domain));
     if (!learning && !known && !allowed) {
       const knownDomain = recipient.domain !== undefined && baseline.domains[recipient.domain] !== undefined;
       const level: Severity = knownDomain ? 'low' : 'medium';

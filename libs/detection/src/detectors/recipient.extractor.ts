@@ -11,7 +11,10 @@ export interface RecipientValue {
   value: string;
   /** `email`, `phone`, `url`, `channel`, `other`. */
   form: 'email' | 'phone' | 'url' | 'channel' | 'other';
+  /** Registrable domain of an address or URL (`example.co.uk`): what the baseline learns. */
   domain?: string;
+  /** Its full host (`mail.example.co.uk`): what a sub-domain on the allow-list is matched against. */
+  host?: string;
 }
 
 /** A domain an argument names (URL or host arguments), for new_egress_domain. */
@@ -59,9 +62,9 @@ function parseRecipient(key: string, field: string, raw: string): RecipientValue
   const text = raw.trim();
   if (!text) return null;
   const email = EMAIL.exec(text);
-  if (email?.[1]) return { key, field, value: text.toLowerCase(), form: 'email', domain: registrableDomain(email[1]) };
+  if (email?.[1]) return { key, field, value: text.toLowerCase(), form: 'email', domain: registrableDomain(email[1]), host: email[1].toLowerCase().replace(/\.$/, '') };
   const host = hostOf(text);
-  if (host) return { key, field, value: host, form: 'url', domain: registrableDomain(host) };
+  if (host) return { key, field, value: host, form: 'url', domain: registrableDomain(host), host };
   const digits = text.replace(/[\s().-]/g, '');
   if (/^\+?\d{7,15}$/.test(digits)) return { key, field, value: digits, form: 'phone' };
   if (/^[#@]?[\w.-]{1,80}$/.test(text)) return { key, field, value: text.toLowerCase(), form: /^#|^[CG][A-Z0-9]{8,}$/.test(text) || /channel/i.test(key) ? 'channel' : 'other' };
