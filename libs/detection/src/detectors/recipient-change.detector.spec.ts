@@ -29,6 +29,26 @@ describe(detectRecipientChange.name, () => {
     expect(alertsOf('recipient_change', [warm('alice@corp.example'), send({ to: 'boss@partner.example' }), send({ to: 'x@mail.vendor.example' })], { tunings })).toEqual([]);
   });
 
+  it('takes allow-list entries as an engineer writes them: a formatted phone number, a display name, a webhook URL, a URL or a wildcard for a domain', () => {
+    const tunings = [{
+      server: 'example-server',
+      tool: 'send_email',
+      allowRecipients: ['+1 (555) 010-0199', 'Boss <Boss@Partner.example>', 'https://hooks.chat.example/services/T0/B0'],
+      allowDomains: ['https://Vendor.example/', '*.other.example', '@third.example'],
+    }];
+    const sent = [
+      warm('alice@corp.example'),
+      send({ phone: '+15550100199' }),
+      send({ to: 'boss@partner.example' }),
+      send({ webhook: 'https://hooks.chat.example/services/T0/B0' }),
+      send({ to: 'x@vendor.example' }),
+      send({ to: 'y@mail.other.example' }),
+      send({ to: 'z@third.example' }),
+      send({ to: 'eve@evil.example' }),
+    ];
+    expect(alertsOf('recipient_change', sent, { tunings }).flatMap((a) => a.evidence.matches.map((m) => m.text))).toEqual(['eve@evil.example']);
+  });
+
   it('covers an address or a webhook at an allow-listed sub-domain, and only that sub-domain', () => {
     const tunings = [{ server: 'example-server', tool: 'send_email', allowDomains: ['eu.partner.example'] }];
     const sent = [warm('alice@corp.example'), send({ to: 'x@eu.partner.example' }), send({ webhook: 'https://eu.partner.example/hook' }), send({ to: 'y@us.partner.example' })];

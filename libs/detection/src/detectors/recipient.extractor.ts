@@ -71,6 +71,23 @@ function parseRecipient(key: string, field: string, raw: string): RecipientValue
   return null;
 }
 
+/**
+ * An allow-listed recipient as the value it must equal, normalised as the same text in an argument is:
+ * `+1 (555) 010-0100` → `+15550100100`, `Boss <Boss@Partner.example>` → `boss@partner.example`, a webhook
+ * URL → its host (recipients are compared by host, as the baseline learns them).
+ */
+export function normaliseAllowedRecipient(entry: string): string {
+  const emails = execAll(EMAILS, entry).map((m) => m[0]);
+  return parseRecipient('', '', emails.length === 1 ? emails[0]! : entry)?.value ?? entry.trim().toLowerCase();
+}
+
+/** An allow-listed domain as a host to match by suffix: `*.example.com`, `https://example.com/x`, `@example.com` → `example.com`. */
+export function normaliseAllowedDomain(entry: string): string {
+  const text = entry.trim().toLowerCase();
+  const host = hostOf(text) ?? text.slice(text.lastIndexOf('@') + 1);
+  return host.replace(/^\*?\./, '').replace(/\.$/, '');
+}
+
 /** Recipient-like values of a call's arguments (to, cc, bcc, recipients, email, phone, channel, webhook…). */
 export function extractRecipients(leaves: readonly TextLeaf[]): RecipientValue[] {
   const values: RecipientValue[] = [];

@@ -1,4 +1,5 @@
 import { BaselineTuning, DEFAULT_WARMUP, type AlertCategory, type BaselineTuningInput } from '@palisade/schema';
+import { normaliseAllowedDomain, normaliseAllowedRecipient } from '../detectors/recipient.extractor.js';
 
 /** Engine-wide settings (all optional). */
 export interface EngineOptions {
@@ -81,8 +82,9 @@ export function resolveTuning(input: BaselineTuningInput): ResolvedTuning {
   return {
     sensitivity: tuning.sensitivity,
     warmup: tuning.warmup,
-    allowRecipients: new Set(tuning.allowRecipients.map((r) => r.trim().toLowerCase())),
-    allowDomains: tuning.allowDomains.map((d) => d.trim().toLowerCase().replace(/^\*?\.|\.$/g, '')),
+    // Entries as an engineer writes them, normalised as the values they are compared with are.
+    allowRecipients: new Set(tuning.allowRecipients.map(normaliseAllowedRecipient)),
+    allowDomains: tuning.allowDomains.map(normaliseAllowedDomain),
     muted: new Set(tuning.mutedDetectors),
     exceptions: tuning.exceptions,
     source: tuning,
