@@ -191,6 +191,26 @@ describe('compliance export and verify-export', () => {
     expect(problem(dir)).toBe('audit.ndjson: audit entry 1 was added (the manifest lists no audit entry)');
   });
 
+  it('gives a range without audit entries the chain head as of its end, not the genesis hash, so consecutive bundles still link', async () => {
+    const audit = (await detector.api<{ items: AuditEntry[] }>('GET', '/api/audit?limit=500')).body.items.reverse();
+    const gap = audit.findIndex((entry, i) => i > 0 && Date.parse(entry.ts) - Date.parse(audit[i - 1]!.ts) >= 2);
+    expect(gap).toBeGreaterThan(0);
+    const before = audit[gap - 1]!;
+    const from = new Date(Date.parse(before.ts) + 1).toISOString();
+    const created = await detector.api<Record & { auditHead: string }>('POST', '/api/exports', { body: { from, to: audit[gap]!.ts } });
+    expect(created.status).toBe(201);
+    const dir = path.join(detector.home, 'exports', created.body.id);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { audit: unknown };
+    expect(manifest.audit).toEqual({ firstSeq: before.seq + 1, lastSeq: before.seq, prevHash: before.hash, head: before.hash });
+    expect(created.body.auditHead).toBe(before.hash);
+    expect(readFileSync(path.join(dir, 'audit.ndjson'), 'utf8')).toBe('');
+    expect(verifyBundle(dir).ok).toBe(true);
+
+    // The run just before it ends at the same head.
+    const previous = await detector.api<Record & { auditHead: string }>('POST', '/api/exports', { body: { from: '2020-01-01', to: from } });
+    expect(previous.body.auditHead).toBe(before.hash);
+  });
+
   it('with the install key pinned, refuses a bundle re-signed by anyone else after its content was changed', async () => {
     const key = await detector.api<{ algorithm: string; publicKey: string; fingerprint: string }>('GET', '/api/exports/key');
     expect(key.status).toBe(200);

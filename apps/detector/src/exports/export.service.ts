@@ -112,6 +112,7 @@ export class ExportService {
         }
       }
       files.push(await this.finish(workDir, auditFile, auditWriter));
+      const audit = first && last ? { firstSeq: first.seq, lastSeq: last.seq, prevHash: first.prevHash, head: last.hash } : await this.emptyAuditRun(request.to);
 
       const keys = this.signingKeys();
       const manifest: ExportManifest = {
@@ -124,12 +125,7 @@ export class ExportService {
         format: request.format,
         range: { from: request.from, to: request.to },
         files,
-        audit: {
-          firstSeq: first?.seq ?? 0,
-          lastSeq: last?.seq ?? 0,
-          prevHash: first?.prevHash ?? AUDIT_GENESIS_HASH,
-          head: last?.hash ?? first?.prevHash ?? AUDIT_GENESIS_HASH,
-        },
+        audit,
         publicKey: keys.publicKey,
       };
       manifest.signature = sign(null, signedManifestBytes(manifest), keys.privateKey).toString('base64');
@@ -146,6 +142,17 @@ export class ExportService {
       rmSync(workDir, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /**
+   * The manifest's audit run for a range without audit entries: empty (first after last), at the chain's
+   * head as of the range's end, so consecutive bundles still link (one's head is the next one's prevHash)
+   * and the manifest never claims an empty chain when entries came before.
+   */
+  private async emptyAuditRun(to: string): Promise<ExportManifest['audit']> {
+    const [before] = (await this.store.audit.list({ to, limit: 1 })).items;
+    if (!before) return { firstSeq: 0, lastSeq: 0, prevHash: AUDIT_GENESIS_HASH, head: AUDIT_GENESIS_HASH };
+    return { firstSeq: before.seq + 1, lastSeq: before.seq, prevHash: before.hash, head: before.hash };
   }
 
   async list(): Promise<StoredExport[]> {
