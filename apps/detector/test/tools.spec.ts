@@ -98,4 +98,30 @@ describe('tool inventory, drift approval and baseline tuning through the API', (
     expect((await detector.api<Page<{ id: string; enabled: boolean }>>('GET', '/api/rules')).body.items.find((r) => r.id === rule.id)!.enabled).toBe(false);
     expect((await detector.api('PATCH', '/api/rules/no-such-rule', { body: { enabled: false } })).status).toBe(404);
   });
+
+  it('an API without the worker (serve --api-only) lists and switches the rules, and judges baselines with the tool tuning, as the combined one does', async () => {
+    const mail = new TelemetryBuilder('tuned', 'tuned-session', Date.now() - 600_000);
+    const events = [mail.initialize(), mail.toolsList([SEND_EMAIL])];
+    for (let i = 0; i < 30; i += 1) events.push(mail.call('send_email', { to: 'team@corp.example', body: 'report' }, 'sent'));
+    await detector.publish(events);
+    await detector.waitFor(async () => (await detector.api<{ summary: { observations: number } }>('GET', '/api/tools/tuned/send_email/baseline')).body.summary?.observations === 30, 'the calls learnt');
+    expect((await detector.api('PUT', '/api/tools/tuned/send_email/baseline', { body: { warmup: 100, sensitivity: 2 } })).status).toBe(200);
+
+    const apiOnly = await startDetector({ PALISADE_AUTO_QUARANTINE: 'off' }, { worker: false, home: detector.home });
+    try {
+      type Summary = { summary: { observations: number; learning: boolean; responseBytes?: { threshold: number } } };
+      const combined = (await detector.api<Summary>('GET', '/api/tools/tuned/send_email/baseline')).body.summary;
+      expect(combined).toMatchObject({ observations: 30, learning: true });
+      expect((await apiOnly.api<Summary>('GET', '/api/tools/tuned/send_email/baseline', { token: detector.adminToken })).body.summary).toEqual(combined);
+
+      const rules = (await apiOnly.api<Page<{ id: string; enabled: boolean }>>('GET', '/api/rules', { token: detector.adminToken })).body.items;
+      expect(rules.map((r) => r.id)).toEqual((await detector.api<Page<{ id: string }>>('GET', '/api/rules')).body.items.map((r) => r.id));
+      const rule = rules.find((r) => r.enabled)!;
+      const off = await apiOnly.api<{ enabled: boolean }>('PATCH', `/api/rules/${rule.id}`, { token: detector.adminToken, body: { enabled: false } });
+      expect(off.status).toBe(200);
+      expect((await detector.api<Page<{ id: string; enabled: boolean }>>('GET', '/api/rules')).body.items.find((r) => r.id === rule.id)!.enabled).toBe(false);
+    } finally {
+      await apiOnly.close();
+    }
+  });
 });

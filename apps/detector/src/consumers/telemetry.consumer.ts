@@ -79,7 +79,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.engine.compile();
+    // The engine loaded the rule pack at module init.
     const restored = await this.engine.restoreState();
     this.logger.log(`engine state restored (${restored} entries)`);
     // Collectors that start later rebuild the quarantine set from the latest snapshot on mcp.control.

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
   type CompiledEngine,
   type CorrelationRuleDefinition,
@@ -51,7 +51,7 @@ export function readRuleFiles(dir: string): { path: string; text: string }[] {
  * engine state restored from the store and persisted batch by batch.
  */
 @Injectable()
-export class EngineService {
+export class EngineService implements OnModuleInit {
   private readonly logger = new Logger('engine');
   private rules: CorrelationRuleDefinition[] = [];
   private compiled: CompiledEngine | null = null;
@@ -63,6 +63,14 @@ export class EngineService {
     @Inject(DETECTOR_CONFIG) private readonly config: DetectorConfig,
     private readonly settings: EngineSettings,
   ) {}
+
+  /**
+   * The rule pack is loaded at start in every process, the API alone included (`serve --api-only`): the
+   * rules API lists and switches its rules, and the baseline figures apply the tools' tunings.
+   */
+  async onModuleInit(): Promise<void> {
+    await this.compile();
+  }
 
   get engine(): CompiledEngine {
     if (!this.compiled) throw new Error('engine used before compile()');

@@ -56,13 +56,17 @@ export class ToolService {
     return { tool: summary, versions: views.reverse(), pinnedDiff, baseline, tuning, recentAlerts: recent.items };
   }
 
-  /** Baseline figures: from the worker's live state in this process, else from the persisted state. */
+  /**
+   * Baseline figures: from the worker's live state in this process, else from the persisted state; judged
+   * with the tool's tuning and the engine settings either way (its warm-up, its sensitivity).
+   */
   async baselineSummary(server: string, tool: string): Promise<BaselineSummary> {
+    await this.engine.refreshSettings();
     if (this.metrics.running) return this.engine.baselineSummary(server, tool);
     const keys = [`base:${server}:${tool}`, `pin:${server}:${tool}`];
     const values = await Promise.all(keys.map((key) => this.store.engineState.get(key)));
     const entries = keys.map((key, i) => ({ key, value: values[i] })).filter((e) => e.value !== null && e.value !== undefined);
-    return summarise(importState(entries), server, tool);
+    return summarise(importState(entries), server, tool, this.engine.engine);
   }
 
   async quarantine(server: string, tool: string, body: { reason?: string | undefined; incidentId?: string | null | undefined }, actor: AuditActor, source?: string): Promise<QuarantineState> {
