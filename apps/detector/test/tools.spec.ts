@@ -81,6 +81,10 @@ describe('tool inventory, drift approval and baseline tuning through the API', (
     expect(read.sensitivity).toBe(1.5);
     expect(read.summary.observations).toBe(27);
     expect(read.summary.learning).toBe(false);
+    // The inventory carries the baseline summary too (contract: GET /api/tools), as the tool's page does.
+    const inventory = (await detector.api<Page<{ server: string; tool: string; baseline: unknown }>>('GET', '/api/tools?server=mail')).body.items;
+    expect(inventory.find((t) => t.tool === 'send_email')?.baseline).toEqual({ observations: 27, learning: false });
+    expect((await detector.api<{ tool: { baseline: unknown } }>('GET', '/api/tools/mail/send_email')).body.tool.baseline).toEqual({ observations: 27, learning: false });
     const audit = (await detector.api<Page<{ action: string; target: string }>>('GET', '/api/audit?action=baseline.update')).body.items;
     expect(audit[0]).toMatchObject({ target: 'tool:mail/send_email' });
 

@@ -28,6 +28,8 @@ export interface ToolSummary extends ToolPin {
   openAlerts: number;
   /** The current definition differs from the pinned one. */
   drifted: boolean;
+  /** Its baseline in brief: calls learnt from, and whether it is still learning (the figures are on the tool's page). */
+  baseline: Pick<BaselineSummary, 'observations' | 'learning'>;
 }
 
 /** One version of a tool's definition, with the unified diff from the previous one (null for the first). */

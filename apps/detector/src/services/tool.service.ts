@@ -31,14 +31,16 @@ export class ToolService {
   async list(): Promise<ToolSummary[]> {
     const [pins, quarantined, open] = await Promise.all([this.store.tools.list(), this.containment.quarantined(), this.openAlertCounts()]);
     const byKey = new Map(quarantined.map((q) => [`${q.server}/${q.tool}`, q.state]));
-    return pins.map((pin) => this.summary(pin, byKey.get(`${pin.server}/${pin.tool}`) ?? null, open.get(`${pin.server}/${pin.tool}`) ?? 0));
+    await this.engine.refreshSettings();
+    const baselines = await Promise.all(pins.map((pin) => this.currentBaseline(pin.server, pin.tool)));
+    return pins.map((pin, i) => this.summary(pin, byKey.get(`${pin.server}/${pin.tool}`) ?? null, open.get(`${pin.server}/${pin.tool}`) ?? 0, baselines[i]!));
   }
 
   async get(server: string, tool: string): Promise<ToolSummary> {
     const pin = await this.store.tools.get(server, tool);
     if (!pin) throw PalisadeException.notFound(`tool ${server}/${tool}`);
-    const [quarantine, open] = await Promise.all([this.containment.quarantineState(server, tool), this.openAlertCounts(server, tool)]);
-    return this.summary(pin, quarantine, open.get(`${server}/${tool}`) ?? 0);
+    const [quarantine, open, baseline] = await Promise.all([this.containment.quarantineState(server, tool), this.openAlertCounts(server, tool), this.baselineSummary(server, tool)]);
+    return this.summary(pin, quarantine, open.get(`${server}/${tool}`) ?? 0, baseline);
   }
 
   async detail(server: string, tool: string): Promise<ToolDetail> {
@@ -62,6 +64,11 @@ export class ToolService {
    */
   async baselineSummary(server: string, tool: string): Promise<BaselineSummary> {
     await this.engine.refreshSettings();
+    return this.currentBaseline(server, tool);
+  }
+
+  /** The figures with the tunings as last refreshed. */
+  private async currentBaseline(server: string, tool: string): Promise<BaselineSummary> {
     if (this.metrics.running) return this.engine.baselineSummary(server, tool);
     const keys = [`base:${server}:${tool}`, `pin:${server}:${tool}`];
     const values = await Promise.all(keys.map((key) => this.store.engineState.get(key)));
@@ -119,8 +126,8 @@ export class ToolService {
     if (id && !(await this.store.incidents.get(id))) throw PalisadeException.badRequest(`incidentId: no incident ${id}`);
   }
 
-  private summary(pin: ToolPin, quarantine: QuarantineState | null, openAlerts: number): ToolSummary {
-    return { ...pin, quarantine, openAlerts, drifted: pin.pinnedHash !== pin.currentHash };
+  private summary(pin: ToolPin, quarantine: QuarantineState | null, openAlerts: number, baseline: BaselineSummary): ToolSummary {
+    return { ...pin, quarantine, openAlerts, drifted: pin.pinnedHash !== pin.currentHash, baseline: { observations: baseline.observations, learning: baseline.learning } };
   }
 
   /** Alerts still to triage (`open`, `triaging`) per `server/tool`, counted by the store. */
