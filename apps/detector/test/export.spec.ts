@@ -1,5 +1,5 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type AuditEntry, computeAuditHash } from '@palisade/schema';
@@ -117,6 +117,33 @@ describe('compliance export and verify-export', () => {
       });
     });
   }
+
+  it('names a bundle file grown past what one read can hold (2 GiB) as altered, instead of failing with a stack', () => {
+    const dir = copy('ndjson');
+    truncateSync(path.join(dir, 'events.ndjson'), 2 ** 31 + 1); // sparse: no disk used
+    expect(verifyBundle(dir)).toEqual({ ok: false, problem: 'events.ndjson was altered (SHA-256 does not match the manifest)' });
+  });
+
+  it('answers 404 for the download of a bundle whose files were removed from disk, and keeps running', async () => {
+    const created = await detector.api<Record>('POST', '/api/exports', { body: { from: '2020-01-01', to: '2020-01-02' } });
+    rmSync(path.join(detector.home, 'exports', created.body.id), { recursive: true });
+    for (const route of [`/api/exports/${created.body.id}/files/events.ndjson`, `/api/exports/${created.body.id}/archive`]) {
+      const response = await detector.api<{ error: { message: string } }>('GET', route);
+      expect(response.status, route).toBe(404);
+      expect(response.body.error.message, route).toMatch(/no longer on disk/);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50)); // a stream failing after the answer would surface here
+    expect((await detector.api('GET', '/api/health')).status).toBe(200);
+  });
+
+  it('downloads a bundle file as stored, with its length', async () => {
+    const id = path.basename(bundles.ndjson!);
+    const response = await fetch(`${detector.url}/api/exports/${id}/files/events.ndjson`, { headers: { authorization: `Bearer ${detector.adminToken}` } });
+    expect(response.status).toBe(200);
+    const stored = readFileSync(path.join(bundles.ndjson!, 'events.ndjson'));
+    expect(response.headers.get('content-length')).toBe(String(stored.length));
+    expect(Buffer.from(await response.arrayBuffer()).equals(stored)).toBe(true);
+  });
 
   it('names a bundle file replaced by a folder or by a link, instead of failing with a stack or vouching for what lies elsewhere', async () => {
     let dir = copy('ndjson');

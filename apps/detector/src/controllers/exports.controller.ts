@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { ExportFormat, type ExportRecord, QueryInstant } from '@palisade/schema';
 import { z } from 'zod';
@@ -18,9 +19,9 @@ function visible({ path: _path, ...record }: StoredExport): PublicRecord {
   return record;
 }
 
-interface FileResponse {
+/** The HTTP response a download is streamed into. */
+interface FileResponse extends NodeJS.WritableStream {
   setHeader(name: string, value: string): void;
-  send(body: Buffer): void;
 }
 
 @Controller('api/exports')
@@ -54,10 +55,11 @@ export class ExportsController {
 
   @Get(':id/files/:name')
   async file(@Param('id') id: string, @Param('name') name: string, @Res() res: FileResponse): Promise<void> {
-    const { content, contentType } = await this.exports.file(id, name);
+    const { content, bytes, contentType } = await this.exports.file(id, name);
     res.setHeader('content-type', contentType);
+    res.setHeader('content-length', String(bytes));
     res.setHeader('content-disposition', `attachment; filename="${id}-${name}"`);
-    res.send(content);
+    await pipeline(content, res);
   }
 
   @Get(':id/archive')
@@ -65,6 +67,6 @@ export class ExportsController {
     const content = await this.exports.archive(id);
     res.setHeader('content-type', 'application/gzip');
     res.setHeader('content-disposition', `attachment; filename="${id}.tar.gz"`);
-    res.send(content);
+    await pipeline(content, res);
   }
 }

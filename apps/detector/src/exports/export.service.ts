@@ -1,6 +1,7 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import {
@@ -25,7 +26,7 @@ import type { DetectorConfig } from '../config/detector-config.js';
 import { DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
 import { SecretFiles } from '../infra/secret-files.js';
 import { AuditService } from '../services/audit.service.js';
-import { AUDIT_CSV_COLUMNS, MANIFEST_FILE, bundleFiles, sha256File, signedManifestBytes } from './bundle-format.js';
+import { AUDIT_CSV_COLUMNS, MANIFEST_FILE, bundleFiles, signedManifestBytes } from './bundle-format.js';
 import { toOcsfDetectionFinding } from './ocsf.js';
 
 export const PRODUCT_VERSION = '0.1.0';
@@ -35,7 +36,7 @@ export interface StoredExport extends ExportRecord {
   path: string;
 }
 
-type Writer = { write(record: unknown): Promise<void>; close(): Promise<{ bytes: number; records: number }> };
+type Writer = { write(record: unknown): Promise<void>; close(): Promise<{ bytes: number; records: number; sha256: string }> };
 
 const EVENT_COLUMNS = ['id', 'ts', 'palisade.server.name', 'mcp.session.id', 'mcp.method.name', 'gen_ai.tool.name', 'palisade.outcome', 'palisade.duration_ms', 'palisade.client.name', 'palisade.collector.id', 'json'];
 const ALERT_COLUMNS = ['id', 'ts', 'category', 'severity', 'title', 'server', 'tool', 'sessionId', 'ruleId', 'status', 'incidentId', 'summary', 'eventIds'];
@@ -166,21 +167,22 @@ export class ExportService {
     return record;
   }
 
-  /** One file of a bundle (only names the manifest lists, or the manifest itself). */
-  async file(id: string, name: string): Promise<{ content: Buffer; contentType: string }> {
+  /** One file of a bundle (only names the manifest lists, or the manifest itself), streamed from disk. */
+  async file(id: string, name: string): Promise<{ content: Readable; bytes: number; contentType: string }> {
     const record = await this.get(id);
     if (name !== MANIFEST_FILE && !record.files.some((f) => f.path === name)) throw PalisadeException.notFound(`file ${name} in export ${id}`);
-    const content = readFileSync(path.join(record.path, name));
+    const file = path.join(record.path, name);
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (!stat?.isFile()) throw PalisadeException.notFound(`file ${name} of export ${id} (no longer on disk)`);
     const contentType = name.endsWith('.csv') ? 'text/csv; charset=utf-8' : name.endsWith('.ndjson') ? 'application/x-ndjson' : 'application/json';
-    return { content, contentType };
+    return { content: createReadStream(file), bytes: stat.size, contentType };
   }
 
-  /** The bundle as one .tar.gz (the folder `ID/` with its files), for download. */
-  async archive(id: string): Promise<Buffer> {
+  /** The bundle as one .tar.gz (the folder `ID/` with its files), streamed as it is packed. */
+  async archive(id: string): Promise<Readable> {
     const record = await this.get(id);
-    const chunks: Buffer[] = [];
-    for await (const chunk of tar.create({ gzip: true, portable: true, cwd: path.dirname(record.path) }, [path.basename(record.path)])) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+    if (!statSync(record.path, { throwIfNoEntry: false })?.isDirectory()) throw PalisadeException.notFound(`files of export ${id} (no longer on disk)`);
+    return Readable.from(tar.create({ gzip: true, portable: true, cwd: path.dirname(record.path) }, [path.basename(record.path)]));
   }
 
   /** The install's Ed25519 export key pair, generated into PALISADE_HOME on first use. */
@@ -207,32 +209,34 @@ export class ExportService {
       },
       close: async () => {
         if (columns && !headerWritten) await raw.write(stringify([columns]));
-        const { bytes } = await raw.close();
-        return { bytes, records };
+        const { bytes, sha256 } = await raw.close();
+        return { bytes, records, sha256 };
       },
     };
   }
 
+  /** Writes a file and digests it on the way: a range's events run to gigabytes, never read back whole. */
   private rawWriter(file: string): Writer {
     const stream = createWriteStream(file, { flags: 'wx' });
+    const hash = createHash('sha256');
     let bytes = 0;
     return {
       write: async (chunk: unknown) => {
-        const text = String(chunk);
-        bytes += Buffer.byteLength(text);
-        if (!stream.write(text)) await once(stream, 'drain');
+        const data = Buffer.from(String(chunk), 'utf8');
+        bytes += data.length;
+        hash.update(data);
+        if (!stream.write(data)) await once(stream, 'drain');
       },
       close: async () => {
         stream.end();
         await once(stream, 'finish');
-        return { bytes, records: 0 };
+        return { bytes, records: 0, sha256: hash.digest('hex') };
       },
     };
   }
 
   private async finish(dir: string, name: string, writer: Writer): Promise<ExportManifest['files'][number]> {
-    const { records } = await writer.close();
-    const content = readFileSync(path.join(dir, name));
-    return { path: name, sha256: sha256File(content), bytes: statSync(path.join(dir, name)).size, records };
+    const { records, sha256 } = await writer.close();
+    return { path: name, sha256, bytes: statSync(path.join(dir, name)).size, records };
   }
 }
