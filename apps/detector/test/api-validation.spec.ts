@@ -1,5 +1,5 @@
 import type { SqliteBus } from '@palisade/bus';
-import type { Page } from '@palisade/schema';
+import { BaselineTuning, type Page } from '@palisade/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDetector, startDetector } from './support/detector.harness.js';
 import { POISONED_ADD, SEND_EMAIL, TelemetryBuilder } from './support/telemetry.builder.js';
@@ -183,6 +183,32 @@ describe('API input validation', () => {
     const forever = await detector.api<ErrorBody>('PUT', '/api/tools/math/add/baseline', { body: { exceptions: [{ category: 'path_traversal', value: '/etc/passwd', expiresAt: null, author: 'x' }] } });
     expect(forever.status).toBe(400);
     expect(forever.body.error.message).toMatch(/^exceptions\[0\]\.expiresAt: a new exception must expire/);
+  });
+
+  it('refuses a new exception already expired, prunes expired ones when it saves, and refuses a false-positive closure it cannot tune before closing', async () => {
+    const past = await detector.api<ErrorBody>('PUT', '/api/tools/math/add/baseline', { body: { exceptions: [{ category: 'path_traversal', value: '/etc/hosts', expiresAt: '2020-01-01T00:00:00Z' }] } });
+    expect(past.status).toBe(400);
+    expect(past.body.error.message).toBe('exceptions[0].expiresAt: 2020-01-01T00:00:00Z is already past (the exception would never apply)');
+
+    // A tool whose false-positive closures piled up 1,000 exceptions, all expired since.
+    const expired = Array.from({ length: 1000 }, (_, i) => ({ category: 'recipient_change' as const, value: `old${i}@corp.example`, expiresAt: '2020-01-01T00:00:00.000Z', author: 'ann' }));
+    await detector.store.baselines.put(BaselineTuning.parse({ server: 'math', tool: 'add', exceptions: expired }));
+    expect((await detector.api('PATCH', `/api/incidents/${incidentId}`, { body: { status: 'triaging' } })).status).toBe(200);
+    const closed = await detector.api('PATCH', `/api/incidents/${incidentId}`, { body: { status: 'false_positive', tuningException: { expiresInDays: 7 } } });
+    expect(closed.status).toBe(200);
+    const kept = (await detector.api<{ exceptions: { expiresAt: string }[] }>('GET', '/api/tools/math/add/baseline')).body.exceptions;
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.every((e) => Date.parse(e.expiresAt) > Date.now())).toBe(true);
+
+    // 1,000 still running: the closure is refused with a 400, and the incident stays as it was.
+    const running = expired.map((e) => ({ ...e, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }));
+    await detector.store.baselines.put(BaselineTuning.parse({ server: 'math', tool: 'add', exceptions: running }));
+    expect((await detector.api('PATCH', `/api/incidents/${incidentId}`, { body: { status: 'triaging' } })).status).toBe(200);
+    const full = await detector.api<ErrorBody>('PATCH', `/api/incidents/${incidentId}`, { body: { status: 'false_positive', tuningException: { expiresInDays: 7 } } });
+    expect(full.status).toBe(400);
+    expect(full.body.error.message).toMatch(/^exceptions: /);
+    expect((await detector.api<{ status: string }>('GET', `/api/incidents/${incidentId}`)).body.status).toBe('triaging');
+    await detector.store.baselines.put(BaselineTuning.parse({ server: 'math', tool: 'add' }));
   });
 
   it('files a containment decision only under an incident that exists, and knows no baseline of an unknown tool', async () => {

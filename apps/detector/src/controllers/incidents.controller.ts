@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
-import { type Incident, type IncidentDetail, IncidentQuery, type Page, TriageStatus, type TriageStatus as Status } from '@palisade/schema';
+import { type BaselineTuningInput, type Incident, type IncidentDetail, IncidentQuery, type Page, TriageStatus, type TriageStatus as Status } from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import type { Principal } from '../auth/principal.js';
@@ -59,11 +59,14 @@ export class IncidentsController {
   ): Promise<Incident> {
     const actor = actorOf(principal);
     const { tuningException, ...patch } = body;
-    if (tuningException && !(await this.incidents.get(id)).tool) throw PalisadeException.badRequest(`tuningException: incident ${id} is not about one tool, so no tool can be tuned`);
-    const incident = await this.incidents.update(id, patch, actor, source);
-    if (tuningException && incident.tool) {
-      await this.baselines.addFalsePositiveException(incident, tuningException, actor, source);
+    let tuning: BaselineTuningInput | null = null;
+    if (tuningException) {
+      const current = await this.incidents.get(id);
+      if (!current.tool) throw PalisadeException.badRequest(`tuningException: incident ${id} is not about one tool, so no tool can be tuned`);
+      tuning = await this.baselines.falsePositiveTuning(current, tuningException, actor);
     }
+    const incident = await this.incidents.update(id, patch, actor, source);
+    if (tuning) await this.baselines.save(tuning, actor, source);
     return incident;
   }
 }
