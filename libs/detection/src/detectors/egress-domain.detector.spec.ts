@@ -16,6 +16,13 @@ describe(detectNewEgressDomain.name, () => {
     expect(alertsOf('new_egress_domain', [{ tool: 'note', arguments: { body: 'see https://a.example.org' }, result: OK, repeat: 21 }, { tool: 'note', arguments: { body: 'see https://b.example.io' }, result: OK }])).toEqual([]);
   });
 
+  it('takes an internationalised domain and its ASCII (punycode) spelling for one domain, on the allow-list too', () => {
+    expect(alertsOf('new_egress_domain', [fetch('https://bücher.example/a', { repeat: 20 }), fetch('https://xn--bcher-kva.example/b'), fetch('https://BÜCHER.example/c')])).toEqual([]);
+    const base = [fetch('https://api.example.com/v1', { repeat: 20 }), fetch('https://shop.bücher.example/x')];
+    expect(alertsOf('new_egress_domain', base, { tunings: [{ server: 'example-server', tool: 'fetch', allowDomains: ['xn--bcher-kva.example'] }] })).toEqual([]);
+    expect(alertsOf('new_egress_domain', base, { tunings: [{ server: 'example-server', tool: 'fetch', allowDomains: ['Bücher.example'] }] })).toEqual([]);
+  });
+
   it('rates new domains low for tools that visit new domains on most calls', () => {
     const browsing = Array.from({ length: 24 }, (_, i) => fetch(`https://site${i}.example${i}.org/`, { at: i * 10 }));
     const alerts = alertsOf('new_egress_domain', browsing);

@@ -54,8 +54,21 @@ function computeRegistrableDomain(host: string): string {
 
 function hostOf(value: string): string | null {
   const url = URL_HOST.exec(value.trim());
-  if (url?.[1]) return url[1].toLowerCase();
+  if (url?.[1]) return asciiHost(url[1].toLowerCase());
   return null;
+}
+
+/**
+ * An internationalised host in its ASCII form (`bücher.example` → `xn--bcher-kva.example`), as DNS and
+ * the dashboard's allow-list know it: the two spellings of one domain are one domain to the baselines.
+ */
+function asciiHost(host: string): string {
+  if (!/[^\u0020-\u007e]/.test(host)) return host;
+  try {
+    return new URL(`http://${host}/`).hostname || host;
+  } catch {
+    return host;
+  }
 }
 
 function parseRecipient(key: string, field: string, raw: string): RecipientValue | null {
@@ -84,7 +97,7 @@ export function normaliseAllowedRecipient(entry: string): string {
 /** An allow-listed domain as a host to match by suffix: `*.example.com`, `https://example.com/x`, `@example.com` → `example.com`. */
 export function normaliseAllowedDomain(entry: string): string {
   const text = entry.trim().toLowerCase();
-  const host = hostOf(text) ?? text.slice(text.lastIndexOf('@') + 1);
+  const host = hostOf(text) ?? asciiHost(text.slice(text.lastIndexOf('@') + 1));
   return host.replace(/^\*?\./, '').replace(/\.$/, '');
 }
 
