@@ -120,5 +120,12 @@ describe('detector settings', () => {
     expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec' }).api.trustProxy).toBe(false);
     expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec', PALISADE_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).api.trustProxy).toBe('loopback, 10.0.0.0/8');
     expect(failure({ PALISADE_TRUST_PROXY: 'any$thing' }).variables).toEqual(['PALISADE_TRUST_PROXY']);
+    // What Express itself would refuse with a bare TypeError at start is named here, in one line.
+    for (const bad of ['notanip', '10.0.0.0/33', 'loopback, 300.1.1.1', 'fd00::/129', '10.0.0.0/8/8']) {
+      const refused = failure({ PALISADE_TRUST_PROXY: bad });
+      expect(refused.variables, bad).toEqual(['PALISADE_TRUST_PROXY']);
+      expect(refused.message, bad).toMatch(/which is not loopback, linklocal, uniquelocal, an address or a subnet$/);
+    }
+    expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec', PALISADE_TRUST_PROXY: 'uniquelocal, 192.168.0.0/255.255.0.0, fd00::/8, ::1' }).api.trustProxy).toBe('uniquelocal, 192.168.0.0/255.255.0.0, fd00::/8, ::1');
   });
 });

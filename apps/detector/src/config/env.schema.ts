@@ -1,9 +1,24 @@
+import { isIP, isIPv4 } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
 const Port = z.coerce.number({ error: 'must be a port number (1-65535)' }).int('must be a port number (1-65535)').min(1, 'must be a port number (1-65535)').max(65535, 'must be a port number (1-65535)');
 const Bool = z.enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no']).transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
 const Days = z.coerce.number().int().min(1).max(36500);
+
+/**
+ * One entry of PALISADE_TRUST_PROXY as Express takes it: a named range, an address, or an address with a
+ * prefix length or a netmask. Checked here, since Express throws a bare TypeError on a bad one at start.
+ */
+function isTrustedProxy(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address = '', range, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIPv4(range);
+}
 
 /**
  * The detector's own environment variables (contract section 2). Bus and store variables are parsed by
@@ -21,6 +36,10 @@ export const DetectorEnv = z.object({
   PALISADE_TRUST_PROXY: z
     .string()
     .regex(/^[\w.:/, -]+$/, 'must be loopback, linklocal, uniquelocal or addresses/subnets, comma-separated')
+    .superRefine((value, ctx) => {
+      const bad = value.split(',').map((entry) => entry.trim()).find((entry) => entry !== '' && !isTrustedProxy(entry));
+      if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `names ${JSON.stringify(bad)}, which is not loopback, linklocal, uniquelocal, an address or a subnet` });
+    })
     .optional()
     .transform((v): string | false => (v?.trim() ? v.trim() : false)),
   PALISADE_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
