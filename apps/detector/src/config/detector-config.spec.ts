@@ -80,6 +80,8 @@ describe('detector settings', () => {
       [{ webhook: [{ url: 'https://soar.example/hook' }] }, 'webhook'],
       [{ mail: { too: ['soc@example.com'] } }, 'too'],
       [{ containment: { categoriez: {} } }, 'categoriez'],
+      // A tool policy keyed by the tool alone would never match a tool (keys are SERVER/TOOL).
+      [{ containment: { tools: { read_file: 'off' } } }, 'containment.tools.read_file: must be SERVER/TOOL'],
       [{ webhooks: [{ url: 'https://soar.example/hook', secret: 'a-long-enough-secret', retries: 3 }] }, 'retries'],
       [{ webhooks: [{ url: 'ftp://soar.example/hook' }] }, 'webhooks'],
     ] as const) {

@@ -54,7 +54,13 @@ const ConfigFile = z.strictObject({
       /** Per category, the lowest severity that quarantines automatically. */
       categories: z.partialRecord(AlertCategory, Severity).optional(),
       /** Per `server/tool`: `off` exempts the tool, `on` follows the categories, `dry-run` only records. */
-      tools: z.record(z.string(), z.enum(['on', 'off', 'dry-run'])).optional(),
+      tools: z
+        .record(z.string(), z.enum(['on', 'off', 'dry-run']))
+        .superRefine((tools, ctx) => {
+          // Keyed by the tool alone, a policy would never match (and the tool would be contained as usual).
+          for (const key of Object.keys(tools)) if (!/^[\w.-]+\/.+$/.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'must be SERVER/TOOL (e.g. filesystem/read_file)' });
+        })
+        .optional(),
     })
     .default({}),
   mail: z.strictObject({ to: z.array(MailRecipient).default([]) }).default({ to: [] }),
