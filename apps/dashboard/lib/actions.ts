@@ -125,13 +125,15 @@ export async function releaseTool(input: z.input<typeof Containment>): Promise<A
   return contain('release', input);
 }
 
-/** Approve: the current definition becomes the pin that drift is judged against. */
-export async function approveTool(input: z.input<typeof ToolRef>): Promise<ActionResult> {
+const Approval = ToolRef.extend({ hash: z.string().regex(/^[0-9a-f]{64}$/).nullable() });
+
+/** Approve: the definition shown (by its hash) becomes the pin that drift is judged against; the detector refuses if it changed since. */
+export async function approveTool(input: z.input<typeof Approval>): Promise<ActionResult> {
   await requireSession();
-  const parsed = ToolRef.safeParse(input);
+  const parsed = Approval.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
-  const { server, tool } = parsed.data;
-  const result = await run(() => api(`${toolPath(server, tool)}/approve`, { method: 'POST', body: {} }));
+  const { server, tool, hash } = parsed.data;
+  const result = await run(() => api(`${toolPath(server, tool)}/approve`, { method: 'POST', body: hash ? { hash } : {} }));
   return result.ok ? { ok: true, message: `The current definition of ${server}/${tool} is approved.` } : result;
 }
 

@@ -37,8 +37,16 @@ describe('tool inventory, drift approval and baseline tuning through the API', (
     expect(detail.versions[0]!.diff).toContain('+');
     expect(detail.pinnedDiff).toContain('notes');
 
-    const approved = await detector.api<{ hash: string }>('POST', '/api/tools/calc/add/approve', { body: {} });
+    // Approving the definition the analyst read, when the tool was redefined since, is refused: it would pin one nobody read.
+    const stale = await detector.api<{ error: { message: string } }>('POST', '/api/tools/calc/add/approve', { body: { hash: detail.tool.pinnedHash } });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.message).toMatch(/^tool calc\/add was redefined since \(current definition [0-9a-f]{12}, not [0-9a-f]{12}\): read the new definition before approving it$/);
+    expect((await detector.api('POST', '/api/tools/calc/add/approve', { body: { hash: 'not-a-hash' } })).status).toBe(400);
+    expect((await detector.api<{ tool: { pinnedHash: string } }>('GET', '/api/tools/calc/add')).body.tool.pinnedHash).toBe(detail.tool.pinnedHash);
+
+    const approved = await detector.api<{ hash: string }>('POST', '/api/tools/calc/add/approve', { body: { hash: detail.tool.currentHash } });
     expect(approved.status).toBe(200);
+    expect(approved.body.hash).toBe(detail.tool.currentHash);
     await detector.waitFor(async () => {
       const tool = (await detector.api<{ tool: { pinnedHash: string; drifted: boolean } }>('GET', '/api/tools/calc/add')).body.tool;
       return tool.pinnedHash === approved.body.hash && !tool.drifted;

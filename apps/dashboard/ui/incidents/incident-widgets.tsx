@@ -11,7 +11,7 @@ export async function ContainmentActions({ server, tool, incidentId }: { server:
   const { tool: summary } = result.value;
   return (
     <>
-      <ToolActions server={server} tool={tool} quarantined={!!summary.quarantine} drifted={summary.drifted} incidentId={incidentId} />
+      <ToolActions server={server} tool={tool} quarantined={!!summary.quarantine} drifted={summary.drifted} currentHash={summary.currentHash} incidentId={incidentId} />
       {summary.quarantine ? (
         <span className="badge st-contained" title={`${summary.quarantine.reason} — ${formatInstant(summary.quarantine.since)}`} data-testid="quarantine-state">
           Quarantined by {summary.quarantine.by}

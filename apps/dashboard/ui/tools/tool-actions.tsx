@@ -19,7 +19,7 @@ const CONTAINMENT = {
  * Containment of one tool: quarantine (collectors hide it and refuse calls within seconds), release,
  * and approval of its current definition as the new pin. Confirmed, then audited by the detector.
  */
-export function ToolActions({ server, tool, quarantined, drifted, incidentId }: { server: string; tool: string; quarantined: boolean; drifted: boolean; incidentId?: string }) {
+export function ToolActions({ server, tool, quarantined, drifted, currentHash, incidentId }: { server: string; tool: string; quarantined: boolean; drifted: boolean; currentHash: string | null; incidentId?: string }) {
   const [intent, setIntent] = useState<Intent | null>(null);
   const name = `${server}/${tool}`;
   const reason = (form: FormData) => String(form.get('reason') ?? '').trim() || undefined;
@@ -62,7 +62,7 @@ export function ToolActions({ server, tool, quarantined, drifted, incidentId }: 
         title={`Approve the current description of ${name}?`}
         description="The current definition becomes the pin: later changes are judged against it. Approve only a definition you have read."
         confirmLabel="Approve"
-        onConfirm={() => approveTool({ server, tool })}
+        onConfirm={() => approveTool({ server, tool, hash: currentHash })}
       />
     </>
   );

@@ -53,7 +53,9 @@ export function openApiDocument(): Json {
       '/api/tools/{server}/{tool}': { get: op('One tool: description history with diffs, baseline figures, recent alerts', 'read', { parameters: toolPath, responses: { '200': { description: 'OK', ...json({ type: 'object', properties: { versions: { type: 'array', items: schema(ToolVersion) } } }) } } }) },
       '/api/tools/{server}/{tool}/quarantine': { post: op('Quarantine the tool', 'triage', { parameters: toolPath }) },
       '/api/tools/{server}/{tool}/release': { post: op('Release the tool', 'triage', { parameters: toolPath }) },
-      '/api/tools/{server}/{tool}/approve': { post: op('Approve (re-pin) the current definition', 'triage', { parameters: toolPath }) },
+      '/api/tools/{server}/{tool}/approve': {
+        post: op('Approve (re-pin) the current definition; with `hash`, only if it is still the one read (409 otherwise)', 'triage', { parameters: toolPath, requestBody: json({ type: 'object', properties: { hash: { type: 'string', pattern: '^[0-9a-f]{64}$' } }, additionalProperties: false }) }),
+      },
       '/api/tools/{server}/{tool}/baseline': {
         get: op('The tool’s tuning and baseline figures', 'read', { parameters: toolPath }),
         put: op('Tune the tool’s baselines (omitted `exceptions` keep the saved ones; a new exception is the caller’s and must expire)', 'triage', { parameters: toolPath, requestBody: json(schema(TuningBody, 'input')) }),

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { BaselineTuning, type Page, TuningException, type QuarantineState, type ToolDetail, type ToolSummary } from '@palisade/schema';
+import { BaselineTuning, type Page, Sha256Hex, TuningException, type QuarantineState, type ToolDetail, type ToolSummary } from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import type { Principal } from '../auth/principal.js';
@@ -11,6 +11,8 @@ import { ToolService } from '../services/tool.service.js';
 import { ContainmentService } from '../services/containment.service.js';
 
 const ContainmentBody = z.strictObject({ reason: z.string().min(1).max(1000).optional(), incidentId: z.string().max(80).nullable().optional() }).default({});
+/** `hash`: the definition the analyst read; when the tool was redefined since, approving it would pin one nobody read. */
+const ApproveBody = z.strictObject({ hash: Sha256Hex.optional() }).default({});
 const ToolsQuery = z.object({ quarantined: z.enum(['true', 'false']).optional(), server: z.string().max(200).optional() });
 /**
  * A PUT of the tuning: `exceptions` omitted keeps the saved ones; a new exception's author is the caller.
@@ -64,8 +66,8 @@ export class ToolsController {
   @Post(':server/:tool/approve')
   @HttpCode(200)
   @RequirePermission('triage')
-  approve(@Param('server') server: string, @Param('tool') tool: string, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string): Promise<{ approved: true; hash: string }> {
-    return this.tools.approve(server, tool, actorOf(principal), source);
+  approve(@Param('server') server: string, @Param('tool') tool: string, @Body(zod(ApproveBody)) body: z.infer<typeof ApproveBody>, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string): Promise<{ approved: true; hash: string }> {
+    return this.tools.approve(server, tool, body.hash, actorOf(principal), source);
   }
 
   @Get(':server/:tool/baseline')

@@ -101,11 +101,15 @@ export class ToolService {
 
   /**
    * Approves the current definition: the worker re-pins it (drift is judged against it from then on).
-   * The approval goes through the store so an API and a worker in different processes agree.
+   * The approval goes through the store so an API and a worker in different processes agree. With the
+   * hash of the definition the analyst read, a definition changed in between is refused (409).
    */
-  async approve(server: string, tool: string, actor: AuditActor, source?: string): Promise<{ approved: true; hash: string }> {
+  async approve(server: string, tool: string, expectedHash: string | undefined, actor: AuditActor, source?: string): Promise<{ approved: true; hash: string }> {
     const summary = await this.get(server, tool);
     if (summary.currentHash === null) throw new PalisadeException(PalisadeErrorCode.Conflict, `tool ${server}/${tool} was called but never listed: there is no definition to approve`);
+    if (expectedHash !== undefined && expectedHash !== summary.currentHash) {
+      throw new PalisadeException(PalisadeErrorCode.Conflict, `tool ${server}/${tool} was redefined since (current definition ${summary.currentHash.slice(0, 12)}, not ${expectedHash.slice(0, 12)}): read the new definition before approving it`);
+    }
     await this.settings.requestApproval({ server, tool, hash: summary.currentHash, ts: this.clock.nowIso(), by: actor.id });
     await this.audit.record(actor, 'tool.approve', `tool:${server}/${tool}`, { previousPin: summary.pinnedHash, newPin: summary.currentHash }, source);
     return { approved: true, hash: summary.currentHash };

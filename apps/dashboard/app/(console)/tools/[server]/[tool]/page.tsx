@@ -90,7 +90,7 @@ export default async function ToolPage({ params, searchParams }: Props) {
           ) : null}
         </div>
         <div className="actions">
-          {session.can('triage') ? <ToolActions server={server} tool={toolName} quarantined={!!tool.quarantine} drifted={tool.drifted} /> : null}
+          {session.can('triage') ? <ToolActions server={server} tool={toolName} quarantined={!!tool.quarantine} drifted={tool.drifted} currentHash={tool.currentHash} /> : null}
           <Link className="btn" href={`${base}/baseline`}>
             {session.can('triage') ? 'Tune baseline' : 'Baseline tuning'}
           </Link>
