@@ -1,5 +1,5 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type AuditEntry, computeAuditHash } from '@palisade/schema';
@@ -134,6 +134,21 @@ describe('compliance export and verify-export', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 50)); // a stream failing after the answer would surface here
     expect((await detector.api('GET', '/api/health')).status).toBe(200);
+  });
+
+  it('removes the folder of an export that died part-way once nothing was written to it for an hour, and leaves a recent one', async () => {
+    const exportsDir = path.join(detector.home, 'exports');
+    const abandoned = path.join(exportsDir, 'exp_01ABANDONED000000000000000.partial');
+    const recent = path.join(exportsDir, 'exp_01RECENT000000000000000000.partial');
+    for (const dir of [abandoned, recent]) {
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, 'events.ndjson'), '{}\n');
+    }
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    for (const file of [path.join(abandoned, 'events.ndjson'), abandoned]) utimesSync(file, twoHoursAgo, twoHoursAgo);
+    expect((await detector.api('POST', '/api/exports', { body: { from: '2020-01-01', to: '2020-01-02' } })).status).toBe(201);
+    expect(readdirSync(exportsDir).filter((name) => name.endsWith('.partial'))).toEqual([path.basename(recent)]);
+    rmSync(recent, { recursive: true });
   });
 
   it('downloads a bundle file as stored, with its length', async () => {

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import path from 'node:path';
@@ -30,6 +30,9 @@ import { AUDIT_CSV_COLUMNS, MANIFEST_FILE, bundleFiles, signedManifestBytes } fr
 import { toOcsfDetectionFinding } from './ocsf.js';
 
 export const PRODUCT_VERSION = '0.1.0';
+
+/** How long a bundle being written may go without a write before it is taken for abandoned. */
+export const ABANDONED_EXPORT_MS = 3_600_000;
 
 /** A bundle as the detector keeps it: the API's record plus where its files are. */
 export interface StoredExport extends ExportRecord {
@@ -66,6 +69,7 @@ export class ExportService {
     const id = `exp_${newId()}`;
     const finalDir = path.join(this.exportsDir, id);
     const workDir = `${finalDir}.partial`;
+    this.removeAbandoned();
     mkdirSync(workDir, { recursive: true });
     const range: TimeRange = { from: request.from, to: request.to };
     const [eventsFile, alertsFile, ocsfFile, incidentsFile, auditFile] = bundleFiles(request.format) as [string, string, string, string, string];
@@ -154,6 +158,22 @@ export class ExportService {
     const [before] = (await this.store.audit.list({ to, limit: 1 })).items;
     if (!before) return { firstSeq: 0, lastSeq: 0, prevHash: AUDIT_GENESIS_HASH, head: AUDIT_GENESIS_HASH };
     return { firstSeq: before.seq + 1, lastSeq: before.seq, prevHash: before.hash, head: before.hash };
+  }
+
+  /**
+   * Removes the folders of bundles whose export died part-way (the process was killed): a `.partial`
+   * folder nothing was written to for an hour. Another process sharing the folder may be exporting, so a
+   * recent one is left alone.
+   */
+  private removeAbandoned(): void {
+    const cutoff = this.clock.now().getTime() - ABANDONED_EXPORT_MS;
+    if (!existsSync(this.exportsDir)) return;
+    for (const entry of readdirSync(this.exportsDir, { withFileTypes: true })) {
+      if (!entry.isDirectory() || !entry.name.endsWith('.partial')) continue;
+      const dir = path.join(this.exportsDir, entry.name);
+      const lastWrite = Math.max(statSync(dir).mtimeMs, ...readdirSync(dir).map((name) => statSync(path.join(dir, name)).mtimeMs));
+      if (lastWrite < cutoff) rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   async list(): Promise<StoredExport[]> {
