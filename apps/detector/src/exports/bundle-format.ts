@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type ExportManifest, canonicalJson } from '@palisade/schema';
+import type { Options as StringifyOptions } from 'csv-stringify';
 
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -22,6 +23,27 @@ export function keyFingerprint(publicKeyBase64: string): string {
 export function signedManifestBytes(manifest: ExportManifest & { publicKey?: string }): Buffer {
   const { signature: _s, ...rest } = manifest;
   return Buffer.from(canonicalJson(rest), 'utf8');
+}
+
+/**
+ * Characters that make a spreadsheet read a cell as a formula when they come first (OWASP "CSV
+ * injection": = + - @, tab, carriage return; line feed and NUL too, and the full-width = + - @ that
+ * Apple Numbers folds to ASCII). After any leading apostrophes, so that guarding stays reversible.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r\n\0\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/**
+ * How bundle files are written as CSV: a text that a spreadsheet would run as a formula (a tool name
+ * `=HYPERLINK(…)` sent by a monitored server) gets a leading apostrophe, which spreadsheets read as "this
+ * is text", and is quoted. Numbers are not text and are left alone.
+ */
+export const BUNDLE_CSV_OPTIONS = {
+  cast: { string: (value: string) => (FORMULA_START.test(value) ? { value: `'${value}`, quoted: true } : value) },
+} satisfies StringifyOptions;
+
+/** The text a guarded cell holds (what was given to the CSV writer): the verifier re-hashes audit entries from it. */
+export function unguardCsvCell(value: string): string {
+  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
 }
 
 /** Audit log columns in CSV bundles; `details` and `actor` are JSON so entries can be re-hashed. */

@@ -3,7 +3,7 @@ import { closeSync, existsSync, lstatSync, openSync, readFileSync, readSync, rea
 import path from 'node:path';
 import { type AuditEntry, AuditEntry as AuditEntrySchema, ExportManifest, describeZodError, verifyAuditChain } from '@palisade/schema';
 import { parse } from 'csv-parse/sync';
-import { AUDIT_CSV_COLUMNS, MANIFEST_FILE, keyFingerprint, signedManifestBytes } from './bundle-format.js';
+import { AUDIT_CSV_COLUMNS, MANIFEST_FILE, keyFingerprint, signedManifestBytes, unguardCsvCell } from './bundle-format.js';
 
 export type VerifyResult = { ok: true; manifest: ExportManifest; checked: string[] } | { ok: false; problem: string };
 
@@ -131,7 +131,7 @@ function parseAuditNdjson(content: Buffer): AuditEntry[] {
 }
 
 function parseAuditCsv(content: Buffer): AuditEntry[] {
-  const rows = parse(content, { columns: true, skip_empty_lines: true }) as Record<(typeof AUDIT_CSV_COLUMNS)[number], string>[];
+  const rows = parse(content, { columns: true, skip_empty_lines: true, cast: (value) => unguardCsvCell(value) }) as Record<(typeof AUDIT_CSV_COLUMNS)[number], string>[];
   return rows.map((row, index) => {
     const parsed = AuditEntrySchema.safeParse({
       seq: Number(row.seq),

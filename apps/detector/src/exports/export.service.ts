@@ -26,7 +26,7 @@ import type { DetectorConfig } from '../config/detector-config.js';
 import { DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
 import { SecretFiles } from '../infra/secret-files.js';
 import { AuditService } from '../services/audit.service.js';
-import { AUDIT_CSV_COLUMNS, MANIFEST_FILE, bundleFiles, signedManifestBytes } from './bundle-format.js';
+import { AUDIT_CSV_COLUMNS, BUNDLE_CSV_OPTIONS, MANIFEST_FILE, bundleFiles, signedManifestBytes } from './bundle-format.js';
 import { toOcsfDetectionFinding } from './ocsf.js';
 
 export const PRODUCT_VERSION = '0.1.0';
@@ -225,7 +225,7 @@ export class ExportService {
           headerWritten = true;
           await raw.write(stringify([columns]));
         }
-        return raw.write(stringify([row(record as T).map((v) => (v === null || v === undefined ? '' : v))]));
+        return raw.write(stringify([row(record as T).map((v) => (v === null || v === undefined ? '' : v))], BUNDLE_CSV_OPTIONS));
       },
       close: async () => {
         if (columns && !headerWritten) await raw.write(stringify([columns]));
