@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type AuditEntry, computeAuditHash } from '@palisade/schema';
+import { type AuditEntry, computeAuditHash, isControlCodePoint } from '@palisade/schema';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVerifyExport, trustedKeyFingerprint } from '../src/cli/verify-export.command.js';
@@ -339,6 +339,28 @@ describe('compliance export and verify-export', () => {
     }
     expect(out[0]).toBe('OK\n');
     expect(out[2]).toMatch(/^FAILED: events\.ndjson was altered/);
+  });
+
+  it('verify-export shows what an altered bundle holds escaped, so a file name or the manifest cannot rewrite its FAILED line', async () => {
+    // On a terminal: back to the line start, erase it, a green OK, and the rest hidden.
+    const overwrite = '\r\u001b[2K\u001b[32mOK\u001b[0m\u001b[8m';
+    const added = copy('ndjson');
+    writeFileSync(path.join(added, overwrite), '');
+    const garbled = copy('ndjson');
+    writeFileSync(path.join(garbled, 'manifest.json'), `${overwrite}\n`);
+    const out: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
+    try {
+      expect(await runVerifyExport(added)).toBe(1);
+      expect(await runVerifyExport(garbled)).toBe(1);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(out).toHaveLength(2);
+    for (const line of out) expect([...line.slice(0, -1)].filter((c) => isControlCodePoint(c.codePointAt(0)!)), line).toEqual([]);
+    expect(out[0]).toBe('FAILED: \\r\\u001b[2K\\u001b[32mOK\\u001b[0m\\u001b[8m was added (not in the manifest)\n');
+    expect(out[1]).toContain('manifest.json is not JSON');
   });
 
   it('verify-export names a file that is not a bundle archive in one line instead of failing with a stack', async () => {

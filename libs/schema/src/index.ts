@@ -4,6 +4,7 @@ export * from './data-home.js';
 export * from './install-key.js';
 export * from './sqlite-busy.js';
 export * from './canonical-json.js';
+export * from './printable-text.js';
 export * from './telemetry-event.schema.js';
 export * from './alert.schema.js';
 export * from './incident.schema.js';

@@ -2,6 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { printableText } from '@palisade/schema';
 import * as tar from 'tar';
 import { keyFingerprint } from '../exports/bundle-format.js';
 import { verifyBundle } from '../exports/bundle.verifier.js';
@@ -37,12 +38,12 @@ export async function runVerifyExport(target: string, trustedKey?: string): Prom
       try {
         await tar.extract({ file: dir, cwd: cleanup, strict: true });
       } catch (error) {
-        process.stdout.write(`FAILED: ${target} is not a bundle archive (.tar.gz): ${(error as Error).message}\n`);
+        process.stdout.write(`FAILED: ${printableText(`${target} is not a bundle archive (.tar.gz): ${(error as Error).message}`)}\n`);
         return 1;
       }
       const entries = readdirSync(cleanup);
       if (entries.length !== 1) {
-        process.stdout.write(`FAILED: ${target} should hold one bundle folder, found ${entries.length} entries\n`);
+        process.stdout.write(`FAILED: ${printableText(target)} should hold one bundle folder, found ${entries.length} entries\n`);
         return 1;
       }
       dir = path.join(cleanup, entries[0]!);
@@ -55,7 +56,9 @@ export async function runVerifyExport(target: string, trustedKey?: string): Prom
       process.stderr.write(`verify-export: ${result.checked.length} files and audit entries ${result.manifest.audit.firstSeq}–${result.manifest.audit.lastSeq} intact; range ${result.manifest.range.from} → ${result.manifest.range.to}; ${trust}\n`);
       return 0;
     }
-    process.stdout.write(`FAILED: ${result.problem}\n`);
+    // The problem names what the bundle holds (file names, manifest text): whoever altered it chose them,
+    // so they are shown escaped, never as a carriage return or an escape sequence that rewrites this line.
+    process.stdout.write(`FAILED: ${printableText(result.problem)}\n`);
     return 1;
   } finally {
     if (cleanup) rmSync(cleanup, { recursive: true, force: true });
