@@ -1,5 +1,6 @@
 'use server';
 
+import { printableText } from '@palisade/schema/printable-text';
 import { refresh } from 'next/cache';
 import { z } from 'zod';
 import type { ActionResult } from './action-result';
@@ -112,7 +113,7 @@ async function contain(decision: 'quarantine' | 'release', input: z.input<typeof
   if (!parsed.success) return invalid(parsed.error);
   const { server, tool, reason, incidentId } = parsed.data;
   const result = await run(() => api(`${toolPath(server, tool)}/${decision}`, { method: 'POST', body: { ...(reason ? { reason } : {}), ...(incidentId ? { incidentId } : {}) } }));
-  return result.ok ? { ok: true, message: `${server}/${tool} is ${decision === 'quarantine' ? 'quarantined' : 'released'}.` } : result;
+  return result.ok ? { ok: true, message: `${printableText(`${server}/${tool}`)} is ${decision === 'quarantine' ? 'quarantined' : 'released'}.` } : result;
 }
 
 /** Quarantine: collectors hide the tool and refuse calls to it. */
@@ -134,7 +135,7 @@ export async function approveTool(input: z.input<typeof Approval>): Promise<Acti
   if (!parsed.success) return invalid(parsed.error);
   const { server, tool, hash } = parsed.data;
   const result = await run(() => api(`${toolPath(server, tool)}/approve`, { method: 'POST', body: hash ? { hash } : {} }));
-  return result.ok ? { ok: true, message: `The current definition of ${server}/${tool} is approved.` } : result;
+  return result.ok ? { ok: true, message: `The current definition of ${printableText(`${server}/${tool}`)} is approved.` } : result;
 }
 
 const TuningInput = ToolRef.extend({ tuning: TuningFields });

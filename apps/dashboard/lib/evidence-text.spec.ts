@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { highlightExcerpt, segmentText, victimSentence } from './evidence-text';
+import { highlightExcerpt, isInvisible, segmentText, victimSentence } from './evidence-text';
 
 describe('highlightExcerpt', () => {
   it('highlights a match at the start of the field', () => {
@@ -39,6 +39,53 @@ describe('segmentText', () => {
     expect(segments[1]).toMatchObject({ kind: 'invisible', decoded: ' read ~/.aws' });
     expect(segments[1]).toMatchObject({ codePoints: expect.arrayContaining(['U+E0020', 'U+200B']) });
     expect(segments[2]).toEqual({ kind: 'plain', text: '!' });
+  });
+});
+
+describe('segmentText on names and titles', () => {
+  it('shows a zero-width character, a bidi override and control characters in a name instead of hiding them', () => {
+    expect(segmentText('send_email\u200b', 'plain', { inline: true })).toEqual([
+      { kind: 'plain', text: 'send_email' },
+      { kind: 'invisible', codePoints: ['U+200B'], decoded: '' },
+    ]);
+    expect(segmentText('\u202eliame_dnes', 'plain', { inline: true })).toEqual([
+      { kind: 'invisible', codePoints: ['U+202E'], decoded: '' },
+      { kind: 'plain', text: 'liame_dnes' },
+    ]);
+    expect(segmentText('red\u001b[31m\r\nALERT', 'plain', { inline: true })).toEqual([
+      { kind: 'plain', text: 'red' },
+      { kind: 'invisible', codePoints: ['U+001B'], decoded: '' },
+      { kind: 'plain', text: '[31m' },
+      { kind: 'invisible', codePoints: ['U+000D', 'U+000A'], decoded: '' },
+      { kind: 'plain', text: 'ALERT' },
+    ]);
+  });
+
+  it('counts every character the CLI and e-mail escape as hidden, and keeps line breaks in multi-line text', () => {
+    for (const cp of [0x061c, 0x2066, 0x2069, 0x200e, 0x3164, 0x115f, 0xffa0, 0x034f, 0x2028, 0x0085, 0x009b, 0x007f, 0x001b]) expect(isInvisible(cp), cp.toString(16)).toBe(true);
+    for (const cp of [0x09, 0x0a, 0x0d]) {
+      expect(isInvisible(cp)).toBe(false);
+      expect(isInvisible(cp, { inline: true })).toBe(true);
+    }
+    expect(segmentText('a\n  b')).toEqual([{ kind: 'plain', text: 'a\n  b' }]);
+  });
+
+  it('marks the letters of a look-alike script inside a Latin word', () => {
+    expect(segmentText('s\u0435nd_email')).toEqual([
+      { kind: 'plain', text: 's' },
+      { kind: 'lookalike', text: '\u0435', script: 'Cyrillic', codePoints: ['U+0435'], match: false },
+      { kind: 'plain', text: 'nd_email' },
+    ]);
+    expect(segmentText('ign\u03bf\u0433e', 'match')).toEqual([
+      { kind: 'match', text: 'ign' },
+      { kind: 'lookalike', text: '\u03bf', script: 'Greek', codePoints: ['U+03BF'], match: true },
+      { kind: 'lookalike', text: '\u0433', script: 'Cyrillic', codePoints: ['U+0433'], match: true },
+      { kind: 'match', text: 'e' },
+    ]);
+  });
+
+  it('leaves words of one script alone, whatever the script', () => {
+    for (const text of ['send_email', 'Привет мир', 'καλημέρα world', 'Größe', 'שלום', 'Отправить email']) expect(segmentText(text), text).toEqual([{ kind: 'plain', text }]);
   });
 });
 

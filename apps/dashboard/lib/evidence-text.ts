@@ -1,57 +1,63 @@
-// Evidence text made readable: the matched span highlighted, invisible characters shown and decoded,
-// redacted secrets shown as fingerprints. Pure, shared by server components and tests.
+// Text from monitored servers made readable and honest: the matched span highlighted, invisible
+// characters shown and decoded, letters of a look-alike script marked, redacted secrets shown as
+// fingerprints. Pure, shared by server and client components and tests.
+
+import { isControlCodePoint, isHiddenCodePoint } from '@palisade/schema/printable-text';
 
 export type TextSegment =
   | { kind: 'plain'; text: string }
   | { kind: 'match'; text: string }
   | { kind: 'secret'; text: string; secretType: string; fingerprint: string }
   /** A run of invisible characters: their code points and, for Unicode tag characters, the text they spell. */
-  | { kind: 'invisible'; codePoints: string[]; decoded: string };
+  | { kind: 'invisible'; codePoints: string[]; decoded: string }
+  /** Letters of another script inside a Latin word (`sеnd_email` with a Cyrillic е): they look like Latin ones. */
+  | { kind: 'lookalike'; text: string; script: string; codePoints: string[]; match: boolean };
+
+export interface SegmentOptions {
+  /** A name or a title on one line: tabs and line breaks are shown as hidden characters too. */
+  inline?: boolean;
+}
 
 /** Context the detection scanners keep on each side of a match in an excerpt (text-signal.scanner). */
 export const EXCERPT_CONTEXT = 60;
 const ELLIPSIS = '…';
 
 const REDACTED = /\[REDACTED:([a-z0-9_]+):([0-9a-f]{4,64})\]/g;
+const LINE_CHARACTERS = new Set([0x09, 0x0a, 0x0d]);
 
-export function isInvisible(codePoint: number): boolean {
-  return (
-    (codePoint >= 0x200b && codePoint <= 0x200f) ||
-    (codePoint >= 0x202a && codePoint <= 0x202e) ||
-    (codePoint >= 0x2060 && codePoint <= 0x2064) ||
-    (codePoint >= 0x2066 && codePoint <= 0x2069) ||
-    codePoint === 0xfeff ||
-    codePoint === 0x00ad ||
-    codePoint === 0x180e ||
-    (codePoint >= 0xfe00 && codePoint <= 0xfe0f) ||
-    (codePoint >= 0xe0000 && codePoint <= 0xe007f) ||
-    (codePoint >= 0xe0100 && codePoint <= 0xe01ef)
-  );
+/**
+ * Characters that print as nothing or rearrange the text around them (zero-width, bidi controls, tag
+ * characters, fillers: the set the CLI and e-mail escape), and control characters. Tabs and line breaks
+ * count only in `inline` text: they belong to descriptions and JSON.
+ */
+export function isInvisible(codePoint: number, options: SegmentOptions = {}): boolean {
+  if (isHiddenCodePoint(codePoint)) return true;
+  return isControlCodePoint(codePoint) && (options.inline === true || !LINE_CHARACTERS.has(codePoint));
 }
 
 function codePointLabel(codePoint: number): string {
   return `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** Splits text into plain, invisible and redacted-secret segments. */
-export function segmentText(text: string, kind: 'plain' | 'match' = 'plain'): TextSegment[] {
+/** Splits text into plain, invisible, look-alike and redacted-secret segments. */
+export function segmentText(text: string, kind: 'plain' | 'match' = 'plain', options: SegmentOptions = {}): TextSegment[] {
   const out: TextSegment[] = [];
   let last = 0;
   for (const m of text.matchAll(REDACTED)) {
-    if (m.index > last) out.push(...splitInvisible(text.slice(last, m.index), kind));
+    if (m.index > last) out.push(...splitInvisible(text.slice(last, m.index), kind, options));
     out.push({ kind: 'secret', text: m[0], secretType: m[1]!, fingerprint: m[2]! });
     last = m.index + m[0].length;
   }
-  if (last < text.length) out.push(...splitInvisible(text.slice(last), kind));
+  if (last < text.length) out.push(...splitInvisible(text.slice(last), kind, options));
   return out;
 }
 
-function splitInvisible(text: string, kind: 'plain' | 'match'): TextSegment[] {
+function splitInvisible(text: string, kind: 'plain' | 'match', options: SegmentOptions): TextSegment[] {
   const out: TextSegment[] = [];
   let visible = '';
   let hidden: number[] = [];
   const flushVisible = () => {
-    if (visible) out.push({ kind, text: visible });
+    if (visible) out.push(...splitLookalikes(visible, kind));
     visible = '';
   };
   const flushHidden = () => {
@@ -66,7 +72,7 @@ function splitInvisible(text: string, kind: 'plain' | 'match'): TextSegment[] {
   };
   for (const char of text) {
     const cp = char.codePointAt(0)!;
-    if (isInvisible(cp)) {
+    if (isInvisible(cp, options)) {
       flushVisible();
       hidden.push(cp);
     } else {
@@ -76,6 +82,51 @@ function splitInvisible(text: string, kind: 'plain' | 'match'): TextSegment[] {
   }
   flushHidden();
   flushVisible();
+  return out;
+}
+
+/** Scripts with letters that pass for Latin ones (а е о р с у х, ο ν, Armenian օ, Cherokee Ꭺ …). */
+const LOOKALIKE_SCRIPTS = [
+  ['Cyrillic', /\p{Script=Cyrillic}/u],
+  ['Greek', /\p{Script=Greek}/u],
+  ['Armenian', /\p{Script=Armenian}/u],
+  ['Cherokee', /\p{Script=Cherokee}/u],
+] as const;
+/** A word, identifiers included (`send_email`, `getUser2`). */
+const WORD = /[\p{L}\p{M}\p{N}_]+/gu;
+const LATIN = /\p{Script=Latin}/u;
+
+function lookalikeScript(char: string): string | null {
+  for (const [script, pattern] of LOOKALIKE_SCRIPTS) if (pattern.test(char)) return script;
+  return null;
+}
+
+/** Marks the letters of a look-alike script inside words that also hold Latin letters: `sеnd_email`. */
+function splitLookalikes(text: string, kind: 'plain' | 'match'): TextSegment[] {
+  const out: TextSegment[] = [];
+  let plain = '';
+  let last = 0;
+  for (const word of text.matchAll(WORD)) {
+    if (!LATIN.test(word[0])) continue;
+    let offset = word.index;
+    for (const char of word[0]) {
+      const script = lookalikeScript(char);
+      if (script) {
+        plain += text.slice(last, offset);
+        if (plain) out.push({ kind, text: plain });
+        plain = '';
+        const previous = out.at(-1);
+        if (previous?.kind === 'lookalike' && previous.script === script && previous.match === (kind === 'match')) {
+          previous.text += char;
+          previous.codePoints.push(codePointLabel(char.codePointAt(0)!));
+        } else out.push({ kind: 'lookalike', text: char, script, codePoints: [codePointLabel(char.codePointAt(0)!)], match: kind === 'match' });
+        last = offset + char.length;
+      }
+      offset += char.length;
+    }
+  }
+  plain += text.slice(last);
+  if (plain) out.push({ kind, text: plain });
   return out;
 }
 

@@ -29,13 +29,36 @@ export function RichText({ segments }: { segments: TextSegment[] }) {
                 {segment.decoded ? `: “${segment.decoded}”` : ` (${segment.codePoints.slice(0, 3).join(' ')}${segment.codePoints.length > 3 ? ' …' : ''})`}
               </span>
             );
+          case 'lookalike': {
+            const marked = (
+              <span key={i} className="lookalike" title={`${segment.script} ${segment.codePoints.join(' ')} among Latin letters: it looks like a Latin letter`}>
+                {segment.text}
+              </span>
+            );
+            return segment.match ? (
+              <mark key={i} className="hit">
+                {marked}
+              </mark>
+            ) : (
+              marked
+            );
+          }
         }
       })}
     </>
   );
 }
 
-/** Plain text with secrets and invisible characters rendered (no highlight). */
-export function SafeText({ text }: { text: string }) {
-  return <RichText segments={segmentText(text)} />;
+/**
+ * Text from a monitored server with secrets, invisible characters and look-alike letters rendered (no
+ * highlight). `inline` for names and titles: line breaks and tabs are shown too, and the text is isolated
+ * (bdi) so that right-to-left letters in it cannot reorder what is around it.
+ */
+export function SafeText({ text, inline = false }: { text: string; inline?: boolean }) {
+  if (!inline) return <RichText segments={segmentText(text)} />;
+  return (
+    <bdi>
+      <RichText segments={segmentText(text, 'plain', { inline })} />
+    </bdi>
+  );
 }

@@ -1,6 +1,7 @@
 import type { AuditEntry, IncidentNote } from '@palisade/schema';
 import { formatInstant, formatTime } from '@/lib/format';
 import { STATUS_LABELS, type StatusName } from '@/lib/vocabulary';
+import { SafeText } from '../common/rich-text';
 
 type Item = { ts: string; who: string; text: string; quote?: string; key: string };
 
@@ -52,11 +53,15 @@ export function Activity({ notes, actions, now }: { notes: IncidentNote[]; actio
     <ul className="activity" data-testid="activity">
       {items.map((item) => (
         <li key={item.key}>
-          <span className="who">{item.who}</span> {item.text}
+          <span className="who">{item.who}</span> <SafeText inline text={item.text} />
           <div className="when" title={formatInstant(item.ts)}>
             {formatTime(item.ts, now)}
           </div>
-          {item.quote ? <blockquote>{item.quote}</blockquote> : null}
+          {item.quote ? (
+            <blockquote>
+              <SafeText text={item.quote} />
+            </blockquote>
+          ) : null}
         </li>
       ))}
     </ul>

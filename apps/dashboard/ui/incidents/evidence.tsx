@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { highlightExcerpt, segmentText, victimSentence } from '@/lib/evidence-text';
 import { formatBytes } from '@/lib/format';
 import { LockIcon } from '../common/icons';
-import { RichText } from '../common/rich-text';
+import { RichText, SafeText } from '../common/rich-text';
 import { DiffView } from '../tools/diff-view';
 
 function figure(value: number | string | string[] | undefined, metric: string): string {
@@ -33,8 +33,12 @@ export function EvidenceView({ evidence }: { evidence: Evidence }) {
       {evidence.matches.map((match, i) => (
         <div className="match" key={i} data-testid="evidence-match">
           <div className="match-head">
-            <span className="signal">{match.signal}</span>
-            <span className="field">{match.field}</span>
+            <span className="signal">
+              <SafeText inline text={match.signal} />
+            </span>
+            <span className="field">
+              <SafeText inline text={match.field} />
+            </span>
           </div>
           <p className="excerpt">
             <RichText segments={highlightExcerpt(match.text, match.start, match.end)} />
@@ -42,7 +46,7 @@ export function EvidenceView({ evidence }: { evidence: Evidence }) {
           {match.decoded ? (
             <div className="decoded">
               <strong>Decoded hidden text: </strong>
-              {match.decoded}
+              <SafeText text={match.decoded} />
             </div>
           ) : null}
         </div>
@@ -51,11 +55,15 @@ export function EvidenceView({ evidence }: { evidence: Evidence }) {
         <div className="figures" data-testid="evidence-baseline" aria-label={`Baseline: ${baseline.metric}`}>
           <div className="figure">
             <div className="label">Observed · {baseline.metric.replace(/\s*\(.*\)$/, '')}</div>
-            <div className="value">{figure(baseline.observed, baseline.metric)}</div>
+            <div className="value">
+              <SafeText inline text={figure(baseline.observed, baseline.metric)} />
+            </div>
           </div>
           <div className="figure">
             <div className="label">Expected</div>
-            <div className="value">{figure(baseline.expected, baseline.metric)}</div>
+            <div className="value">
+              <SafeText inline text={figure(baseline.expected, baseline.metric)} />
+            </div>
           </div>
           {baseline.score !== undefined && baseline.threshold !== undefined ? (
             <div className="figure">
@@ -82,11 +90,13 @@ export function EvidenceView({ evidence }: { evidence: Evidence }) {
           {toolHref(evidence.victim.server, evidence.victim.tool) ? (
             <Link href={toolHref(evidence.victim.server, evidence.victim.tool)!}>
               <code>
-                {evidence.victim.server}/{evidence.victim.tool}
+                <SafeText inline text={`${evidence.victim.server}/${evidence.victim.tool}`} />
               </code>
             </Link>
           ) : (
-            <code>{evidence.victim.tool ?? evidence.victim.server}</code>
+            <code>
+              <SafeText inline text={evidence.victim.tool ?? evidence.victim.server} />
+            </code>
           )}
           {victimSentence(evidence.matches)}
         </div>
@@ -95,8 +105,7 @@ export function EvidenceView({ evidence }: { evidence: Evidence }) {
         <div className="notice">
           Data came from{' '}
           <code>
-            {evidence.source.server}
-            {evidence.source.tool ? `/${evidence.source.tool}` : ''}
+            <SafeText inline text={`${evidence.source.server}${evidence.source.tool ? `/${evidence.source.tool}` : ''}`} />
           </code>
           {evidence.source.eventId ? <span className="muted"> (event {evidence.source.eventId})</span> : null}.
         </div>
@@ -120,7 +129,9 @@ export function EvidenceView({ evidence }: { evidence: Evidence }) {
           {details.map(([key, value]) => (
             <div key={key} style={{ display: 'contents' }}>
               <dt>{key}</dt>
-              <dd>{String(value)}</dd>
+              <dd>
+                <SafeText inline text={String(value)} />
+              </dd>
             </div>
           ))}
         </dl>

@@ -1,3 +1,4 @@
+import { printableText } from '@palisade/schema/printable-text';
 import { attempt } from '@/lib/attempt';
 import { type IncidentDetail, getTool, toolAudit } from '@/lib/data';
 import { formatInstant } from '@/lib/format';
@@ -13,7 +14,7 @@ export async function ContainmentActions({ server, tool, incidentId }: { server:
     <>
       <ToolActions server={server} tool={tool} quarantined={!!summary.quarantine} drifted={summary.drifted} currentHash={summary.currentHash} incidentId={incidentId} />
       {summary.quarantine ? (
-        <span className="badge st-contained" title={`${summary.quarantine.reason} — ${formatInstant(summary.quarantine.since)}`} data-testid="quarantine-state">
+        <span className="badge st-contained" title={`${printableText(summary.quarantine.reason)} — ${formatInstant(summary.quarantine.since)}`} data-testid="quarantine-state">
           Quarantined by {summary.quarantine.by}
         </span>
       ) : null}

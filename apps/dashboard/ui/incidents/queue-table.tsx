@@ -1,10 +1,12 @@
 'use client';
 
+import { printableText } from '@palisade/schema/printable-text';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { STATUS_LABELS, type StatusName } from '@/lib/vocabulary';
 import { ChevronIcon } from '../common/icons';
+import { SafeText } from '../common/rich-text';
 import { useDismiss } from '../common/use-dismiss';
 import { type TriageIntent, TriageDialog } from './triage-dialog';
 
@@ -106,7 +108,7 @@ export function QueueTable({ rows, canTriage, me, categoryLabels }: { rows: Queu
   const open = (intent: TriageIntent, target: string[] = selection) => {
     setMenuFor(null);
     const row = target.length === 1 ? rows.find((r) => r.id === target[0]) : undefined;
-    setDialog({ ids: target, label: row ? `“${row.title}”` : `${target.length} incidents`, intent });
+    setDialog({ ids: target, label: row ? `“${printableText(row.title)}”` : `${target.length} incidents`, intent });
   };
 
   return (
@@ -174,7 +176,7 @@ export function QueueTable({ rows, canTriage, me, categoryLabels }: { rows: Queu
                   setCursor(index);
                 }}
               >
-                <td>{canTriage ? <input type="checkbox" aria-label={`Select ${row.title}`} checked={live.has(row.id)} onChange={() => toggle(row.id)} /> : null}</td>
+                <td>{canTriage ? <input type="checkbox" aria-label={`Select ${printableText(row.title)}`} checked={live.has(row.id)} onChange={() => toggle(row.id)} /> : null}</td>
                 <td className="shrink">
                   <span className={`badge sev-${row.severity}`}>
                     <span className="pip" aria-hidden="true" />
@@ -182,11 +184,13 @@ export function QueueTable({ rows, canTriage, me, categoryLabels }: { rows: Queu
                   </span>
                 </td>
                 <td style={{ maxWidth: 0, width: '100%' }}>
-                  <Link className="title" href={`/incidents/${row.id}`} title={row.title}>
-                    {row.title}
+                  <Link className="title" href={`/incidents/${row.id}`} title={printableText(row.title)}>
+                    <SafeText inline text={row.title} />
                   </Link>
                   <div className="sub">
-                    <span className="target">{row.target}</span>
+                    <span className="target">
+                      <SafeText inline text={row.target} />
+                    </span>
                     {row.categories.map((c) => (
                       <span key={c} className="chip">
                         {categoryLabels[c] ?? c}

@@ -52,14 +52,13 @@ export function SessionTimeline({ events, flagged }: { events: TelemetryEvent[];
             <details className="body">
               <summary className="line" title="Show the request and the response">
                 <span className="method">
-                  {event['mcp.method.name']}
-                  {event['gen_ai.tool.name'] ? ` · ${event['gen_ai.tool.name']}` : ''}
+                  <SafeText inline text={`${event['mcp.method.name']}${event['gen_ai.tool.name'] ? ` · ${event['gen_ai.tool.name']}` : ''}`} />
                 </span>
                 <span className={`badge ${OUTCOME_CLASS[outcome] ?? ''}`}>{outcome === 'blocked' ? 'blocked (quarantine)' : outcome}</span>
                 {isFlagged ? <span className="badge sev-critical">alert</span> : null}
                 {event['palisade.findings'].length ? <span className="badge danger">{event['palisade.findings'].length} secret(s) redacted</span> : null}
                 <span className="args">
-                  <SafeText text={what(event)} />
+                  <SafeText inline text={what(event)} />
                 </span>
                 {event['palisade.duration_ms'] !== undefined ? <span className="figure-inline">{event['palisade.duration_ms'].toFixed(1)} ms</span> : null}
                 {size !== undefined ? <span className="figure-inline">{formatBytes(size)}</span> : null}
@@ -69,7 +68,11 @@ export function SessionTimeline({ events, flagged }: { events: TelemetryEvent[];
                   <SafeText text={preview(event['palisade.request.params'])} />
                 </pre>
               ) : null}
-              {event['palisade.response.error'] ? <pre>{preview(event['palisade.response.error'])}</pre> : null}
+              {event['palisade.response.error'] ? (
+                <pre>
+                  <SafeText text={preview(event['palisade.response.error'])} />
+                </pre>
+              ) : null}
               {event['palisade.response.result'] !== undefined ? (
                 <pre>
                   <SafeText text={preview(event['palisade.response.result'])} />

@@ -1,5 +1,7 @@
+import { printableText } from '@palisade/schema/printable-text';
 import type { RateSeries, SizeHistogram } from '@/lib/baseline-charts';
 import { formatBytes } from '@/lib/format';
+import { SafeText } from '../common/rich-text';
 
 const W = 560;
 const H = 190;
@@ -164,8 +166,8 @@ export function ValueBars({ items, empty }: { items: { value: string; count: num
         <li key={item.value}>
           <div className="track">
             <div className="fill" style={{ width: `${(item.count / max) * 100}%` }} />
-            <div className="name" title={item.value}>
-              {item.value}
+            <div className="name" title={printableText(item.value)}>
+              <SafeText inline text={item.value} />
             </div>
           </div>
           <span className="n">{item.count}</span>

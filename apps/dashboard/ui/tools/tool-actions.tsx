@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { printableText } from '@palisade/schema/printable-text';
 import { approveTool, quarantineTool, releaseTool } from '@/lib/actions';
 import { ConfirmDialog } from '../common/confirm-dialog';
 
@@ -21,7 +22,8 @@ const CONTAINMENT = {
  */
 export function ToolActions({ server, tool, quarantined, drifted, currentHash, incidentId }: { server: string; tool: string; quarantined: boolean; drifted: boolean; currentHash: string | null; incidentId?: string }) {
   const [intent, setIntent] = useState<Intent | null>(null);
-  const name = `${server}/${tool}`;
+  // Shown in the dialogs' titles: a hidden character in the name is written out (`send_email\u200b`).
+  const name = printableText(`${server}/${tool}`);
   const reason = (form: FormData) => String(form.get('reason') ?? '').trim() || undefined;
   return (
     <>

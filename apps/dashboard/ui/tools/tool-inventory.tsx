@@ -4,6 +4,7 @@ import { type ToolSummary, listTools } from '@/lib/data';
 import { formatNumber, shortHash } from '@/lib/format';
 import { ApiProblem } from '../common/api-problem';
 import { Stat } from '../common/panel';
+import { SafeText } from '../common/rich-text';
 import { TableHead } from '../common/table-head';
 import { Time } from '../common/time';
 
@@ -50,14 +51,17 @@ export async function ToolInventory() {
                 {[...servers.entries()].map(([server, list]) => [
                   <tr key={`s-${server}`} className="group">
                     <td colSpan={8}>
-                      <span className="mono">{server}</span> <span className="muted">· {list.length} tools</span>
+                      <span className="mono">
+                        <SafeText inline text={server} />
+                      </span>{' '}
+                      <span className="muted">· {list.length} tools</span>
                     </td>
                   </tr>,
                   ...list.map((t) => (
                     <tr key={`${t.server}/${t.tool}`} data-tool={`${t.server}/${t.tool}`}>
                       <td>
                         <Link className="mono" href={`/tools/${encodeURIComponent(t.server)}/${encodeURIComponent(t.tool)}`} style={{ fontWeight: 600 }}>
-                          {t.tool}
+                          <SafeText inline text={t.tool} />
                         </Link>
                       </td>
                       <td>{state(t)}</td>

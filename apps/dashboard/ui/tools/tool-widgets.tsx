@@ -6,6 +6,7 @@ import { formatBytes } from '@/lib/format';
 import { ApiProblem } from '../common/api-problem';
 import { CategoryChip, SeverityBadge, StatusBadge } from '../common/badges';
 import { Panel } from '../common/panel';
+import { SafeText } from '../common/rich-text';
 import { TableHead } from '../common/table-head';
 import { Time } from '../common/time';
 import { CallRateChart, SizeHistogramChart, ValueBars } from './baseline-charts';
@@ -59,7 +60,15 @@ export function RecentAlerts({ detail, now }: { detail: ToolDetail; now: number 
               <td>
                 <SeverityBadge severity={a.severity} />
               </td>
-              <td>{a.incidentId ? <Link href={`/incidents/${a.incidentId}`}>{a.title}</Link> : a.title}</td>
+              <td>
+                {a.incidentId ? (
+                  <Link href={`/incidents/${a.incidentId}`}>
+                    <SafeText inline text={a.title} />
+                  </Link>
+                ) : (
+                  <SafeText inline text={a.title} />
+                )}
+              </td>
               <td>
                 <CategoryChip category={a.category} />
               </td>

@@ -1,11 +1,13 @@
 'use client';
 
+import { printableText } from '@palisade/schema/printable-text';
 import { useMemo, useState, useTransition } from 'react';
 import { previewTuning, saveTuning } from '@/lib/actions';
 import type { TuningPreview } from '@/lib/data';
 import type { TuningFields } from '@/lib/tuning-fields';
 import { ALERT_CATEGORIES, CATEGORY_LABELS } from '@/lib/vocabulary';
 import { ConfirmDialog } from '../common/confirm-dialog';
+import { SafeText } from '../common/rich-text';
 
 export interface SavedTuning {
   sensitivity: number;
@@ -89,7 +91,7 @@ export function TuningForm({ server, tool, saved, canTune }: { server: string; t
     <div className="tuning">
       <section className="card">
         <fieldset disabled={!canTune || pending}>
-          <legend className="visually-hidden">Tuning of {server}/{tool}</legend>
+          <legend className="visually-hidden">Tuning of {printableText(`${server}/${tool}`)}</legend>
           <div className="section">
             <div className="field">
               <label htmlFor="sensitivity">Sensitivity multiplier</label>
@@ -171,7 +173,12 @@ export function TuningForm({ server, tool, saved, canTune }: { server: string; t
                         }}
                       />
                       {CATEGORY_LABELS[x.category as keyof typeof CATEGORY_LABELS] ?? x.category}
-                      {x.value ? <code> {x.value}</code> : null}
+                      {x.value ? (
+                        <code>
+                          {' '}
+                          <SafeText inline text={x.value} />
+                        </code>
+                      ) : null}
                       <span className="muted">
                         {' '}
                         by {x.author}
@@ -276,7 +283,7 @@ export function TuningForm({ server, tool, saved, canTune }: { server: string; t
                   {examples.map((x, i) => (
                     <li key={i} style={{ padding: '3px 0', fontSize: 12.5 }}>
                       <span className={x.change === 'removed' ? 'delta-down' : 'delta-up'}>{x.change === 'removed' ? '− ' : '+ '}</span>
-                      <span className={`badge sev-${x.severity}`}>{x.severity}</span> {x.title}
+                      <span className={`badge sev-${x.severity}`}>{x.severity}</span> <SafeText inline text={x.title} />
                     </li>
                   ))}
                 </ul>
@@ -304,7 +311,7 @@ export function TuningForm({ server, tool, saved, canTune }: { server: string; t
       <ConfirmDialog
         open={confirming}
         onClose={() => setConfirming(false)}
-        title={`Save the tuning of ${server}/${tool}?`}
+        title={`Save the tuning of ${printableText(`${server}/${tool}`)}?`}
         description={preview ? `Over the last ${preview.result.days} days this would have removed ${preview.result.removed} and added ${preview.result.added} alerts. The change is audited.` : undefined}
         confirmLabel="Save tuning"
         onConfirm={() => saveTuning({ server, tool, tuning: fields })}

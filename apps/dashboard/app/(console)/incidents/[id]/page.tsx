@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { Suspense } from 'react';
 import { env } from '@/env';
-import { severityRank } from '@palisade/schema';
+import { printableText, severityRank } from '@palisade/schema';
 import { attempt } from '@/lib/attempt';
 import { getIncident } from '@/lib/data';
 import { formatDuration, formatInstant } from '@/lib/format';
@@ -12,6 +12,7 @@ import { ApiProblem } from '@/ui/common/api-problem';
 import { CategoryChip, SeverityBadge, StatusBadge } from '@/ui/common/badges';
 import { LiveRefresh } from '@/ui/common/live-refresh';
 import { CardSkeleton } from '@/ui/common/skeletons';
+import { SafeText } from '@/ui/common/rich-text';
 import { Time } from '@/ui/common/time';
 import { ContainmentActions, IncidentActivity } from '@/ui/incidents/incident-widgets';
 import { EvidenceView } from '@/ui/incidents/evidence';
@@ -50,14 +51,16 @@ export default async function IncidentPage({ params }: Props) {
         <div style={{ minWidth: 0 }}>
           <div className="incident-title">
             <SeverityBadge severity={incident.severity} />
-            <h1 data-testid="incident-title">{incident.title}</h1>
+            <h1 data-testid="incident-title">
+              <SafeText inline text={incident.title} />
+            </h1>
             <StatusBadge status={incident.status} />
           </div>
           <div className="meta">
             <span>
               {toolHref ? (
                 <Link href={toolHref} className="mono">
-                  {incident.server}/{incident.tool}
+                  <SafeText inline text={`${incident.server}/${incident.tool}`} />
                 </Link>
               ) : (
                 <span className="mono">{incident.server}</span>
@@ -79,7 +82,7 @@ export default async function IncidentPage({ params }: Props) {
 
       {canTriage ? (
         <div className="card actionbar" role="toolbar" aria-label="Incident actions">
-          <IncidentActions id={incident.id} title={incident.title} status={incident.status} me={session.name} />
+          <IncidentActions id={incident.id} title={printableText(incident.title)} status={incident.status} me={session.name} />
           {incident.tool ? (
             <>
               <span className="sep" aria-hidden="true" />
@@ -102,7 +105,9 @@ export default async function IncidentPage({ params }: Props) {
               <article className="alert-item" key={alert.id} data-testid="alert" data-category={alert.category}>
                 <div className="alert-head">
                   <SeverityBadge severity={alert.severity} />
-                  <h3>{alert.title}</h3>
+                  <h3>
+                    <SafeText inline text={alert.title} />
+                  </h3>
                   <CategoryChip category={alert.category} />
                   <span className="muted nowrap">
                     <Time iso={alert.ts} now={now} />
@@ -117,7 +122,7 @@ export default async function IncidentPage({ params }: Props) {
               <div>
                 <h2 id="timeline-h">Session timeline</h2>
                 <p>
-                  MCP calls of session <span className="mono">{incident.sessionId ?? '–'}</span> around the incident; calls behind alerts are marked.
+                  MCP calls of session <span className="mono">{incident.sessionId ? <SafeText inline text={incident.sessionId} /> : '–'}</span> around the incident; calls behind alerts are marked.
                 </p>
               </div>
               <span className="muted">{incident.session.length} calls</span>
@@ -151,9 +156,9 @@ export default async function IncidentPage({ params }: Props) {
                 <dt>Server</dt>
                 <dd className="mono">{incident.server}</dd>
                 <dt>Tool</dt>
-                <dd className="mono">{incident.tool ?? '–'}</dd>
+                <dd className="mono">{incident.tool ? <SafeText inline text={incident.tool} /> : '–'}</dd>
                 <dt>Session</dt>
-                <dd className="mono">{incident.sessionId ?? '–'}</dd>
+                <dd className="mono">{incident.sessionId ? <SafeText inline text={incident.sessionId} /> : '–'}</dd>
                 <dt>Opened</dt>
                 <dd>{formatInstant(incident.createdAt)}</dd>
                 <dt>Updated</dt>

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { printableText } from '@palisade/schema/printable-text';
 import Link from 'next/link';
 import { Suspense } from 'react';
 import { definitionText } from '@/lib/definition-text';
@@ -19,7 +20,7 @@ type Props = { params: Promise<{ server: string; tool: string }>; searchParams: 
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { server, tool } = await params;
-  return { title: `${segment(server)}/${segment(tool)}` };
+  return { title: printableText(`${segment(server)}/${segment(tool)}`) };
 }
 
 export default async function ToolPage({ params, searchParams }: Props) {
@@ -39,13 +40,15 @@ export default async function ToolPage({ params, searchParams }: Props) {
   return (
     <>
       <div className="crumbs">
-        <Link href="/tools">Tools</Link> <span>/</span> <span className="mono">{server}</span>
+        <Link href="/tools">Tools</Link> <span>/</span> <span className="mono">
+          <SafeText inline text={server} />
+        </span>
       </div>
       <div className="page-head">
         <div>
           <div className="incident-title">
             <h1 className="mono" style={{ fontSize: 18 }}>
-              {server}/{toolName}
+              <SafeText inline text={`${server}/${toolName}`} />
             </h1>
             {tool.quarantine ? (
               <span className="badge st-contained" data-testid="quarantine-state">
@@ -85,7 +88,7 @@ export default async function ToolPage({ params, searchParams }: Props) {
           </div>
           {tool.quarantine ? (
             <p className="muted" style={{ margin: '6px 0 0' }}>
-              Quarantined by {tool.quarantine.by} since {formatInstant(tool.quarantine.since)}: {tool.quarantine.reason}
+              Quarantined by {tool.quarantine.by} since {formatInstant(tool.quarantine.since)}: <SafeText inline text={tool.quarantine.reason} />
             </p>
           ) : null}
         </div>

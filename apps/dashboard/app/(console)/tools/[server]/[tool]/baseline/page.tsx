@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { printableText } from '@palisade/schema/printable-text';
 import Link from 'next/link';
 import { formatBytes, formatNumber } from '@/lib/format';
 import { segment } from '@/lib/route-params';
@@ -6,13 +7,14 @@ import { requireSession } from '@/lib/session';
 import { toolFromRoute } from '@/lib/tool-route';
 import { ApiProblem } from '@/ui/common/api-problem';
 import { Stat } from '@/ui/common/panel';
+import { SafeText } from '@/ui/common/rich-text';
 import { TuningForm } from '@/ui/tuning/tuning-form';
 
 type Props = { params: Promise<{ server: string; tool: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { server, tool } = await params;
-  return { title: `Tuning ${segment(server)}/${segment(tool)}` };
+  return { title: printableText(`Tuning ${segment(server)}/${segment(tool)}`) };
 }
 
 export default async function BaselinePage({ params }: Props) {
@@ -24,14 +26,16 @@ export default async function BaselinePage({ params }: Props) {
       <div className="crumbs">
         <Link href="/tools">Tools</Link> <span>/</span>
         <Link href={base} className="mono">
-          {server}/{toolName}
+          <SafeText inline text={`${server}/${toolName}`} />
         </Link>
         <span>/</span> <span>Baseline tuning</span>
       </div>
       <div className="page-head">
         <div>
           <h1>
-            Baseline tuning · <span className="mono">{toolName}</span>
+            Baseline tuning · <span className="mono">
+              <SafeText inline text={toolName} />
+            </span>
           </h1>
           <p>How the behavioural detectors judge this tool: thresholds, learning, what is expected, what is muted.</p>
         </div>
