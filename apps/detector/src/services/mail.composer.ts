@@ -1,11 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { redactSecretsSync } from '@palisade/detection';
-import type { Alert, Incident } from '@palisade/schema';
+import { type Alert, type Incident, printableText } from '@palisade/schema';
 import type { DetectorConfig } from '../config/detector-config.js';
 import { DETECTOR_CONFIG } from '../infra/injection-tokens.js';
 import type { MailMessage } from '../outbox/mail.sender.js';
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * A text a monitored server chose (a tool name, a title that quotes one, an excerpt), kept on its line: a
+ * line break, an escape sequence or a bidi override in it is written as an escape (`\n`, `\u202e`), so it
+ * cannot add lines of its own to the e-mail (a forged "Triage it" link) or make a name read as another.
+ */
+const shown = printableText;
 
 /**
  * Readable alert e-mail: what happened, which tool, the evidence, a link to the dashboard. Everything
@@ -17,19 +24,20 @@ export class MailComposer {
 
   incident(incident: Incident, alerts: readonly Alert[]): MailMessage {
     const link = `${this.config.dashboardUrl}/incidents/${encodeURIComponent(incident.id)}`;
-    const where = incident.tool ? `tool "${incident.tool}" on server "${incident.server}"` : `server "${incident.server}"`;
+    const where = incident.tool ? `tool "${shown(incident.tool)}" on server "${shown(incident.server)}"` : `server "${shown(incident.server)}"`;
+    const title = shown(incident.title);
     const lines = [
-      `Palisade opened a ${incident.severity.toUpperCase()} incident: ${incident.title}`,
+      `Palisade opened a ${incident.severity.toUpperCase()} incident: ${title}`,
       '',
-      `Where:      ${where}${incident.sessionId ? ` (session ${incident.sessionId})` : ''}`,
+      `Where:      ${where}${incident.sessionId ? ` (session ${shown(incident.sessionId)})` : ''}`,
       `Categories: ${incident.categories.join(', ')}`,
       `First seen: ${incident.firstSeen}`,
       '',
       'Evidence:',
       ...alerts.slice(0, 5).flatMap((alert) => [
-        `- [${alert.severity}] ${alert.title}`,
-        `  ${alert.evidence.summary}`,
-        ...alert.evidence.matches.slice(0, 3).map((m) => `  · ${m.signal} in ${m.field}: "${m.text.slice(0, 200)}"${m.decoded ? ` (decoded: "${m.decoded.slice(0, 200)}")` : ''}`),
+        `- [${alert.severity}] ${shown(alert.title)}`,
+        `  ${shown(alert.evidence.summary)}`,
+        ...alert.evidence.matches.slice(0, 3).map((m) => `  · ${shown(m.signal)} in ${shown(m.field)}: "${shown(m.text.slice(0, 200))}"${m.decoded ? ` (decoded: "${shown(m.decoded.slice(0, 200))}")` : ''}`),
         ...(alert.evidence.fingerprints?.length ? [`  · secret fingerprints: ${alert.evidence.fingerprints.join(', ')}`] : []),
       ]),
       ...(alerts.length > 5 ? [`… and ${alerts.length - 5} more alert(s)`] : []),
@@ -37,8 +45,8 @@ export class MailComposer {
       `Triage it in the dashboard: ${link}`,
     ];
     const text = this.scrub(lines.join('\n'));
-    const html = `<div style="font-family:system-ui,sans-serif;max-width:680px"><h2 style="margin:0 0 8px">${escapeHtml(incident.severity.toUpperCase())} · ${escapeHtml(incident.title)}</h2><pre style="white-space:pre-wrap;font:13px ui-monospace,monospace;background:#f6f7f9;padding:12px;border-radius:6px">${escapeHtml(text)}</pre><p><a href="${escapeHtml(link)}">Open the incident in Palisade</a></p></div>`;
-    return { to: this.config.mail.to, subject: this.scrub(`[Palisade ${incident.severity}] ${incident.title}`), text, html };
+    const html = `<div style="font-family:system-ui,sans-serif;max-width:680px"><h2 style="margin:0 0 8px">${escapeHtml(incident.severity.toUpperCase())} · ${escapeHtml(this.scrub(title))}</h2><pre style="white-space:pre-wrap;font:13px ui-monospace,monospace;background:#f6f7f9;padding:12px;border-radius:6px">${escapeHtml(text)}</pre><p><a href="${escapeHtml(link)}">Open the incident in Palisade</a></p></div>`;
+    return { to: this.config.mail.to, subject: this.scrub(`[Palisade ${incident.severity}] ${title}`), text, html };
   }
 
   /**
@@ -48,7 +56,7 @@ export class MailComposer {
   digest(day: string, incidents: readonly Incident[], counts: Record<string, number>, since: string): MailMessage {
     const opened = incidents.filter((i) => i.createdAt >= since);
     const ongoing = incidents.filter((i) => i.createdAt < since);
-    const item = (i: Incident) => `- [${i.severity}] ${i.title} — ${i.tool ? `${i.server}/${i.tool}` : i.server} — ${this.config.dashboardUrl}/incidents/${encodeURIComponent(i.id)}`;
+    const item = (i: Incident) => `- [${i.severity}] ${shown(i.title)} — ${shown(i.tool ? `${i.server}/${i.tool}` : i.server)} — ${this.config.dashboardUrl}/incidents/${encodeURIComponent(i.id)}`;
     const section = (heading: string, list: readonly Incident[]) => (list.length ? ['', heading, ...list.slice(0, 50).map(item), ...(list.length > 50 ? [`… and ${list.length - 50} more`] : [])] : []);
     const lines = [
       `Palisade daily digest for ${day}`,
