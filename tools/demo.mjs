@@ -133,9 +133,8 @@ async function main() {
     await waitFor('the pipeline to catch up', async () => (await (await fetch(`${apiUrl}/api/health`)).json()).lagEvents === 0, 60_000);
     const counts = await api('/api/incidents/counts');
     const incidents = await api('/api/incidents?sort=severity&limit=500');
-    const bySeverity = incidents.items.reduce((acc, i) => ({ ...acc, [i.severity]: (acc[i.severity] ?? 0) + 1 }), {});
-    say(`\n${incidents.total} incidents (${['critical', 'high', 'medium', 'low'].map((s) => `${bySeverity[s] ?? 0} ${s}`).join(', ')}); ${counts.contained ?? 0} contained by automatic quarantine`);
-    for (const incident of incidents.items.slice(0, 8)) say(`  ${incident.severity.padEnd(8)} ${incident.title}`);
+    const { incidentSummary } = await import('../test/scenarios/scenarios.mjs');
+    for (const line of incidentSummary(incidents, counts)) say(line);
   }
 
   say('');

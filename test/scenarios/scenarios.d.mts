@@ -1,6 +1,6 @@
 // Types of scenarios.mjs (plain ES module, shared by `npm run demo` and the end-to-end tests).
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { AlertCategory, Severity } from '@palisade/schema';
+import type { AlertCategory, Incident, Page, Severity } from '@palisade/schema';
 
 export const REPO: string;
 
@@ -40,3 +40,4 @@ export function runScenarios(options: {
   onProgress?: (scenario: Scenario, index: number, total: number) => void;
   clientName?: string;
 }): Promise<{ name: string; ms: number }[]>;
+export function incidentSummary(incidents: Page<Pick<Incident, 'severity' | 'title'>>, counts: Partial<Record<string, number>>, shown?: number): string[];

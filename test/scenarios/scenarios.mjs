@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { printableText } from '@palisade/schema/printable-text';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(here, '../..');
@@ -283,4 +284,20 @@ export async function runScenarios({ env, only, onProgress = () => undefined, cl
     await Promise.allSettled(open.map((s) => s.close()));
   }
   return timings;
+}
+
+const SEVERITIES = ['critical', 'high', 'medium', 'low'];
+
+/**
+ * What the demo prints about the incidents once the scenarios ran: totals by severity and containment,
+ * then the first `shown` titles. Titles quote names that monitored servers chose (the demo's data folder
+ * may be the one real collectors write to), so they are printed escaped: an escape sequence or a carriage
+ * return in a tool name cannot rewrite the operator's terminal.
+ */
+export function incidentSummary(incidents, counts, shown = 8) {
+  const bySeverity = incidents.items.reduce((acc, i) => ({ ...acc, [i.severity]: (acc[i.severity] ?? 0) + 1 }), {});
+  return [
+    `\n${incidents.total} incidents (${SEVERITIES.map((s) => `${bySeverity[s] ?? 0} ${s}`).join(', ')}); ${counts.contained ?? 0} contained by automatic quarantine`,
+    ...incidents.items.slice(0, shown).map((incident) => `  ${incident.severity.padEnd(8)} ${printableText(incident.title)}`),
+  ];
 }
