@@ -39,6 +39,8 @@ describe('compliance export and verify-export', () => {
     await detector.publish([hostile.toolsList([{ ...POISONED_ADD, name: FORMULA_TOOL }]), hostile.call(FORMULA_TOOL, { a: 1, b: 2 }, 'ok', { 'palisade.client.name': FORMULA_CLIENT })]);
     await detector.waitFor(async () => (await detector.api<{ items: unknown[] }>('GET', `/api/alerts?tool=${encodeURIComponent(FORMULA_TOOL)}`)).body.items.length > 0, 'an alert on the formula-named tool');
     await detector.store.audit.append([{ ts: new Date().toISOString(), actor: { type: 'system', id: 'test' }, action: 'test.formula', target: FORMULA_TARGET, details: {} }]);
+    // A name with half a surrogate pair (JSON can say "\ud800"; UTF-8, and so a CSV file, cannot).
+    await detector.store.audit.append([{ ts: new Date().toISOString(), actor: { type: 'system', id: 'test' }, action: 'tool.quarantine', target: 'tool:math/read\ud800file', details: { reason: 'poisoned read\udc00file' } }]);
     const from = new Date(Date.now() - 3600_000).toISOString();
     const to = new Date(Date.now() + 1000).toISOString();
     for (const format of ['ndjson', 'csv']) {

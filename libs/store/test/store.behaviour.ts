@@ -484,6 +484,12 @@ export function storeBehaviour(open: () => Promise<StoreUnderTest>, capabilities
       expect(await store.audit.head()).toEqual(second.audit[0]);
     });
 
+    it('hashes half a surrogate pair as U+FFFD, what a UTF-8 file of the entry holds', async () => {
+      const [entry] = await store.audit.append([sampleAudit({ target: 'tool:files/read\ud800file', details: { reason: 'poisoned \udc00' } })]);
+      expect(entry).toMatchObject({ target: 'tool:files/read\ufffdfile', details: { reason: 'poisoned \ufffd' } });
+      expect(verifyAuditChain((await collect(store.audit.scan({ from: at(0), to: at(10) }))).items).ok).toBe(true);
+    });
+
     it('never forks the chain under concurrent appends', async () => {
       await Promise.all(Array.from({ length: 20 }, (_, index) => store.audit.append([sampleAudit({ target: `incident:${index}` }), sampleAudit()])));
       const { items } = await collect(store.audit.scan({ from: at(0), to: at(1) }, 7));
