@@ -59,6 +59,16 @@ describe('API input validation', () => {
     expect(repeated.body.error.message).toBe('`limit`: given more than once');
   });
 
+  it('refuses a misspelt filter on every list with a 400 naming it, instead of answering with everything', async () => {
+    for (const route of ['/api/events?tol=x', '/api/alerts?categroy=path_traversal', '/api/incidents?staus=open', '/api/audit?actor=admin', '/api/tools?quarantine=true']) {
+      const response = await detector.api<ErrorBody>('GET', route);
+      expect(response.status, route).toBe(400);
+      expect(response.body.error.message, route).toContain(`"${route.split('?')[1]!.split('=')[0]}"`);
+    }
+    // What collectors polling over HTTP send is still taken.
+    expect((await detector.api('GET', '/api/tools?server=fs&limit=500')).status).toBe(200);
+  });
+
   it('takes the valid lines of an ingest body and refuses, with a reason, only the event too large for the bus', async () => {
     const replay = new TelemetryBuilder('replayed');
     const small = [replay.initialize(), replay.call('fetch', { url: 'https://example.com' })];

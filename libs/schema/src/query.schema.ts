@@ -38,11 +38,13 @@ export const QueryInstant = z
 
 const TimeRange = { from: QueryInstant.optional(), to: QueryInstant.optional() };
 
+// The list queries are strict: a misspelt filter (`?categroy=`) is a 400 naming it, not a page of everything.
+
 /** `from` after `to` is a mistake to report, not an empty page. */
 const orderedRange = (query: { from?: string | undefined; to?: string | undefined }): boolean => !query.from || !query.to || query.from <= query.to;
 const RANGE_ORDER = { message: '`from` must not be after `to`', path: ['from'] };
 
-export const EventQuery = z.object({
+export const EventQuery = z.strictObject({
   server: z.string().max(200).optional(),
   tool: z.string().max(200).optional(),
   session: z.string().max(200).optional(),
@@ -55,7 +57,7 @@ export const EventQuery = z.object({
 }).refine(orderedRange, RANGE_ORDER);
 export type EventQuery = z.infer<typeof EventQuery>;
 
-export const AlertQuery = z.object({
+export const AlertQuery = z.strictObject({
   category: AlertCategory.optional(),
   severity: Severity.optional(),
   server: z.string().max(200).optional(),
@@ -70,7 +72,7 @@ export const AlertQuery = z.object({
 }).refine(orderedRange, RANGE_ORDER);
 export type AlertQuery = z.infer<typeof AlertQuery>;
 
-export const IncidentQuery = z.object({
+export const IncidentQuery = z.strictObject({
   status: TriageStatus.optional(),
   severity: Severity.optional(),
   category: AlertCategory.optional(),
@@ -87,7 +89,7 @@ export const IncidentQuery = z.object({
 }).refine(orderedRange, RANGE_ORDER);
 export type IncidentQuery = z.infer<typeof IncidentQuery>;
 
-export const AuditQuery = z.object({
+export const AuditQuery = z.strictObject({
   ...TimeRange,
   action: z.string().max(100).optional(),
   target: z.string().max(500).optional(),

@@ -13,7 +13,11 @@ import { ContainmentService } from '../services/containment.service.js';
 const ContainmentBody = z.strictObject({ reason: z.string().min(1).max(1000).optional(), incidentId: z.string().max(80).nullable().optional() }).default({});
 /** `hash`: the definition the analyst read; when the tool was redefined since, approving it would pin one nobody read. */
 const ApproveBody = z.strictObject({ hash: Sha256Hex.optional() }).default({});
-const ToolsQuery = z.object({ quarantined: z.enum(['true', 'false']).optional(), server: z.string().max(200).optional() });
+/**
+ * Strict like the other list queries. `limit` is accepted and the inventory still returned whole (collectors
+ * with `--bus http` page through it with `limit=500` and stop without a `nextCursor`).
+ */
+const ToolsQuery = z.strictObject({ quarantined: z.enum(['true', 'false']).optional(), server: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(500).optional() });
 /**
  * A PUT of the tuning: `exceptions` omitted keeps the saved ones; a new exception's author is the caller.
  * Strict: a PUT replaces the tuning, so a misspelt field (`allowDomain`) would save the default in its place.
