@@ -4,29 +4,46 @@ import { runServe } from './cli/serve.command.js';
 import { runTokenCommand } from './cli/token.command.js';
 import { runVerifyExport, trustedKeyFingerprint } from './cli/verify-export.command.js';
 
-const HELP = `palisade-detector — Palisade's detection service (API + pipeline worker)
-
-Usage:
-  palisade-detector [serve] [--api-only | --worker-only]
+/** Each command's usage, printed by `palisade-detector COMMAND --help` and together by `--help`. */
+const USAGE = {
+  serve: `  palisade-detector [serve] [--api-only | --worker-only]
       Runs the REST API (127.0.0.1:4000 by default) and the pipeline worker in one process.
       --api-only      only the REST API (distributed deployment)
       --worker-only   only the pipeline worker, outbox and schedules (distributed deployment)
-  palisade-detector verify-export PATH [--key sha256:HEX | --key PUBLIC_KEY.pem]
+`,
+  'verify-export': `  palisade-detector verify-export PATH [--key sha256:HEX | --key PUBLIC_KEY.pem]
       Checks a compliance bundle (a folder or a .tar.gz): prints OK and exits 0 when intact, otherwise
       names the first file or audit entry that was altered, removed or reordered and exits 1.
       --key   the install's export key (its fingerprint from GET /api/exports/key, or the PEM): a bundle
               signed by any other key fails. Without it, integrity is checked against the key the
               bundle carries, and the signer's fingerprint is printed to compare by hand.
-  palisade-detector token create --name NAME --role admin|analyst|auditor|collector
+`,
+  token: `  palisade-detector token create --name NAME --role admin|analyst|auditor|collector
       Creates an API token in the store of PALISADE_HOME and prints it once.
   palisade-detector token list
-  palisade-detector --help
+`,
+} as const;
 
-Configuration (environment): PALISADE_HOME, PALISADE_BUS, KAFKA_BROKERS, PALISADE_TOPIC, PALISADE_STORE,
+const CONFIGURATION = `Configuration (environment): PALISADE_HOME, PALISADE_BUS, KAFKA_BROKERS, PALISADE_TOPIC, PALISADE_STORE,
 ELASTICSEARCH_URL, PALISADE_API_PORT, PALISADE_API_HOST, PALISADE_TRUST_PROXY, PALISADE_ADMIN_TOKEN, PALISADE_INGEST_TOKEN,
 SMTP_URL, PALISADE_MAIL_TO, PALISADE_WEBHOOKS, PALISADE_WEBHOOK_SECRET, PALISADE_AUTO_QUARANTINE,
 PALISADE_RETENTION_*_DAYS, PALISADE_RULES_DIR, PALISADE_CONFIG, PALISADE_LOG_LEVEL. See the README.
 `;
+
+const HELP = `palisade-detector — Palisade's detection service (API + pipeline worker)
+
+Usage:
+${Object.values(USAGE).join('')}  palisade-detector --help
+
+${CONFIGURATION}`;
+
+/** The help asked for: one command's usage (`token --help`), or all of it. */
+function helpFor(command: string): string {
+  if (!(command in USAGE)) return HELP;
+  const usage = USAGE[command as keyof typeof USAGE];
+  // Only the commands that open the bus and the store read the configuration.
+  return `Usage:\n${usage}${command === 'verify-export' ? '' : `\n${CONFIGURATION}`}`;
+}
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`palisade-detector: ${message}\n`);
@@ -35,8 +52,12 @@ function fail(message: string, code = 2): never {
 
 async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv[0]?.startsWith('-') ? ['serve', ...argv] : argv;
-  if (argv.includes('--help') || argv.includes('-h') || command === 'help') {
-    process.stdout.write(HELP);
+  if (command === 'help') {
+    process.stdout.write(helpFor(rest[0] ?? ''));
+    return;
+  }
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(argv[0]?.startsWith('-') ? HELP : helpFor(command));
     return;
   }
   switch (command) {

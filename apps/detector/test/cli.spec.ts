@@ -21,6 +21,22 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 
 const oneLine = (text: string) => text.trimEnd().split('\n');
 
+describe('palisade-detector --help', () => {
+  it('prints every command with --help, and one command’s usage with COMMAND --help or help COMMAND', async () => {
+    const all = await run(['--help']);
+    expect(all.code).toBe(0);
+    for (const command of ['[serve]', 'verify-export PATH', 'token create', 'token list']) expect(all.stdout).toContain(`palisade-detector ${command}`);
+    const token = await run(['token', 'create', '--help']);
+    expect(token.code).toBe(0);
+    expect(token.stdout).toMatch(/^Usage:\n {2}palisade-detector token create --name NAME/);
+    expect(token.stdout).not.toContain('verify-export');
+    const verify = await run(['help', 'verify-export']);
+    expect(verify.stdout).toContain('--key');
+    expect(verify.stdout).not.toContain('token create');
+    expect(verify.stdout).not.toContain('PALISADE_HOME');
+  });
+});
+
 describe('palisade-detector at start: one line naming what is wrong', () => {
   it('names an unknown option (exit 2)', async () => {
     const result = await run(['serve', '--bogus']);
