@@ -84,6 +84,8 @@ describe('compliance export and verify-export', () => {
         expect(result.manifest.files.map((f) => f.path)).toEqual([`events.${format}`, `alerts.${format}`, 'alerts.ocsf.json', `incidents.${format}`, `audit.${format}`]);
         expect(result.manifest.files.find((f) => f.path.startsWith('events'))!.records).toBeGreaterThanOrEqual(3);
         expect(result.manifest.audit.lastSeq).toBeGreaterThanOrEqual(4);
+        // Events older than the retention may be missing for that reason: the bundle says how long each kind is kept.
+        expect(result.manifest.retention).toEqual(detector.config.retention);
         const ocsf = JSON.parse(readFileSync(path.join(bundles[format]!, 'alerts.ocsf.json'), 'utf8')) as { class_uid: number }[];
         expect(ocsf.length).toBeGreaterThan(0);
         expect(ocsf.every((f) => f.class_uid === 2004)).toBe(true);
@@ -117,6 +119,14 @@ describe('compliance export and verify-export', () => {
         const result = verifyBundle(dir);
         expect(result.ok).toBe(false);
         if (!result.ok) expect(result.problem).toMatch(/manifest\.json was altered/);
+        // A shorter retention written in, to pass deleted records off as retention's work, is an alteration too.
+        dir = copy(format);
+        const kept = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+        kept.retention.eventsDays = 1;
+        writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(kept));
+        const shortened = verifyBundle(dir);
+        expect(shortened.ok).toBe(false);
+        if (!shortened.ok) expect(shortened.problem).toMatch(/manifest\.json was altered/);
       });
 
       it('names a deleted audit entry and two reordered ones', () => {

@@ -23,6 +23,12 @@ export const ExportManifest = z.object({
     prevHash: Sha256Hex,
     head: Sha256Hex,
   }),
+  /**
+   * The retention in force when the bundle was made (days kept of events, alerts and audit entries): what
+   * is older than `createdAt` minus those days may have been deleted, so its absence from the bundle is
+   * retention rather than tampering. Absent in bundles made before it was recorded.
+   */
+  retention: z.object({ eventsDays: z.number().int().nonnegative(), alertsDays: z.number().int().nonnegative(), auditDays: z.number().int().nonnegative() }).optional(),
   /** The install's Ed25519 export public key (base64 DER SPKI); compare its fingerprint with the install's. */
   publicKey: z.string().max(200).optional(),
   /** Ed25519 signature (base64) of the canonical manifest without this field. */

@@ -131,6 +131,7 @@ export class ExportService {
         range: { from: request.from, to: request.to },
         files,
         audit,
+        retention: { ...this.config.retention },
         publicKey: keys.publicKey,
       };
       manifest.signature = sign(null, signedManifestBytes(manifest), keys.privateKey).toString('base64');
