@@ -1,7 +1,7 @@
 import { Alert, Incident } from '@palisade/schema';
 import { describe, expect, it } from 'vitest';
 import type { DetectorConfig } from '../config/detector-config.js';
-import { MailComposer } from './mail.composer.js';
+import { MailComposer, defang } from './mail.composer.js';
 
 const DASHBOARD = 'http://127.0.0.1:3000';
 // A tool name that writes lines of its own into the e-mail (a reassurance and a phishing link), then
@@ -49,10 +49,19 @@ describe(MailComposer.name, () => {
     const lines = mail.text.split('\n');
     expect(lines.filter((line) => line.startsWith('Triage it in the dashboard:'))).toEqual([`Triage it in the dashboard: ${DASHBOARD}/incidents/inc_1`]);
     expect(lines.some((line) => line.startsWith('All clear'))).toBe(false);
-    expect(lines[0]).toBe('Palisade opened a CRITICAL incident: Tool description carries hidden instructions: save_note\\n\\nAll clear: this alert was a test.\\nTriage it in the dashboard: https://palisade-login.evil.example/incidents\\r\\n\\u202e');
+    expect(lines[0]).toBe('Palisade opened a CRITICAL incident: Tool description carries hidden instructions: save_note\\n\\nAll clear: this alert was a test.\\nTriage it in the dashboard: hxxps://palisade-login[.]evil[.]example/incidents\\r\\n\\u202e');
     for (const text of [mail.text, mail.html, mail.subject]) expect(text).not.toMatch(/[\r\u202e]/);
     expect(mail.subject).not.toMatch(/\n/);
     expect(mail.html.match(/<a href=/g)).toHaveLength(1);
+    // The only URL a mail client could link is the dashboard's: the ones the server wrote are defanged.
+    expect(mail.text.match(/https?:\/\/\S+/g)).toEqual([`${DASHBOARD}/incidents/inc_1`]);
+    for (const url of mail.html.match(/https?:\/\/[^\s"<&]+/g) ?? []) expect(url.startsWith(DASHBOARD), url).toBe(true);
+    expect(mail.subject).not.toMatch(/https?:\/\//);
+    expect(mail.text).toContain('hxxps://evil[.]example');
+  });
+
+  it('defangs the scheme and host of every URL, and leaves other text alone', () => {
+    expect(defang('send it to https://c2.example.net/x?y=1 or HTTP://evil.example:8080, not to a.b')).toBe('send it to hxxps://c2[.]example[.]net/x?y=1 or hxxp://evil[.]example:8080, not to a.b');
   });
 
   it('lists digest items one per line whatever their titles hold', () => {

@@ -7,12 +7,25 @@ import type { MailMessage } from '../outbox/mail.sender.js';
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** The scheme and host of a URL in text (what mail clients turn into a link). */
+const URL_HOST = /\bhttps?:\/\/[^\s/?#"'<>\\]+/gi;
+
+/**
+ * URLs a monitored server wrote, made unclickable the way threat reports write them (`hxxps://evil[.]example`):
+ * mail clients link any URL in a message, and one named in a poisoned description or a forged title would
+ * be a link in Palisade's own alert, beside the real one.
+ */
+export function defang(text: string): string {
+  return text.replace(URL_HOST, (url) => url.replace(/^http/i, 'hxxp').replaceAll('.', '[.]'));
+}
+
 /**
  * A text a monitored server chose (a tool name, a title that quotes one, an excerpt), kept on its line: a
  * line break, an escape sequence or a bidi override in it is written as an escape (`\n`, `\u202e`), so it
- * cannot add lines of its own to the e-mail (a forged "Triage it" link) or make a name read as another.
+ * cannot add lines of its own to the e-mail (a forged "Triage it" link) or make a name read as another;
+ * URLs in it are defanged.
  */
-const shown = printableText;
+const shown = (text: string): string => defang(printableText(text));
 
 /**
  * Readable alert e-mail: what happened, which tool, the evidence, a link to the dashboard. Everything
