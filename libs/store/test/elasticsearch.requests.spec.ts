@@ -462,7 +462,7 @@ describe(ElasticsearchStore.name, () => {
       const refresh = paths.findIndex((path) => path.endsWith('/_refresh'));
       expect(refresh).toBeGreaterThanOrEqual(0);
       expect(refresh).toBeLessThan(paths.findIndex((path) => path.endsWith('/_search')));
-      for (const index of ['pt-engine-state', 'pt-events', 'pt-alerts', 'pt-incidents']) expect(paths[refresh]).toContain(index);
+      for (const index of ['pt-engine-state', 'pt-events', 'pt-alerts']) expect(paths[refresh]).toContain(index);
     });
   });
 

@@ -61,6 +61,7 @@ export class BulkWriter {
     const encoded = actions.map((action) => lines(action).map((line) => JSON.stringify(line)));
     const failures: ItemFailure[] = [];
     for (const request of this.requests(encoded)) failures.push(...(await this.writeRequest(actions, encoded, request, refresh, outcomes)));
+    // A refused delete carries no document to keep: it fails the write like any other.
     const aside = this.asideIndex ? failures.filter((f) => f.status === 400 && actions[f.index]!.op !== 'delete') : [];
     const fatal = failures.filter((f) => !aside.includes(f));
     if (fatal.length > 0) {
@@ -78,8 +79,8 @@ export class BulkWriter {
   private async keepAside(actions: readonly BulkAction[], refused: readonly ItemFailure[], refresh: Refresh, outcomes: (BulkOutcome | undefined)[]): Promise<void> {
     const now = new Date().toISOString();
     const kept: BulkAction[] = refused.map(({ index, status, message }) => {
-      const action = actions[index]!;
-      const document = action.op === 'update' ? action.body : action.op === 'delete' ? null : action.document;
+      const action = actions[index] as Exclude<BulkAction, { op: 'delete' }>;
+      const document = action.op === 'update' ? action.body : action.document;
       return {
         op: 'create',
         index: this.asideIndex!,

@@ -8,12 +8,13 @@ export class ElasticsearchEngineStateRepository implements EngineStateRepository
 
   /**
    * Every checkpoint, read by search. A pipeline loads them when it starts and after a failed batch, and
-   * pipeline writes do not wait for the refresh (1 s): the indices it writes are refreshed first, or a
-   * worker restoring just after a batch would miss that batch's state (a pin, a baseline) and, deciding
-   * by search which events of the redelivered batch are new, analyse written events a second time.
+   * its writes of engine state, events and alerts do not wait for the refresh (1 s; incidents, pins and
+   * versions do): those indices are refreshed first, or a worker restoring just after a batch would miss
+   * that batch's state (a pin, a baseline) and, deciding by search which events of the redelivered batch
+   * are new, analyse written events a second time.
    */
   async loadAll(): Promise<EngineStateEntry[]> {
-    const written = [this.index(), this.ctx.indices.name('events'), this.ctx.indices.name('alerts'), this.ctx.indices.name('incidents'), this.ctx.indices.name('tool-pins'), this.ctx.indices.name('tool-versions')];
+    const written = [this.index(), this.ctx.indices.name('events'), this.ctx.indices.name('alerts')];
     await this.ctx.call('refresh pipeline indices', () => this.ctx.client.indices.refresh({ index: written, ignore_unavailable: true, allow_no_indices: true }, { maxRetries: 0 }));
     const hits = await this.ctx.all(this.index(), { match_all: {} }, [{ field: 'key', order: 'asc' }]);
     return hits.flatMap((hit) => {
