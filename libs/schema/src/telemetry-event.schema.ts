@@ -141,13 +141,42 @@ export function parseTelemetryEvent(value: unknown): ParseResult<TelemetryEvent>
   return result.success ? { ok: true, value: result.data } : { ok: false, reason: describeZodError(result.error) };
 }
 
+/**
+ * A line of JSON parsed as a telemetry event. `document` is the line itself when it is exactly the
+ * validated event written as JSON (no field dropped as unknown, none filled in by a default) on one line:
+ * a store can keep it as the event's document instead of serialising the event again. Null otherwise.
+ */
+export type TelemetryEventJsonResult = { ok: true; value: TelemetryEvent; document: string | null } | { ok: false; reason: string };
+
 /** Parses one line of JSON (an NDJSON record or a bus message) into a telemetry event; never throws. */
-export function parseTelemetryEventJson(text: string): ParseResult<TelemetryEvent> {
+export function parseTelemetryEventJson(text: string): TelemetryEventJsonResult {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     return { ok: false, reason: `invalid JSON: ${(error as Error).message}` };
   }
-  return parseTelemetryEvent(value);
+  const result = TelemetryEvent.safeParse(value);
+  if (!result.success) return { ok: false, reason: describeZodError(result.error) };
+  const oneLine = !text.includes('\n') && !text.includes('\r');
+  return { ok: true, value: result.data, document: oneLine && sameJsonValue(result.data, value) ? text : null };
+}
+
+/**
+ * Whether a validated value is the parsed JSON it came from: the same keys at every level. The parts the
+ * schema leaves unchecked (captured params and results) are the input's own objects, so the walk stops there.
+ */
+function sameJsonValue(validated: unknown, input: unknown): boolean {
+  if (validated === input) return true;
+  if (typeof validated !== 'object' || typeof input !== 'object' || validated === null || input === null) return false;
+  if (Array.isArray(validated)) {
+    if (!Array.isArray(input) || validated.length !== input.length) return false;
+    for (let i = 0; i < validated.length; i += 1) if (!sameJsonValue(validated[i], input[i])) return false;
+    return true;
+  }
+  if (Array.isArray(input)) return false;
+  const keys = Object.keys(validated);
+  if (keys.length !== Object.keys(input).length) return false;
+  for (const key of keys) if (!Object.hasOwn(input, key) || !sameJsonValue((validated as Record<string, unknown>)[key], (input as Record<string, unknown>)[key])) return false;
+  return true;
 }

@@ -40,6 +40,12 @@ export interface TimeRange {
  */
 export interface StoreBatch {
   events?: readonly TelemetryEvent[];
+  /**
+   * The JSON document of some of those events by id, where the caller holds the producer's text of exactly
+   * that event (`parseTelemetryEventJson`'s `document`): a store may keep it instead of serialising the
+   * event again. Events without one are serialised.
+   */
+  eventDocuments?: ReadonlyMap<string, string>;
   /** Inserted only when absent (deterministic ids). */
   alerts?: readonly Alert[];
   /** Upserted (created or updated as a whole). */

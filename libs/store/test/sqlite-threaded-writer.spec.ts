@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sampleAlert, sampleEvent } from './fixtures/store-records.js';
 
@@ -34,6 +35,25 @@ describe.skipIf(!built)('SqliteThreadedWriter (built package)', () => {
     await expect(bad).rejects.toThrow();
     expect((await good).eventsInserted).toBe(1);
     await writer.close();
+    await store.close();
+  });
+
+  it("keeps the producer's text of an event as its document when given one, and serialises the others", async () => {
+    const { SqliteStore } = (await import(dist)) as typeof import('../src/index.js');
+    const file = path.join(dir, 'documents.db');
+    const store = SqliteStore.open({ file });
+    const writer = await store.batchWriter();
+    // The producer's own key order and spacing: what the pipeline hands over when it is exactly the event.
+    const asWritten = (event: object) => `{ ${Object.entries(event).reverse().map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`).join(', ')} }`;
+    const [a, b, c, d] = [sampleEvent(), sampleEvent(), sampleEvent(), sampleEvent()];
+    await writer.write({ events: [a, b], eventDocuments: new Map([[a.id, asWritten(a)]]) });
+    await store.writeBatch({ events: [c, d], eventDocuments: new Map([[c.id, asWritten(c)]]) });
+    await writer.close();
+    const db = new Database(file, { readonly: true });
+    const doc = db.prepare('SELECT doc FROM events WHERE id = ?').pluck();
+    expect([a, b, c, d].map((e) => doc.get(e.id))).toEqual([asWritten(a), JSON.stringify(b), asWritten(c), JSON.stringify(d)]);
+    db.close();
+    for (const event of [a, b, c, d]) expect(await store.events.get(event.id)).toEqual(event);
     await store.close();
   });
 

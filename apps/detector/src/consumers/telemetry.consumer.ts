@@ -133,6 +133,8 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
       mark = now;
     };
     const inBatch = new Set<string>();
+    // The producer's text of each event that is exactly the validated event: stored as its document.
+    const documents = new Map<string, string>();
 
     // A two-stage pipeline: the engine parses and analyses chunk k while the store writer (its own thread
     // for sqlite) writes chunk k-1. Chunks are written in order and chunk k is handed over only after k-1
@@ -147,7 +149,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
     let pending: { alerts: Alert[]; created: number; events: number; outbox: number } | null = null;
     try {
       for (const [start, end] of pipelineChunks(messages.length)) {
-        const chunk = await this.freshEvents(messages.slice(start, end), inBatch, lap);
+        const chunk = await this.freshEvents(messages.slice(start, end), inBatch, documents, lap);
         if (chunk.length === 0) continue;
         const firstChunk = approvals === null;
         approvals ??= await this.collectApprovals();
@@ -159,7 +161,7 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
         // Quarantine state first (idempotent), so a crash before the batch leaves the tool contained.
         for (const { key, value } of prepared.quarantines) await this.store.settings.put(key, value);
         writer ??= await this.batchWriter();
-        inflight = writer.write(prepared.batch);
+        inflight = writer.write({ ...prepared.batch, eventDocuments: documents });
         pending = { alerts: prepared.batch.alerts as Alert[], created: prepared.created, events: chunk.length, outbox: prepared.batch.outbox!.length };
       }
       if (inflight) outcomes.push({ result: await inflight, ...pending! });
@@ -187,9 +189,10 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * The events of some messages that are valid (the others are dead-lettered with the reason), not
-   * earlier in this batch, and not already stored (a redelivered batch).
+   * earlier in this batch, and not already stored (a redelivered batch). The message text of an event
+   * that is exactly the event (and was not redacted here) goes into `documents`.
    */
-  private async freshEvents(messages: readonly BusMessage[], inBatch: Set<string>, lap: (stage: 'parse' | 'dedupe') => void): Promise<TelemetryEvent[]> {
+  private async freshEvents(messages: readonly BusMessage[], inBatch: Set<string>, documents: Map<string, string>, lap: (stage: 'parse' | 'dedupe') => void): Promise<TelemetryEvent[]> {
     const events: TelemetryEvent[] = [];
     for (const message of messages) {
       const parsed = message.value.length > MAX_EVENT_BYTES ? ({ ok: false, reason: `event larger than ${MAX_EVENT_BYTES} bytes` } as const) : parseTelemetryEventJson(message.value);
@@ -200,12 +203,14 @@ export class TelemetryConsumer implements OnApplicationBootstrap, OnApplicationS
       }
       // Collectors and ingest mark what they captured (and redacted); an event a producer wrote straight
       // to the bus may carry raw secrets: they are fingerprinted before the engine and the store see it.
-      if (this.redaction.uncaptured(parsed.value)) this.metrics.eventsRedacted += 1;
+      const redacted = this.redaction.uncaptured(parsed.value);
+      if (redacted) this.metrics.eventsRedacted += 1;
       if (inBatch.has(parsed.value.id)) {
         this.metrics.eventsDuplicate += 1;
         continue;
       }
       inBatch.add(parsed.value.id);
+      if (parsed.document !== null && !redacted) documents.set(parsed.value.id, parsed.document);
       events.push(parsed.value);
     }
     lap('parse');

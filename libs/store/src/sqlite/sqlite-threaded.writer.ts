@@ -82,10 +82,10 @@ export class SqliteThreadedWriter implements BatchWriter {
   write(batch: StoreBatch): Promise<StoreBatchResult> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    const { events = [], ...rest } = batch;
+    const { events = [], eventDocuments, ...rest } = batch;
     return new Promise((resolve, reject) => {
       // A record that cannot be turned into a row (a bad timestamp) rejects this write only, before it is sent.
-      const eventRows = events.map((event) => eventRow(event, this.eventTextChars));
+      const eventRows = events.map((event) => eventRow(event, this.eventTextChars, eventDocuments?.get(event.id)));
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ type: 'write', id, batch: rest, eventRows });
     });

@@ -116,8 +116,8 @@ export class SqliteStore implements Store {
   }
 
   async writeBatch(batch: StoreBatch): Promise<StoreBatchResult> {
-    const { events = [], ...rest } = batch;
-    return this.writePreparedBatch(rest, events.map((event) => eventRow(event, this.ctx.eventTextChars)));
+    const { events = [], eventDocuments, ...rest } = batch;
+    return this.writePreparedBatch(rest, events.map((event) => eventRow(event, this.ctx.eventTextChars, eventDocuments?.get(event.id))));
   }
 
   /**
