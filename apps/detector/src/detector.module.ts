@@ -30,6 +30,7 @@ import { WebhookSender } from './outbox/webhook.sender.js';
 import { MaintenanceScheduler } from './schedulers/maintenance.scheduler.js';
 import { AuditService } from './services/audit.service.js';
 import { BaselineService } from './services/baseline.service.js';
+import { TuningPreviewService } from './services/tuning-preview.service.js';
 import { ContainmentService } from './services/containment.service.js';
 import { EngineService } from './services/engine.service.js';
 import { EngineSettings } from './services/engine-settings.js';
@@ -74,6 +75,7 @@ export class DetectorModule implements NestModule {
       EngineService,
       IncidentService,
       BaselineService,
+      TuningPreviewService,
       ContainmentService,
       ToolService,
       RuleService,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert, Page } from '@palisade/schema';
+import type { Alert, Page, TuningPreview } from '@palisade/schema';
 import { type RunningDetector, startDetector } from './support/detector.harness.js';
 import { BENIGN_ADD, SEND_EMAIL, TelemetryBuilder } from './support/telemetry.builder.js';
 
@@ -73,11 +73,14 @@ describe('tool inventory, drift approval and baseline tuning through the API', (
     }, 'recipient_change alerts');
     expect(alerts.some((a) => a.severity === 'medium' || a.severity === 'high')).toBe(true);
 
-    const preview = await detector.api<{ events: number; current: { alerts: number }; proposed: { alerts: number }; removed: number; added: number }>('POST', '/api/tools/mail/send_email/baseline/preview', {
+    const preview = await detector.api<TuningPreview>('POST', '/api/tools/mail/send_email/baseline/preview', {
       body: { allowDomains: ['exfil-partner.example'], days: 1 },
     });
     expect(preview.status).toBe(200);
-    expect(preview.body.events).toBe(27);
+    // The tool's calls, with the rest of their session (initialize, tools/list) and other servers' definitions.
+    expect(preview.body.replayed).toMatchObject({ calls: 27, sessions: 1 });
+    expect(preview.body.events).toBe(preview.body.replayed.calls + preview.body.replayed.sessionEvents + preview.body.replayed.context);
+    expect(preview.body.events).toBeGreaterThanOrEqual(29);
     expect(preview.body.current.alerts).toBeGreaterThanOrEqual(1);
     expect(preview.body.removed).toBeGreaterThanOrEqual(1);
     expect(preview.body.proposed.alerts).toBe(preview.body.current.alerts - preview.body.removed + preview.body.added);

@@ -1,7 +1,6 @@
-import type { Alert, AlertCategory, TriageStatus } from './alert.schema.js';
+import type { Alert, TriageStatus } from './alert.schema.js';
 import type { AuditEntry } from './audit.schema.js';
 import type { BaselineSummary, BaselineTuning } from './baseline.schema.js';
-import type { Severity } from './common.schema.js';
 import type { ExportFormat, ExportManifest } from './export.schema.js';
 import type { Incident } from './incident.schema.js';
 import type { TelemetryEvent } from './telemetry-event.schema.js';
@@ -47,21 +46,6 @@ export interface ToolDetail {
   baseline: BaselineSummary;
   tuning: BaselineTuning;
   recentAlerts: Alert[];
-}
-
-export type AlertExample = Pick<Alert, 'category' | 'severity' | 'title' | 'ts'> & { severity: Severity };
-
-/** `POST /api/tools/:server/:tool/baseline/preview`. */
-export interface TuningPreview {
-  days: number;
-  events: number;
-  /** Alerts the replay raises for this tool with the saved tuning, and with the proposed one. */
-  current: { alerts: number; byCategory: Partial<Record<AlertCategory, number>> };
-  proposed: { alerts: number; byCategory: Partial<Record<AlertCategory, number>> };
-  /** Alerts the change would add or remove (by deterministic id), with a few examples of each. */
-  added: number;
-  removed: number;
-  examples: { added: AlertExample[]; removed: AlertExample[] };
 }
 
 /** A compliance bundle as `GET /api/exports` lists it. */

@@ -10,6 +10,7 @@ export * from './alert.schema.js';
 export * from './incident.schema.js';
 export * from './tool.schema.js';
 export * from './baseline.schema.js';
+export * from './tuning-preview.schema.js';
 export * from './audit.schema.js';
 export * from './control.schema.js';
 export * from './query.schema.js';

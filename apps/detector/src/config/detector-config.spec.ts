@@ -46,6 +46,16 @@ describe('detector settings', () => {
     }
   });
 
+  it('reads the bound on events a tuning preview replays (default 20,000) and refuses what is not a count in range', () => {
+    expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec' }).preview.maxEvents).toBe(20_000);
+    expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec', PALISADE_PREVIEW_MAX_EVENTS: '500' }).preview.maxEvents).toBe(500);
+    for (const value of ['many', '99', '2.5', '1000001']) {
+      const error = failure({ PALISADE_PREVIEW_MAX_EVENTS: value });
+      expect(error.variables).toEqual(['PALISADE_PREVIEW_MAX_EVENTS']);
+      expect(error.message).toContain(`PALISADE_PREVIEW_MAX_EVENTS="${value}" is invalid`);
+    }
+  });
+
   it('names PALISADE_WEBHOOKS when it holds something other than an http(s) URL', () => {
     const error = failure({ PALISADE_WEBHOOKS: 'http://127.0.0.1:9/hook,file:///etc/passwd' });
     expect(error.variables).toEqual(['PALISADE_WEBHOOKS']);

@@ -85,6 +85,8 @@ export interface DetectorConfig {
   webhookSecret: string | undefined;
   containment: ContainmentPolicy;
   retention: { eventsDays: number; alertsDays: number; auditDays: number };
+  /** Tuning previews: events replayed at most. */
+  preview: { maxEvents: number };
   rulesDir: string;
   logLevel: DetectorEnv['PALISADE_LOG_LEVEL'];
   topic: string;
@@ -181,6 +183,7 @@ export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): Detect
       tools: file.containment.tools ?? {},
     },
     retention: { eventsDays: e.PALISADE_RETENTION_EVENTS_DAYS, alertsDays: e.PALISADE_RETENTION_ALERTS_DAYS, auditDays: e.PALISADE_RETENTION_AUDIT_DAYS },
+    preview: { maxEvents: e.PALISADE_PREVIEW_MAX_EVENTS },
     rulesDir: path.resolve(e.PALISADE_RULES_DIR ?? defaultRulesDir()),
     logLevel: e.PALISADE_LOG_LEVEL,
     topic: e.PALISADE_TOPIC,

@@ -1,12 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
-import { Alert, AlertQuery, AuditEntry, AuditQuery, EventQuery, Incident, IncidentQuery, RuleSummary, TelemetryEvent, ToolPin, ToolVersion } from '@palisade/schema';
+import { Alert, AlertQuery, AuditEntry, AuditQuery, EventQuery, Incident, IncidentQuery, RuleSummary, TelemetryEvent, ToolPin, ToolVersion, TuningPreview } from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import { PRODUCT_VERSION } from '../exports/export.service.js';
 import { ExportRequest } from './exports.controller.js';
 import { IncidentPatchBody } from './incidents.controller.js';
 import { TokenRequest } from './tokens.controller.js';
-import { TuningBody } from './tools.controller.js';
+import { PreviewBody, TuningBody } from './tools.controller.js';
 
 type Json = Record<string, unknown>;
 
@@ -60,7 +60,13 @@ export function openApiDocument(): Json {
         get: op('The tool’s tuning and baseline figures', 'read', { parameters: toolPath }),
         put: op('Tune the tool’s baselines (omitted `exceptions` keep the saved ones; a new exception is the caller’s and must expire)', 'triage', { parameters: toolPath, requestBody: json(schema(TuningBody, 'input')) }),
       },
-      '/api/tools/{server}/{tool}/baseline/preview': { post: op('Alerts the last N days would have raised with a proposed tuning, against the saved one', 'triage', { parameters: toolPath }) },
+      '/api/tools/{server}/{tool}/baseline/preview': {
+        post: op('Alerts about the tool the last `days` would have raised with a proposed tuning, against the saved one: the tool’s calls, their sessions and the cross-server context replayed, at most PALISADE_PREVIEW_MAX_EVENTS events; `notes` says in plain words what could not be covered', 'triage', {
+          parameters: toolPath,
+          requestBody: json(schema(PreviewBody, 'input')),
+          responses: { '200': { description: 'OK', ...json(schema(TuningPreview)) } },
+        }),
+      },
       '/api/rules': { get: op('Correlation rules', 'read', { responses: { '200': { description: 'OK', ...json(page(RuleSummary)) } } }) },
       '/api/rules/{id}': { patch: op('Enable or disable a rule', 'triage', { parameters: idPath, requestBody: json({ type: 'object', properties: { enabled: { type: 'boolean' } } }) }) },
       '/api/exports': {

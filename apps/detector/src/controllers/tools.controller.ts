@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { BaselineTuning, type Page, Sha256Hex, TuningException, type QuarantineState, type ToolDetail, type ToolSummary } from '@palisade/schema';
+import { BaselineTuning, type Page, Sha256Hex, TuningException, type QuarantineState, type ToolDetail, type ToolSummary, type TuningPreview } from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import type { Principal } from '../auth/principal.js';
@@ -7,6 +7,7 @@ import { ClientAddress, CurrentPrincipal } from '../common/request-context.js';
 import { zod } from '../common/zod-validation.pipe.js';
 import { actorOf } from '../services/audit.service.js';
 import { BaselineService } from '../services/baseline.service.js';
+import { TuningPreviewService } from '../services/tuning-preview.service.js';
 import { ToolService } from '../services/tool.service.js';
 import { ContainmentService } from '../services/containment.service.js';
 
@@ -25,13 +26,14 @@ const ToolsQuery = z.strictObject({ quarantined: z.enum(['true', 'false']).optio
 export const TuningBody = BaselineTuning.omit({ server: true, tool: true, updatedAt: true, updatedBy: true, exceptions: true })
   .extend({ exceptions: z.array(TuningException.extend({ author: z.string().max(200).optional() }).strict()).max(1000).optional() })
   .strict();
-const PreviewBody = TuningBody.extend({ days: z.number().int().min(1).max(90).default(7) }).strict();
+export const PreviewBody = TuningBody.extend({ days: z.number().int().min(1).max(90).default(7) }).strict();
 
 @Controller('api/tools')
 export class ToolsController {
   constructor(
     private readonly tools: ToolService,
     private readonly baselines: BaselineService,
+    private readonly previews: TuningPreviewService,
     private readonly containment: ContainmentService,
   ) {}
 
@@ -82,14 +84,14 @@ export class ToolsController {
     return { ...tuning, summary };
   }
 
-  /** What a tuning change would have done to the last `days` of this tool's alerts, before saving it. */
+  /** What a tuning change would have done to the last `days` of the alerts about this tool, before saving it. */
   @Post(':server/:tool/baseline/preview')
   @HttpCode(200)
   @RequirePermission('triage')
-  async preview(@Param('server') server: string, @Param('tool') tool: string, @Body(zod(PreviewBody)) body: z.infer<typeof PreviewBody>, @CurrentPrincipal() principal: Principal) {
+  async preview(@Param('server') server: string, @Param('tool') tool: string, @Body(zod(PreviewBody)) body: z.infer<typeof PreviewBody>, @CurrentPrincipal() principal: Principal): Promise<TuningPreview> {
     await this.tools.requireSeen(server, tool);
     const { days, ...tuning } = body;
-    return this.baselines.preview(server, tool, await this.baselines.proposal(server, tool, tuning, actorOf(principal)), days);
+    return this.previews.preview(server, tool, await this.baselines.proposal(server, tool, tuning, actorOf(principal)), days);
   }
 
   @Put(':server/:tool/baseline')

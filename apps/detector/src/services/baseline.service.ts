@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { compileEngine, createState, evaluate } from '@palisade/detection';
-import { type Alert, type AlertCategory, type AuditActor, BaselineTuning, type BaselineTuningInput, type Incident, type TelemetryEvent, type TuningException, type TuningPreview, describeZodError } from '@palisade/schema';
+import { type AlertCategory, type AuditActor, BaselineTuning, type BaselineTuningInput, type Incident, type TuningException, describeZodError } from '@palisade/schema';
 import type { Store } from '@palisade/store';
 import { Clock } from '../common/clock.js';
 import { PalisadeException } from '../common/palisade.exception.js';
@@ -72,44 +71,6 @@ export class BaselineService {
   }
 
   /**
-   * How many alerts the last `days` of this tool's calls would have raised with the proposed tuning,
-   * against the saved one: both replayed through a fresh engine, so the comparison is like for like.
-   */
-  async preview(server: string, tool: string, proposed: BaselineTuningInput, days: number): Promise<TuningPreview> {
-    const now = this.clock.now().getTime();
-    const from = new Date(now - days * 86_400_000).toISOString();
-    const events: TelemetryEvent[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.store.events.search({ server, tool, from, to: new Date(now + 1000).toISOString(), limit: 500, ...(cursor ? { cursor } : {}) });
-      events.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor && events.length < PREVIEW_MAX_EVENTS);
-    events.reverse(); // oldest first, as the engine saw them
-    const replay = (tuning: BaselineTuningInput): Alert[] => {
-      const engine = compileEngine({ tunings: [tuning] });
-      const state = createState();
-      return events.flatMap((e) => evaluate(engine, e, state).alerts).filter((a) => a.server === server && a.tool === tool);
-    };
-    const current = replay(await this.tuning(server, tool));
-    const next = replay(BaselineTuning.parse({ ...proposed, server, tool }));
-    const currentIds = new Set(current.map((a) => a.id));
-    const nextIds = new Set(next.map((a) => a.id));
-    const added = next.filter((a) => !currentIds.has(a.id));
-    const removed = current.filter((a) => !nextIds.has(a.id));
-    const example = (a: Alert) => ({ category: a.category, severity: a.severity, title: a.title, ts: a.ts });
-    return {
-      days,
-      events: events.length,
-      current: { alerts: current.length, byCategory: countByCategory(current) },
-      proposed: { alerts: next.length, byCategory: countByCategory(next) },
-      added: added.length,
-      removed: removed.length,
-      examples: { added: added.slice(0, 5).map(example), removed: removed.slice(0, 5).map(example) },
-    };
-  }
-
-  /**
    * Closing an incident as a false positive adds an expiring exception on that tool for each of its
    * categories: for the value given, else for the values its alerts name (the recipients, domains or
    * paths judged benign, not every one the tool may see), else for the whole category. This is the tool's
@@ -130,15 +91,6 @@ export class BaselineService {
     this.validated(tuning);
     return tuning;
   }
-}
-
-/** Events replayed at most for a preview (newest kept). */
-export const PREVIEW_MAX_EVENTS = 20_000;
-
-function countByCategory(alerts: readonly Alert[]): Partial<Record<AlertCategory, number>> {
-  const counts: Partial<Record<AlertCategory, number>> = {};
-  for (const a of alerts) counts[a.category] = (counts[a.category] ?? 0) + 1;
-  return counts;
 }
 
 function summarise(t: BaselineTuning): Record<string, unknown> {

@@ -16,10 +16,11 @@ import {
   parseRulePack,
   ruleSummaries,
   setRuleEnabled,
+  setTuning,
   toolDefinitions,
   toolPin,
 } from '@palisade/detection';
-import type { Alert, BaselineSummary, RuleSummary, TelemetryEvent, ToolDefinition, ToolPin } from '@palisade/schema';
+import type { Alert, BaselineSummary, BaselineTuningInput, RuleSummary, TelemetryEvent, ToolDefinition, ToolPin } from '@palisade/schema';
 import type { EngineStateWrite, Store } from '@palisade/store';
 import type { DetectorConfig } from '../config/detector-config.js';
 import { DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
@@ -102,6 +103,33 @@ export class EngineService implements OnModuleInit {
     this.compiled = compiled;
     this.loadedVersion = version;
     return true;
+  }
+
+  /**
+   * A fresh engine for a replay (a tuning preview): the loaded rules with their switches, the options and
+   * every tool's tuning as the live engine has them, with `tuning` in place of its tool's. Call
+   * `refreshSettings` first for the latest switches and tunings.
+   */
+  replayEngine(tuning: BaselineTuningInput): CompiledEngine {
+    const live = this.engine;
+    const engine = compileEngine({ rules: this.rules, tunings: [...live.tunings.values()].flatMap((t) => (t.source ? [t.source] : [])), options: this.config.engine });
+    for (const ruleId of live.disabledRules) setRuleEnabled(engine, ruleId, false);
+    setTuning(engine, tuning);
+    return engine;
+  }
+
+  /**
+   * How far back (event time) an event may still take part in an alert raised on another server or in
+   * another session: a sensitive read followed into later calls, the longest window of an enabled rule.
+   */
+  correlationHorizonMs(): number {
+    const engine = this.engine;
+    return Math.max(engine.options.flowTtlMs, ...engine.rules.filter((r) => !engine.disabledRules.has(r.definition.id)).map((r) => r.definition.timespanMs));
+  }
+
+  /** Whether a rule (a correlation rule, or a built-in detector's) is switched off now. */
+  ruleDisabled(ruleId: string): boolean {
+    return this.engine.disabledRules.has(ruleId);
   }
 
   /** Restores the engine state persisted by earlier batches (worker start, and after a failed batch). */

@@ -1,0 +1,97 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { compareTunings, tuningSuppresses } from '@palisade/detection';
+import { type Alert, type AlertCategory, BaselineTuning, type BaselineTuningInput, type TuningPreview } from '@palisade/schema';
+import type { Store } from '@palisade/store';
+import { Clock } from '../common/clock.js';
+import type { DetectorConfig } from '../config/detector-config.js';
+import { DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
+import { BaselineService } from './baseline.service.js';
+import { EngineService } from './engine.service.js';
+import { type ReplayScope, collectReplayScope } from './replay-scope.js';
+
+const DAY_MS = 86_400_000;
+const EXAMPLES = 5;
+
+/**
+ * What a proposed tuning would have done to the alerts about one tool, against the saved tuning: the
+ * events those alerts depend on (see `collectReplayScope`) replayed through two fresh engines with the
+ * live rules, rule switches, options and every other tool's tuning. Bounded by PALISADE_PREVIEW_MAX_EVENTS;
+ * what the replay could not cover is said in plain words in `notes`, never shown as a zero.
+ */
+@Injectable()
+export class TuningPreviewService {
+  constructor(
+    @Inject(STORE) private readonly store: Store,
+    @Inject(DETECTOR_CONFIG) private readonly config: DetectorConfig,
+    private readonly engine: EngineService,
+    private readonly baselines: BaselineService,
+    private readonly clock: Clock,
+  ) {}
+
+  async preview(server: string, tool: string, proposed: BaselineTuningInput, days: number): Promise<TuningPreview> {
+    const now = this.clock.now().getTime();
+    const fromMs = now - days * DAY_MS;
+    const toMs = now + 1000;
+    await this.engine.refreshSettings();
+    const saved = await this.baselines.tuning(server, tool);
+    const proposal = BaselineTuning.parse({ ...proposed, server, tool });
+    const maxEvents = this.config.preview.maxEvents;
+    const scope = await collectReplayScope(this.store, { server, tool, fromMs, toMs, horizonMs: this.engine.correlationHorizonMs(), maxEvents });
+
+    const about = (a: Alert) => a.server === server && a.tool === tool && Date.parse(a.ts) >= scope.coveredFromMs && Date.parse(a.ts) < toMs;
+    const compared = compareTunings(this.engine.replayEngine(saved), this.engine.replayEngine(proposal), scope.events, about);
+
+    // Alerts recorded under the saved tuning that the replay did not raise: not reproducible from what it holds.
+    const reproduced = new Set(compared.current.map((a) => a.id));
+    const savedSinceMs = saved.updatedAt ? Date.parse(saved.updatedAt) : -Infinity;
+    const unreproduced = scope.recorded.filter((a) => about(a) && Date.parse(a.ts) >= savedSinceMs && !this.engine.ruleDisabled(a.ruleId) && !reproduced.has(a.id));
+    const mutedByProposal = unreproduced.filter((a) => tuningSuppresses(proposal, a)).length;
+
+    const example = (a: Alert) => ({ category: a.category, severity: a.severity, title: a.title, ts: a.ts });
+    return {
+      days,
+      events: scope.events.length,
+      replayed: { calls: scope.calls, sessions: scope.sessions, sessionEvents: scope.sessionEvents, context: scope.context },
+      window: { from: new Date(scope.coveredFromMs).toISOString(), to: new Date(toMs).toISOString() },
+      limit: { maxEvents, reached: scope.reached },
+      current: { alerts: compared.current.length, byCategory: countByCategory(compared.current) },
+      proposed: { alerts: compared.proposed.length, byCategory: countByCategory(compared.proposed) },
+      added: compared.added.length,
+      removed: compared.removed.length,
+      examples: { added: compared.added.slice(0, EXAMPLES).map(example), removed: compared.removed.slice(0, EXAMPLES).map(example) },
+      unreproduced: { alerts: unreproduced.length, byCategory: countByCategory(unreproduced), mutedByProposal },
+      notes: notesOf(scope, { days, fromMs, maxEvents, unreproduced, mutedByProposal }),
+    };
+  }
+}
+
+function countByCategory(alerts: readonly Alert[]): Partial<Record<AlertCategory, number>> {
+  const counts: Partial<Record<AlertCategory, number>> = {};
+  for (const a of alerts) counts[a.category] = (counts[a.category] ?? 0) + 1;
+  return counts;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** What the preview could not cover, in plain words for the engineer about to save the tuning. */
+function notesOf(scope: ReplayScope, facts: { days: number; fromMs: number; maxEvents: number; unreproduced: readonly Alert[]; mutedByProposal: number }): string[] {
+  const notes: string[] = [];
+  const limit = `The replay stopped at its limit of ${plural(facts.maxEvents, 'event')} (PALISADE_PREVIEW_MAX_EVENTS)`;
+  if (scope.coveredFromMs > facts.fromMs) {
+    notes.push(`${limit}: the figures cover only alerts from ${new Date(scope.coveredFromMs).toISOString()} on, not the whole ${plural(facts.days, 'day')}; what the tuning does to older alerts is not shown.`);
+  } else if (scope.reached) {
+    notes.push(`${limit}: some events of other servers and sessions that alerts about this tool may depend on were left out, so alerts depending on them may be missing from the figures.`);
+  }
+  if (scope.readsCut) {
+    notes.push(`More than ${plural(facts.maxEvents, 'sensitive read')} of one kind (path traversal, secret in response) were recorded on all servers over this period: only the newest were replayed, so flows from the older ones into this tool may be missing from the figures.`);
+  }
+  if (facts.unreproduced.length > 0) {
+    const categories = [...new Set(facts.unreproduced.map((a) => a.category))].join(', ');
+    const muted = facts.mutedByProposal > 0 ? ` The proposed tuning mutes ${plural(facts.mutedByProposal, 'of them', 'of them')} (a muted detector or an exception); what it does to the others cannot be previewed.` : ' What the proposed tuning does to them cannot be previewed.';
+    notes.push(
+      `${plural(facts.unreproduced.length, 'alert')} recorded about this tool in this period (${categories}) ${facts.unreproduced.length === 1 ? 'was' : 'were'} not reproduced by the replay and ${facts.unreproduced.length === 1 ? 'is' : 'are'} not in the figures: ${facts.unreproduced.length === 1 ? 'it depends' : 'they depend'} on history the replay does not hold (a baseline learnt before the period, other tools' baselines).${muted}`,
+    );
+  }
+  if (scope.recordedCut) notes.push(`More than ${plural(facts.maxEvents, 'alert')} were recorded about this tool in this period: only the newest were checked against the replay.`);
+  return notes;
+}
