@@ -76,7 +76,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString
 /** What the preview could not cover, in plain words for the engineer about to save the tuning. */
 function notesOf(scope: ReplayScope, facts: { days: number; fromMs: number; maxEvents: number; unreproduced: readonly Alert[]; mutedByProposal: number }): string[] {
   const notes: string[] = [];
-  const limit = `The replay stopped at its limit of ${plural(facts.maxEvents, 'event')} (PALISADE_PREVIEW_MAX_EVENTS)`;
+  const limit = `The replay reached its limit of ${plural(facts.maxEvents, 'event')} (PALISADE_PREVIEW_MAX_EVENTS), at most half of them calls of this tool`;
   if (scope.coveredFromMs > facts.fromMs) {
     notes.push(`${limit}: the figures cover only alerts from ${new Date(scope.coveredFromMs).toISOString()} on, not the whole ${plural(facts.days, 'day')}; what the tuning does to older alerts is not shown.`);
   } else if (scope.reached) {
