@@ -10,6 +10,7 @@ import { commandInjectionSessions } from './support/bulk-incidents';
 import { LOOKALIKES, SEND_EMAIL, lookalikeToolsList } from './support/lookalike-tools';
 import { FAKE_PRIVATE_KEY, collectorSession } from './support/mcp-traffic';
 import { type Dashboard, type DetectorProcess, DETECTOR_BIN, REPO, startDashboard, startDetectorProcess, waitFor } from './support/processes';
+import { reportCalls } from './support/tool-history';
 
 // The dashboard end to end: a real detector, real collectors in front of the scenario MCP servers
 // (test/fixtures/servers), the built dashboard under `next start`, and Debian's Chromium driven by
@@ -85,7 +86,8 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
   }
 
   beforeAll(async () => {
-    detector = await startDetectorProcess({ env: { PALISADE_AUTO_QUARANTINE: 'off' } });
+    // A small preview limit, so one test can reach it with a few hundred events.
+    detector = await startDetectorProcess({ env: { PALISADE_AUTO_QUARANTINE: 'off', PALISADE_PREVIEW_MAX_EVENTS: '200' } });
     for (const role of ['analyst', 'auditor'] as const) {
       const created = await detector.api<{ token: string }>('POST', '/api/tokens', { name: role === 'analyst' ? 'alice' : 'audrey', role });
       tokens[role] = created.body.token;
@@ -378,6 +380,45 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     await page.click('[data-action=save-tuning]');
     await confirm();
     await expect.poll(async () => (await detector.api<{ warmup: number; allowDomains: string[] }>('GET', '/api/tools/wiki/search/baseline')).body).toMatchObject({ warmup: 50, allowDomains: ['wiki.example.com'] });
+  });
+
+  it('says beside the preview what it could not cover: the limit it reached, recorded alerts it could not reproduce', async () => {
+    const hour = 3_600_000;
+    const ingest = async (ndjson: string) => {
+      const response = await fetch(`${detector.url}/api/ingest`, { method: 'POST', headers: { authorization: `Bearer ${detector.adminToken}`, 'content-type': 'application/x-ndjson' }, body: ndjson });
+      expect(response.status).toBe(202);
+    };
+    // More calls in the last day than the limit leaves for them.
+    await ingest(reportCalls('metrics', 'push_report', 'metrics-1', Array.from({ length: 150 }, (_, i) => ({ ts: Date.now() - 2 * hour + i * 1000, to: 'ops@corp.example' }))));
+    // A baseline learnt two days ago, then a new recipient: a one-day replay starts the baseline afresh.
+    const learnt = Array.from({ length: 25 }, (_, i) => ({ ts: Date.now() - 48 * hour + i * 1000, to: `team${i % 3}@corp.example` }));
+    await ingest(reportCalls('reports', 'send_report', 'reports-1', learnt));
+    await ingest(reportCalls('reports', 'send_report', 'reports-2', [{ ts: Date.now() - hour, to: 'drop@exfil-partner.example' }]));
+    await waitFor(async () => (await detector.api<{ total: number }>('GET', '/api/events?server=metrics&tool=push_report')).body.total === 150, 'the metrics calls stored');
+    await waitFor(async () => (await detector.api<{ total: number }>('GET', '/api/alerts?server=reports&tool=send_report&category=recipient_change')).body.total > 0, 'the recipient_change alert');
+
+    const previewOneDay = async (server: string, tool: string, mute?: string) => {
+      await page.goto(`${dashboard.url}/tools/${server}/${tool}/baseline`);
+      await page.selectOption('#days', '1');
+      if (mute) await page.check(`input[name=muted][value=${mute}]`);
+      await page.click('[data-action=preview]');
+      await page.getByTestId('preview-result').waitFor();
+      return page.getByTestId('preview-notes');
+    };
+
+    const limited = await previewOneDay('metrics', 'push_report');
+    expect(await limited.locator('strong').innerText()).toBe('Not everything could be previewed.');
+    expect(await limited.innerText()).toMatch(/The replay reached its limit of 200 events \(PALISADE_PREVIEW_MAX_EVENTS\).*: the figures cover only alerts from \S+ on, not the whole 1 day/);
+    expect(await page.getByTestId('preview-scope').innerText()).toMatch(/^alerts since \d{4}-\d\d-\d\d \d\d:\d\d UTC \(100 calls of the tool, \d+ events replayed\)$/);
+    await shot('baseline-preview-limit', { full: true });
+
+    const unreproduced = await previewOneDay('reports', 'send_report', 'recipient_change');
+    expect(await unreproduced.locator('strong').innerText()).toBe('Not everything could be previewed.');
+    expect(await unreproduced.innerText()).toMatch(/1 alert recorded about this tool in this period \(recipient_change\) was not reproduced by the replay/);
+    expect(await unreproduced.innerText()).toContain('The proposed tuning mutes 1 of them');
+    // A preview that covered everything shows no notes.
+    await previewOneDay('wiki', 'search');
+    expect(await page.getByTestId('preview-notes').count()).toBe(0);
   });
 
   it('switches a correlation rule off and on', async () => {

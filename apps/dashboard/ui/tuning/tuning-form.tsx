@@ -32,9 +32,17 @@ function Delta({ from, to }: { from: number; to: number }) {
   return <span className={d < 0 ? 'delta-down' : 'delta-up'}>{d > 0 ? `+${d}` : d}</span>;
 }
 
+/** The period the figures cover: the days asked for, or, once the replay reached its limit, from when they hold. */
+function period(result: TuningPreview): string {
+  if (result.limit.reached) return `since ${result.window.from.slice(0, 16).replace('T', ' ')} UTC`;
+  return `over ${result.days} day${result.days === 1 ? '' : 's'}`;
+}
+
 /**
- * Per-tool tuning with a preview: the last N days of the tool's calls are replayed with the saved and
- * the proposed tuning, and Save is offered only for the exact values previewed.
+ * Per-tool tuning with a preview: the last N days of the tool's calls, their sessions and the other
+ * servers' events its alerts depend on are replayed with the saved and the proposed tuning, and Save is
+ * offered only for the exact values previewed. What the replay could not cover (its limit reached, alerts
+ * it could not reproduce) is shown in the API's own words beside the figures, never as a silent zero.
  */
 export function TuningForm({ server, tool, saved, canTune }: { server: string; tool: string; saved: SavedTuning; canTune: boolean }) {
   const [sensitivity, setSensitivity] = useState(saved.sensitivity);
@@ -197,7 +205,7 @@ export function TuningForm({ server, tool, saved, canTune }: { server: string; t
         <div className="card-head">
           <div>
             <h2 id="preview-h">Preview</h2>
-            <p>Replays the tool’s recent calls with the saved and the proposed tuning.</p>
+            <p>Replays the tool’s recent calls, the rest of their sessions and the other servers’ events its alerts depend on, with the saved and the proposed tuning.</p>
           </div>
         </div>
         <div className="card-body stack">
@@ -231,8 +239,8 @@ export function TuningForm({ server, tool, saved, canTune }: { server: string; t
                   <div className="v">
                     {preview.result.current.alerts} → {preview.result.proposed.alerts}
                   </div>
-                  <div className="muted">
-                    alerts over {preview.result.days} day{preview.result.days === 1 ? '' : 's'} ({preview.result.events} calls replayed)
+                  <div className="muted" data-testid="preview-scope">
+                    alerts {period(preview.result)} ({preview.result.replayed.calls} call{preview.result.replayed.calls === 1 ? '' : 's'} of the tool, {preview.result.events} events replayed)
                   </div>
                 </div>
                 <div>
@@ -248,6 +256,18 @@ export function TuningForm({ server, tool, saved, canTune }: { server: string; t
                   <div className="muted">added</div>
                 </div>
               </div>
+              {preview.result.notes.length ? (
+                <div className="notice warning" role="note" data-testid="preview-notes">
+                  <strong>Not everything could be previewed.</strong>
+                  <ul style={{ margin: '6px 0 0', paddingLeft: 18 }}>
+                    {preview.result.notes.map((note, i) => (
+                      <li key={i}>
+                        <SafeText inline text={note} />
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              ) : null}
               {categories.length ? (
                 <table className="compare">
                   <thead>
@@ -312,7 +332,11 @@ export function TuningForm({ server, tool, saved, canTune }: { server: string; t
         open={confirming}
         onClose={() => setConfirming(false)}
         title={`Save the tuning of ${printableText(`${server}/${tool}`)}?`}
-        description={preview ? `Over the last ${preview.result.days} days this would have removed ${preview.result.removed} and added ${preview.result.added} alerts. The change is audited.` : undefined}
+        description={
+          preview
+            ? `Over the last ${preview.result.days} days this would have removed ${preview.result.removed} and added ${preview.result.added} alerts${preview.result.notes.length ? ', as far as the preview could tell (see its notes)' : ''}. The change is audited.`
+            : undefined
+        }
         confirmLabel="Save tuning"
         onConfirm={() => saveTuning({ server, tool, tuning: fields })}
       />
