@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import './globals.css';
 
@@ -16,7 +17,10 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page is rendered for its request, none prerendered at build time: Next.js can put the nonce of
+  // the response's Content-Security-Policy (proxy.ts) only on the scripts of a page it renders then.
+  await connection();
   return (
     <html lang="en">
       <body>{children}</body>
