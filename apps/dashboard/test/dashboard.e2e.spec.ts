@@ -7,6 +7,7 @@ import { type Browser, type BrowserContext, type Page, chromium } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealSession, sessionKey } from '../lib/session-crypto';
 import { commandInjectionSessions } from './support/bulk-incidents';
+import { nonceOf, policyDirectives, scriptTagsWithoutNonce } from './support/content-security-policy';
 import { LOOKALIKES, SEND_EMAIL, lookalikeToolsList } from './support/lookalike-tools';
 import { FAKE_PRIVATE_KEY, collectorSession } from './support/mcp-traffic';
 import { type Dashboard, type DetectorProcess, DETECTOR_BIN, REPO, startDashboard, startDetectorProcess, waitFor } from './support/processes';
@@ -42,6 +43,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
   const sessions: Client[] = [];
   const tokens = { analyst: '', auditor: '' };
   const outside: string[] = [];
+  const violations: string[] = [];
   const downloads = mkdtempSync(path.join(tmpdir(), 'palisade-dashboard-downloads-'));
 
   const incidents = async (query = '') => (await detector.api<{ items: IncidentView[] }>('GET', `/api/incidents?status=open&limit=100${query}`)).body.items;
@@ -78,6 +80,16 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
         (error: Error) => /quarantined/.test(error.message),
       );
     await waitFor(refusal, `the collector to refuse calls to ${server}/${tool}`);
+  }
+
+  /** Records what a browser context's pages reach for on other hosts and every CSP violation they report (both checked at the end). */
+  function watch(watched: BrowserContext) {
+    watched.on('request', (request) => {
+      if (!request.url().startsWith(dashboard.url) && !request.url().startsWith('data:')) outside.push(request.url());
+    });
+    watched.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(`${message.location().url}: ${message.text()}`);
+    });
   }
 
   async function confirm() {
@@ -148,10 +160,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true, colorScheme: 'light' });
     context.setDefaultTimeout(20_000);
     page = await context.newPage();
-    // Nothing the dashboard serves may reach for another host (checked at the end).
-    context.on('request', (request) => {
-      if (!request.url().startsWith(dashboard.url) && !request.url().startsWith('data:')) outside.push(request.url());
-    });
+    watch(context);
   });
 
   afterAll(async () => {
@@ -450,6 +459,65 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     await expect.poll(() => page.locator('tr[data-export-id]').count()).toBe(1);
   });
 
+  it('serves every page under a per-request nonce CSP, and an injected script without the nonce does not run', async () => {
+    const incident = await incidentOf('math', 'add');
+    const pages = ['/incidents', `/incidents/${incident.id}`, '/tools', '/tools/wiki/search', '/tools/wiki/search/baseline', '/rules', '/exports', '/no-such-page'];
+    const signedOut = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    try {
+      const nonces: string[] = [];
+      for (const [tab, route] of [...pages.map((route) => [page, route] as const), [await signedOut.newPage(), '/login'] as const]) {
+        const response = (await tab.goto(`${dashboard.url}${route}`))!;
+        expect(new URL(tab.url()).pathname).toBe(route);
+        const policy = policyDirectives(response.headers()['content-security-policy']);
+        const scripts = policy.get('script-src') ?? [];
+        expect({ route, scripts }).toEqual({ route, scripts: expect.arrayContaining(["'strict-dynamic'"]) });
+        expect({ route, unsafe: scripts.filter((source) => source.startsWith("'unsafe-")) }).toEqual({ route, unsafe: [] });
+        expect({ route, rest: ['object-src', 'base-uri', 'frame-ancestors', 'form-action'].map((name) => policy.get(name)) }).toEqual({
+          route,
+          rest: [["'none'"], ["'self'"], ["'none'"], ["'self'"]],
+        });
+        const nonce = nonceOf(scripts);
+        expect(nonce, `a nonce in the script-src of ${route}`).toMatch(/^[A-Za-z0-9+/_-]{22,}={0,2}$/);
+        nonces.push(nonce!);
+        // Every script the server wrote carries the nonce (the browser hides the attribute but keeps the property).
+        const html = await response.text();
+        expect(html.match(/<script\b/gi)?.length ?? 0).toBeGreaterThan(0);
+        expect({ route, missing: scriptTagsWithoutNonce(html, nonce!) }).toEqual({ route, missing: [] });
+        expect({ route, missing: await tab.evaluate((expected) => [...document.scripts].filter((s) => s.nonce !== expected).map((s) => s.outerHTML.slice(0, 120)), nonce!) }).toEqual({ route, missing: [] });
+      }
+      expect(new Set(nonces).size).toBe(nonces.length);
+
+      // HTML that slipped into a served page (as a monitored server's text would, were it ever rendered as
+      // markup) cannot run script: an inline script, one with a made-up nonce, an event handler attribute and
+      // a javascript: link are refused, while a script with the response's own nonce runs.
+      const probe = await signedOut.newPage();
+      await probe.route(`${dashboard.url}/login`, async (route) => {
+        const response = await route.fetch();
+        const nonce = nonceOf(policyDirectives(response.headers()['content-security-policy']).get('script-src'));
+        const injected = [
+          `<script nonce="${nonce}">window.palisadeRan = []; window.palisadeRefused = [];
+            document.addEventListener('securitypolicyviolation', (event) => window.palisadeRefused.push(event.effectiveDirective));</script>`,
+          `<script>window.palisadeRan.push('inline')</script>`,
+          `<script nonce="bm90LXRoZS1yZXNwb25zZXMtbm9uY2U">window.palisadeRan.push('made-up nonce')</script>`,
+          `<img src="/no-such-image.png" alt="" onerror="window.palisadeRan.push('onerror')">`,
+          `<a id="palisade-probe" href="javascript:window.palisadeRan.push('javascript: link')">probe</a>`,
+          `<script nonce="${nonce}">window.palisadeRan.push('with the nonce')</script>`,
+        ];
+        await route.fulfill({ response, body: (await response.text()).replace(/<body[^>]*>/, (body) => `${body}${injected.join('')}`) });
+      });
+      await probe.goto(`${dashboard.url}/login`);
+      await probe.click('#palisade-probe');
+      const outcome = () =>
+        probe.evaluate(() => {
+          const w = window as unknown as { palisadeRan: string[]; palisadeRefused: string[] };
+          return { ran: w.palisadeRan, refused: [...w.palisadeRefused].sort() };
+        });
+      await expect.poll(outcome).toEqual({ ran: ['with the nonce'], refused: ['script-src-attr', 'script-src-elem', 'script-src-elem', 'script-src-elem'] });
+    } finally {
+      await signedOut.close();
+    }
+  });
+
   it('answers 404 for an incident or a tool that does not exist', async () => {
     // The status is fixed once streaming starts, so notFound() must run before any Suspense fallback.
     for (const missing of ['/incidents/inc_does_not_exist', '/tools/nowhere/nothing']) {
@@ -504,6 +572,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     const incident = await incidentOf('web', 'fetch');
     const where = `/incidents/${incident.id}?from=mail`;
     const other = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    watch(other);
     try {
       const tab = await other.newPage();
       await tab.goto(`${dashboard.url}/login`);
@@ -539,6 +608,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
 
   it('revokes the session on sign-out: a copy of its cookie opens nothing, even after a restart', async () => {
     const other = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    watch(other);
     let copied = '';
     try {
       const tab = await other.newPage();
@@ -620,5 +690,9 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
 
   it('never made the browser request another host', () => {
     expect(outside).toEqual([]);
+  });
+
+  it('never had the browser report a Content-Security-Policy violation while the pages worked', () => {
+    expect(violations).toEqual([]);
   });
 });
