@@ -38,6 +38,17 @@ export const QueryInstant = z
 
 const TimeRange = { from: QueryInstant.optional(), to: QueryInstant.optional() };
 
+/** A name a query must give: "is required" rather than "expected string, received undefined". */
+const requiredName = z.string({ error: (issue) => (issue.input === undefined ? 'is required' : undefined) }).min(1).max(200);
+
+/**
+ * The tool a `/api/tool…?server=&tool=` route acts on. The query reaches every name a monitored server (or an
+ * operator) may choose, `.` and `..` included: in the path form (`/api/tools/:server/:tool`) those are dot
+ * segments, which browsers, fetch and every WHATWG URL remove before the request is sent.
+ */
+export const NamedToolQuery = z.strictObject({ server: requiredName, tool: requiredName });
+export type NamedToolQuery = z.infer<typeof NamedToolQuery>;
+
 // The list queries are strict: a misspelt filter (`?categroy=`) is a 400 naming it, not a page of everything.
 
 /** `from` after `to` is a mistake to report, not an empty page. */

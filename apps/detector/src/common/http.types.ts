@@ -5,6 +5,9 @@ export interface ApiRequest {
   method: string;
   originalUrl?: string;
   url: string;
+  /** Route parameters (`:server`, `:tool`…), decoded. */
+  params?: Record<string, string>;
+  query?: unknown;
   socket?: { remoteAddress?: string };
   principal?: import('../auth/principal.js').Principal;
 }

@@ -13,10 +13,10 @@ function declaredRoutes(): string[] {
     for (const name of Object.getOwnPropertyNames(controller.prototype)) {
       const handler = (controller.prototype as unknown as Record<string, unknown>)[name];
       if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-      const sub = String(Reflect.getMetadata(PATH_METADATA, handler));
+      // A handler may serve several paths (a tool's path form and its query form).
+      const subs = [Reflect.getMetadata(PATH_METADATA, handler) as string | string[]].flat();
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod].toLowerCase();
-      const path = `/${[base, sub].filter((part) => part && part !== '/').join('/')}`.replace(/:(\w+)/g, '{$1}');
-      routes.push(`${method} ${path}`);
+      for (const sub of subs) routes.push(`${method} /${[base, sub].filter((part) => part && part !== '/').join('/')}`.replace(/:(\w+)/g, '{$1}'));
     }
   }
   return routes.sort();

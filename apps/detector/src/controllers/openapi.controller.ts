@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { Alert, AlertQuery, AuditEntry, AuditQuery, EventQuery, Incident, IncidentQuery, RuleSummary, TelemetryEvent, ToolPin, ToolVersion, TuningPreview } from '@palisade/schema';
+import { Alert, AlertQuery, AuditEntry, AuditQuery, EventQuery, Incident, IncidentQuery, NamedToolQuery, RuleSummary, TelemetryEvent, ToolPin, ToolVersion, TuningPreview } from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import { PRODUCT_VERSION } from '../exports/export.service.js';
@@ -15,8 +15,8 @@ const page = (item: z.ZodType): Json => ({ type: 'object', required: ['items', '
 const json = (body: Json): Json => ({ content: { 'application/json': { schema: body } } });
 
 function queryParameters(s: z.ZodObject): Json[] {
-  const shape = schema(s, 'input') as { properties?: Record<string, Json> };
-  return Object.entries(shape.properties ?? {}).map(([name, property]) => ({ name, in: 'query', required: false, schema: property }));
+  const shape = schema(s, 'input') as { properties?: Record<string, Json>; required?: string[] };
+  return Object.entries(shape.properties ?? {}).map(([name, property]) => ({ name, in: 'query', required: shape.required?.includes(name) ?? false, schema: property }));
 }
 
 const toolPath = [
@@ -27,6 +27,40 @@ const idPath = [{ name: 'id', in: 'path', required: true, schema: { type: 'strin
 
 function op(summary: string, permission: string, extra: Json = {}): Json {
   return { summary, description: `Needs permission \`${permission}\`.`, security: [{ bearer: [] }], responses: { '200': { description: 'OK' }, '401': { description: 'no valid token' }, '403': { description: 'role lacks the permission' } }, ...extra };
+}
+
+const PATH_FORM = ' Names are percent-encoded path segments; one named `.` or `..` takes the query form `/api/tool…?server=&tool=`.';
+const QUERY_FORM = ' Query form of `/api/tools/{server}/{tool}…`: it reaches every name, `.` and `..` included, which are dot segments that clients remove from a path (`%2e` too) before sending it.';
+
+/** The routes on one tool (ToolsController), each in its path form and in its query form. */
+function toolRoutes(): Record<string, Json> {
+  const routes: Record<string, Record<string, Json>> = {
+    '': { get: op('One tool: description history with diffs, baseline figures, recent alerts', 'read', { responses: { '200': { description: 'OK', ...json({ type: 'object', properties: { versions: { type: 'array', items: schema(ToolVersion) } } }) } } }) },
+    '/quarantine': { post: op('Quarantine the tool', 'triage') },
+    '/release': { post: op('Release the tool', 'triage') },
+    '/approve': {
+      post: op('Approve (re-pin) the current definition; with `hash`, only if it is still the one read (409 otherwise)', 'triage', { requestBody: json({ type: 'object', properties: { hash: { type: 'string', pattern: '^[0-9a-f]{64}$' } }, additionalProperties: false }) }),
+    },
+    '/baseline': {
+      get: op('The tool’s tuning and baseline figures', 'read'),
+      put: op('Tune the tool’s baselines (omitted `exceptions` keep the saved ones; a new exception is the caller’s and must expire)', 'triage', { requestBody: json(schema(TuningBody, 'input')) }),
+    },
+    '/baseline/preview': {
+      post: op('Alerts about the tool the last `days` would have raised with a proposed tuning, against the saved one: the tool’s calls, their sessions and the cross-server context replayed, at most PALISADE_PREVIEW_MAX_EVENTS events; `notes` says in plain words what could not be covered', 'triage', {
+        requestBody: json(schema(PreviewBody, 'input')),
+        responses: { '200': { description: 'OK', ...json(schema(TuningPreview)) } },
+      }),
+    },
+  };
+  const form = (methods: Record<string, Json>, parameters: Json[], note: string): Json =>
+    Object.fromEntries(Object.entries(methods).map(([method, operation]) => [method, { ...operation, parameters, description: `${String(operation.description)}${note}` }]));
+  const toolQuery = queryParameters(NamedToolQuery);
+  return Object.fromEntries(
+    Object.entries(routes).flatMap(([action, methods]) => [
+      [`/api/tools/{server}/{tool}${action}`, form(methods, toolPath, PATH_FORM)],
+      [`/api/tool${action}`, form(methods, toolQuery, QUERY_FORM)],
+    ]),
+  );
 }
 
 /** The OpenAPI 3.1 document of the detector API, generated from the same zod schemas that validate requests. */
@@ -50,23 +84,7 @@ export function openApiDocument(): Json {
         patch: op('Triage: status, assignee, note, disposition', 'triage', { parameters: idPath, requestBody: json(schema(IncidentPatchBody, 'input')) }),
       },
       '/api/tools': { get: op('Every server/tool seen', 'read', { responses: { '200': { description: 'OK', ...json(page(ToolPin)) } } }) },
-      '/api/tools/{server}/{tool}': { get: op('One tool: description history with diffs, baseline figures, recent alerts', 'read', { parameters: toolPath, responses: { '200': { description: 'OK', ...json({ type: 'object', properties: { versions: { type: 'array', items: schema(ToolVersion) } } }) } } }) },
-      '/api/tools/{server}/{tool}/quarantine': { post: op('Quarantine the tool', 'triage', { parameters: toolPath }) },
-      '/api/tools/{server}/{tool}/release': { post: op('Release the tool', 'triage', { parameters: toolPath }) },
-      '/api/tools/{server}/{tool}/approve': {
-        post: op('Approve (re-pin) the current definition; with `hash`, only if it is still the one read (409 otherwise)', 'triage', { parameters: toolPath, requestBody: json({ type: 'object', properties: { hash: { type: 'string', pattern: '^[0-9a-f]{64}$' } }, additionalProperties: false }) }),
-      },
-      '/api/tools/{server}/{tool}/baseline': {
-        get: op('The tool’s tuning and baseline figures', 'read', { parameters: toolPath }),
-        put: op('Tune the tool’s baselines (omitted `exceptions` keep the saved ones; a new exception is the caller’s and must expire)', 'triage', { parameters: toolPath, requestBody: json(schema(TuningBody, 'input')) }),
-      },
-      '/api/tools/{server}/{tool}/baseline/preview': {
-        post: op('Alerts about the tool the last `days` would have raised with a proposed tuning, against the saved one: the tool’s calls, their sessions and the cross-server context replayed, at most PALISADE_PREVIEW_MAX_EVENTS events; `notes` says in plain words what could not be covered', 'triage', {
-          parameters: toolPath,
-          requestBody: json(schema(PreviewBody, 'input')),
-          responses: { '200': { description: 'OK', ...json(schema(TuningPreview)) } },
-        }),
-      },
+      ...toolRoutes(),
       '/api/rules': { get: op('Correlation rules', 'read', { responses: { '200': { description: 'OK', ...json(page(RuleSummary)) } } }) },
       '/api/rules/{id}': { patch: op('Enable or disable a rule', 'triage', { parameters: idPath, requestBody: json({ type: 'object', properties: { enabled: { type: 'boolean' } } }) }) },
       '/api/exports': {

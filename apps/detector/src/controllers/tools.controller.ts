@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { BaselineTuning, type Page, Sha256Hex, TuningException, type QuarantineState, type ToolDetail, type ToolSummary, type TuningPreview } from '@palisade/schema';
+import { Body, Controller, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
+import { BaselineTuning, type NamedToolQuery, type Page, Sha256Hex, TuningException, type QuarantineState, type ToolDetail, type ToolSummary, type TuningPreview } from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import type { Principal } from '../auth/principal.js';
+import { NamedTool } from '../common/named-tool.decorator.js';
 import { ClientAddress, CurrentPrincipal } from '../common/request-context.js';
 import { zod } from '../common/zod-validation.pipe.js';
 import { actorOf } from '../services/audit.service.js';
@@ -28,7 +29,18 @@ export const TuningBody = BaselineTuning.omit({ server: true, tool: true, update
   .strict();
 export const PreviewBody = TuningBody.extend({ days: z.number().int().min(1).max(90).default(7) }).strict();
 
-@Controller('api/tools')
+/**
+ * Each route on one tool in two forms: the path form `tools/:server/:tool/…` (the contract's, for every name a
+ * path can carry) and the query form `tool/…?server=&tool=`, which reaches every name. A monitored server
+ * picks its own tool names: one named `..` or `.` is a dot segment, which browsers, fetch and every WHATWG URL
+ * remove from a path (`%2e%2e` too), so the path form cannot name it. `tool` is not `tools`: no name is read
+ * from one form as the other.
+ */
+function onTool(action = ''): string[] {
+  return [`tools/:server/:tool${action}`, `tool${action}`];
+}
+
+@Controller('api')
 export class ToolsController {
   constructor(
     private readonly tools: ToolService,
@@ -38,7 +50,7 @@ export class ToolsController {
   ) {}
 
   /** Every tool seen. `?quarantined=true` is what collectors with `--bus http` poll (role collector may read it). */
-  @Get()
+  @Get('tools')
   @RequirePermission('quarantine_state')
   async list(@Query(zod(ToolsQuery)) query: z.infer<typeof ToolsQuery>, @CurrentPrincipal() principal: Principal): Promise<Page<ToolSummary | { server: string; tool: string; quarantine: QuarantineState }>> {
     if (principal.role === 'collector' || query.quarantined === 'true') {
@@ -49,54 +61,54 @@ export class ToolsController {
     return { items, total: items.length };
   }
 
-  @Get(':server/:tool')
+  @Get(onTool())
   @RequirePermission('read')
-  detail(@Param('server') server: string, @Param('tool') tool: string): Promise<ToolDetail> {
+  detail(@NamedTool() { server, tool }: NamedToolQuery): Promise<ToolDetail> {
     return this.tools.detail(server, tool);
   }
 
-  @Post(':server/:tool/quarantine')
+  @Post(onTool('/quarantine'))
   @HttpCode(200)
   @RequirePermission('triage')
-  quarantine(@Param('server') server: string, @Param('tool') tool: string, @Body(zod(ContainmentBody)) body: z.infer<typeof ContainmentBody>, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string): Promise<QuarantineState> {
+  quarantine(@NamedTool() { server, tool }: NamedToolQuery, @Body(zod(ContainmentBody)) body: z.infer<typeof ContainmentBody>, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string): Promise<QuarantineState> {
     return this.tools.quarantine(server, tool, body, actorOf(principal), source);
   }
 
-  @Post(':server/:tool/release')
+  @Post(onTool('/release'))
   @HttpCode(200)
   @RequirePermission('triage')
-  release(@Param('server') server: string, @Param('tool') tool: string, @Body(zod(ContainmentBody)) body: z.infer<typeof ContainmentBody>, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string): Promise<{ released: boolean }> {
+  release(@NamedTool() { server, tool }: NamedToolQuery, @Body(zod(ContainmentBody)) body: z.infer<typeof ContainmentBody>, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string): Promise<{ released: boolean }> {
     return this.tools.release(server, tool, body, actorOf(principal), source);
   }
 
-  @Post(':server/:tool/approve')
+  @Post(onTool('/approve'))
   @HttpCode(200)
   @RequirePermission('triage')
-  approve(@Param('server') server: string, @Param('tool') tool: string, @Body(zod(ApproveBody)) body: z.infer<typeof ApproveBody>, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string): Promise<{ approved: true; hash: string }> {
+  approve(@NamedTool() { server, tool }: NamedToolQuery, @Body(zod(ApproveBody)) body: z.infer<typeof ApproveBody>, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string): Promise<{ approved: true; hash: string }> {
     return this.tools.approve(server, tool, body.hash, actorOf(principal), source);
   }
 
-  @Get(':server/:tool/baseline')
+  @Get(onTool('/baseline'))
   @RequirePermission('read')
-  async baseline(@Param('server') server: string, @Param('tool') tool: string) {
+  async baseline(@NamedTool() { server, tool }: NamedToolQuery) {
     await this.tools.requireSeen(server, tool);
     const [tuning, summary] = await Promise.all([this.baselines.tuning(server, tool), this.tools.baselineSummary(server, tool)]);
     return { ...tuning, summary };
   }
 
   /** What a tuning change would have done to the last `days` of the alerts about this tool, before saving it. */
-  @Post(':server/:tool/baseline/preview')
+  @Post(onTool('/baseline/preview'))
   @HttpCode(200)
   @RequirePermission('triage')
-  async preview(@Param('server') server: string, @Param('tool') tool: string, @Body(zod(PreviewBody)) body: z.infer<typeof PreviewBody>, @CurrentPrincipal() principal: Principal): Promise<TuningPreview> {
+  async preview(@NamedTool() { server, tool }: NamedToolQuery, @Body(zod(PreviewBody)) body: z.infer<typeof PreviewBody>, @CurrentPrincipal() principal: Principal): Promise<TuningPreview> {
     await this.tools.requireSeen(server, tool);
     const { days, ...tuning } = body;
     return this.previews.preview(server, tool, await this.baselines.proposal(server, tool, tuning, actorOf(principal)), days);
   }
 
-  @Put(':server/:tool/baseline')
+  @Put(onTool('/baseline'))
   @RequirePermission('triage')
-  async tune(@Param('server') server: string, @Param('tool') tool: string, @Body(zod(TuningBody)) body: z.infer<typeof TuningBody>, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string) {
+  async tune(@NamedTool() { server, tool }: NamedToolQuery, @Body(zod(TuningBody)) body: z.infer<typeof TuningBody>, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string) {
     await this.tools.requireSeen(server, tool);
     const actor = actorOf(principal);
     return this.baselines.save(await this.baselines.proposal(server, tool, body, actor), actor, source);
