@@ -3,8 +3,11 @@ import { SESSION_COOKIE } from './lib/session-cookie';
 import { PAGE_HEADER, signInPath } from './lib/same-origin';
 import { contentSecurityPolicy, cspNonce } from './lib/content-security-policy';
 
-/** Pages behind sign-in: the console (the sign-in page, route handlers and assets check for themselves). */
-const CONSOLE_PAGE = /^\/(?:incidents(?:\/.*)?|tools(?:\/.*)?|rules|exports)?$/;
+/**
+ * Pages behind sign-in: the console (the sign-in page, route handlers and assets check for themselves).
+ * `/tool` is a tool's page with its names in the query, for a tool or server named `.` or `..`.
+ */
+const CONSOLE_PAGE = /^\/(?:incidents(?:\/.*)?|tools?(?:\/.*)?|rules|exports)?$/;
 
 /**
  * Every response gets a Content-Security-Policy with a nonce of its own (lib/content-security-policy.ts).

@@ -4,9 +4,10 @@ import { printableText } from '@palisade/schema/printable-text';
 import { refresh } from 'next/cache';
 import { z } from 'zod';
 import type { ActionResult } from './action-result';
-import { type ExportRecord, type TuningPreview, toolPath } from './data';
+import type { ExportRecord, TuningPreview } from './data';
 import { DetectorApiError, api } from './detector-api';
 import { requireSession } from './session';
+import { toolApiPath } from './tool-links';
 import { TuningFields } from './tuning-fields';
 import { STATUSES } from './vocabulary';
 
@@ -112,7 +113,7 @@ async function contain(decision: 'quarantine' | 'release', input: z.input<typeof
   const parsed = Containment.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
   const { server, tool, reason, incidentId } = parsed.data;
-  const result = await run(() => api(`${toolPath(server, tool)}/${decision}`, { method: 'POST', body: { ...(reason ? { reason } : {}), ...(incidentId ? { incidentId } : {}) } }));
+  const result = await run(() => api(toolApiPath(server, tool, decision), { method: 'POST', body: { ...(reason ? { reason } : {}), ...(incidentId ? { incidentId } : {}) } }));
   return result.ok ? { ok: true, message: `${printableText(`${server}/${tool}`)} is ${decision === 'quarantine' ? 'quarantined' : 'released'}.` } : result;
 }
 
@@ -134,14 +135,14 @@ export async function approveTool(input: z.input<typeof Approval>): Promise<Acti
   const parsed = Approval.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
   const { server, tool, hash } = parsed.data;
-  const result = await run(() => api(`${toolPath(server, tool)}/approve`, { method: 'POST', body: hash ? { hash } : {} }));
+  const result = await run(() => api(toolApiPath(server, tool, 'approve'), { method: 'POST', body: hash ? { hash } : {} }));
   return result.ok ? { ok: true, message: `The current definition of ${printableText(`${server}/${tool}`)} is approved.` } : result;
 }
 
 const TuningInput = ToolRef.extend({ tuning: TuningFields });
 
 async function tuningBody(server: string, tool: string, fields: z.infer<typeof TuningFields>) {
-  const saved = await api<{ exceptions: unknown[] }>(`${toolPath(server, tool)}/baseline`);
+  const saved = await api<{ exceptions: unknown[] }>(toolApiPath(server, tool, 'baseline'));
   const { keepExceptions, ...rest } = fields;
   return { ...rest, exceptions: saved.exceptions.filter((_, i) => keepExceptions.includes(i)) };
 }
@@ -154,7 +155,7 @@ export async function previewTuning(input: z.input<typeof TuningInput> & { days:
   const { server, tool, tuning, days } = parsed.data;
   try {
     const body = await tuningBody(server, tool, tuning);
-    return { ok: true, data: await api<TuningPreview>(`${toolPath(server, tool)}/baseline/preview`, { method: 'POST', body: { ...body, days } }) };
+    return { ok: true, data: await api<TuningPreview>(toolApiPath(server, tool, 'baseline/preview'), { method: 'POST', body: { ...body, days } }) };
   } catch (error) {
     if (error instanceof DetectorApiError) return { ok: false, error: error.status === 403 ? 'Your role does not allow tuning.' : error.message };
     throw error;
@@ -166,7 +167,7 @@ export async function saveTuning(input: z.input<typeof TuningInput>): Promise<Ac
   const parsed = TuningInput.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
   const { server, tool, tuning } = parsed.data;
-  const result = await run(async () => api(`${toolPath(server, tool)}/baseline`, { method: 'PUT', body: await tuningBody(server, tool, tuning) }));
+  const result = await run(async () => api(toolApiPath(server, tool, 'baseline'), { method: 'PUT', body: await tuningBody(server, tool, tuning) }));
   return result.ok ? { ok: true, message: 'Tuning saved. The detector applies it to the next calls.' } : result;
 }
 

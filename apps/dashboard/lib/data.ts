@@ -4,6 +4,7 @@ import { cache } from 'react';
 import { api } from './detector-api';
 import type { IncidentFilters } from './incident-filters';
 import { QUEUE_PAGE_SIZE } from './queue-paging';
+import { toolApiPath } from './tool-links';
 
 // Reads for the pages, through the detector API with the analyst's own token (never the store).
 // The response shapes are the detector's, from @palisade/schema.
@@ -32,11 +33,7 @@ export function listTools(): Promise<Page<ToolSummary>> {
   return api<Page<ToolSummary>>('/api/tools');
 }
 
-export function toolPath(server: string, tool: string): string {
-  return `/api/tools/${encodeURIComponent(server)}/${encodeURIComponent(tool)}`;
-}
-
-export const getTool = cache((server: string, tool: string): Promise<ToolDetail> => api<ToolDetail>(toolPath(server, tool)));
+export const getTool = cache((server: string, tool: string): Promise<ToolDetail> => api<ToolDetail>(toolApiPath(server, tool)));
 
 /** Recent calls of a tool (newest first), for its charts: response sizes and call rate. */
 export const toolCalls = cache((server: string, tool: string): Promise<Page<TelemetryEvent>> => api<Page<TelemetryEvent>>('/api/events', { query: { server, tool, limit: 500 } }));

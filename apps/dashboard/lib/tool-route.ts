@@ -1,15 +1,34 @@
 import 'server-only';
 import { notFound } from 'next/navigation';
+import { z } from 'zod';
 import { type Attempt, attempt } from './attempt';
 import { type ToolDetail, getTool } from './data';
 import { segment } from './route-params';
 
-/** The tool named by a `/tools/[server]/[tool]` route: 404 when the detector does not know it. */
-export async function toolFromRoute(params: Promise<{ server: string; tool: string }>): Promise<{ server: string; tool: string; base: string; result: Attempt<ToolDetail> }> {
-  const { server: s, tool: t } = await params;
-  const server = segment(s);
-  const tool = segment(t);
-  const result = await attempt(getTool(server, tool));
+/** What a tool's page gets from Next.js: `/tools/[server]/[tool]` has both params, `/tool?server=&tool=` neither. */
+export interface ToolRouteProps {
+  params: Promise<{ server?: string; tool?: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+const ToolName = z.object({ server: z.string().min(1).max(200), tool: z.string().min(1).max(200) });
+
+/**
+ * The tool a page names, in its path (`/tools/[server]/[tool]`) or in its query (`/tool?server=&tool=`, the
+ * form for `.` and `..`, see tool-links.ts); null when it names none (a parameter missing or given twice).
+ */
+export async function namedTool({ params, searchParams }: ToolRouteProps): Promise<{ server: string; tool: string } | null> {
+  const [path, query] = await Promise.all([params, searchParams]);
+  const named = path.server !== undefined && path.tool !== undefined ? { server: segment(path.server), tool: segment(path.tool) } : query;
+  const parsed = ToolName.safeParse(named);
+  return parsed.success ? parsed.data : null;
+}
+
+/** The tool a page names, read from the detector: 404 when the page names none or the detector does not know it. */
+export async function toolFromRoute(props: ToolRouteProps): Promise<{ server: string; tool: string; result: Attempt<ToolDetail> }> {
+  const named = await namedTool(props);
+  if (!named) notFound();
+  const result = await attempt(getTool(named.server, named.tool));
   if (!result.ok && result.error.status === 404) notFound();
-  return { server, tool, base: `/tools/${encodeURIComponent(server)}/${encodeURIComponent(tool)}`, result };
+  return { ...named, result };
 }

@@ -369,6 +369,65 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     await refused(ops, 'ops', 'run_command', { command: 'ls' });
   });
 
+  it('opens, approves, contains and tunes tools named `..` and `.` (dot segments a URL would swallow) from the inventory', async () => {
+    // A poisoning server that names its tool `..`, and a rug pull named `.` on a server its operator named `..`.
+    const dots = await collectorSession(detector.home, 'dots', 'poisoned-math.mjs', ['--tool', '..']);
+    const dotServer = await collectorSession(detector.home, '..', 'rug-pull.mjs', ['--tool', '.', '--live', '1']);
+    sessions.push(dots, dotServer);
+    await dots.listTools();
+    await dotServer.listTools();
+    await dotServer.callTool({ name: '.', arguments: {} });
+    await waitFor(async () => (await dotServer.listTools()).tools[0]?.description?.includes('<IMPORTANT>'), 'the rug pull of ../.');
+    const drifted = async () => (await detector.api<{ items: { server: string; tool: string; drifted: boolean }[] }>('GET', '/api/tools?server=..')).body.items.find((t) => t.tool === '.')?.drifted;
+    await waitFor(async () => (await detector.api<{ total: number }>('GET', '/api/tools?server=dots')).body.total === 2 && (await drifted()), 'the dot-named tools in the inventory');
+
+    const open = async (server: string, tool: string) => {
+      await page.goto(`${dashboard.url}/tools`);
+      await page.locator(`tr[data-tool="${server}/${tool}"] a`).click();
+      await expect.poll(() => page.locator('.page-head h1').textContent()).toBe(`${server}/${tool}`);
+    };
+    await open('dots', '..');
+    const opened = new URL(page.url());
+    expect([opened.pathname, opened.searchParams.get('server'), opened.searchParams.get('tool')]).toEqual(['/tool', 'dots', '..']);
+    expect(await page.locator('.crumbs').textContent()).toContain('dots');
+    expect(await page.locator('nav a[aria-current=page]').textContent()).toContain('Tools');
+    await page.click('[data-action=quarantine]');
+    await page.fill('dialog[open] input[name=reason]', 'poisoned tool hiding behind a dot-segment name');
+    await confirm();
+    await page.getByTestId('quarantine-state').waitFor();
+    await refused(dots, 'dots', '..', { a: 1, b: 1 });
+    await expect.poll(async () => (await detector.api<{ items: { action: string }[] }>('GET', `/api/audit?${new URLSearchParams({ target: 'tool:dots/..' })}`)).body.items.map((a) => a.action)).toContain('tool.quarantine');
+
+    await page.click('[data-action=release]');
+    await confirm();
+    await page.locator('[data-action=quarantine]').waitFor();
+    const result = await waitFor(() => dots.callTool({ name: '..', arguments: { a: 20, b: 22 } }).catch(() => undefined), 'dots/.. to answer again');
+    expect(result.content).toEqual([{ type: 'text', text: '42' }]);
+
+    // Its tuning page, reached from its page, previews and saves under its own name.
+    await page.getByRole('link', { name: 'Tune baseline' }).click();
+    await page.locator('#warmup').waitFor();
+    expect(await page.locator('h1').textContent()).toContain('..');
+    await page.fill('#warmup', '40');
+    await page.click('[data-action=preview]');
+    await page.getByTestId('preview-result').waitFor();
+    await page.click('[data-action=save-tuning]');
+    await confirm();
+    await expect
+      .poll(async () => (await detector.api<{ items: { action: string; details: { after?: { warmup?: number } } }[] }>('GET', `/api/audit?${new URLSearchParams({ target: 'tool:dots/..', action: 'baseline.update' })}`)).body.items[0]?.details.after?.warmup)
+      .toBe(40);
+
+    // The rug-pulled `.` of server `..`: approved from its page, then quarantined.
+    await open('..', '.');
+    await page.click('[data-action=approve]');
+    await confirm();
+    await expect.poll(drifted).toBe(false);
+    await page.click('[data-action=quarantine]');
+    await confirm();
+    await page.getByTestId('quarantine-state').waitFor();
+    await refused(dotServer, '..', '.', {});
+  });
+
   it('draws the baseline of a tool: response sizes against the threshold band, call rate', async () => {
     await page.goto(`${dashboard.url}/tools/wiki/search`);
     await page.locator('svg[aria-label^="Response size distribution"] rect.bar.beyond').first().waitFor();
@@ -520,7 +579,7 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
 
   it('answers 404 for an incident or a tool that does not exist', async () => {
     // The status is fixed once streaming starts, so notFound() must run before any Suspense fallback.
-    for (const missing of ['/incidents/inc_does_not_exist', '/tools/nowhere/nothing']) {
+    for (const missing of ['/incidents/inc_does_not_exist', '/tools/nowhere/nothing', '/tool?server=nowhere&tool=..', '/tool/baseline?server=dots', '/tool?server=dots&tool=..&tool=.']) {
       const response = await page.goto(`${dashboard.url}${missing}`);
       expect({ missing, status: response?.status() }).toEqual({ missing, status: 404 });
       expect(await page.locator('h1').textContent()).toBe('Not found');
@@ -654,6 +713,10 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     expect(incident.status).toBe(307);
     const location = new URL(incident.headers.get('location')!, dashboard.url);
     expect(`${location.host}${location.pathname}${location.search}`).toBe(`${new URL(dashboard.url).host}/login?next=${encodeURIComponent('/incidents/inc_x?tab=alerts')}`);
+    // A tool's page in its query form too.
+    const tool = await fetch(`${dashboard.url}/tool?server=dots&tool=..`, { redirect: 'manual' });
+    expect(tool.status).toBe(307);
+    expect(new URL(tool.headers.get('location')!, dashboard.url).searchParams.get('next')).toBe('/tool?server=dots&tool=..');
   });
 
   it('shows an auditor no containment or triage actions', async () => {

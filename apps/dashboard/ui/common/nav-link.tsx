@@ -4,9 +4,10 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 
-export function NavLink({ href, children }: { href: string; children: ReactNode }) {
+/** A link of the main navigation, current on its own pages and on those under `also` (another form of them). */
+export function NavLink({ href, also = [], children }: { href: string; also?: string[]; children: ReactNode }) {
   const pathname = usePathname();
-  const current = pathname === href || pathname.startsWith(`${href}/`);
+  const current = [href, ...also].some((section) => pathname === section || pathname.startsWith(`${section}/`));
   return (
     <Link href={href} aria-current={current ? 'page' : undefined}>
       {children}

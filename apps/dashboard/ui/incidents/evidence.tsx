@@ -2,6 +2,7 @@ import type { Evidence } from '@palisade/schema';
 import Link from 'next/link';
 import { highlightExcerpt, segmentText, victimSentence } from '@/lib/evidence-text';
 import { formatBytes } from '@/lib/format';
+import { toolHref } from '@/lib/tool-links';
 import { LockIcon } from '../common/icons';
 import { RichText, SafeText } from '../common/rich-text';
 import { DiffView } from '../tools/diff-view';
@@ -11,10 +12,6 @@ function figure(value: number | string | string[] | undefined, metric: string): 
   if (Array.isArray(value)) return value.length ? value.slice(0, 5).join(', ') + (value.length > 5 ? ` +${value.length - 5}` : '') : 'none yet';
   if (typeof value === 'number' && /bytes/.test(metric)) return formatBytes(value);
   return typeof value === 'number' ? value.toLocaleString('en-US', { maximumFractionDigits: 2 }) : value;
-}
-
-function toolHref(server: string, tool: string | null): string | null {
-  return tool ? `/tools/${encodeURIComponent(server)}/${encodeURIComponent(tool)}` : null;
 }
 
 /** An alert's evidence for a person: why, what matched where (highlighted), the figures, the diff. */
@@ -87,8 +84,8 @@ export function EvidenceView({ evidence }: { evidence: Evidence }) {
       {evidence.victim ? (
         <div className="notice warning">
           Targets{' '}
-          {toolHref(evidence.victim.server, evidence.victim.tool) ? (
-            <Link href={toolHref(evidence.victim.server, evidence.victim.tool)!}>
+          {evidence.victim.tool ? (
+            <Link href={toolHref(evidence.victim.server, evidence.victim.tool)}>
               <code>
                 <SafeText inline text={`${evidence.victim.server}/${evidence.victim.tool}`} />
               </code>

@@ -46,7 +46,8 @@ export function Sidebar({ session }: { session: Session }) {
             <OpenCount />
           </Suspense>
         </NavLink>
-        <NavLink href="/tools">
+        {/* /tool?server=&tool= is a tool's page too, for names a path cannot carry (lib/tool-links.ts). */}
+        <NavLink href="/tools" also={['/tool']}>
           <ToolIcon /> Tools
         </NavLink>
         <NavLink href="/rules">

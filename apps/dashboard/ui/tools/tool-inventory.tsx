@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { attempt } from '@/lib/attempt';
 import { type ToolSummary, listTools } from '@/lib/data';
 import { formatNumber, shortHash } from '@/lib/format';
+import { toolHref } from '@/lib/tool-links';
 import { ApiProblem } from '../common/api-problem';
 import { Stat } from '../common/panel';
 import { SafeText } from '../common/rich-text';
@@ -60,7 +61,7 @@ export async function ToolInventory() {
                   ...list.map((t) => (
                     <tr key={`${t.server}/${t.tool}`} data-tool={`${t.server}/${t.tool}`}>
                       <td>
-                        <Link className="mono" href={`/tools/${encodeURIComponent(t.server)}/${encodeURIComponent(t.tool)}`} style={{ fontWeight: 600 }}>
+                        <Link className="mono" href={toolHref(t.server, t.tool)} style={{ fontWeight: 600 }}>
                           <SafeText inline text={t.tool} />
                         </Link>
                       </td>

@@ -8,6 +8,7 @@ import { attempt } from '@/lib/attempt';
 import { getIncident } from '@/lib/data';
 import { formatDuration, formatInstant } from '@/lib/format';
 import { requireSession } from '@/lib/session';
+import { toolHref } from '@/lib/tool-links';
 import { ApiProblem } from '@/ui/common/api-problem';
 import { CategoryChip, SeverityBadge, StatusBadge } from '@/ui/common/badges';
 import { LiveRefresh } from '@/ui/common/live-refresh';
@@ -40,7 +41,7 @@ export default async function IncidentPage({ params }: Props) {
   const now = Date.now();
   const flagged = new Set(incident.alerts.flatMap((a) => a.eventIds));
   const alerts = [...incident.alerts].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.ts.localeCompare(a.ts));
-  const toolHref = incident.tool ? `/tools/${encodeURIComponent(incident.server)}/${encodeURIComponent(incident.tool)}` : null;
+  const toolPage = incident.tool ? toolHref(incident.server, incident.tool) : null;
   const canTriage = session.can('triage');
   return (
     <>
@@ -58,8 +59,8 @@ export default async function IncidentPage({ params }: Props) {
           </div>
           <div className="meta">
             <span>
-              {toolHref ? (
-                <Link href={toolHref} className="mono">
+              {toolPage ? (
+                <Link href={toolPage} className="mono">
                   <SafeText inline text={`${incident.server}/${incident.tool}`} />
                 </Link>
               ) : (

@@ -4,9 +4,9 @@ import Link from 'next/link';
 import { Suspense } from 'react';
 import { definitionText } from '@/lib/definition-text';
 import { formatInstant, formatNumber, shortHash } from '@/lib/format';
-import { segment } from '@/lib/route-params';
 import { requireSession } from '@/lib/session';
-import { toolFromRoute } from '@/lib/tool-route';
+import { toolHref } from '@/lib/tool-links';
+import { type ToolRouteProps, namedTool, toolFromRoute } from '@/lib/tool-route';
 import { categoryLabel } from '@/lib/vocabulary';
 import { ApiProblem } from '@/ui/common/api-problem';
 import { SafeText } from '@/ui/common/rich-text';
@@ -16,15 +16,15 @@ import { DiffView } from '@/ui/tools/diff-view';
 import { ToolActions } from '@/ui/tools/tool-actions';
 import { BaselineCharts, RecentAlerts } from '@/ui/tools/tool-widgets';
 
-type Props = { params: Promise<{ server: string; tool: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+// Also served as /tool?server=&tool= (app/(console)/tool/page.tsx), the form for tools named `.` or `..`.
 
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { server, tool } = await params;
-  return { title: printableText(`${segment(server)}/${segment(tool)}`) };
+export async function generateMetadata(props: ToolRouteProps): Promise<Metadata> {
+  const named = await namedTool(props);
+  return { title: named ? printableText(`${named.server}/${named.tool}`) : 'Tool' };
 }
 
-export default async function ToolPage({ params, searchParams }: Props) {
-  const [{ server, tool: toolName, base, result }, search, session] = await Promise.all([toolFromRoute(params), searchParams, requireSession()]);
+export default async function ToolPage(props: ToolRouteProps) {
+  const [{ server, tool: toolName, result }, search, session] = await Promise.all([toolFromRoute(props), props.searchParams, requireSession()]);
   if (!result.ok) return <ApiProblem error={result.error} what="this tool" />;
   const detail = result.value;
   const { tool, versions, tuning, baseline } = detail;
@@ -94,7 +94,7 @@ export default async function ToolPage({ params, searchParams }: Props) {
         </div>
         <div className="actions">
           {session.can('triage') ? <ToolActions server={server} tool={toolName} quarantined={!!tool.quarantine} drifted={tool.drifted} currentHash={tool.currentHash} /> : null}
-          <Link className="btn" href={`${base}/baseline`}>
+          <Link className="btn" href={toolHref(server, toolName, 'baseline')}>
             {session.can('triage') ? 'Tune baseline' : 'Baseline tuning'}
           </Link>
         </div>
@@ -111,7 +111,7 @@ export default async function ToolPage({ params, searchParams }: Props) {
           <ul className="versions" style={{ borderRight: '1px solid var(--border)' }}>
             {detail.pinnedDiff ? (
               <li>
-                <Link href={base} aria-current={showPinned ? 'true' : undefined} scroll={false}>
+                <Link href={toolHref(server, toolName)} aria-current={showPinned ? 'true' : undefined} scroll={false}>
                   <strong>Pinned → current</strong>
                   <div className="muted mono">
                     {shortHash(tool.pinnedHash ?? '', 8)} → {shortHash(tool.currentHash ?? '', 8)}
@@ -121,7 +121,7 @@ export default async function ToolPage({ params, searchParams }: Props) {
             ) : null}
             {versions.map((v, i) => (
               <li key={v.hash}>
-                <Link href={`${base}?version=${v.hash}`} aria-current={!showPinned && i === index ? 'true' : undefined} scroll={false}>
+                <Link href={toolHref(server, toolName, undefined, { version: v.hash })} aria-current={!showPinned && i === index ? 'true' : undefined} scroll={false}>
                   <strong>Version {number(i)}</strong>{' '}
                   {v.hash === tool.currentHash ? <span className="badge outline">current</span> : null}{' '}
                   {v.hash === tool.pinnedHash ? <span className="badge outline">pinned</span> : null}

@@ -2,30 +2,30 @@ import type { Metadata } from 'next';
 import { printableText } from '@palisade/schema/printable-text';
 import Link from 'next/link';
 import { formatBytes, formatNumber } from '@/lib/format';
-import { segment } from '@/lib/route-params';
 import { requireSession } from '@/lib/session';
-import { toolFromRoute } from '@/lib/tool-route';
+import { toolHref } from '@/lib/tool-links';
+import { type ToolRouteProps, namedTool, toolFromRoute } from '@/lib/tool-route';
 import { ApiProblem } from '@/ui/common/api-problem';
 import { Stat } from '@/ui/common/panel';
 import { SafeText } from '@/ui/common/rich-text';
 import { TuningForm } from '@/ui/tuning/tuning-form';
 
-type Props = { params: Promise<{ server: string; tool: string }> };
+// Also served as /tool/baseline?server=&tool= (app/(console)/tool/baseline/page.tsx), for tools named `.` or `..`.
 
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { server, tool } = await params;
-  return { title: printableText(`Tuning ${segment(server)}/${segment(tool)}`) };
+export async function generateMetadata(props: ToolRouteProps): Promise<Metadata> {
+  const named = await namedTool(props);
+  return { title: named ? printableText(`Tuning ${named.server}/${named.tool}`) : 'Baseline tuning' };
 }
 
-export default async function BaselinePage({ params }: Props) {
-  const [{ server, tool: toolName, base, result }, session] = await Promise.all([toolFromRoute(params), requireSession()]);
+export default async function BaselinePage(props: ToolRouteProps) {
+  const [{ server, tool: toolName, result }, session] = await Promise.all([toolFromRoute(props), requireSession()]);
   if (!result.ok) return <ApiProblem error={result.error} what="this tool" />;
   const { tuning, baseline } = result.value;
   return (
     <>
       <div className="crumbs">
         <Link href="/tools">Tools</Link> <span>/</span>
-        <Link href={base} className="mono">
+        <Link href={toolHref(server, toolName)} className="mono">
           <SafeText inline text={`${server}/${toolName}`} />
         </Link>
         <span>/</span> <span>Baseline tuning</span>
