@@ -1,24 +1,18 @@
 import { severityRank, type Alert, type TelemetryEvent } from '@palisade/schema';
-import { newToolBaseline, type ToolBaselineRecord } from '../baselines/tool-baseline.js';
-import { countCall, raiseCallRateSpike } from '../detectors/call-rate-spike.detector.js';
 import { detectCommandInjection } from '../detectors/command-injection.detector.js';
 import { detectContentFlow, detectLateContentFlow, rememberOutbound, rememberSecretSources, rememberSensitiveContent, sweepContentFlows } from '../detectors/cross-server-flow.detector.js';
-import { detectNewEgressDomain } from '../detectors/egress-domain.detector.js';
 import { detectPathTraversal } from '../detectors/path-traversal.detector.js';
 import { detectPromptInjection } from '../detectors/prompt-injection-response.detector.js';
-import { extractEgressDomains, extractRecipients } from '../detectors/recipient.extractor.js';
-import { detectNamedRecipient } from '../detectors/named-recipient.detector.js';
-import { detectRecipientChange } from '../detectors/recipient-change.detector.js';
-import { detectResponseSizeSpike } from '../detectors/response-size-spike.detector.js';
 import { detectSecretInResponse } from '../detectors/secret-in-response.detector.js';
 import { detectSensitiveDataExfiltration } from '../detectors/sensitive-data-exfiltration.detector.js';
 import { handleInitialize, handleListChanged, handleToolsList, sessionRecord, type ServerRecord, type SessionRecord, type ToolPinRecord } from '../detectors/tool-definition.detector.js';
 import type { CorrelationRecord } from '../rules/correlation-record.js';
 import { evaluateCorrelation, sweepCorrelationWindows } from '../rules/correlation.evaluator.js';
 import { suppressedBy } from './alert.factory.js';
+import { observeToolCall } from './baseline-observation.js';
 import { tuningFor, type CompiledEngine } from './compile-engine.js';
 import { DetectionContext } from './detection-context.js';
-import { baselineKey, pinKey, serverKey, type EngineState } from './engine-state.js';
+import { pinKey, serverKey, type EngineState } from './engine-state.js';
 import { EventView } from './event-view.js';
 
 export interface EvaluationResult {
@@ -43,7 +37,7 @@ function sensitiveRead(ctx: DetectionContext): string | null {
 }
 
 function handleToolCall(ctx: DetectionContext): void {
-  const { view, state, engine } = ctx;
+  const { view, state } = ctx;
   const session = sessionRecord(state, view.session, view.server, view.tsMs);
   session.calls += 1;
   const tool = view.tool;
@@ -69,24 +63,7 @@ function handleToolCall(ctx: DetectionContext): void {
   if (outbound) rememberOutbound(ctx, session, outbound);
   if (view.outcome === 'blocked' || !tool) return;
 
-  const key = baselineKey(view.server, tool);
-  const baseline = state.get<ToolBaselineRecord>(key) ?? state.set(key, newToolBaseline(view.server, tool));
-  const tuning = tuningFor(engine, view.server, tool);
-  const learning = baseline.observations < tuning.warmup;
-  const recipients = extractRecipients(view.argumentLeaves);
-  detectNamedRecipient(ctx, recipients);
-  detectRecipientChange(ctx, baseline, tuning, recipients, learning);
-  detectNewEgressDomain(ctx, baseline, tuning, extractEgressDomains(view.argumentLeaves), learning);
-  if (hasResult && view.outcome === 'ok') detectResponseSizeSpike(ctx, baseline, tuning, learning);
-  const toolRate = countCall(baseline.rate, view.tsMs, tuning.sensitivity, !learning);
-  if (toolRate) raiseCallRateSpike(ctx, toolRate, 'tool', tuning);
-  const sessionRate = countCall(session.rate, view.tsMs, tuning.sensitivity, true);
-  if (sessionRate && !toolRate) raiseCallRateSpike(ctx, sessionRate, 'session', tuning);
-  baseline.observations += 1;
-  const ts = view.event.ts;
-  if (!baseline.firstSeen || ts < baseline.firstSeen) baseline.firstSeen = ts;
-  if (!baseline.lastSeen || ts > baseline.lastSeen) baseline.lastSeen = ts;
-  state.touch(key);
+  observeToolCall(ctx, tool, session, true);
 }
 
 /** resources/read and prompts/get: content the model will read. */

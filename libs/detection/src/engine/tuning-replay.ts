@@ -2,7 +2,7 @@ import type { Alert, BaselineTuningInput, TelemetryEvent } from '@palisade/schem
 import { suppressedBy } from './alert.factory.js';
 import type { CompiledEngine } from './compile-engine.js';
 import { resolveTuning } from './engine-options.js';
-import { createState } from './engine-state.js';
+import { createState, importState, type StateEntry } from './engine-state.js';
 import { evaluate } from './evaluate.js';
 
 /** The alerts a replay raises with two engines (the saved tuning, a proposed one), and how they differ. */
@@ -15,9 +15,12 @@ export interface TuningComparison {
   removed: Alert[];
 }
 
-/** Replays events, in the order given, through a fresh state of `engine`; keeps the alerts `keep` accepts. */
-export function replayAlerts(engine: CompiledEngine, events: Iterable<TelemetryEvent>, keep: (alert: Alert) => boolean): Alert[] {
-  const state = createState();
+/**
+ * Replays events, in the order given, through `engine` from a fresh state, or from a copy of `seed` (what
+ * was learnt before the events, see `learnBaselines`); keeps the alerts `keep` accepts.
+ */
+export function replayAlerts(engine: CompiledEngine, events: Iterable<TelemetryEvent>, keep: (alert: Alert) => boolean, seed: readonly StateEntry[] = []): Alert[] {
+  const state = seed.length > 0 ? importState(seed) : createState();
   const kept = new Map<string, Alert>();
   for (const event of events) {
     for (const alert of evaluate(engine, event, state).alerts) if (keep(alert) && !kept.has(alert.id)) kept.set(alert.id, alert);
@@ -26,12 +29,13 @@ export function replayAlerts(engine: CompiledEngine, events: Iterable<TelemetryE
 }
 
 /**
- * Replays the same events through both engines, each from a fresh state, so the comparison is like for
- * like: the alerts `keep` accepts (those about one tool, in the compared period) with each, and the change.
+ * Replays the same events through both engines, each from its own copy of the same state (`seed`, or a
+ * fresh one), so the comparison is like for like: the alerts `keep` accepts (those about one tool, in the
+ * compared period) with each, and the change.
  */
-export function compareTunings(current: CompiledEngine, proposed: CompiledEngine, events: readonly TelemetryEvent[], keep: (alert: Alert) => boolean): TuningComparison {
-  const before = replayAlerts(current, events, keep);
-  const after = replayAlerts(proposed, events, keep);
+export function compareTunings(current: CompiledEngine, proposed: CompiledEngine, events: readonly TelemetryEvent[], keep: (alert: Alert) => boolean, seed: readonly StateEntry[] = []): TuningComparison {
+  const before = replayAlerts(current, events, keep, seed);
+  const after = replayAlerts(proposed, events, keep, seed);
   const beforeIds = new Set(before.map((a) => a.id));
   const afterIds = new Set(after.map((a) => a.id));
   return { current: before, proposed: after, added: after.filter((a) => !beforeIds.has(a.id)), removed: before.filter((a) => !afterIds.has(a.id)) };
