@@ -175,23 +175,59 @@ describe('tuning preview: the alerts about a tool that depend on other tools, se
     expect(result.notes.join(' ')).toContain(`from ${result.window.from} on`);
   });
 
-  it('says in plain words when recorded alerts about the tool cannot be reproduced, rather than show them as untouched', async () => {
-    // The baseline learnt two days ago; a one-day replay starts it afresh, still learning.
+  it('starts the replay from the baseline the tool learnt before the window, so its alerts are reproduced and each tuning judges them', async () => {
+    // The baseline learnt two days ago; within a one-day window, a new recipient.
     const mail = new TelemetryBuilder('mailer', 'mailer-session', Date.now() - 2 * 24 * HOUR_MS);
     const learnt = [mail.initialize(), mail.toolsList([SEND_EMAIL])];
     for (let i = 0; i < 25; i += 1) learnt.push(mail.call('send_email', { to: `team${i % 3}@corp.example`, body: 'report' }, 'sent'));
     const late = new TelemetryBuilder('mailer', 'mailer-late', Date.now() - HOUR_MS);
     await detector.publish([...learnt, late.call('send_email', { to: 'drop@exfil-partner.example', body: 'report' }, 'sent')]);
-    await alertsAbout('mailer', 'send_email', 'recipient_change');
+    const [recorded] = await alertsAbout('mailer', 'send_email', 'recipient_change');
 
-    const result = await preview('mailer', 'send_email', { mutedDetectors: ['recipient_change'] });
+    const same = await preview('mailer', 'send_email', {});
+    expect(same.current.byCategory.recipient_change).toBe(1);
+    expect(same).toMatchObject({ added: 0, removed: 0, unreproduced: { alerts: 0 } });
+    expect(same.replayed.calls).toBe(1);
+    expect(same.seed).toEqual({ observations: 25, from: learnt[2]!.ts, to: learnt.at(-1)!.ts, before: same.window.from, cut: false });
+    expect(same.notes).toEqual([]);
+
+    // An allow-list entry for the recipient removes the alert.
+    const allowed = await preview('mailer', 'send_email', { allowRecipients: ['drop@exfil-partner.example'] });
+    expect(allowed.removed).toBe(1);
+    expect(allowed.examples.removed).toEqual([expect.objectContaining({ category: 'recipient_change', title: recorded!.title })]);
+    expect(allowed.unreproduced.alerts).toBe(0);
+
+    // A warm-up larger than the 25 calls learnt leaves the baseline learning at the new call; one within them does not.
+    const longer = await preview('mailer', 'send_email', { warmup: 26 });
+    expect(longer.removed).toBe(1);
+    expect(longer.proposed.byCategory.recipient_change).toBeUndefined();
+    const within = await preview('mailer', 'send_email', { warmup: 25 });
+    expect(within).toMatchObject({ added: 0, removed: 0 });
+    expect(within.proposed.byCategory.recipient_change).toBe(1);
+  });
+
+  it('says in plain words when recorded alerts about the tool cannot be reproduced, rather than show them as untouched', async () => {
+    // A warm-up of 120 calls, learnt two days ago from more calls than the seed holds (the limit, 100).
+    const mail = new TelemetryBuilder('bulkmail', 'bulkmail-session', Date.now() - 2 * 24 * HOUR_MS);
+    const learnt = [mail.initialize(), mail.toolsList([SEND_EMAIL])];
+    for (let i = 0; i < 130; i += 1) learnt.push(mail.call('send_email', { to: `team${i % 3}@corp.example`, body: 'report' }, 'sent'));
+    await detector.publish(learnt);
+    await detector.waitFor(async () => (await detector.api<Page<unknown>>('GET', '/api/events?session=bulkmail-session')).body.total === learnt.length, 'the earlier calls stored');
+    expect((await detector.api('PUT', '/api/tools/bulkmail/send_email/baseline', { body: { warmup: 120 } })).status).toBe(200);
+    const late = new TelemetryBuilder('bulkmail', 'bulkmail-late', Date.now());
+    await detector.publish([late.call('send_email', { to: 'drop@exfil-partner.example', body: 'report' }, 'sent')]);
+    await alertsAbout('bulkmail', 'send_email', 'recipient_change');
+
+    const result = await preview('bulkmail', 'send_email', { warmup: 120, mutedDetectors: ['recipient_change'] });
+    expect(result.seed).toMatchObject({ observations: MAX_EVENTS, cut: true });
     expect(result.current.byCategory.recipient_change).toBeUndefined();
     expect(result.unreproduced.byCategory.recipient_change).toBeGreaterThanOrEqual(1);
     expect(result.unreproduced.mutedByProposal).toBeGreaterThanOrEqual(1);
+    expect(result.notes.join(' ')).toContain(`The tool's baseline was started from only the newest 100 calls before ${result.window.from}`);
     expect(result.notes.join(' ')).toMatch(/recorded about this tool in this period \(.*recipient_change.*\) (was|were) not reproduced by the replay/);
     expect(result.notes.join(' ')).toMatch(/The proposed tuning mutes \d+ of them/);
 
-    const unchanged = await preview('mailer', 'send_email', { allowDomains: ['exfil-partner.example'] });
+    const unchanged = await preview('bulkmail', 'send_email', { warmup: 120, allowDomains: ['exfil-partner.example'] });
     expect(unchanged.unreproduced.mutedByProposal).toBe(0);
     expect(unchanged.notes.join(' ')).toMatch(/cannot be previewed/);
   });
@@ -202,7 +238,7 @@ describe('tuning preview: the alerts about a tool that depend on other tools, se
     const operation = document.paths['/api/tools/{server}/{tool}/baseline/preview']!.post;
     expect(Object.keys(operation.requestBody.content['application/json']!.schema.properties)).toEqual(expect.arrayContaining(['days', 'mutedDetectors', 'allowDomains']));
     const response = operation.responses['200']!.content['application/json']!.schema.properties;
-    expect(Object.keys(response)).toEqual(expect.arrayContaining(['events', 'replayed', 'window', 'limit', 'current', 'proposed', 'added', 'removed', 'unreproduced', 'notes']));
+    expect(Object.keys(response)).toEqual(expect.arrayContaining(['events', 'replayed', 'seed', 'window', 'limit', 'current', 'proposed', 'added', 'removed', 'unreproduced', 'notes']));
     expect(Object.keys(response['limit']!.properties!)).toEqual(['maxEvents', 'reached']);
   });
 });

@@ -11,11 +11,11 @@ export type AlertExample = z.infer<typeof AlertExample>;
 
 /**
  * `POST /api/tools/:server/:tool/baseline/preview`: what a proposed tuning would have done to the alerts
- * about one tool over the last `days`, against the saved tuning. Both are replayed through a fresh engine
- * over the same events: the tool's calls, every event of the sessions it was called in, and the context
- * the cross-server detectors and the correlation rules need (tool definitions of every server, the events
- * of the alerts recorded about the tool, sensitive reads on any server). The replay is bounded; what it
- * could not cover is said in `notes`.
+ * about one tool over the last `days`, against the saved tuning. Both are replayed through an engine that
+ * starts from the tool's baseline as learnt before the window (`seed`), over the same events: the tool's
+ * calls, every event of the sessions it was called in, and the context the cross-server detectors and the
+ * correlation rules need (tool definitions of every server, the events of the alerts recorded about the
+ * tool, sensitive reads on any server). The replay is bounded; what it could not cover is said in `notes`.
  */
 export const TuningPreview = z.object({
   days: z.number().int().positive(),
@@ -31,6 +31,23 @@ export const TuningPreview = z.object({
     /** Events of other sessions and servers: tool definitions, sensitive reads, events of recorded alerts. */
     context: Count,
   }),
+  /**
+   * What the tool's behavioural baseline (recipients, domains, response sizes, call rates) had learnt when
+   * the replay starts: its calls before `window.from` (since the live baseline began learning, at most
+   * PALISADE_PREVIEW_MAX_EVENTS of the newest), learnt again without being judged, so each tuning judges the
+   * window's calls against a warmed baseline by its own warm-up size, sensitivity and allow-lists.
+   */
+  seed: z.object({
+    /** Calls learnt (the baseline's observations when the replay starts). */
+    observations: Count,
+    /** The first and last call learnt; absent when none was. */
+    from: IsoTimestamp.optional(),
+    to: IsoTimestamp.optional(),
+    /** The replay starts here: the seed holds what was learnt before it (`window.from`). */
+    before: IsoTimestamp,
+    /** Older calls were left out by the bound: the seed holds the newest `observations` only (see `notes`). */
+    cut: z.boolean(),
+  }),
   /** The period the figures compare: `from` is later than `days` ago when the limit was reached. */
   window: z.object({ from: IsoTimestamp, to: IsoTimestamp }),
   /** The bound on events replayed (PALISADE_PREVIEW_MAX_EVENTS); `reached`: some were left out (see `notes`). */
@@ -44,8 +61,8 @@ export const TuningPreview = z.object({
   examples: z.object({ added: z.array(AlertExample), removed: z.array(AlertExample) }),
   /**
    * Alerts recorded about this tool in the window (since its tuning was last saved) that the replay did not
-   * raise: they depend on history it does not hold (a baseline learnt before the window, other tools'
-   * baselines). Not in the figures above; `mutedByProposal` of them the proposed tuning mutes (a muted
+   * raise: they depend on history it does not hold (calls older than the seed, other tools' baselines,
+   * sessions begun before the window). Not in the figures above; `mutedByProposal` of them the proposed tuning mutes (a muted
    * detector or an exception), what it does to the others cannot be previewed.
    */
   unreproduced: z.object({ alerts: Count, byCategory: CountByCategory, mutedByProposal: Count }),

@@ -40,6 +40,8 @@ const SENSITIVE_READS = ['path_traversal', 'secret_in_response'] as const;
 const PAGE = 500;
 const iso = (ms: number) => new Date(ms).toISOString();
 const tsOf = (event: TelemetryEvent) => Date.parse(event.ts);
+/** The order the engine saw events in: oldest first, ties by id. */
+const inEventOrder = (a: TelemetryEvent, b: TelemetryEvent) => tsOf(a) - tsOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Events of a query, newest first, page by page. */
 async function* eventPages(store: Store, query: Omit<EventQuery, 'limit' | 'cursor'>): AsyncGenerator<TelemetryEvent[]> {
@@ -97,7 +99,7 @@ class ReplayBudget {
   }
 
   ordered(): TelemetryEvent[] {
-    return [...this.events.values()].sort((a, b) => tsOf(a) - tsOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return [...this.events.values()].sort(inEventOrder);
   }
 }
 
@@ -193,4 +195,34 @@ export async function collectReplayScope(store: Store, target: ReplayTarget): Pr
   }
 
   return { events: budget.ordered(), calls, sessions: sessionsReplayed, sessionEvents, context, coveredFromMs, reached: budget.reached, readsCut, recorded, recordedCut };
+}
+
+/** The calls a replay's baseline seed learns from. */
+export interface SeedCalls {
+  /** Oldest first (ties by id), at most `maxCalls`: the newest before `beforeMs`. */
+  calls: TelemetryEvent[];
+  /** Older calls were left out (the bound). */
+  cut: boolean;
+}
+
+/**
+ * The tool's own calls before a replay (`[sinceMs, beforeMs)`, the newest `maxCalls`), skipping those the
+ * replay holds: what its behavioural baseline had learnt when the replay starts.
+ */
+export async function collectSeedCalls(store: Store, target: { server: string; tool: string; sinceMs: number | null; beforeMs: number; maxCalls: number; replayed: ReadonlySet<string> }): Promise<SeedCalls> {
+  const calls: TelemetryEvent[] = [];
+  let cut = false;
+  const query = { server: target.server, tool: target.tool, method: 'tools/call', to: iso(target.beforeMs), ...(target.sinceMs === null ? {} : { from: iso(target.sinceMs) }) };
+  pages: for await (const page of eventPages(store, query)) {
+    for (const event of page) {
+      if (target.replayed.has(event.id)) continue;
+      if (calls.length >= target.maxCalls) {
+        cut = true;
+        break pages;
+      }
+      calls.push(event);
+    }
+  }
+  calls.sort(inEventOrder);
+  return { calls, cut };
 }

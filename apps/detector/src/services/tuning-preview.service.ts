@@ -1,22 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { compareTunings, tuningSuppresses } from '@palisade/detection';
-import { type Alert, type AlertCategory, BaselineTuning, type BaselineTuningInput, type TuningPreview } from '@palisade/schema';
+import { baselineKey, compareTunings, learnBaselines, tuningSuppresses, type BaselineSeed } from '@palisade/detection';
+import { type Alert, type AlertCategory, BaselineTuning, type BaselineTuningInput, IsoTimestamp, type TuningPreview } from '@palisade/schema';
 import type { Store } from '@palisade/store';
 import { Clock } from '../common/clock.js';
 import type { DetectorConfig } from '../config/detector-config.js';
 import { DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
 import { BaselineService } from './baseline.service.js';
 import { EngineService } from './engine.service.js';
-import { type ReplayScope, collectReplayScope } from './replay-scope.js';
+import { z } from 'zod';
+import { type ReplayScope, type SeedCalls, collectReplayScope, collectSeedCalls } from './replay-scope.js';
 
 const DAY_MS = 86_400_000;
 const EXAMPLES = 5;
+/** What the preview reads of the live baseline checkpointed in the store: since when it learns. */
+const LiveBaseline = z.object({ firstSeen: IsoTimestamp.optional() });
 
 /**
  * What a proposed tuning would have done to the alerts about one tool, against the saved tuning: the
- * events those alerts depend on (see `collectReplayScope`) replayed through two fresh engines with the
- * live rules, rule switches, options and every other tool's tuning. Bounded by PALISADE_PREVIEW_MAX_EVENTS;
- * what the replay could not cover is said in plain words in `notes`, never shown as a zero.
+ * events those alerts depend on (see `collectReplayScope`) replayed through two engines with the live
+ * rules, rule switches, options and every other tool's tuning, both starting from the tool's baseline as
+ * learnt before the replay (its earlier calls learnt again, not judged: the seed). Bounded by
+ * PALISADE_PREVIEW_MAX_EVENTS; what the replay could not cover is said in plain words in `notes`, never
+ * shown as a zero.
  */
 @Injectable()
 export class TuningPreviewService {
@@ -38,8 +43,12 @@ export class TuningPreviewService {
     const maxEvents = this.config.preview.maxEvents;
     const scope = await collectReplayScope(this.store, { server, tool, fromMs, toMs, horizonMs: this.engine.correlationHorizonMs(), maxEvents });
 
+    const current = this.engine.replayEngine(saved);
+    const seedCalls = await collectSeedCalls(this.store, { server, tool, sinceMs: await this.learntSinceMs(server, tool), beforeMs: scope.coveredFromMs, maxCalls: maxEvents, replayed: new Set(scope.events.map((e) => e.id)) });
+    const seed = learnBaselines(current, seedCalls.calls);
+
     const about = (a: Alert) => a.server === server && a.tool === tool && Date.parse(a.ts) >= scope.coveredFromMs && Date.parse(a.ts) < toMs;
-    const compared = compareTunings(this.engine.replayEngine(saved), this.engine.replayEngine(proposal), scope.events, about);
+    const compared = compareTunings(current, this.engine.replayEngine(proposal), scope.events, about, seed.entries);
 
     // Alerts recorded under the saved tuning that the replay did not raise: not reproducible from what it holds.
     const reproduced = new Set(compared.current.map((a) => a.id));
@@ -52,6 +61,7 @@ export class TuningPreviewService {
       days,
       events: scope.events.length,
       replayed: { calls: scope.calls, sessions: scope.sessions, sessionEvents: scope.sessionEvents, context: scope.context },
+      seed: seedOf(seed, seedCalls, scope.coveredFromMs),
       window: { from: new Date(scope.coveredFromMs).toISOString(), to: new Date(toMs).toISOString() },
       limit: { maxEvents, reached: scope.reached },
       current: { alerts: compared.current.length, byCategory: countByCategory(compared.current) },
@@ -60,9 +70,25 @@ export class TuningPreviewService {
       removed: compared.removed.length,
       examples: { added: compared.added.slice(0, EXAMPLES).map(example), removed: compared.removed.slice(0, EXAMPLES).map(example) },
       unreproduced: { alerts: unreproduced.length, byCategory: countByCategory(unreproduced), mutedByProposal },
-      notes: notesOf(scope, { days, fromMs, maxEvents, unreproduced, mutedByProposal }),
+      notes: notesOf(scope, { days, fromMs, maxEvents, seed, seedCut: seedCalls.cut, unreproduced, mutedByProposal }),
     };
   }
+
+  /**
+   * Since when the live engine's baseline of the tool learns (its first call learnt, from the state the
+   * pipeline checkpoints): calls before it were never in that baseline (the state was reset since), so the
+   * seed leaves them out. Null when the checkpoint does not say.
+   */
+  private async learntSinceMs(server: string, tool: string): Promise<number | null> {
+    const live = LiveBaseline.safeParse(await this.store.engineState.get(baselineKey(server, tool)));
+    return live.success && live.data.firstSeen ? Date.parse(live.data.firstSeen) : null;
+  }
+}
+
+function seedOf(seed: BaselineSeed, seedCalls: SeedCalls, beforeMs: number): TuningPreview['seed'] {
+  const first = seedCalls.calls[0];
+  const last = seedCalls.calls.at(-1);
+  return { observations: seed.observations, ...(first && last ? { from: first.ts, to: last.ts } : {}), before: new Date(beforeMs).toISOString(), cut: seedCalls.cut };
 }
 
 function countByCategory(alerts: readonly Alert[]): Partial<Record<AlertCategory, number>> {
@@ -74,7 +100,7 @@ function countByCategory(alerts: readonly Alert[]): Partial<Record<AlertCategory
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /** What the preview could not cover, in plain words for the engineer about to save the tuning. */
-function notesOf(scope: ReplayScope, facts: { days: number; fromMs: number; maxEvents: number; unreproduced: readonly Alert[]; mutedByProposal: number }): string[] {
+function notesOf(scope: ReplayScope, facts: { days: number; fromMs: number; maxEvents: number; seed: BaselineSeed; seedCut: boolean; unreproduced: readonly Alert[]; mutedByProposal: number }): string[] {
   const notes: string[] = [];
   const limit = `The replay reached its limit of ${plural(facts.maxEvents, 'event')} (PALISADE_PREVIEW_MAX_EVENTS), at most half of them calls of this tool`;
   if (scope.coveredFromMs > facts.fromMs) {
@@ -85,11 +111,16 @@ function notesOf(scope: ReplayScope, facts: { days: number; fromMs: number; maxE
   if (scope.readsCut) {
     notes.push(`More than ${plural(facts.maxEvents, 'sensitive read')} of one kind (path traversal, secret in response) were recorded on all servers over this period: only the newest were replayed, so flows from the older ones into this tool may be missing from the figures.`);
   }
+  if (facts.seedCut) {
+    notes.push(
+      `The tool's baseline was started from only the newest ${plural(facts.seed.observations, 'call')} before ${new Date(scope.coveredFromMs).toISOString()} (at most ${plural(facts.maxEvents, 'call')}, PALISADE_PREVIEW_MAX_EVENTS): what older calls taught it (recipients, domains, calls towards its warm-up) is missing, so the replay may raise baseline alerts the live engine did not, or miss some it did.`,
+    );
+  }
   if (facts.unreproduced.length > 0) {
     const categories = [...new Set(facts.unreproduced.map((a) => a.category))].join(', ');
     const muted = facts.mutedByProposal > 0 ? ` The proposed tuning mutes ${plural(facts.mutedByProposal, 'of them', 'of them')} (a muted detector or an exception); what it does to the others cannot be previewed.` : ' What the proposed tuning does to them cannot be previewed.';
     notes.push(
-      `${plural(facts.unreproduced.length, 'alert')} recorded about this tool in this period (${categories}) ${facts.unreproduced.length === 1 ? 'was' : 'were'} not reproduced by the replay and ${facts.unreproduced.length === 1 ? 'is' : 'are'} not in the figures: ${facts.unreproduced.length === 1 ? 'it depends' : 'they depend'} on history the replay does not hold (a baseline learnt before the period, other tools' baselines).${muted}`,
+      `${plural(facts.unreproduced.length, 'alert')} recorded about this tool in this period (${categories}) ${facts.unreproduced.length === 1 ? 'was' : 'were'} not reproduced by the replay and ${facts.unreproduced.length === 1 ? 'is' : 'are'} not in the figures: ${facts.unreproduced.length === 1 ? 'it depends' : 'they depend'} on history the replay does not hold (calls older than its seed of the tool's baseline, other tools' baselines, sessions begun before the period).${muted}`,
     );
   }
   if (scope.recordedCut) notes.push(`More than ${plural(facts.maxEvents, 'alert')} were recorded about this tool in this period: only the newest were checked against the replay.`);
