@@ -458,12 +458,19 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     };
     // More calls in the last day than the limit leaves for them.
     await ingest(reportCalls('metrics', 'push_report', 'metrics-1', Array.from({ length: 150 }, (_, i) => ({ ts: Date.now() - 2 * hour + i * 1000, to: 'ops@corp.example' }))));
-    // A baseline learnt two days ago, then a new recipient: a one-day replay starts the baseline afresh.
+    // A baseline learnt two days ago, then a new recipient: a one-day replay starts from that baseline.
     const learnt = Array.from({ length: 25 }, (_, i) => ({ ts: Date.now() - 48 * hour + i * 1000, to: `team${i % 3}@corp.example` }));
     await ingest(reportCalls('reports', 'send_report', 'reports-1', learnt));
     await ingest(reportCalls('reports', 'send_report', 'reports-2', [{ ts: Date.now() - hour, to: 'drop@exfil-partner.example' }]));
+    // A warm-up of 220 calls, passed two days ago by more calls than the replay's seed holds (the limit, 200).
+    await ingest(reportCalls('digest', 'send_digest', 'digest-1', Array.from({ length: 230 }, (_, i) => ({ ts: Date.now() - 48 * hour + i * 1000, to: `team${i % 3}@corp.example` }))));
+    await waitFor(async () => (await detector.api<{ total: number }>('GET', '/api/events?server=digest&tool=send_digest')).body.total === 230, 'the digest calls stored');
+    expect((await detector.api('PUT', '/api/tools/digest/send_digest/baseline', { warmup: 220 })).status).toBe(200);
+    await ingest(reportCalls('digest', 'send_digest', 'digest-2', [{ ts: Date.now(), to: 'drop@exfil-partner.example' }]));
     await waitFor(async () => (await detector.api<{ total: number }>('GET', '/api/events?server=metrics&tool=push_report')).body.total === 150, 'the metrics calls stored');
-    await waitFor(async () => (await detector.api<{ total: number }>('GET', '/api/alerts?server=reports&tool=send_report&category=recipient_change')).body.total > 0, 'the recipient_change alert');
+    for (const [server, tool] of [['reports', 'send_report'], ['digest', 'send_digest']]) {
+      await waitFor(async () => (await detector.api<{ total: number }>('GET', `/api/alerts?server=${server}&tool=${tool}&category=recipient_change`)).body.total > 0, `the recipient_change alert about ${server}/${tool}`);
+    }
 
     const previewOneDay = async (server: string, tool: string, mute?: string) => {
       await page.goto(`${dashboard.url}/tools/${server}/${tool}/baseline`);
@@ -480,9 +487,17 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     expect(await page.getByTestId('preview-scope').innerText()).toMatch(/^alerts since \d{4}-\d\d-\d\d \d\d:\d\d UTC \(100 calls of the tool, \d+ events replayed\)$/);
     await shot('baseline-preview-limit', { full: true });
 
-    const unreproduced = await previewOneDay('reports', 'send_report', 'recipient_change');
+    // The baseline learnt before the period is the replay's start: the alert is reproduced, and muting removes it.
+    const seeded = await previewOneDay('reports', 'send_report', 'recipient_change');
+    expect(await seeded.count()).toBe(0);
+    expect(await page.getByTestId('preview-seed').innerText()).toMatch(/^baseline as learnt before \d{4}-\d\d-\d\d \d\d:\d\d UTC: 25 observations$/);
+    expect(await page.getByTestId('preview-removed').innerText()).toBe('−1');
+
+    const unreproduced = await previewOneDay('digest', 'send_digest', 'recipient_change');
     expect(await unreproduced.locator('strong').innerText()).toBe('Not everything could be previewed.');
-    expect(await unreproduced.innerText()).toMatch(/1 alert recorded about this tool in this period \(recipient_change\) was not reproduced by the replay/);
+    expect(await unreproduced.innerText()).toMatch(/The tool's baseline was started from only the newest 200 calls before \S+ \(at most 200 calls, PALISADE_PREVIEW_MAX_EVENTS\)/);
+    // The recipient_change, and what depends on it (a correlation rule over it).
+    expect(await unreproduced.innerText()).toMatch(/\d+ alerts? recorded about this tool in this period \([^)]*recipient_change[^)]*\) (was|were) not reproduced by the replay/);
     expect(await unreproduced.innerText()).toContain('The proposed tuning mutes 1 of them');
     // A preview that covered everything shows no notes.
     await previewOneDay('wiki', 'search');

@@ -38,10 +38,18 @@ function period(result: TuningPreview): string {
   return `over ${result.days} day${result.days === 1 ? '' : 's'}`;
 }
 
+/** What the replay's baseline started from: the tool's calls before the compared period, learnt again. */
+function seedOf(result: TuningPreview): string {
+  const { observations, before } = result.seed;
+  if (observations === 0) return `baseline learnt afresh: no earlier call of the tool`;
+  return `baseline as learnt before ${before.slice(0, 16).replace('T', ' ')} UTC: ${observations} observation${observations === 1 ? '' : 's'}`;
+}
+
 /**
  * Per-tool tuning with a preview: the last N days of the tool's calls, their sessions and the other
  * servers' events its alerts depend on are replayed with the saved and the proposed tuning, and Save is
- * offered only for the exact values previewed. What the replay could not cover (its limit reached, alerts
+ * offered only for the exact values previewed, the tool's baseline starting as it had learnt before them
+ * (stated beside the figures). What the replay could not cover (its limit reached, alerts
  * it could not reproduce) is shown in the API's own words beside the figures, never as a silent zero.
  */
 export function TuningForm({ server, tool, saved, canTune }: { server: string; tool: string; saved: SavedTuning; canTune: boolean }) {
@@ -241,6 +249,9 @@ export function TuningForm({ server, tool, saved, canTune }: { server: string; t
                   </div>
                   <div className="muted" data-testid="preview-scope">
                     alerts {period(preview.result)} ({preview.result.replayed.calls} call{preview.result.replayed.calls === 1 ? '' : 's'} of the tool, {preview.result.events} events replayed)
+                  </div>
+                  <div className="muted" data-testid="preview-seed">
+                    {seedOf(preview.result)}
                   </div>
                 </div>
                 <div>
