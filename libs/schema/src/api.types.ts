@@ -48,14 +48,41 @@ export interface ToolDetail {
   recentAlerts: Alert[];
 }
 
-/** A compliance bundle as `GET /api/exports` lists it. */
+/** Where an export stands: being written, finished (its bundle can be downloaded), or given up. */
+export type ExportState = 'running' | 'done' | 'failed';
+
+/** Records written so far to one file of a bundle, and how many the range holds when that was cheap to count. */
+export interface ExportFileProgress {
+  path: string;
+  records: number;
+  estimatedRecords?: number;
+}
+
+/** How far an export got: per file (in the order they are written) and in all. */
+export interface ExportProgress {
+  files: ExportFileProgress[];
+  records: number;
+  estimatedRecords?: number;
+  updatedAt: string;
+}
+
+/** A compliance bundle as `GET /api/exports` lists it: finished, or still being written, or failed. */
 export interface ExportRecord {
   id: string;
+  state: ExportState;
+  /** When the bundle was signed (`done`), else when the export started. */
   createdAt: string;
   createdBy: string;
   format: ExportFormat;
   from: string;
   to: string;
+  startedAt: string;
+  finishedAt?: string;
+  /** The finished files (all of them once `done`). */
   files: ExportManifest['files'];
-  auditHead: string;
+  progress: ExportProgress;
+  /** The audit chain's head in the manifest: only once `done`. */
+  auditHead?: string;
+  /** Why a `failed` export stopped, in one line. */
+  error?: string;
 }

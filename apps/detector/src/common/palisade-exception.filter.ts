@@ -9,6 +9,7 @@ const STATUS: Record<PalisadeErrorCode, number> = {
   [PalisadeErrorCode.NotFound]: 404,
   [PalisadeErrorCode.Conflict]: 409,
   [PalisadeErrorCode.PayloadTooLarge]: 413,
+  [PalisadeErrorCode.TooManyRequests]: 429,
   [PalisadeErrorCode.Unavailable]: 503,
   [PalisadeErrorCode.Internal]: 500,
 };
@@ -28,6 +29,7 @@ const CODE_BY_STATUS: Record<number, PalisadeErrorCode> = {
   404: PalisadeErrorCode.NotFound,
   409: PalisadeErrorCode.Conflict,
   413: PalisadeErrorCode.PayloadTooLarge,
+  429: PalisadeErrorCode.TooManyRequests,
   503: PalisadeErrorCode.Unavailable,
 };
 

@@ -6,6 +6,7 @@ export enum PalisadeErrorCode {
   NotFound = 'not_found',
   Conflict = 'conflict',
   PayloadTooLarge = 'payload_too_large',
+  TooManyRequests = 'too_many_requests',
   Unavailable = 'unavailable',
   Internal = 'internal',
 }
@@ -24,6 +25,10 @@ export class PalisadeException extends Error {
 
   static notFound(what: string): PalisadeException {
     return new PalisadeException(PalisadeErrorCode.NotFound, `${what} not found`);
+  }
+
+  static tooManyRequests(message: string, details?: Record<string, unknown>): PalisadeException {
+    return new PalisadeException(PalisadeErrorCode.TooManyRequests, message, details);
   }
 
   static badRequest(message: string, details?: Record<string, unknown>): PalisadeException {

@@ -87,6 +87,8 @@ export interface DetectorConfig {
   retention: { eventsDays: number; alertsDays: number; auditDays: number };
   /** Tuning previews: events replayed at most. */
   preview: { maxEvents: number };
+  /** Compliance exports: how many one detector writes at once (PALISADE_EXPORT_CONCURRENCY). */
+  exports: { maxConcurrent: number };
   rulesDir: string;
   logLevel: DetectorEnv['PALISADE_LOG_LEVEL'];
   topic: string;
@@ -184,6 +186,7 @@ export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): Detect
     },
     retention: { eventsDays: e.PALISADE_RETENTION_EVENTS_DAYS, alertsDays: e.PALISADE_RETENTION_ALERTS_DAYS, auditDays: e.PALISADE_RETENTION_AUDIT_DAYS },
     preview: { maxEvents: e.PALISADE_PREVIEW_MAX_EVENTS },
+    exports: { maxConcurrent: e.PALISADE_EXPORT_CONCURRENCY },
     rulesDir: path.resolve(e.PALISADE_RULES_DIR ?? defaultRulesDir()),
     logLevel: e.PALISADE_LOG_LEVEL,
     topic: e.PALISADE_TOPIC,

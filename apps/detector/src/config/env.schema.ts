@@ -71,6 +71,8 @@ export const DetectorEnv = z.object({
   PALISADE_CLOCK_SKEW_MS: z.coerce.number({ error: 'must be a number of milliseconds (0-600000)' }).int('must be a whole number of milliseconds').min(0, 'must be 0 or more').max(600_000, 'must be at most 600000 (10 minutes)').default(2000),
   /** Events a tuning preview replays at most (the tool's calls first, then their sessions and context): a bound on its work. */
   PALISADE_PREVIEW_MAX_EVENTS: z.coerce.number({ error: 'must be a whole number of events (100-1000000)' }).int('must be a whole number of events').min(100, 'must be at least 100').max(1_000_000, 'must be at most 1000000').default(20_000),
+  /** Compliance exports written at once by one detector; one more is refused with 429 until one ends. */
+  PALISADE_EXPORT_CONCURRENCY: z.coerce.number({ error: 'must be a whole number of exports (1-16)' }).int('must be a whole number of exports').min(1, 'must be at least 1').max(16, 'must be at most 16').default(2),
   /** Whether the worker stores every event or only what the engine needs (always true today). */
   PALISADE_STORE_EVENTS: Bool.default(true),
 });

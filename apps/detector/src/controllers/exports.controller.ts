@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Res } from '@nestjs/common';
 import { ExportFormat, type ExportRecord, QueryInstant } from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
@@ -11,12 +11,29 @@ import { keyFingerprint } from '../exports/bundle-format.js';
 import { ExportService, type StoredExport } from '../exports/export.service.js';
 import { actorOf } from '../services/audit.service.js';
 
-export const ExportRequest = z.strictObject({ from: QueryInstant, to: QueryInstant, format: ExportFormat.default('ndjson') });
+export const ExportRequest = z.strictObject({
+  from: QueryInstant,
+  to: QueryInstant,
+  format: ExportFormat.default('ndjson'),
+  /** Answer at once (202) with the export `running`, instead of when its bundle is signed. */
+  async: z.boolean().default(false),
+});
 
 type PublicRecord = ExportRecord;
 
-function visible({ path: _path, ...record }: StoredExport): PublicRecord {
+function visible({ path: _path, runner: _runner, ...record }: StoredExport): PublicRecord {
   return record;
+}
+
+/** RFC 7240: `Prefer: respond-async` (among other preferences) asks for the asynchronous form. */
+function prefersAsync(prefer: string | undefined): boolean {
+  return (prefer ?? '').split(',').some((token) => token.split(';')[0]!.trim().toLowerCase() === 'respond-async');
+}
+
+/** The part of the Express response the asynchronous form sets. */
+interface AcceptedResponse {
+  status(code: number): unknown;
+  setHeader(name: string, value: string): void;
 }
 
 /** The HTTP response a download is streamed into. */
@@ -29,9 +46,28 @@ interface FileResponse extends NodeJS.WritableStream {
 export class ExportsController {
   constructor(private readonly exports: ExportService) {}
 
+  /**
+   * Without `async` (and without `Prefer: respond-async`): writes the bundle and answers 201 with its
+   * finished record. With either: answers 202 at once with the record `running`; `GET /api/exports/:id`
+   * follows it to `done` or `failed`. 429 while PALISADE_EXPORT_CONCURRENCY exports are being written.
+   */
   @Post()
-  async create(@Body(zod(ExportRequest)) body: z.infer<typeof ExportRequest>, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string): Promise<PublicRecord> {
-    return visible(await this.exports.create(body, actorOf(principal), source));
+  async create(
+    @Body(zod(ExportRequest)) body: z.infer<typeof ExportRequest>,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('prefer') prefer: string | undefined,
+    @Res({ passthrough: true }) res: AcceptedResponse,
+    @ClientAddress() source?: string,
+  ): Promise<PublicRecord> {
+    const { async: asked, ...request } = body;
+    const started = await this.exports.start(request, actorOf(principal), source);
+    if (!asked && !prefersAsync(prefer)) return visible(await started.finished);
+    // The service records the failure (state, reason, audit); nobody waits on this promise.
+    started.finished.catch(() => undefined);
+    res.status(202);
+    res.setHeader('location', `/api/exports/${started.record.id}`);
+    res.setHeader('preference-applied', 'respond-async');
+    return visible(started.record);
   }
 
   @Get()

@@ -3,7 +3,8 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import path from 'node:path';
-import { Inject, Injectable } from '@nestjs/common';
+import { hostname } from 'node:os';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   AUDIT_GENESIS_HASH,
   type Alert,
@@ -21,7 +22,7 @@ import type { Store, TimeRange } from '@palisade/store';
 import { stringify } from 'csv-stringify/sync';
 import * as tar from 'tar';
 import { Clock } from '../common/clock.js';
-import { PalisadeException } from '../common/palisade.exception.js';
+import { PalisadeErrorCode, PalisadeException } from '../common/palisade.exception.js';
 import type { DetectorConfig } from '../config/detector-config.js';
 import { DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
 import { SecretFiles } from '../infra/secret-files.js';
@@ -34,24 +35,63 @@ export const PRODUCT_VERSION = '0.1.0';
 /** How long a bundle being written may go without a write before it is taken for abandoned. */
 export const ABANDONED_EXPORT_MS = 3_600_000;
 
-/** A bundle as the detector keeps it: the API's record plus where its files are. */
+/** Where a bundle is written: the host and process, so a restart can tell which exports died with it. */
+export interface ExportRunner {
+  host: string;
+  pid: number;
+}
+
+/** A bundle as the detector keeps it: the API's record plus where its files are and who writes it. */
 export interface StoredExport extends ExportRecord {
   path: string;
+  runner?: ExportRunner;
+}
+
+/** An export just started: its record in state `running`, and the promise of the finished one. */
+export interface StartedExport {
+  record: StoredExport;
+  finished: Promise<StoredExport>;
 }
 
 type Writer = { write(record: unknown): Promise<void>; close(): Promise<{ bytes: number; records: number; sha256: string }> };
+
+/** How often a running export's progress is saved to the store (the API answers from memory meanwhile). */
+const PROGRESS_SAVE_MS = 1_000;
 
 const EVENT_COLUMNS = ['id', 'ts', 'palisade.server.name', 'mcp.session.id', 'mcp.method.name', 'gen_ai.tool.name', 'palisade.outcome', 'palisade.duration_ms', 'palisade.client.name', 'palisade.collector.id', 'json'];
 const ALERT_COLUMNS = ['id', 'ts', 'category', 'severity', 'title', 'server', 'tool', 'sessionId', 'ruleId', 'status', 'incidentId', 'summary', 'eventIds'];
 const INCIDENT_COLUMNS = ['id', 'createdAt', 'updatedAt', 'severity', 'status', 'title', 'server', 'tool', 'sessionId', 'assignee', 'categories', 'alertCount', 'disposition'];
 
+/** One line saying why an export stopped: what a person reads in the list, never a stack. */
+function reasonOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/\s+/g, ' ').trim().slice(0, 300) || 'unknown error';
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * Compliance bundles (contract section 7): events, alerts (and OCSF findings), incidents and audit
  * entries of a time range, each file listed in a manifest with its SHA-256, the audit chain's head, and
  * an Ed25519 signature with the install's key (its public half travels in the manifest).
+ *
+ * An export is a record in the store from the moment it starts (`running`, with its progress) to the
+ * moment it ends (`done` or `failed`); at most `exports.maxConcurrent` run at once in one detector.
  */
 @Injectable()
-export class ExportService {
+export class ExportService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('exports');
+  /** The exports this process is writing, by id: their live progress. */
+  private readonly running = new Map<string, StoredExport>();
+  private readonly runner: ExportRunner = { host: hostname(), pid: process.pid };
+
   constructor(
     @Inject(STORE) private readonly store: Store,
     @Inject(DETECTOR_CONFIG) private readonly config: DetectorConfig,
@@ -64,24 +104,89 @@ export class ExportService {
     return path.join(this.config.home, 'exports');
   }
 
+  async onApplicationBootstrap(): Promise<void> {
+    await this.failInterrupted();
+  }
+
+  /** Writes a bundle and answers with its finished record (the synchronous form). */
   async create(request: { from: string; to: string; format: ExportFormat }, actor: AuditActor, source?: string): Promise<StoredExport> {
+    return (await this.start(request, actor, source)).finished;
+  }
+
+  /**
+   * Starts writing a bundle and answers at once with its `running` record; `finished` settles when the
+   * bundle is signed (or the export failed, which the record then says). Refused when
+   * `exports.maxConcurrent` exports are running already.
+   */
+  async start(request: { from: string; to: string; format: ExportFormat }, actor: AuditActor, source?: string): Promise<StartedExport> {
     if (Date.parse(request.from) >= Date.parse(request.to)) throw PalisadeException.badRequest('`from` must be before `to`');
+    const limit = this.config.exports.maxConcurrent;
+    if (this.running.size >= limit) {
+      throw PalisadeException.tooManyRequests(`${limit === 1 ? 'an export is' : `${limit} exports are`} being written already (PALISADE_EXPORT_CONCURRENCY=${limit}); try again when one has finished`, { running: [...this.running.keys()] });
+    }
     const id = `exp_${newId()}`;
     const finalDir = path.join(this.exportsDir, id);
+    const startedAt = this.clock.nowIso();
+    const record: StoredExport = {
+      id,
+      state: 'running',
+      createdAt: startedAt,
+      createdBy: actor.id,
+      format: request.format,
+      from: request.from,
+      to: request.to,
+      startedAt,
+      files: [],
+      progress: { files: [], records: 0, updatedAt: startedAt },
+      path: finalDir,
+      runner: this.runner,
+    };
+    this.running.set(id, record);
+    try {
+      this.removeAbandoned();
+      mkdirSync(`${finalDir}.partial`, { recursive: true });
+      await this.save(record);
+    } catch (error) {
+      this.running.delete(id);
+      rmSync(`${finalDir}.partial`, { recursive: true, force: true });
+      throw error;
+    }
+    const finished = this.write(record, request, actor, source).then(
+      (done) => {
+        this.running.delete(id);
+        return done;
+      },
+      async (error: unknown) => {
+        this.running.delete(id);
+        await this.fail(record, reasonOf(error), actor, source);
+        throw error;
+      },
+    );
+    return { record: structuredClone(record), finished };
+  }
+
+  private async write(record: StoredExport, request: { from: string; to: string; format: ExportFormat }, actor: AuditActor, source?: string): Promise<StoredExport> {
+    const { id, path: finalDir } = record;
     const workDir = `${finalDir}.partial`;
-    this.removeAbandoned();
-    mkdirSync(workDir, { recursive: true });
     const range: TimeRange = { from: request.from, to: request.to };
     const [eventsFile, alertsFile, ocsfFile, incidentsFile, auditFile] = bundleFiles(request.format) as [string, string, string, string, string];
     try {
+      const progress = await this.progressOf(record, range, [eventsFile, alertsFile, ocsfFile, incidentsFile, auditFile]);
       const files: ExportManifest['files'] = [];
+      const finished = (file: ExportManifest['files'][number]) => {
+        files.push(file);
+        record.files = [...files];
+      };
       const csv = request.format === 'csv';
 
       const events = this.writer(path.join(workDir, eventsFile), csv ? EVENT_COLUMNS : null, (e: TelemetryEvent) => [
         e.id, e.ts, e['palisade.server.name'], e['mcp.session.id'], e['mcp.method.name'], e['gen_ai.tool.name'] ?? '', e['palisade.outcome'], e['palisade.duration_ms'] ?? '', e['palisade.client.name'] ?? '', e['palisade.collector.id'], JSON.stringify(e),
       ]);
-      for await (const page of this.store.events.scan(range)) for (const e of page) await events.write(e);
-      files.push(await this.finish(workDir, eventsFile, events));
+      for await (const page of this.store.events.scan(range)) {
+        for (const e of page) await events.write(e);
+        await progress(eventsFile, page.length);
+      }
+      finished(await this.finish(workDir, eventsFile, events));
 
       const alerts = this.writer(path.join(workDir, alertsFile), csv ? ALERT_COLUMNS : null, (a: Alert) => [
         a.id, a.ts, a.category, a.severity, a.title, a.server, a.tool ?? '', a.sessionId ?? '', a.ruleId, a.status, a.incidentId ?? '', a.evidence.summary, a.eventIds.join(' '),
@@ -92,17 +197,22 @@ export class ExportService {
           await alerts.write(a);
           ocsf.push(toOcsfDetectionFinding(a, PRODUCT_VERSION));
         }
+        await progress(alertsFile, page.length);
       }
-      files.push(await this.finish(workDir, alertsFile, alerts));
+      finished(await this.finish(workDir, alertsFile, alerts));
       const ocsfWriter = this.rawWriter(path.join(workDir, ocsfFile));
       await ocsfWriter.write(`${JSON.stringify(ocsf, null, 1)}\n`);
-      files.push({ ...(await this.finish(workDir, ocsfFile, ocsfWriter)), records: ocsf.length });
+      finished({ ...(await this.finish(workDir, ocsfFile, ocsfWriter)), records: ocsf.length });
+      await progress(ocsfFile, ocsf.length);
 
       const incidents = this.writer(path.join(workDir, incidentsFile), csv ? INCIDENT_COLUMNS : null, (i: Incident) => [
         i.id, i.createdAt, i.updatedAt, i.severity, i.status, i.title, i.server, i.tool ?? '', i.sessionId ?? '', i.assignee ?? '', i.categories.join(' '), i.alertCount, i.disposition ?? '',
       ]);
-      for await (const page of this.store.incidents.scan(range)) for (const i of page) await incidents.write(i);
-      files.push(await this.finish(workDir, incidentsFile, incidents));
+      for await (const page of this.store.incidents.scan(range)) {
+        for (const i of page) await incidents.write(i);
+        await progress(incidentsFile, page.length);
+      }
+      finished(await this.finish(workDir, incidentsFile, incidents));
 
       const auditWriter = this.writer(path.join(workDir, auditFile), csv ? [...AUDIT_CSV_COLUMNS] : null, (a: AuditEntry) => [
         a.seq, a.ts, JSON.stringify(a.actor), a.action, a.target, JSON.stringify(a.details), a.source ?? '', a.prevHash, a.hash,
@@ -115,8 +225,9 @@ export class ExportService {
           last = entry;
           await auditWriter.write(entry);
         }
+        await progress(auditFile, page.length);
       }
-      files.push(await this.finish(workDir, auditFile, auditWriter));
+      finished(await this.finish(workDir, auditFile, auditWriter));
       const audit = first && last ? { firstSeq: first.seq, lastSeq: last.seq, prevHash: first.prevHash, head: last.hash } : await this.emptyAuditRun(request.to);
 
       const keys = this.signingKeys();
@@ -140,14 +251,91 @@ export class ExportService {
       await manifestWriter.close();
       renameSync(workDir, finalDir);
 
-      const record: StoredExport = { id, createdAt: manifest.createdAt, createdBy: actor.id, format: request.format, from: request.from, to: request.to, files, auditHead: manifest.audit.head, path: finalDir };
-      await this.store.settings.put(`export/${id}`, record);
+      const { runner: _runner, ...rest } = record;
+      const done: StoredExport = {
+        ...rest,
+        state: 'done',
+        createdAt: manifest.createdAt,
+        finishedAt: manifest.createdAt,
+        files,
+        progress: { ...record.progress, files: record.progress.files.map((f) => ({ ...f })), updatedAt: manifest.createdAt },
+        auditHead: manifest.audit.head,
+      };
+      await this.store.settings.put(`export/${id}`, done);
       await this.audit.record(actor, 'export.create', `export:${id}`, { from: request.from, to: request.to, format: request.format, files: files.length, auditHead: manifest.audit.head }, source);
-      return record;
+      return done;
     } catch (error) {
       rmSync(workDir, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /**
+   * Counts what the range holds where the store can say it cheaply (events, alerts, audit entries; not
+   * incidents, whose range is an overlap), and returns the callback that adds written records to the
+   * progress, saving it to the store at most once a second.
+   */
+  private async progressOf(record: StoredExport, range: TimeRange, names: [string, string, string, string, string]): Promise<(file: string, records: number) => Promise<void>> {
+    const [eventsFile, alertsFile, ocsfFile, incidentsFile, auditFile] = names;
+    const query = { from: range.from, to: range.to, limit: 1 };
+    const [events, alerts, audit] = await Promise.all([this.store.events.search(query), this.store.alerts.search(query), this.store.audit.list(query)]);
+    const estimates: Record<string, number | undefined> = { [eventsFile]: events.total, [alertsFile]: alerts.total, [ocsfFile]: alerts.total, [incidentsFile]: undefined, [auditFile]: audit.total };
+    record.progress.files = names.map((name) => ({ path: name, records: 0, ...(estimates[name] === undefined ? {} : { estimatedRecords: estimates[name] }) }));
+    record.progress.estimatedRecords = events.total + 2 * alerts.total + audit.total;
+    let savedAt = this.clock.now().getTime();
+    return async (file, records) => {
+      const entry = record.progress.files.find((f) => f.path === file);
+      if (entry) entry.records += records;
+      record.progress.records += records;
+      const now = this.clock.now();
+      record.progress.updatedAt = now.toISOString();
+      if (now.getTime() - savedAt >= PROGRESS_SAVE_MS) {
+        savedAt = now.getTime();
+        await this.save(record);
+      }
+    };
+  }
+
+  private async save(record: StoredExport): Promise<void> {
+    await this.store.settings.put(`export/${record.id}`, record);
+  }
+
+  /** Records an export as failed (with its one-line reason) and audits it; never throws over the first error. */
+  private async fail(record: StoredExport, reason: string, actor: AuditActor, source?: string): Promise<void> {
+    const finishedAt = this.clock.nowIso();
+    const { runner: _runner, ...rest } = record;
+    const failed: StoredExport = { ...rest, state: 'failed', finishedAt, error: reason };
+    try {
+      await this.store.settings.put(`export/${record.id}`, failed);
+      await this.audit.record(actor, 'export.fail', `export:${record.id}`, { from: record.from, to: record.to, format: record.format, reason }, source);
+    } catch (error) {
+      this.logger.error(`export ${record.id} failed (${reason}) and could not be recorded as failed: ${reasonOf(error)}`);
+    }
+  }
+
+  /**
+   * Marks failed the exports a previous run of this detector was writing when it died (kill -9, a crash,
+   * the machine going down): a `running` record whose process on this host is gone, or whose progress
+   * no one saved for as long as it takes a `.partial` folder to count as abandoned. Their folders are
+   * removed by the usual cleanup of abandoned `.partial` folders.
+   */
+  async failInterrupted(): Promise<number> {
+    const stale = this.clock.now().getTime() - ABANDONED_EXPORT_MS;
+    let failed = 0;
+    for (const { value } of await this.store.settings.list<StoredExport>('export/')) {
+      if (value.state !== 'running' || this.running.has(value.id)) continue;
+      const runner = value.runner;
+      const here = runner?.host === this.runner.host;
+      const dead = here ? runner.pid === process.pid || !isAlive(runner.pid) : Date.parse(value.progress.updatedAt) < stale;
+      if (!dead) continue;
+      const reason = here
+        ? `the detector writing it (process ${runner.pid}) stopped before it finished; start the export again`
+        : `no progress since ${value.progress.updatedAt} (the detector writing it on ${runner?.host ?? 'another host'} stopped); start the export again`;
+      await this.fail(value, reason, { type: 'system', id: 'exports' });
+      failed += 1;
+    }
+    if (failed > 0) this.logger.warn(`${failed} export(s) interrupted by a previous stop marked failed`);
+    return failed;
   }
 
   /**
@@ -177,20 +365,36 @@ export class ExportService {
     }
   }
 
+  /** Every export, running ones with their live progress, newest first. */
   async list(): Promise<StoredExport[]> {
     const rows = await this.store.settings.list<StoredExport>('export/');
-    return rows.map((r) => r.value).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return rows.map((r) => this.current(r.value)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
   async get(id: string): Promise<StoredExport> {
     const record = await this.store.settings.get<StoredExport>(`export/${id}`);
     if (!record) throw PalisadeException.notFound(`export ${id}`);
-    return record;
+    return this.current(record);
+  }
+
+  /** A stored record as it stands now: this process's live progress for a running one; `done` for one stored before states were. */
+  private current(stored: StoredExport): StoredExport {
+    const live = stored.state === 'running' ? this.running.get(stored.id) : undefined;
+    if (live) return structuredClone(live);
+    if (stored.state) return stored;
+    const records = stored.files.reduce((n, f) => n + f.records, 0);
+    return {
+      ...stored,
+      state: 'done',
+      startedAt: stored.createdAt,
+      finishedAt: stored.createdAt,
+      progress: { files: stored.files.map((f) => ({ path: f.path, records: f.records })), records, updatedAt: stored.createdAt },
+    };
   }
 
   /** One file of a bundle (only names the manifest lists, or the manifest itself), streamed from disk. */
   async file(id: string, name: string): Promise<{ content: Readable; bytes: number; contentType: string }> {
-    const record = await this.get(id);
+    const record = await this.finished(id);
     if (name !== MANIFEST_FILE && !record.files.some((f) => f.path === name)) throw PalisadeException.notFound(`file ${name} in export ${id}`);
     const file = path.join(record.path, name);
     const stat = statSync(file, { throwIfNoEntry: false });
@@ -201,9 +405,17 @@ export class ExportService {
 
   /** The bundle as one .tar.gz (the folder `ID/` with its files), streamed as it is packed. */
   async archive(id: string): Promise<Readable> {
-    const record = await this.get(id);
+    const record = await this.finished(id);
     if (!statSync(record.path, { throwIfNoEntry: false })?.isDirectory()) throw PalisadeException.notFound(`files of export ${id} (no longer on disk)`);
     return Readable.from(tar.create({ gzip: true, portable: true, cwd: path.dirname(record.path) }, [path.basename(record.path)]));
+  }
+
+  /** A bundle that can be downloaded: a running or failed export has no signed files to give. */
+  private async finished(id: string): Promise<StoredExport> {
+    const record = await this.get(id);
+    if (record.state === 'running') throw new PalisadeException(PalisadeErrorCode.Conflict, `export ${id} is still being written; its files can be downloaded once it is done`);
+    if (record.state === 'failed') throw PalisadeException.notFound(`files of export ${id} (it failed: ${record.error ?? 'no reason recorded'})`);
+    return record;
   }
 
   /** The install's Ed25519 export key pair, generated into PALISADE_HOME on first use. */

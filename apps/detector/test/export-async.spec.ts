@@ -1,0 +1,205 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ExportRecord } from '@palisade/schema';
+import { createStore, storeConfigFromEnv } from '@palisade/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runVerifyExport } from '../src/cli/verify-export.command.js';
+import { verifyBundle } from '../src/exports/bundle.verifier.js';
+import { type RunningDetector, startDetector } from './support/detector.harness.js';
+import { mixedStream } from './support/mixed-stream.js';
+
+const repo = path.resolve(import.meta.dirname, '../../..');
+const cli = path.join(repo, 'apps/detector/bin/palisade-detector.js');
+const built = existsSync(path.join(repo, 'apps/detector/dist/main.js'));
+
+/** Enough events that writing them takes a second or more here, so an export is seen running. */
+const EVENTS = 40_000;
+const HOUR = 3_600_000;
+
+async function seed(home: string): Promise<{ from: string; to: string }> {
+  const store = await createStore(storeConfigFromEnv({ PALISADE_HOME: home }));
+  const start = Date.now() - HOUR;
+  const events = mixedStream(EVENTS, start);
+  for (let i = 0; i < events.length; i += 5_000) await store.events.insertMany(events.slice(i, i + 5_000));
+  await store.close();
+  return { from: new Date(start - 1000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function quietly<T>(work: () => Promise<T>): Promise<T> {
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    return await work();
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+describe('asynchronous compliance exports', () => {
+  let detector: RunningDetector;
+  let range: { from: string; to: string };
+
+  beforeAll(async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'palisade-export-async-'));
+    range = await seed(home);
+    detector = await startDetector({}, { home, worker: false });
+  }, 120_000);
+
+  afterAll(async () => {
+    await detector?.close();
+    if (detector) rmSync(detector.home, { recursive: true, force: true });
+  });
+
+  const follow = (id: string) => detector.waitFor(async () => {
+    const { body } = await detector.api<ExportRecord>('GET', `/api/exports/${id}`);
+    return body.state !== 'running' && body;
+  }, `export ${id} to end`, 60_000);
+
+  it('answers 202 at once with the export running, shows its progress, then the signed bundle, which verifies', { timeout: 90_000 }, async () => {
+    const started = await detector.api<ExportRecord>('POST', '/api/exports', { body: { ...range, format: 'ndjson', async: true } });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ state: 'running', from: range.from, to: range.to, format: 'ndjson', createdBy: expect.any(String), startedAt: expect.any(String), files: [] });
+    expect(started.body.id).toMatch(/^exp_/);
+    expect(started.body.auditHead).toBeUndefined();
+    expect(started.body).not.toHaveProperty('path');
+    expect(started.body).not.toHaveProperty('runner');
+
+    const running = await detector.api<ExportRecord>('GET', `/api/exports/${started.body.id}`);
+    expect(running.body.state).toBe('running');
+    expect(running.body.progress.files.find((f) => f.path === 'events.ndjson')).toMatchObject({ estimatedRecords: EVENTS });
+    const listed = await detector.api<{ items: ExportRecord[] }>('GET', '/api/exports');
+    expect(listed.body.items.find((x) => x.id === started.body.id)?.state).toBe('running');
+    // A bundle being written has nothing to download yet.
+    expect((await detector.api('GET', `/api/exports/${started.body.id}/archive`)).status).toBe(409);
+
+    const seen: number[] = [];
+    const done = await detector.waitFor(async () => {
+      const { body } = await detector.api<ExportRecord>('GET', `/api/exports/${started.body.id}`);
+      seen.push(body.progress.records);
+      return body.state !== 'running' && body;
+    }, 'the export to finish', 60_000);
+    expect(done).toMatchObject({ state: 'done', id: started.body.id, auditHead: expect.stringMatching(/^[0-9a-f]{64}$/), finishedAt: expect.any(String) });
+    expect(done.files.map((f) => f.path)).toEqual(['events.ndjson', 'alerts.ndjson', 'alerts.ocsf.json', 'incidents.ndjson', 'audit.ndjson']);
+    expect(done.files[0]!.records).toBe(EVENTS);
+    expect(done.progress.records).toBe(done.files.reduce((n, f) => n + f.records, 0));
+    expect(seen.some((records) => records > 0 && records < EVENTS)).toBe(true); // progress moved while it ran
+
+    const dir = path.join(detector.home, 'exports', done.id);
+    expect(verifyBundle(dir).ok).toBe(true);
+    expect(await quietly(() => runVerifyExport(dir))).toBe(0);
+    const audit = await detector.api<{ items: { action: string; target: string }[] }>('GET', `/api/audit?target=export:${done.id}`);
+    expect(audit.body.items.map((e) => e.action)).toEqual(['export.create']);
+  });
+
+  it('takes `Prefer: respond-async` too, lets an auditor export, and refuses a third export while two run (429)', { timeout: 90_000 }, async () => {
+    const auditor = (await detector.api<{ token: string }>('POST', '/api/tokens', { body: { name: 'audrey', role: 'auditor' } })).body.token;
+    const post = (headers: Record<string, string>, body: unknown) =>
+      fetch(`${detector.url}/api/exports`, { method: 'POST', headers: { authorization: `Bearer ${auditor}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const first = await post({ prefer: 'wait=5, respond-async' }, { ...range, format: 'csv' });
+    expect(first.status).toBe(202);
+    expect(first.headers.get('preference-applied')).toBe('respond-async');
+    const firstRecord = (await first.json()) as ExportRecord;
+    expect(first.headers.get('location')).toBe(`/api/exports/${firstRecord.id}`);
+    const second = (await (await post({}, { ...range, async: true })).json()) as ExportRecord;
+    expect(second.state).toBe('running');
+
+    const third = await post({}, { ...range, async: true });
+    expect(third.status).toBe(429);
+    expect(((await third.json()) as { error: { message: string } }).error.message).toMatch(/2 exports are being written already/);
+    // The synchronous form counts too.
+    expect((await post({}, range)).status).toBe(429);
+
+    for (const id of [firstRecord.id, second.id]) {
+      const done = await follow(id);
+      expect(done.state).toBe('done');
+      expect(done.createdBy).toBe('audrey');
+      expect(verifyBundle(path.join(detector.home, 'exports', id)).ok).toBe(true);
+    }
+    expect((await post({}, { from: '2020-01-01', to: '2020-01-02', async: true })).status).toBe(202);
+  });
+
+  it('keeps the synchronous form: 201 with the finished bundle record', { timeout: 90_000 }, async () => {
+    const created = await detector.api<ExportRecord>('POST', '/api/exports', { body: range });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ state: 'done', format: 'ndjson', auditHead: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(created.body.files).toHaveLength(5);
+    expect(created.body.files[0]!.records).toBe(EVENTS);
+    expect(verifyBundle(path.join(detector.home, 'exports', created.body.id)).ok).toBe(true);
+  });
+
+  it('refuses a body with an unknown field or an `async` that is not a boolean', async () => {
+    for (const body of [{ ...range, async: 'yes' }, { ...range, asynchronous: true }, { ...range, async: true, format: 'xml' }]) {
+      const response = await detector.api<{ error: { code: string } }>('POST', '/api/exports', { body });
+      expect(response.status, JSON.stringify(body)).toBe(400);
+    }
+  });
+});
+
+describe.skipIf(!built)('an export whose detector was killed (kill -9)', () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'palisade-export-kill-'));
+  const children: ChildProcess[] = [];
+
+  afterAll(() => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('is marked failed with a reason when the detector starts again, instead of staying running', { timeout: 180_000 }, async () => {
+    const range = await seed(home);
+    const port = await freePort();
+    const token = 'pal_test_admin_token_for_the_export_kill_test';
+    const env = { ...process.env, PALISADE_HOME: home, PALISADE_API_PORT: String(port), PALISADE_ADMIN_TOKEN: token, PALISADE_LOG_LEVEL: 'warn' };
+    const child = spawn(process.execPath, [cli, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(child);
+    const url = `http://127.0.0.1:${port}`;
+    const call = async (method: string, route: string, body?: unknown): Promise<{ status: number; body: ExportRecord }> => {
+      const response = await fetch(`${url}${route}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      return { status: response.status, body: (await response.json()) as ExportRecord };
+    };
+    const deadline = Date.now() + 60_000;
+    while (!(await fetch(`${url}/api/health`).then((r) => r.ok, () => false))) {
+      if (Date.now() > deadline) throw new Error('the detector did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const started = await call('POST', '/api/exports', { ...range, async: true });
+    expect(started.status).toBe(202);
+    // Killed once the export has saved some progress: it is mid-way, its record says `running`.
+    for (;;) {
+      const { body } = await call('GET', `/api/exports/${started.body.id}`);
+      expect(body.state).toBe('running');
+      if (body.progress.records > 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+
+    const store = await createStore(storeConfigFromEnv({ PALISADE_HOME: home }));
+    expect((await store.settings.get<ExportRecord>(`export/${started.body.id}`))?.state).toBe('running');
+    await store.close();
+
+    const restarted = await startDetector({}, { home, worker: false });
+    try {
+      const { body } = await restarted.api<ExportRecord>('GET', `/api/exports/${started.body.id}`);
+      expect(body).toMatchObject({ state: 'failed', finishedAt: expect.any(String) });
+      expect(body.error).toMatch(/^the detector writing it \(process \d+\) stopped before it finished; start the export again$/);
+      const listed = await restarted.api<{ items: ExportRecord[] }>('GET', '/api/exports');
+      expect(listed.body.items.filter((x) => x.state === 'running')).toEqual([]);
+      expect((await restarted.api('GET', `/api/exports/${started.body.id}/archive`)).status).toBe(404);
+      const audit = await restarted.api<{ items: { action: string; actor: { id: string } }[] }>('GET', `/api/audit?target=export:${started.body.id}`);
+      expect(audit.body.items).toMatchObject([{ action: 'export.fail', actor: { id: 'exports' } }]);
+    } finally {
+      await restarted.close();
+    }
+  });
+});
