@@ -185,13 +185,34 @@ const ExportInput = z
   .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), format: z.enum(['ndjson', 'csv']) })
   .refine((v) => Date.parse(v.from) < Date.parse(v.to), { message: 'must be after the start', path: ['to'] });
 
-/** A compliance bundle of the range: files, manifest with SHA-256 of each, head of the audit chain. */
+/**
+ * Starts a compliance bundle of the range (files, manifest with SHA-256 of each, head of the audit chain)
+ * in the background: the detector answers at once with the export running, and the page follows it with
+ * `exportStatus`, so a long range never outlasts the request.
+ */
 export async function createExport(input: z.input<typeof ExportInput>): Promise<ActionResult<ExportRecord>> {
   await requireSession();
   const parsed = ExportInput.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
   return run(
-    () => api<ExportRecord>('/api/exports', { method: 'POST', body: parsed.data }),
-    (record) => `Export ${record.id} created: ${record.files.length} files.`,
+    () =>
+      api<ExportRecord>('/api/exports', { method: 'POST', body: { ...parsed.data, async: true } }).catch((error: unknown) => {
+        if (error instanceof DetectorApiError && error.status === 429) throw new DetectorApiError(429, error.code, 'Other exports are still being written. Wait for one of them to finish, then create this one.');
+        throw error;
+      }),
+    (record) => `Export ${record.id} started.`,
   );
+}
+
+/** Where one export stands (running with its progress, done, failed): read by the page while it runs. */
+export async function exportStatus(id: string): Promise<ActionResult<ExportRecord>> {
+  await requireSession();
+  const parsed = Id.safeParse(id);
+  if (!parsed.success) return invalid(parsed.error);
+  try {
+    return { ok: true, data: await api<ExportRecord>(`/api/exports/${encodeURIComponent(parsed.data)}`) };
+  } catch (error) {
+    if (error instanceof DetectorApiError) return { ok: false, error: error.message };
+    throw error;
+  }
 }

@@ -519,10 +519,15 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     await expect.poll(enabled).toBe(true);
   });
 
-  it('creates a compliance bundle and downloads it; verify-export accepts the file', async () => {
+  it('starts a compliance bundle in the background, shows it running, then downloads it; verify-export accepts the file', async () => {
     await page.goto(`${dashboard.url}/exports`);
     await page.click('[data-action=create-export]');
+    // The detector answers at once with the export running; the page shows it until the next progress check.
+    const running = page.getByTestId('export-running');
+    await running.waitFor();
+    expect(await running.textContent()).toMatch(/Writing bundle exp_\S+: [\d,]+ (of about [\d,]+ )?records/);
     await page.getByTestId('export-created').waitFor();
+    expect(await running.count()).toBe(0);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=download-created]')]);
     const file = path.join(downloads, download.suggestedFilename());
     await download.saveAs(file);

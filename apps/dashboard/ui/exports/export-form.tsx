@@ -4,6 +4,7 @@ import { useState, useTransition } from 'react';
 import { createExport } from '@/lib/actions';
 import type { ExportRecord } from '@/lib/data';
 import { useToast } from '../common/toast';
+import { ExportProgress } from './export-progress';
 
 const toIso = (local: string) => (local ? new Date(`${local}:00Z`).toISOString() : '');
 
@@ -54,7 +55,7 @@ export function ExportForm({ defaultFrom, defaultTo }: { defaultFrom: string; de
           </div>
         </fieldset>
         <button type="submit" className="btn primary" disabled={pending} data-action="create-export">
-          {pending ? 'Creating…' : 'Create bundle'}
+          {pending ? 'Starting…' : 'Create bundle'}
         </button>
       </div>
       <p className="hint" style={{ margin: 0 }}>
@@ -66,14 +67,7 @@ export function ExportForm({ defaultFrom, defaultTo }: { defaultFrom: string; de
           {error}
         </div>
       ) : null}
-      {created ? (
-        <div className="notice success" data-testid="export-created">
-          Bundle <code>{created.id}</code> is ready: {created.files.length} files, {created.files.reduce((n, f) => n + f.records, 0)} records.{' '}
-          <a href={`/exports/${encodeURIComponent(created.id)}/archive`} download data-action="download-created">
-            Download .tar.gz
-          </a>
-        </div>
-      ) : null}
+      {created ? <ExportProgress key={created.id} started={created} /> : null}
     </form>
   );
 }

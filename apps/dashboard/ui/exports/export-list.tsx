@@ -2,23 +2,26 @@ import { attempt } from '@/lib/attempt';
 import { listExports } from '@/lib/data';
 import { formatBytes, formatInstant, formatNumber, shortHash } from '@/lib/format';
 import { ApiProblem } from '../common/api-problem';
+import { LiveRefresh } from '../common/live-refresh';
 import { TableHead } from '../common/table-head';
 import { Time } from '../common/time';
 
-/** Past compliance bundles, newest first, with their files and the audit head they end with. */
+/** Compliance bundles, newest first, with their files and the audit head they end with; running and failed exports say so. */
 export async function ExportList() {
   const result = await attempt(listExports());
   if (!result.ok) return <ApiProblem error={result.error} what="the exports" />;
   const items = [...result.value.items].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   if (items.length === 0) return <div className="empty">No bundles yet.</div>;
   const now = Date.now();
+  const running = items.some((x) => x.state === 'running');
   return (
     <div className="table-wrap">
+      {running ? <LiveRefresh seconds={2} /> : null}
       <table className="data" aria-label="Past exports">
         <TableHead columns={['Created', 'By', 'Range (UTC)', 'Format', 'Files', { label: 'Records', numeric: true }, { label: 'Size', numeric: true }, 'Audit head', { label: '', hiddenLabel: 'Download' }]} />
         <tbody>
           {items.map((x) => (
-            <tr key={x.id} data-export-id={x.id}>
+            <tr key={x.id} data-export-id={x.id} data-state={x.state}>
               <td className="nowrap">
                 <Time iso={x.createdAt} now={now} />
               </td>
@@ -44,12 +47,22 @@ export async function ExportList() {
               <td className="num">{formatNumber(x.files.reduce((n, f) => n + f.records, 0))}</td>
               <td className="num">{formatBytes(x.files.reduce((n, f) => n + f.bytes, 0))}</td>
               <td className="mono" title={x.auditHead}>
-                {shortHash(x.auditHead)}
+                {x.auditHead ? shortHash(x.auditHead) : '—'}
               </td>
               <td className="num">
-                <a className="btn small" href={`/exports/${encodeURIComponent(x.id)}/archive`} download data-action="download">
-                  Download
-                </a>
+                {x.state === 'running' ? (
+                  <span className="chip" title={`${formatNumber(x.progress.records)} records written so far`}>
+                    Writing… {formatNumber(x.progress.records)}
+                  </span>
+                ) : x.state === 'failed' ? (
+                  <span className="chip" title={x.error}>
+                    Failed: {x.error ?? 'no reason recorded'}
+                  </span>
+                ) : (
+                  <a className="btn small" href={`/exports/${encodeURIComponent(x.id)}/archive`} download data-action="download">
+                    Download
+                  </a>
+                )}
               </td>
             </tr>
           ))}

@@ -31,7 +31,7 @@ export default async function ExportsPage() {
       </section>
       <section className="card">
         <div className="card-head">
-          <h2>Past bundles</h2>
+          <h2>Bundles</h2>
         </div>
         <Suspense fallback={<TableSkeleton rows={4} columns={8} />}>
           <ExportList />
