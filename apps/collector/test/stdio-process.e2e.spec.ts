@@ -65,6 +65,25 @@ describe('stdio collector as a process', () => {
     await vi.waitFor(() => expect(alive(serverPid)).toBe(false), { timeout: 10_000 });
   });
 
+  it('terminates a server that does not stop on its own when the collector is killed with SIGKILL', async () => {
+    // A server that ignores the end of its stdin (a hung one, or one whose work outlives its client): only
+    // the reaper can stop it, by signalling its process group.
+    const home = temporaryDir('proc-kill-stubborn');
+    const pidFile = path.join(home, 'server.pid');
+    const probe = run(['stdio', '--server', 'stubborn', '--home', home, '--', '/bin/sh', '-c', 'echo $$ > "$1"; exec sleep 600', 'stubborn', pidFile]);
+    await vi.waitFor(() => expect(existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '').toBe(true), { timeout: 10_000 });
+    const serverPid = Number(readFileSync(pidFile, 'utf8'));
+    try {
+      // 'exit', not 'close': the server shares the collector's stderr, which stays open while it runs.
+      const killed = new Promise((resolve) => probe.child.once('exit', resolve));
+      probe.child.kill('SIGKILL');
+      await killed;
+      await vi.waitFor(() => expect(alive(serverPid)).toBe(false), { timeout: 10_000 });
+    } finally {
+      if (alive(serverPid)) process.kill(serverPid, 'SIGKILL');
+    }
+  });
+
   it('stops with exit status 2 and one line naming the problem for bad arguments', async () => {
     const notAFolder = path.join(temporaryDir('bad-home'), 'file');
     writeFileSync(notAFolder, '');

@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
  * `sh` (a few hundred kB), detached and unreferenced: it never keeps the collector alive. After a normal
  * exit the group is already gone and the reaper ends at once.
  */
-const SCRIPT = 'read _ ; kill -TERM -- -"$1" 2>/dev/null && sleep 2 && kill -KILL -- -"$1" 2>/dev/null; exit 0';
+// No `--` before the group: dash, Debian's /bin/sh, takes it for a process id and signals nothing.
+const SCRIPT = 'read _ ; kill -TERM -"$1" 2>/dev/null && sleep 2 && kill -KILL -"$1" 2>/dev/null; exit 0';
 
 export function startChildReaper(serverPid: number): void {
   try {
