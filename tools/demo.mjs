@@ -31,9 +31,37 @@ try {
   process.stderr.write(`palisade demo: ${error.message}\n`);
   process.exit(1);
 }
-const apiPort = Number(process.env.PALISADE_API_PORT ?? 4000);
-const dashboardPort = Number(process.env.PALISADE_DASHBOARD_PORT ?? 3000);
-const apiUrl = process.env.PALISADE_API_URL ?? `http://127.0.0.1:${apiPort}`;
+/** The launcher's own settings: a bad or contradictory one stops it at start with one line naming it. */
+function settings() {
+  const port = (name, fallback) => {
+    const raw = process.env[name] ?? String(fallback);
+    if (!/^\d{1,5}$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > 65535) throw new Error(`${name}="${raw}" is invalid: must be a port number (1-65535)`);
+    return Number(raw);
+  };
+  const apiPort = port('PALISADE_API_PORT', 4000);
+  const dashboardPort = port('PALISADE_DASHBOARD_PORT', 3000);
+  if (apiPort === dashboardPort) throw new Error(`PALISADE_API_PORT and PALISADE_DASHBOARD_PORT are both ${apiPort}: the API and the dashboard need a port each`);
+  const apiUrl = process.env.PALISADE_API_URL ?? `http://127.0.0.1:${apiPort}`;
+  let url;
+  try {
+    url = new URL(apiUrl);
+  } catch {
+    throw new Error(`PALISADE_API_URL="${apiUrl}" is invalid: must be an http:// or https:// URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`PALISADE_API_URL="${apiUrl}" is invalid: must be an http:// or https:// URL`);
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  const urlPort = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  if (loopback && urlPort !== apiPort) throw new Error(`PALISADE_API_URL="${apiUrl}" does not reach the API started here on PALISADE_API_PORT=${apiPort}: unset it, or give both the same port`);
+  return { apiPort, dashboardPort, apiUrl: apiUrl.replace(/\/+$/, '') };
+}
+let config;
+try {
+  config = settings();
+} catch (error) {
+  process.stderr.write(`palisade demo: ${error.message}\n`);
+  process.exit(1);
+}
+const { apiPort, dashboardPort, apiUrl } = config;
 const dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
 const env = { ...process.env, PALISADE_HOME: home, PALISADE_API_URL: apiUrl, PALISADE_DASHBOARD_URL: process.env.PALISADE_DASHBOARD_URL ?? dashboardUrl, NEXT_TELEMETRY_DISABLED: '1' };
 const say = (line) => process.stdout.write(`${line}\n`);
@@ -45,22 +73,49 @@ function fail(message) {
   void shutdown(1);
 }
 
+/** Signals a service's whole process group (it runs in its own, see service()). */
+function signal(child, name) {
+  try {
+    process.kill(-child.pid, name);
+  } catch {
+    child.kill(name);
+  }
+}
+
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((r) => { const t = setTimeout(() => { child.kill('SIGKILL'); r(); }, 8000); child.once('exit', () => { clearTimeout(t); r(); }); }) : null)));
+  for (const child of children) if (child.exitCode === null) signal(child, 'SIGTERM');
+  await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((r) => { const t = setTimeout(() => { signal(child, 'SIGKILL'); r(); }, 8000); child.once('exit', () => { clearTimeout(t); r(); }); }) : null)));
   process.exit(code);
+}
+
+/**
+ * Stops a service's process group once this launcher is gone, however it ended (`kill -9` included): a
+ * `sh` holding a pipe from the launcher sees EOF, sends SIGTERM, and SIGKILL after 8 s. Without it a
+ * killed launcher would leave the detector and the dashboard holding their ports, and the next start
+ * on the same PALISADE_HOME and ports would refuse to run.
+ */
+// No `--` before the group: dash, Debian's /bin/sh, takes it for a process id and signals nothing.
+const REAPER = 'read _ ; kill -TERM -"$1" 2>/dev/null || exit 0; i=0; while [ $i -lt 16 ] && kill -0 -"$1" 2>/dev/null; do sleep 0.5; i=$((i+1)); done; kill -KILL -"$1" 2>/dev/null; exit 0';
+function startReaper(pid) {
+  const reaper = spawn('/bin/sh', ['-c', REAPER, 'palisade-reaper', String(pid)], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+  reaper.on('error', () => undefined);
+  reaper.stdin.on('error', () => undefined);
+  reaper.unref();
+  reaper.stdin.unref?.();
 }
 process.on('SIGINT', () => { say('\nstopping…'); void shutdown(0); });
 process.on('SIGTERM', () => void shutdown(0));
+process.on('SIGHUP', () => void shutdown(0));
 
-/** Starts a service with its output in PALISADE_HOME/logs/NAME.log; a failed start stops the demo. */
+/** Starts a service in its own process group, with its output in PALISADE_HOME/logs/NAME.log; a failed start stops the demo. */
 function service(name, command, args, extraEnv = {}) {
   mkdirSync(path.join(home, 'logs'), { recursive: true });
   const logFile = path.join(home, 'logs', `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(command, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  if (child.pid !== undefined) startReaper(child.pid);
   let tail = '';
   for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk) => { log.write(chunk); tail = (tail + chunk).slice(-4000); });
   child.once('exit', (code, signal) => { if (!stopping) fail(`${name} exited (${code ?? signal}); see ${logFile}:\n${tail}`); });
