@@ -21,13 +21,17 @@ const USAGE = {
   token: `  palisade-detector token create --name NAME --role admin|analyst|auditor|collector
       Creates an API token in the store of PALISADE_HOME and prints it once.
   palisade-detector token list
+      Lists the tokens: id, role, name, active or revoked, last use.
+  palisade-detector token revoke ID|NAME
+      Revokes a live token (by its id, or by its name): it is refused from then on.
 `,
 } as const;
 
 const CONFIGURATION = `Configuration (environment): PALISADE_HOME, PALISADE_BUS, KAFKA_BROKERS, PALISADE_TOPIC, PALISADE_STORE,
 ELASTICSEARCH_URL, PALISADE_API_PORT, PALISADE_API_HOST, PALISADE_TRUST_PROXY, PALISADE_ADMIN_TOKEN, PALISADE_INGEST_TOKEN,
 SMTP_URL, PALISADE_MAIL_TO, PALISADE_WEBHOOKS, PALISADE_WEBHOOK_SECRET, PALISADE_AUTO_QUARANTINE,
-PALISADE_RETENTION_*_DAYS, PALISADE_RULES_DIR, PALISADE_CONFIG, PALISADE_LOG_LEVEL. See the README.
+PALISADE_RETENTION_*_DAYS, PALISADE_CLOCK_SKEW_MS, PALISADE_PREVIEW_MAX_EVENTS, PALISADE_RULES_DIR, PALISADE_CONFIG,
+PALISADE_LOG_LEVEL. See the README.
 `;
 
 const HELP = `palisade-detector — Palisade's detection service (API + pipeline worker)

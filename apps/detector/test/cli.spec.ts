@@ -25,7 +25,7 @@ describe('palisade-detector --help', () => {
   it('prints every command with --help, and one command’s usage with COMMAND --help or help COMMAND', async () => {
     const all = await run(['--help']);
     expect(all.code).toBe(0);
-    for (const command of ['[serve]', 'verify-export PATH', 'token create', 'token list']) expect(all.stdout).toContain(`palisade-detector ${command}`);
+    for (const command of ['[serve]', 'verify-export PATH', 'token create', 'token list', 'token revoke ID|NAME']) expect(all.stdout).toContain(`palisade-detector ${command}`);
     const token = await run(['token', 'create', '--help']);
     expect(token.code).toBe(0);
     expect(token.stdout).toMatch(/^Usage:\n {2}palisade-detector token create --name NAME/);
@@ -65,6 +65,16 @@ describe('palisade-detector at start: one line naming what is wrong', () => {
   });
 });
 
+/** The audit entries of one action in the store of the CLI's PALISADE_HOME: target and details. */
+async function audited(action: string): Promise<{ target: string; details: unknown }[]> {
+  const store = await createStore(storeConfigFromEnv({ PALISADE_HOME: home }));
+  try {
+    return (await store.audit.list({ action, limit: 10 })).items.map((e) => ({ target: e.target, details: e.details }));
+  } finally {
+    await store.close();
+  }
+}
+
 describe('palisade-detector token', () => {
   it('keeps token names unique among live tokens, as the API does, and audits a creation under the token id', async () => {
     const first = await run(['token', 'create', '--name', 'ann', '--role', 'analyst']);
@@ -78,12 +88,24 @@ describe('palisade-detector token', () => {
     expect(oneLine(list.stdout)).toEqual([expect.stringMatching(/^\S+\tanalyst\tann\tactive\t-$/)]);
 
     const id = list.stdout.split('\t')[0]!;
-    const store = await createStore(storeConfigFromEnv({ PALISADE_HOME: home }));
-    try {
-      const audit = await store.audit.list({ action: 'token.create', limit: 10 });
-      expect(audit.items.map((e) => ({ target: e.target, details: e.details }))).toEqual([{ target: `token:${id}`, details: { name: 'ann', role: 'analyst' } }]);
-    } finally {
-      await store.close();
-    }
+    expect(await audited('token.create')).toEqual([{ target: `token:${id}`, details: { name: 'ann', role: 'analyst' } }]);
+  });
+
+  it('revokes a token by name or id, audits it, and frees the name for a new token', async () => {
+    const created = await run(['token', 'create', '--name', 'ci-collector', '--role', 'collector']);
+    expect(created.code).toBe(0);
+    const id = oneLine((await run(['token', 'list'])).stdout).find((line) => line.includes('\tci-collector\t'))!.split('\t')[0]!;
+
+    const revoked = await run(['token', 'revoke', 'ci-collector']);
+    expect(revoked.code).toBe(0);
+    expect(oneLine(revoked.stdout)).toEqual([`revoked ${id} (collector ci-collector)`]);
+    expect(oneLine((await run(['token', 'list'])).stdout)).toContainEqual(`${id}\tcollector\tci-collector\trevoked\t-`);
+    const again = await run(['token', 'revoke', id]);
+    expect(again.code).toBe(1);
+    expect(oneLine(again.stderr)).toEqual([`palisade-detector token revoke: no live token with the id or name "${id}" (\`token list\` shows them)`]);
+    expect((await run(['token', 'revoke'])).code).toBe(2);
+    expect((await run(['token', 'create', '--name', 'ci-collector', '--role', 'collector'])).code).toBe(0);
+
+    expect(await audited('token.revoke')).toEqual([{ target: `token:${id}`, details: { name: 'ci-collector', role: 'collector' } }]);
   });
 });
