@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Bus } from '@palisade/bus';
@@ -49,6 +50,20 @@ function listenError(error: unknown, host: string, port: number): unknown {
   }
 }
 
+/**
+ * Listens on the app's HTTP server as `app.listen` would, without its error log: a port in use is the
+ * one line of `listenError`, not that line plus a JSON log of the same error in either order.
+ */
+function listenQuietly(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
 /** `serve`: the API and/or the worker over the configured store and bus, until SIGINT/SIGTERM. */
 export async function runServe(mode: { api: boolean; worker: boolean }): Promise<void> {
   const { config, store, bus } = await openInfrastructure();
@@ -68,9 +83,12 @@ export async function runServe(mode: { api: boolean; worker: boolean }): Promise
   if (mode.api) {
     app.getHttpServer().once('close', () => void closeInfrastructure());
     try {
-      await app.listen(config.api.port, config.api.host);
+      await app.init();
+      await listenQuietly(app.getHttpServer() as Server, config.api.port, config.api.host);
     } catch (error) {
       await app.close().catch(() => undefined);
+      // The start-up logs first: the line naming the setting must be the last thing the operator sees.
+      logger.flushSync();
       throw listenError(error, config.api.host, config.api.port);
     }
     process.stderr.write(`palisade-detector: API on http://${config.api.host}:${config.api.port}/api (store ${store.kind}, bus ${bus.kind}${mode.worker ? ', worker running' : ''})\n`);

@@ -7,9 +7,11 @@ import pino, { type Logger } from 'pino';
  */
 export class PinoLogger implements LoggerService {
   readonly pino: Logger;
+  private readonly destination: ReturnType<typeof pino.destination>;
 
   constructor(level: string, destination: number | string = 2) {
-    this.pino = pino({ level, base: { service: 'palisade-detector' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: destination, sync: false }));
+    this.destination = pino.destination({ dest: destination, sync: false });
+    this.pino = pino({ level, base: { service: 'palisade-detector' }, timestamp: pino.stdTimeFunctions.isoTime }, this.destination);
   }
 
   log(message: unknown, context?: string): void {
@@ -38,5 +40,14 @@ export class PinoLogger implements LoggerService {
 
   flush(): void {
     this.pino.flush();
+  }
+
+  /** Writes what is buffered now, so that a line written to stderr next comes after it. */
+  flushSync(): void {
+    try {
+      this.destination.flushSync();
+    } catch {
+      // Not open yet, or nothing to write.
+    }
   }
 }
