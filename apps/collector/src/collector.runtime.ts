@@ -25,6 +25,7 @@ import { busConfigFor, openCollectorBus } from './sinks/bus.factory.js';
 import { BusSink } from './sinks/bus.sink.js';
 import { HttpIngestSink } from './sinks/http-ingest.sink.js';
 import type { TelemetrySink } from './sinks/telemetry.sink.js';
+import { TokenRefusalNotice } from './sinks/token-refusal.notice.js';
 
 /** How often claimed spools of dead collectors are looked for. */
 const ADOPT_INTERVAL_MS = 60_000;
@@ -187,9 +188,10 @@ export class CollectorRuntime {
     const { config } = this;
     if (config.bus === 'http') {
       const token = config.ingestToken ?? '';
-      this.poller = new ApiQuarantinePoller(this.registry, config.apiUrl, token, config.quarantinePollMs, this.logger, this.overrides.fetchImpl);
+      const refusal = new TokenRefusalNotice(config.apiUrl);
+      this.poller = new ApiQuarantinePoller(this.registry, config.apiUrl, token, config.quarantinePollMs, this.logger, this.overrides.fetchImpl, refusal);
       this.poller.start();
-      return new HttpIngestSink(config.apiUrl, token, config.shipping.busTimeoutMs, this.overrides.fetchImpl);
+      return new HttpIngestSink(config.apiUrl, token, config.shipping.busTimeoutMs, this.overrides.fetchImpl, refusal);
     }
     const bus = this.overrides.openBus ? this.overrides.openBus() : openCollectorBus(busConfigFor(config.busEnv), this.logger);
     this.bus = bus;

@@ -5,7 +5,7 @@ import type { TelemetryEvent } from '@palisade/schema';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { DiskSpool } from '../src/pipeline/disk.spool.js';
 import { startLocalServer } from './support/local-http.server.js';
-import { connect, onBus, removeTemporaries, SERVERS, stdioTransport, temporaryDir } from './support/collector.harness.js';
+import { collectorStderr, connect, onBus, removeTemporaries, SERVERS, stdioTransport, temporaryDir } from './support/collector.harness.js';
 
 afterAll(removeTemporaries);
 
@@ -50,6 +50,26 @@ async function spooledEvents(home: string): Promise<TelemetryEvent[]> {
 }
 
 const echoes = (events: TelemetryEvent[]) => new Map(events.filter((e) => e['gen_ai.tool.name'] === 'echo').map((e) => [e.id, (e['palisade.request.params'] as { arguments: { message: string } }).arguments.message]));
+
+describe('shipping with --bus http and a token the detector does not know', () => {
+  it('says so once on stderr without --verbose, never printing the token, and keeps the calls unaffected', async () => {
+    const home = temporaryDir('ship-refused');
+    const api = await startLocalServer((_req, res) => void res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"code":"unauthorized","message":"invalid token"}}'));
+    const transport = stdioTransport(everything, { name: 'everything', home, flags: ['--bus', 'http', '--api-url', api.url, '--flush-ms', '20', '--quarantine-poll', '100ms'] });
+    const client = await connect(transport);
+    try {
+      for (let i = 0; i < 5; i += 1) expect(await client.callTool({ name: 'echo', arguments: { message: `call ${i}` } })).toEqual({ content: [{ type: 'text', text: `Echo: call ${i}` }] });
+      await vi.waitFor(() => expect(collectorStderr(transport)).toContain('PALISADE_INGEST_TOKEN'), { timeout: 10_000 });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const said = collectorStderr(transport).split('\n').filter((line) => line.startsWith('palisade-collector:'));
+      expect(said).toEqual([`palisade-collector: the detector at ${api.url} does not know PALISADE_INGEST_TOKEN (HTTP 401): events wait in the spool and no quarantine reaches this collector until it accepts a collector token (palisade-detector token create --name NAME --role collector)`]);
+      expect(collectorStderr(transport)).not.toContain('collector-token');
+    } finally {
+      await client.close();
+      await api.close();
+    }
+  });
+});
 
 describe('shipping when the bus is down', () => {
   it('keeps calls unaffected, spools the events, and delivers every one once the bus is back', async () => {

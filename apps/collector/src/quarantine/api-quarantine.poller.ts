@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { TokenRefusalNotice } from '../sinks/token-refusal.notice.js';
 import type { QuarantineEntry, QuarantineRegistry } from './quarantine.registry.js';
 
 interface ToolItem {
@@ -24,6 +25,7 @@ export class ApiQuarantinePoller {
     private readonly intervalMs: number,
     private readonly logger: Logger,
     private readonly fetchImpl: typeof fetch = fetch,
+    private readonly refusal?: TokenRefusalNotice,
   ) {}
 
   start(): void {
@@ -54,7 +56,10 @@ export class ApiQuarantinePoller {
         url.searchParams.set('limit', '500');
         if (cursor) url.searchParams.set('cursor', cursor);
         const response = await this.fetchImpl(url, { headers: { authorization: `Bearer ${this.token}` }, signal: AbortSignal.timeout(Math.max(500, this.intervalMs)) });
-        if (!response.ok) throw new Error(`GET /api/tools: HTTP ${response.status}`);
+        if (!response.ok) {
+          this.refusal?.refused('quarantine state', response.status);
+          throw new Error(`GET /api/tools: HTTP ${response.status}`);
+        }
         const body = (await response.json()) as { items?: ToolItem[]; nextCursor?: string };
         for (const item of body.items ?? []) {
           if (item.server !== this.registry.serverName || typeof item.tool !== 'string' || !item.quarantine) continue;
@@ -65,6 +70,7 @@ export class ApiQuarantinePoller {
         cursor = body.nextCursor;
         if (!cursor) break;
       }
+      this.refusal?.accepted('quarantine state');
       this.registry.replaceAll(entries);
       this.registry.markReady();
       if (this.failing) this.logger.info('quarantine state readable again');

@@ -1,6 +1,7 @@
 import type { PublishResult } from '@palisade/bus';
 import type { QueuedEvent } from '../pipeline/event.queue.js';
 import type { TelemetrySink } from './telemetry.sink.js';
+import type { TokenRefusalNotice } from './token-refusal.notice.js';
 
 /**
  * `--bus http`: POSTs batches as NDJSON to the detector's `/api/ingest` with a bearer token of role
@@ -16,6 +17,7 @@ export class HttpIngestSink implements TelemetrySink {
     private readonly token: string,
     private readonly timeoutMs: number,
     private readonly fetchImpl: typeof fetch = fetch,
+    private readonly refusal?: TokenRefusalNotice,
   ) {
     this.url = `${apiUrl}/api/ingest`;
     this.name = `ingest API (${this.url})`;
@@ -36,7 +38,11 @@ export class HttpIngestSink implements TelemetrySink {
       return { kind: 'retryable', error: `POST ${this.url}: ${reason}` };
     }
     const detail = await response.text().then((text) => text.slice(0, 300), () => '');
-    if (response.ok) return { kind: 'success', count: events.length };
+    if (response.ok) {
+      this.refusal?.accepted('ingest');
+      return { kind: 'success', count: events.length };
+    }
+    this.refusal?.refused('ingest', response.status);
     const error = `POST ${this.url}: HTTP ${response.status}${detail ? ` ${detail}` : ''}`;
     const retryable = response.status >= 500 || [401, 403, 404, 408, 425, 429].includes(response.status);
     return retryable ? { kind: 'retryable', error } : { kind: 'failure', error };

@@ -49,6 +49,9 @@ export async function connect(transport: Transport, name = 'palisade-e2e'): Prom
 
 const stderrOf = new WeakMap<StdioClientTransport, string>();
 
+/** What a collector started by `stdioTransport` has written on stderr so far (its last 20,000 characters). */
+export const collectorStderr = (transport: StdioClientTransport): string => stderrOf.get(transport) ?? '';
+
 /** The SDK's stdio transport for a server, directly or behind the collector. */
 export function stdioTransport(server: { command: string; args: string[]; env?: Record<string, string> }, collector?: { name: string; home: string; flags?: string[] }): StdioClientTransport {
   const env = { ...getDefaultEnvironment(), ...server.env };
