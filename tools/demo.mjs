@@ -10,10 +10,16 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({
-  options: { 'no-scenarios': { type: 'boolean' }, 'scenarios-only': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-  strict: true,
-});
+let values;
+try {
+  ({ values } = parseArgs({
+    options: { 'no-scenarios': { type: 'boolean' }, 'scenarios-only': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  }));
+} catch (error) {
+  process.stderr.write(`palisade demo: ${error.message} (try --help)\n`);
+  process.exit(2);
+}
 if (values.help) {
   process.stdout.write(`Usage: npm run demo [-- --no-scenarios | --scenarios-only]
   (default)          start the detector and the dashboard, run the bundled scenarios, keep running

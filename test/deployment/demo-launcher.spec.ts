@@ -52,6 +52,12 @@ describe('npm start (tools/demo.mjs)', () => {
     expect(run.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
   });
 
+  it('names an unknown option in one line (exit 2)', () => {
+    const run = spawnSync(process.execPath, [LAUNCHER, '--no-scenario'], { env: { ...process.env, PALISADE_HOME: home }, encoding: 'utf8', timeout: 20_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual(["palisade demo: Unknown option '--no-scenario' (try --help)"]);
+  });
+
   it('leaves nothing running when it is killed with kill -9, and starts again on the same home and ports', async () => {
     const [apiPort, dashboardPort] = [await freePort(), await freePort()];
     const env = { PALISADE_API_PORT: String(apiPort), PALISADE_DASHBOARD_PORT: String(dashboardPort) };
