@@ -57,7 +57,8 @@ function settings() {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`PALISADE_API_URL="${apiUrl}" is invalid: must be an http:// or https:// URL`);
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   const urlPort = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  if (loopback && urlPort !== apiPort) throw new Error(`PALISADE_API_URL="${apiUrl}" does not reach the API started here on PALISADE_API_PORT=${apiPort}: unset it, or give both the same port`);
+  // Only when this launcher starts the API: --scenarios-only drives a deployment started elsewhere.
+  if (loopback && urlPort !== apiPort && !values['scenarios-only']) throw new Error(`PALISADE_API_URL="${apiUrl}" does not reach the API started here on PALISADE_API_PORT=${apiPort}: unset it, or give both the same port`);
   return { apiPort, dashboardPort, apiUrl: apiUrl.replace(/\/+$/, '') };
 }
 let config;

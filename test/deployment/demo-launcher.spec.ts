@@ -52,6 +52,13 @@ describe('npm start (tools/demo.mjs)', () => {
     expect(run.stderr.trim().split('\n')).toEqual([expect.stringContaining(message)]);
   });
 
+  it('drives the scenarios with --scenarios-only whatever API URL is set: it starts no API of its own', () => {
+    const run = spawnSync(process.execPath, [LAUNCHER, '--scenarios-only'], { env: { ...process.env, PALISADE_HOME: home, PALISADE_API_URL: 'http://127.0.0.1:4710' }, encoding: 'utf8', timeout: 110_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/scenarios done in/);
+  }, 120_000);
+
   it('names an unknown option in one line (exit 2)', () => {
     const run = spawnSync(process.execPath, [LAUNCHER, '--no-scenario'], { env: { ...process.env, PALISADE_HOME: home }, encoding: 'utf8', timeout: 20_000 });
     expect(run.status).toBe(2);
