@@ -23,6 +23,7 @@ import { QuarantineRegistry, type QuarantineEntry } from './quarantine/quarantin
 import { SecretRedactor, type EdgeRedactor } from './redaction/edge.redactor.js';
 import { busConfigFor, openCollectorBus } from './sinks/bus.factory.js';
 import { BusSink } from './sinks/bus.sink.js';
+import { DetectorReachabilityNotice } from './sinks/detector-reachability.notice.js';
 import { HttpIngestSink } from './sinks/http-ingest.sink.js';
 import type { TelemetrySink } from './sinks/telemetry.sink.js';
 import { TokenRefusalNotice } from './sinks/token-refusal.notice.js';
@@ -62,6 +63,7 @@ export class CollectorRuntime {
   private controlListener: ControlChannelListener | null = null;
   private poller: ApiQuarantinePoller | null = null;
   private spoolDirectory: SpoolDirectory;
+  private spoolDir = '';
   private stopped = false;
 
   constructor(
@@ -114,6 +116,7 @@ export class CollectorRuntime {
   async start(): Promise<void> {
     const { config } = this;
     const spoolDir = await this.spoolDirectory.createOwn();
+    this.spoolDir = spoolDir;
     const spool = await DiskSpool.open(spoolDir, {
       maxBytes: config.shipping.spoolMaxBytes,
       onCorrupt: (detail) => this.logger.error({ detail }, 'damaged spool record skipped'),
@@ -189,9 +192,12 @@ export class CollectorRuntime {
     if (config.bus === 'http') {
       const token = config.ingestToken ?? '';
       const refusal = new TokenRefusalNotice(config.apiUrl);
-      this.poller = new ApiQuarantinePoller(this.registry, config.apiUrl, token, config.quarantinePollMs, this.logger, this.overrides.fetchImpl, refusal);
+      const shipper = this.shipper;
+      const reachability = new DetectorReachabilityNotice(config.apiUrl, this.spoolDir, () => shipper?.hasBacklog ?? false);
+      shipper?.onReplayed((events, drained) => reachability.replayed(events, drained));
+      this.poller = new ApiQuarantinePoller(this.registry, config.apiUrl, token, config.quarantinePollMs, this.logger, this.overrides.fetchImpl, refusal, reachability);
       this.poller.start();
-      return new HttpIngestSink(config.apiUrl, token, config.shipping.busTimeoutMs, this.overrides.fetchImpl, refusal);
+      return new HttpIngestSink(config.apiUrl, token, config.shipping.busTimeoutMs, this.overrides.fetchImpl, refusal, reachability);
     }
     const bus = this.overrides.openBus ? this.overrides.openBus() : openCollectorBus(busConfigFor(config.busEnv), this.logger);
     this.bus = bus;

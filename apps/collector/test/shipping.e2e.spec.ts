@@ -71,6 +71,43 @@ describe('shipping with --bus http and a token the detector does not know', () =
   });
 });
 
+describe('shipping with --bus http and a detector it cannot reach', () => {
+  it('says so once on stderr without --verbose, and once more when it answers and the spool is delivered', async () => {
+    const home = temporaryDir('ship-unreachable');
+    // A port where nothing listens (connection refused), where the detector comes up later.
+    const gone = await startLocalServer(() => undefined);
+    await gone.close();
+    const apiUrl = gone.url;
+    const transport = stdioTransport(everything, { name: 'everything', home, flags: ['--bus', 'http', '--api-url', apiUrl, '--flush-ms', '20', '--quarantine-poll', '100ms'] });
+    const said = () => collectorStderr(transport).split('\n').filter((line) => line.startsWith('palisade-collector:'));
+    const client = await connect(transport);
+    const received: TelemetryEvent[] = [];
+    let api: Awaited<ReturnType<typeof startLocalServer>> | undefined;
+    try {
+      for (let i = 0; i < 5; i += 1) expect(await client.callTool({ name: 'echo', arguments: { message: `call ${i}` } })).toEqual({ content: [{ type: 'text', text: `Echo: call ${i}` }] });
+      await vi.waitFor(() => expect(said()).toHaveLength(1), { timeout: 10_000 });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(said()).toEqual([expect.stringMatching(new RegExp(`^palisade-collector: cannot reach the detector at ${apiUrl} \\(.*ECONNREFUSED.*\\): events are kept in the spool \\(${home}/spool/[^)]+\\) and sent once it answers; no quarantine state reaches this collector until then`))]);
+      expect(spoolBytes(home)).toBeGreaterThan(0);
+
+      api = await startLocalServer((req, res) => {
+        if (req.url.startsWith('/api/tools')) return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[],"total":0}');
+        for (const line of req.body.trim().split('\n')) received.push(JSON.parse(line) as TelemetryEvent);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      }, Number(new URL(apiUrl).port));
+      await vi.waitFor(() => expect(said()).toHaveLength(2), { timeout: 20_000, interval: 100 });
+      const delivered = Number(/^palisade-collector: the detector at (\S+) answers again: delivered (\d+) spooled events$/.exec(said()[1]!)?.[2]);
+      expect(echoes(received).size).toBe(5);
+      expect(delivered).toBeGreaterThanOrEqual(5);
+      expect(delivered).toBeLessThanOrEqual(received.length);
+      expect(collectorStderr(transport)).not.toContain('collector-token');
+    } finally {
+      await client.close();
+      await api?.close();
+    }
+  });
+});
+
 describe('shipping when the bus is down', () => {
   it('keeps calls unaffected, spools the events, and delivers every one once the bus is back', async () => {
     const home = temporaryDir('ship-down');

@@ -33,6 +33,7 @@ export class EventShipper {
   private sink: TelemetrySink | null = null;
   private readonly replaying: DiskSpool[] = [];
   private lastError = '';
+  private replayListener: ((events: number, drained: boolean) => void) | null = null;
 
   constructor(
     private readonly queue: EventQueue,
@@ -49,6 +50,16 @@ export class EventShipper {
   /** The sink becomes available (bus opened); until then everything waits in the queue or the spool. */
   attachSink(sink: TelemetrySink): void {
     this.sink = sink;
+  }
+
+  /** Told of every spool record delivered, and whether the spools are empty after it. */
+  onReplayed(listener: (events: number, drained: boolean) => void): void {
+    this.replayListener = listener;
+  }
+
+  /** Whether the spools (its own and those adopted) still hold events. */
+  get hasBacklog(): boolean {
+    return !this.spoolsEmpty();
   }
 
   /** A spool left by a dead collector: replayed before this collector's own. */
@@ -168,6 +179,7 @@ export class EventShipper {
         if (!(await this.send(record.events))) return;
         await spool.commit(record.next);
         records += 1;
+        this.replayListener?.(record.events.length, this.spoolsEmpty());
       }
       if (records >= REPLAY_RECORDS_PER_FLUSH) return;
       if (spool !== this.spool && spool.isEmpty) {

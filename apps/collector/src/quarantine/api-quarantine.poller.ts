@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { DetectorReachabilityNotice } from '../sinks/detector-reachability.notice.js';
 import type { TokenRefusalNotice } from '../sinks/token-refusal.notice.js';
 import type { QuarantineEntry, QuarantineRegistry } from './quarantine.registry.js';
 
@@ -26,6 +27,7 @@ export class ApiQuarantinePoller {
     private readonly logger: Logger,
     private readonly fetchImpl: typeof fetch = fetch,
     private readonly refusal?: TokenRefusalNotice,
+    private readonly reachability?: DetectorReachabilityNotice,
   ) {}
 
   start(): void {
@@ -55,7 +57,11 @@ export class ApiQuarantinePoller {
         url.searchParams.set('server', this.registry.serverName);
         url.searchParams.set('limit', '500');
         if (cursor) url.searchParams.set('cursor', cursor);
-        const response = await this.fetchImpl(url, { headers: { authorization: `Bearer ${this.token}` }, signal: AbortSignal.timeout(Math.max(500, this.intervalMs)) });
+        const response = await this.fetchImpl(url, { headers: { authorization: `Bearer ${this.token}` }, signal: AbortSignal.timeout(Math.max(500, this.intervalMs)) }).catch((error: unknown) => {
+          this.reachability?.failed('GET /api/tools', error);
+          throw error;
+        });
+        this.reachability?.answered('GET /api/tools', response.status);
         if (!response.ok) {
           this.refusal?.refused('quarantine state', response.status);
           throw new Error(`GET /api/tools: HTTP ${response.status}`);

@@ -1,5 +1,6 @@
 import type { PublishResult } from '@palisade/bus';
 import type { QueuedEvent } from '../pipeline/event.queue.js';
+import { whyUnanswered, type DetectorReachabilityNotice } from './detector-reachability.notice.js';
 import type { TelemetrySink } from './telemetry.sink.js';
 import type { TokenRefusalNotice } from './token-refusal.notice.js';
 
@@ -18,6 +19,7 @@ export class HttpIngestSink implements TelemetrySink {
     private readonly timeoutMs: number,
     private readonly fetchImpl: typeof fetch = fetch,
     private readonly refusal?: TokenRefusalNotice,
+    private readonly reachability?: DetectorReachabilityNotice,
   ) {
     this.url = `${apiUrl}/api/ingest`;
     this.name = `ingest API (${this.url})`;
@@ -34,9 +36,11 @@ export class HttpIngestSink implements TelemetrySink {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (error as Error).message;
+      this.reachability?.failed('POST /api/ingest', error);
+      const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : whyUnanswered(error);
       return { kind: 'retryable', error: `POST ${this.url}: ${reason}` };
     }
+    this.reachability?.answered('POST /api/ingest', response.status);
     const detail = await response.text().then((text) => text.slice(0, 300), () => '');
     if (response.ok) {
       this.refusal?.accepted('ingest');

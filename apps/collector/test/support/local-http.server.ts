@@ -8,8 +8,8 @@ export interface SeenRequest {
   body: string;
 }
 
-/** A small HTTP server for tests (a fake detector API): records requests, answers with `handler`. */
-export async function startLocalServer(handler: (request: SeenRequest, res: ServerResponse) => void): Promise<{ url: string; seen: SeenRequest[]; close: () => Promise<void> }> {
+/** A small HTTP server for tests (a fake detector API): records requests, answers with `handler`; on `port` if given. */
+export async function startLocalServer(handler: (request: SeenRequest, res: ServerResponse) => void, port = 0): Promise<{ url: string; seen: SeenRequest[]; close: () => Promise<void> }> {
   const seen: SeenRequest[] = [];
   const server = http.createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
@@ -20,10 +20,9 @@ export async function startLocalServer(handler: (request: SeenRequest, res: Serv
       handler(request, res);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
     close: () =>
       new Promise<void>((resolve) => {
