@@ -116,6 +116,48 @@ process.on('SIGINT', () => { say('\nstopping…'); void shutdown(0); });
 process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGHUP', () => void shutdown(0));
 
+/** Lines of a dead service's reason at most, and characters of each. */
+const REASON_LINES = 3;
+const REASON_CHARS = 300;
+/** Characters of a service's output kept in memory (for failureReason); all of it goes to its log file. */
+const SERVICE_OUTPUT_KEPT = 64 * 1024;
+/**
+ * Why a service died, from what it wrote in this run: the message of its error-level JSON log entries
+ * (pino: level 50+, `msg` and `err.message`) and the plain lines it wrote after its last ordinary entry
+ * (a one-line reason, a crash), without stack frames; the last REASON_LINES of them. Its info lines,
+ * often thousands of characters, stay in the log file, and so does the admin token it may have printed.
+ */
+function failureReason(output, secret) {
+  const lines = output.split('\n');
+  if (output.length >= SERVICE_OUTPUT_KEPT) lines.shift(); // cut in the middle
+  let reasons = [];
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (!line || /^at\s|^\^+$|^Node\.js v\d/.test(line)) continue;
+    let entry;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      entry = undefined;
+    }
+    if (entry === null || typeof entry !== 'object') {
+      reasons.push({ text: line, plain: true });
+      continue;
+    }
+    if (!(typeof entry.level === 'number' && entry.level >= 50)) {
+      reasons = reasons.filter((reason) => !reason.plain); // plain lines before an ordinary entry did not end it
+      continue;
+    }
+    const err = entry.err ?? entry.error;
+    const detail = typeof err === 'string' ? err : err?.message;
+    const msg = typeof entry.msg === 'string' ? entry.msg : '';
+    const text = detail && !msg.includes(detail) ? (msg ? `${msg}: ${detail}` : detail) : msg;
+    if (text) reasons.push({ text: text.split('\n')[0], plain: false });
+  }
+  const shown = reasons.map((reason) => reason.text).filter((line, i, all) => !(secret && (line.includes(secret) || (line.endsWith(':') && all[i + 1]?.includes(secret)))));
+  return shown.slice(-REASON_LINES).map((line) => (line.length > REASON_CHARS ? `${line.slice(0, REASON_CHARS)}…` : line));
+}
+
 /** Starts a service in its own process group, with its output in PALISADE_HOME/logs/NAME.log; a failed start stops the demo. */
 function service(name, command, args, extraEnv = {}) {
   mkdirSync(path.join(home, 'logs'), { recursive: true });
@@ -124,8 +166,12 @@ function service(name, command, args, extraEnv = {}) {
   const child = spawn(command, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   if (child.pid !== undefined) startReaper(child.pid);
   let tail = '';
-  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk) => { log.write(chunk); tail = (tail + chunk).slice(-4000); });
-  child.once('exit', (code, signal) => { if (!stopping) fail(`${name} exited (${code ?? signal}); see ${logFile}:\n${tail}`); });
+  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk) => { log.write(chunk); tail = (tail + chunk).slice(-SERVICE_OUTPUT_KEPT); });
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    const reason = failureReason(tail, adminToken());
+    fail([`${name} exited (${code ?? signal})${reason.length ? ':' : ' without saying why'}`, ...reason.map((line) => `  ${line}`), `  full log: ${logFile}`].join('\n'));
+  });
   children.push(child);
   return { child, logFile, tail: () => tail };
 }

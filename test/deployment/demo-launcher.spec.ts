@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ManagedProcess, REPO, freePort, waitFor } from '@palisade/test-support';
@@ -58,6 +59,28 @@ describe('npm start (tools/demo.mjs)', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/scenarios done in/);
   }, 120_000);
+
+  it('says in a few lines why a service died at start, and where its full log is', async () => {
+    // The API's port is taken on the address the detector binds (not on the one the launcher checks):
+    // only the detector finds out, after logging its start at the default level.
+    const port = await freePort();
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(port, '127.0.0.2', resolve));
+    try {
+      const env = { PALISADE_HOME: home, PALISADE_LOG_LEVEL: 'info', PALISADE_API_HOST: '127.0.0.2', PALISADE_API_PORT: String(port), PALISADE_DASHBOARD_PORT: String(await freePort()) };
+      const run = spawnSync(process.execPath, [LAUNCHER, '--no-scenarios'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+      expect(run.status).toBe(1);
+      const said = run.stderr.trim().split('\n');
+      expect(said[0]).toBe('palisade demo: detector exited (1):');
+      expect(said.at(-1)).toBe(`  full log: ${path.join(home, 'logs/detector.log')}`);
+      expect(said.length).toBeLessThanOrEqual(5);
+      expect(run.stderr.length).toBeLessThan(800);
+      expect(run.stderr).toContain(`PALISADE_API_PORT=${port}: the port is already in use on 127.0.0.2`);
+      expect(run.stderr).not.toContain('"level"');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  }, 70_000);
 
   it('names an unknown option in one line (exit 2)', () => {
     const run = spawnSync(process.execPath, [LAUNCHER, '--no-scenario'], { env: { ...process.env, PALISADE_HOME: home }, encoding: 'utf8', timeout: 20_000 });
