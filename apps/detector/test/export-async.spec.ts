@@ -10,6 +10,7 @@ import { runVerifyExport } from '../src/cli/verify-export.command.js';
 import { verifyBundle } from '../src/exports/bundle.verifier.js';
 import { type RunningDetector, startDetector } from './support/detector.harness.js';
 import { mixedStream } from './support/mixed-stream.js';
+import { quietly } from './support/quietly.js';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
 const cli = path.join(repo, 'apps/detector/bin/palisade-detector.js');
@@ -34,16 +35,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-async function quietly<T>(work: () => Promise<T>): Promise<T> {
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    return await work();
-  } finally {
-    process.stdout.write = write;
-  }
 }
 
 describe('asynchronous compliance exports', () => {
