@@ -191,19 +191,19 @@ export class ExportService implements OnApplicationBootstrap {
       const alerts = this.writer(path.join(workDir, alertsFile), csv ? ALERT_COLUMNS : null, (a: Alert) => [
         a.id, a.ts, a.category, a.severity, a.title, a.server, a.tool ?? '', a.sessionId ?? '', a.ruleId, a.status, a.incidentId ?? '', a.evidence.summary, a.eventIds.join(' '),
       ]);
-      const ocsf: unknown[] = [];
+      // The findings are written alongside the alerts they map, page by page: a long range holds
+      // hundreds of thousands of alerts, and the detector's memory must not grow with the range.
+      const ocsf = this.jsonArrayWriter(path.join(workDir, ocsfFile));
       for await (const page of this.store.alerts.scan(range)) {
         for (const a of page) {
           await alerts.write(a);
-          ocsf.push(toOcsfDetectionFinding(a, PRODUCT_VERSION));
+          await ocsf.write(toOcsfDetectionFinding(a, PRODUCT_VERSION));
         }
         await progress(alertsFile, page.length);
+        await progress(ocsfFile, page.length);
       }
       finished(await this.finish(workDir, alertsFile, alerts));
-      const ocsfWriter = this.rawWriter(path.join(workDir, ocsfFile));
-      await ocsfWriter.write(`${JSON.stringify(ocsf, null, 1)}\n`);
-      finished({ ...(await this.finish(workDir, ocsfFile, ocsfWriter)), records: ocsf.length });
-      await progress(ocsfFile, ocsf.length);
+      finished(await this.finish(workDir, ocsfFile, ocsf));
 
       const incidents = this.writer(path.join(workDir, incidentsFile), csv ? INCIDENT_COLUMNS : null, (i: Incident) => [
         i.id, i.createdAt, i.updatedAt, i.severity, i.status, i.title, i.server, i.tool ?? '', i.sessionId ?? '', i.assignee ?? '', i.categories.join(' '), i.alertCount, i.disposition ?? '',
@@ -442,6 +442,29 @@ export class ExportService implements OnApplicationBootstrap {
       },
       close: async () => {
         if (columns && !headerWritten) await raw.write(stringify([columns]));
+        const { bytes, sha256 } = await raw.close();
+        return { bytes, records, sha256 };
+      },
+    };
+  }
+
+  /**
+   * A JSON array written one entry at a time, laid out byte for byte as `JSON.stringify(entries, null, 1)`
+   * lays out the whole array (`[]` when there is none), without ever holding the entries.
+   */
+  private jsonArrayWriter(file: string): Writer {
+    const raw = this.rawWriter(file);
+    let records = 0;
+    return {
+      write: async (record: unknown) => {
+        // An entry of the array is the entry stringified alone, one level deeper. JSON strings hold no
+        // raw line feed, so every line feed in it is a line break to indent.
+        const entry = JSON.stringify(record, null, 1).replaceAll('\n', '\n ');
+        await raw.write(`${records === 0 ? '[' : ','}\n ${entry}`);
+        records += 1;
+      },
+      close: async () => {
+        await raw.write(records === 0 ? '[]\n' : '\n]\n');
         const { bytes, sha256 } = await raw.close();
         return { bytes, records, sha256 };
       },
