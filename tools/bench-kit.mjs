@@ -1,5 +1,6 @@
 // Shared by every `bench/*.bench.mjs`: prints one JSON object per benchmark on stdout, with the machine
 // it ran on. Progress goes to stderr. Benchmarks run over the built packages (`npm ci` builds them).
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
 export const machine = Object.freeze({
@@ -28,4 +29,14 @@ export function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank];
+}
+
+/** A process's peak resident set (VmHWM) in MB, where /proc has it (Linux); null elsewhere. */
+export function peakRssMb(pid) {
+  try {
+    const kib = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib ? Math.round(Number(kib) / 102.4) / 10 : null;
+  } catch {
+    return null;
+  }
 }

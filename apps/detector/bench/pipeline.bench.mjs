@@ -2,7 +2,7 @@
 // process, beside the raw sqlite bus read rate measured in the same run, and the latency from publishing
 // an event to its alert being visible in the API (p50/p99).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import { newId, parseTelemetryEventJson } from '@palisade/schema';
 import { createStore, SQLITE_STORE_FILE, SqliteStore, storeConfigFromEnv } from '@palisade/store';
 import Database from 'better-sqlite3';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the workspace's bench harness lives in tools/, outside every project
-import { percentile, progress, report } from '../../../tools/bench-kit.mjs';
+import { peakRssMb, percentile, progress, report } from '../../../tools/bench-kit.mjs';
 import { readRuleFiles } from '../dist/services/engine.service.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -78,16 +78,6 @@ function startDetector(env, args) {
   child.stderr.on('data', (c) => (stderr += c));
   child.once('exit', (code, signal) => { if (code && signal !== 'SIGTERM') progress(`detector exited ${code}: ${stderr.slice(-2000)}`); });
   return child;
-}
-
-/** A process's peak resident set (VmHWM) in MB, where /proc has it (Linux); null elsewhere. */
-function peakRssMb(pid) {
-  try {
-    const kib = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kib ? Math.round(Number(kib) / 102.4) / 10 : null;
-  } catch {
-    return null;
-  }
 }
 
 async function stop(child) {
