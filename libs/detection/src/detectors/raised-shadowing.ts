@@ -2,7 +2,7 @@ import type { Alert } from '@palisade/schema';
 import type { DetectionContext, DetectorAlert } from '../engine/detection-context.js';
 import { shadowingKey } from '../engine/engine-state.js';
 
-/** The tool_shadowing findings raised for one shadowing tool (or a server's instructions), oldest first. */
+/** The tool_shadowing findings raised for one shadowing tool (or at server level: its instructions, its twins), oldest first. */
 export interface RaisedShadowingRecord {
   server: string;
   tool: string | null;
@@ -11,11 +11,14 @@ export interface RaisedShadowingRecord {
 
 /** What one tool_shadowing finding is about: the shadowing definition (by hash) and the name it shadows. */
 export interface ShadowingFinding {
-  /** How it shadows: its text gives instructions about other tools, or its name imitates another server's tool. */
-  via: 'text' | 'name';
-  /** Definition hash of the shadowing tool (or of the instructions). */
+  /**
+   * How it shadows: its text gives instructions about other tools, its name imitates another server's
+   * tool, or (`twin`, a server-level finding) the server lists tools exactly as another server does.
+   */
+  via: 'text' | 'name' | 'twin';
+  /** Definition hash of the shadowing tool (or of the instructions); empty for a twin. */
   hash: string;
-  /** The tool name shadowed or imitated; empty when the text steers other tools without naming one. */
+  /** The tool name shadowed or imitated (for a twin, the other server); empty when the text steers other tools without naming one. */
   shadowed: string;
   /** Whether the alert names the server that lists the shadowed name (unknown until that server lists it). */
   victimKnown: boolean;
@@ -46,4 +49,18 @@ export function emitShadowingOnce(ctx: DetectionContext, finding: ShadowingFindi
   const findings = [...raised, fingerprint(finding, finding.victimKnown)].slice(-MAX_FINDINGS_PER_TOOL);
   ctx.state.set<RaisedShadowingRecord>(key, { server, tool: alert.tool, findings });
   return made;
+}
+
+const twinOf = (server: string): ShadowingFinding => ({ via: 'twin', hash: '', shadowed: server, victimKnown: true });
+
+/**
+ * Raises the one tool_shadowing alert for a pair of servers listing the same definitions (one server run
+ * under two collector names): once per pair, whichever of the two listed first, kept with the server-level
+ * findings (`tool: null`) of the server that raised it. Returns the alert, or null when raised before or muted.
+ */
+export function emitTwinServersOnce(ctx: DetectionContext, twin: string, alert: DetectorAlert & { category: 'tool_shadowing'; tool: null }): Alert | null {
+  const server = alert.server ?? ctx.view.server;
+  const raisedByTwin = ctx.state.get<RaisedShadowingRecord>(shadowingKey(twin, null))?.findings ?? [];
+  if (raisedByTwin.includes(fingerprint(twinOf(server), true))) return null;
+  return emitShadowingOnce(ctx, twinOf(twin), alert);
 }

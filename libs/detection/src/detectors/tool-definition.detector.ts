@@ -8,7 +8,7 @@ import type { OutboundCall } from './cross-server-flow.detector.js';
 import { definitionHash, diffDefinitions, pinnedShape } from './definition-diff.js';
 import { assessDrift, driftMatches } from './description-drift.detector.js';
 import { rememberNamedRecipients } from './named-recipient.detector.js';
-import { emitShadowingOnce } from './raised-shadowing.js';
+import { emitShadowingOnce, emitTwinServersOnce } from './raised-shadowing.js';
 
 /** A tool's pin: the first-seen or approved definition, the current one, and what was flagged. */
 export interface ToolPinRecord {
@@ -214,15 +214,23 @@ function checkEarlierMentions(ctx: DetectionContext, server: string, tool: strin
   }
 }
 
+/** Shared tools named in a twin alert's evidence (the count says how many there are). */
+const MAX_TWIN_TOOLS_SHOWN = 10;
+
 /**
- * A tool name another server already lists: the same name is ambiguous for the model (low); a
- * look-alike (`send_email_`, `sendEmail`, `send-email` for `send_email`) is squatting (medium).
+ * A tool name another server already lists: a look-alike (`send_email_`, `sendEmail`, `send-email` for
+ * `send_email`) is squatting (medium); the same name with another definition is ambiguous for the model
+ * (low); both are raised per tool. The same name with the same definition is the same server run under
+ * another collector name: nothing is raised per tool, and the servers listing it so are returned (the
+ * caller raises one alert per pair of servers, `raiseTwinServers`).
  */
-function checkNameCollision(ctx: DetectionContext, server: string, tool: string, hash: string): void {
+function checkNameCollision(ctx: DetectionContext, server: string, tool: string, hash: string): string[] {
   const others = [...(ctx.state.foldedNames.get(foldToolName(tool)) ?? [])].map((entry) => entry.split('\u0000') as [string, string]).filter(([s]) => s !== server);
-  if (others.length === 0) return;
+  if (others.length === 0) return [];
   const lookAlike = others.find(([, t]) => t !== tool);
-  const [victimServer, victimTool] = lookAlike ?? others[0] ?? ['', ''];
+  const differing = others.find(([s, t]) => t === tool && ctx.state.get<ToolPinRecord>(pinKey(s, t))?.currentHash !== hash);
+  if (!lookAlike && !differing) return others.map(([s]) => s);
+  const [victimServer, victimTool] = lookAlike ?? differing ?? ['', ''];
   emitShadowingOnce(ctx, { via: 'name', hash, shadowed: victimTool, victimKnown: true }, {
     category: 'tool_shadowing',
     severity: lookAlike ? 'medium' : 'low',
@@ -232,11 +240,37 @@ function checkNameCollision(ctx: DetectionContext, server: string, tool: string,
     evidence: {
       summary: lookAlike
         ? `Server "${server}" lists "${tool}", a look-alike of "${victimTool}" on server "${victimServer}": the model may call the wrong one (name squatting).`
-        : `Server "${server}" lists "${tool}", a name server "${victimServer}" already uses: the model may call either.`,
+        : `Server "${server}" lists "${tool}", a name server "${victimServer}" already uses for another definition: the model may call either.`,
       matches: [{ field: 'name', text: tool, signal: lookAlike ? `look-alike of ${victimServer}/${victimTool}` : `same name as ${victimServer}/${victimTool}` }],
       victim: { server: victimServer, tool: victimTool },
     },
   });
+  return [];
+}
+
+/**
+ * One low alert per other server whose tools this listing repeats definition for definition (a server run
+ * twice, as `files` and `files-home`): one finding for the pair, not one per shared tool.
+ */
+function raiseTwinServers(ctx: DetectionContext, twins: ReadonlyMap<string, readonly string[]>): void {
+  const server = ctx.view.server;
+  for (const [twin, tools] of twins) {
+    const shown = tools.slice(0, MAX_TWIN_TOOLS_SHOWN);
+    const count = `${tools.length} tool${tools.length === 1 ? '' : 's'}`;
+    emitTwinServersOnce(ctx, twin, {
+      category: 'tool_shadowing',
+      severity: 'low',
+      title: `Server lists ${count} exactly as server "${twin}" does: ${server}`,
+      tool: null,
+      discriminator: `twin:${twin}`,
+      evidence: {
+        summary: `Server "${server}" lists ${count} with the same names and definitions as server "${twin}" (${shown.join(', ')}${tools.length > shown.length ? ', …' : ''}): most likely the same server under two collector names; the model may call either.`,
+        matches: shown.map((tool) => ({ field: 'name', text: tool, signal: `same definition as ${twin}/${tool}` })),
+        victim: { server: twin, tool: null },
+        details: { sharedTools: tools.length },
+      },
+    });
+  }
 }
 
 function indexMentions(state: EngineState, key: string, mentions: readonly string[]): void {
@@ -260,6 +294,8 @@ export function handleToolsList(ctx: DetectionContext): void {
   const ownTools = new Set(definitions.map((d) => d.name));
   const session = sessionRecord(state, view.session, view.server, view.tsMs);
   const context = scanContext(state, view.server, ownTools);
+  /** Other servers listing the same definitions as this listing's new tools → those tools. */
+  const twins = new Map<string, string[]>();
 
   for (const definition of definitions) {
     const key = pinKey(view.server, definition.name);
@@ -290,7 +326,11 @@ export function handleToolsList(ctx: DetectionContext): void {
         versionFlags: { [hash]: flags },
         eventId: view.event.id,
       });
-      checkNameCollision(ctx, view.server, definition.name, hash);
+      for (const twin of checkNameCollision(ctx, view.server, definition.name, hash)) {
+        const shared = twins.get(twin);
+        if (shared) shared.push(definition.name);
+        else twins.set(twin, [definition.name]);
+      }
       indexTool(state, view.server, definition.name);
       indexMentions(state, key, scan.mentions.slice(0, 20));
       rememberNamedRecipients(state, key, state.get<ToolPinRecord>(key)!, definition);
@@ -368,6 +408,7 @@ export function handleToolsList(ctx: DetectionContext): void {
     rememberNamedRecipients(state, key, pin, definition);
     state.touch(key);
   }
+  raiseTwinServers(ctx, twins);
   if (session.listChanged) {
     session.listChanged = false;
     state.touch(sessionKey(view.session));
