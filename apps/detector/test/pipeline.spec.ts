@@ -8,7 +8,7 @@ import { EngineService } from '../src/services/engine.service.js';
 import { IngestService } from '../src/services/ingest.service.js';
 import { type RunningDetector, startDetector } from './support/detector.harness.js';
 import { smtpReceiver, webhookReceiver } from './support/receivers.js';
-import { BENIGN_ADD, POISONED_ADD, SEND_EMAIL, TelemetryBuilder } from './support/telemetry.builder.js';
+import { BENIGN_ADD, FILESYSTEM_TOOLS, POISONED_ADD, SEND_EMAIL, TelemetryBuilder } from './support/telemetry.builder.js';
 
 const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 
@@ -136,6 +136,28 @@ describe('detector pipeline (real worker and API on the embedded sqlite bus and 
     expect(alerts.filter((a) => a.severity !== 'low')).toEqual([]);
     const search = (await detector.api<Page<{ id: string }>>('GET', '/api/events?q=weekly&server=mailer')).body;
     expect(search.total).toBe(30);
+  });
+
+  it('makes one low incident of a server listed under two collector names, and still one per look-alike tool', async () => {
+    const files = new TelemetryBuilder('files');
+    const home = new TelemetryBuilder('files-home');
+    const lookAlike = { ...FILESYSTEM_TOOLS[0]!, name: 'read_file_' };
+    await detector.publish([files.initialize(), files.toolsList(FILESYSTEM_TOOLS), home.initialize(), home.toolsList([...FILESYSTEM_TOOLS, lookAlike])]);
+    await detector.waitFor(async () => {
+      const { body } = await detector.api<Page<unknown>>('GET', '/api/events?server=files-home');
+      return body.total === 2;
+    }, 'both files-home events stored');
+    const alerts = (await detector.api<Page<Alert>>('GET', '/api/alerts?category=tool_shadowing&server=files-home&limit=500')).body.items;
+    expect(alerts.map((a) => [a.tool, a.severity]).sort()).toEqual([
+      [null, 'low'],
+      ['read_file_', 'medium'],
+    ]);
+    const incidents = (await detector.api<Page<Incident>>('GET', '/api/incidents?server=files-home&limit=500')).body;
+    expect(incidents.items.map((i) => [i.tool, i.severity]).sort()).toEqual([
+      [null, 'low'],
+      ['read_file_', 'medium'],
+    ]);
+    expect((await detector.api<Page<Incident>>('GET', '/api/incidents?server=files')).body.total).toBe(0);
   });
 
   it('stores an event the engine throws on unanalysed, keeps it as a dead letter and goes on analysing what follows', async () => {

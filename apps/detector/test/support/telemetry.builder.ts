@@ -75,3 +75,9 @@ export const SEND_EMAIL = {
   description: 'Sends an e-mail to a recipient.',
   inputSchema: { type: 'object', properties: { to: { type: 'string' }, subject: { type: 'string' }, body: { type: 'string' } }, required: ['to', 'body'] },
 };
+
+/** The 14 tools of the filesystem MCP server, as a user who runs it under two collector names lists them twice. */
+export const FILESYSTEM_TOOLS = [
+  'read_file', 'read_text_file', 'read_media_file', 'read_multiple_files', 'write_file', 'edit_file', 'create_directory',
+  'list_directory', 'list_directory_with_sizes', 'directory_tree', 'move_file', 'search_files', 'get_file_info', 'list_allowed_directories',
+].map((name) => ({ name, description: `${name.replaceAll('_', ' ')} within the allowed directories.`, inputSchema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } }));
