@@ -94,6 +94,12 @@ describe('victimSentence', () => {
     expect(victimSentence([{ field: 'name' }])).toContain('may take this tool for that one');
   });
 
+  it('speaks of the server when the victim is a whole server (the same tools listed under two names)', () => {
+    expect(victimSentence([{ field: 'name' }, { field: 'name' }], null)).toContain('that server lists the same tools');
+    expect(victimSentence([{ field: 'name' }], null)).not.toContain('this tool for that one');
+    expect(victimSentence([{ field: 'instructions' }], null)).toContain("that server's tools");
+  });
+
   it('calls any match in a description an attempt to change the other tool', () => {
     expect(victimSentence([{ field: 'name' }, { field: 'description' }])).toContain('tries to change how that tool behaves');
     expect(victimSentence([])).toContain('tries to change how that tool behaves');

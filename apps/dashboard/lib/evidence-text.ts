@@ -155,6 +155,8 @@ export function highlightExcerpt(excerpt: string, start?: number, end?: number):
  * shadowing alert raised on the name alone (same or look-alike name on another server) is a confusion
  * between tools, any other is a description reaching for another tool's behaviour.
  */
-export function victimSentence(matches: readonly { field: string }[]): string {
-  return matches.length > 0 && matches.every((m) => m.field === 'name') ? ': the model may take this tool for that one (same or look-alike name).' : ': this description tries to change how that tool behaves.';
+export function victimSentence(matches: readonly { field: string }[], victimTool: string | null = 'tool'): string {
+  const names = matches.length > 0 && matches.every((m) => m.field === 'name');
+  if (victimTool === null) return names ? ': that server lists the same tools (the same server run under two names, or one imitating the other).' : ': this text tries to change how that server\'s tools behave.';
+  return names ? ': the model may take this tool for that one (same or look-alike name).' : ': this description tries to change how that tool behaves.';
 }

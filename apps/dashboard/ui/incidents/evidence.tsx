@@ -95,7 +95,7 @@ export function EvidenceView({ evidence }: { evidence: Evidence }) {
               <SafeText inline text={evidence.victim.tool ?? evidence.victim.server} />
             </code>
           )}
-          {victimSentence(evidence.matches)}
+          {victimSentence(evidence.matches, evidence.victim.tool ?? null)}
         </div>
       ) : null}
       {evidence.source ? (
