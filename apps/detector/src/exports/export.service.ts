@@ -58,8 +58,8 @@ type Writer = { write(record: unknown): Promise<void>; close(): Promise<{ bytes:
 /** How often a running export's progress is saved to the store (the API answers from memory meanwhile). */
 const PROGRESS_SAVE_MS = 1_000;
 
-/** How much of a JSON array file is gathered before it is written (characters). */
-const JSON_ARRAY_CHUNK = 65_536;
+/** How much of a bundle file is gathered before it is written (characters): one write per record costs more than the record. */
+const WRITE_CHUNK = 65_536;
 
 const EVENT_COLUMNS = ['id', 'ts', 'palisade.server.name', 'mcp.session.id', 'mcp.method.name', 'gen_ai.tool.name', 'palisade.outcome', 'palisade.duration_ms', 'palisade.client.name', 'palisade.collector.id', 'json'];
 const ALERT_COLUMNS = ['id', 'ts', 'category', 'severity', 'title', 'server', 'tool', 'sessionId', 'ruleId', 'status', 'incidentId', 'summary', 'eventIds'];
@@ -458,40 +458,45 @@ export class ExportService implements OnApplicationBootstrap {
   private jsonArrayWriter(file: string): Writer {
     const raw = this.rawWriter(file);
     let records = 0;
-    // Entries go to the file some 64 KiB at a time: one write each would cost more than the entry.
-    let pending = '';
     return {
       write: async (record: unknown) => {
         // An entry of the array is the entry stringified alone, one level deeper. JSON strings hold no
         // raw line feed, so every line feed in it is a line break to indent.
-        pending += `${records === 0 ? '[' : ','}\n ${JSON.stringify(record, null, 1).replaceAll('\n', '\n ')}`;
+        await raw.write(`${records === 0 ? '[' : ','}\n ${JSON.stringify(record, null, 1).replaceAll('\n', '\n ')}`);
         records += 1;
-        if (pending.length >= JSON_ARRAY_CHUNK) {
-          await raw.write(pending);
-          pending = '';
-        }
       },
       close: async () => {
-        await raw.write(records === 0 ? '[]\n' : `${pending}\n]\n`);
+        await raw.write(records === 0 ? '[]\n' : '\n]\n');
         const { bytes, sha256 } = await raw.close();
         return { bytes, records, sha256 };
       },
     };
   }
 
-  /** Writes a file and digests it on the way: a range's events run to gigabytes, never read back whole. */
+  /**
+   * Writes a file and digests it on the way: a range's events run to gigabytes, never read back whole.
+   * Records are gathered some 64 KiB at a time before they are digested and written.
+   */
   private rawWriter(file: string): Writer {
     const stream = createWriteStream(file, { flags: 'wx' });
     const hash = createHash('sha256');
     let bytes = 0;
+    let pending = '';
+    const flush = async (): Promise<void> => {
+      if (pending === '') return;
+      const data = Buffer.from(pending, 'utf8');
+      pending = '';
+      bytes += data.length;
+      hash.update(data);
+      if (!stream.write(data)) await once(stream, 'drain');
+    };
     return {
       write: async (chunk: unknown) => {
-        const data = Buffer.from(String(chunk), 'utf8');
-        bytes += data.length;
-        hash.update(data);
-        if (!stream.write(data)) await once(stream, 'drain');
+        pending += String(chunk);
+        if (pending.length >= WRITE_CHUNK) await flush();
       },
       close: async () => {
+        await flush();
         stream.end();
         await once(stream, 'finish');
         return { bytes, records: 0, sha256: hash.digest('hex') };
