@@ -1,20 +1,7 @@
-/** What the operator must see even without `--verbose`: one line on stderr (stdout belongs to JSON-RPC). */
-const toStderr = (line: string): void => void process.stderr.write(`palisade-collector: ${line}\n`);
+import { shownUrl, toStderr } from './operator-notice.js';
 
 /** How long requests may go on timing out before that is said: a busy detector is slow, not unreachable. */
 const SLOW_GRACE_MS = 10_000;
-
-/** The URL as it may be shown: without user and password. */
-function shown(apiUrl: string): string {
-  try {
-    const url = new URL(apiUrl);
-    url.username = '';
-    url.password = '';
-    return url.href.replace(/\/+$/, '');
-  } catch {
-    return apiUrl;
-  }
-}
 
 /**
  * Why a request got no HTTP answer at all. Node's fetch says only "fetch failed"; the cause says what
@@ -52,7 +39,7 @@ export class DetectorReachabilityNotice {
     private readonly write: (line: string) => void = toStderr,
     private readonly now: () => number = Date.now,
   ) {
-    this.url = shown(apiUrl);
+    this.url = shownUrl(apiUrl);
   }
 
   /** A request to `path` got no HTTP answer. */

@@ -21,6 +21,13 @@ describe(TokenRefusalNotice.name, () => {
     expect(lines).toHaveLength(2);
   });
 
+  it('never shows a user or password given in the URL', () => {
+    const { notice, lines } = recorded('https://ops:s3cret@detector.example:8443/');
+    notice.refused('ingest', 401);
+    expect(lines[0]).toContain('the detector at https://detector.example:8443 does not know PALISADE_INGEST_TOKEN');
+    expect(lines.join('\n')).not.toContain('s3cret');
+  });
+
   it('says a token refused one use (HTTP 403) once per use, and nothing for other statuses', () => {
     const { notice, lines } = recorded('http://api');
     notice.refused('ingest', 403);

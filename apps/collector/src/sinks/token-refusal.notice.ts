@@ -1,22 +1,25 @@
+import { shownUrl, toStderr } from './operator-notice.js';
+
 /** What the detector API was asked for with PALISADE_INGEST_TOKEN. */
 export type TokenUse = 'ingest' | 'quarantine state';
-
-/** What the operator must see even without `--verbose`: one line on stderr (stdout belongs to JSON-RPC). */
-const toStderr = (line: string): void => void process.stderr.write(`palisade-collector: ${line}\n`);
 
 /**
  * `--bus http`: says on stderr, whatever the log settings, that the detector refuses PALISADE_INGEST_TOKEN
  * (401/403). Until it is fixed nothing reaches the detector and no quarantine reaches the collector, which
  * would otherwise go unnoticed: the MCP traffic itself is unaffected. Once per use until an answer succeeds
- * again, and an unknown token (401, refused for every use) once in all. Never prints the token.
+ * again, and an unknown token (401, refused for every use) once in all. Never prints the token (nor a
+ * password in the URL).
  */
 export class TokenRefusalNotice {
   private readonly said = new Set<string>();
+  private readonly url: string;
 
   constructor(
-    private readonly apiUrl: string,
+    apiUrl: string,
     private readonly write: (line: string) => void = toStderr,
-  ) {}
+  ) {
+    this.url = shownUrl(apiUrl);
+  }
 
   refused(use: TokenUse, status: number): void {
     if (status !== 401 && status !== 403) return;
@@ -28,7 +31,7 @@ export class TokenRefusalNotice {
       status === 401
         ? `does not know PALISADE_INGEST_TOKEN (HTTP 401): events wait in the spool and no quarantine reaches this collector`
         : `refuses PALISADE_INGEST_TOKEN the ${use} (HTTP 403; a token of another role?): ${what}`;
-    this.write(`the detector at ${this.apiUrl} ${why} until it accepts a collector token (palisade-detector token create --name NAME --role collector)`);
+    this.write(`the detector at ${this.url} ${why} until it accepts a collector token (palisade-detector token create --name NAME --role collector)`);
   }
 
   accepted(use: TokenUse): void {
