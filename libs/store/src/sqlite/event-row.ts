@@ -35,3 +35,8 @@ export function eventRow(event: TelemetryEvent, textChars: number, document?: st
     text: eventSearchText(event, textChars),
   };
 }
+
+/** The rows of a batch's events, each with the producer's text as its document where the batch has one. */
+export function eventRows(events: readonly TelemetryEvent[], textChars: number, documents?: ReadonlyMap<string, string>): EventRow[] {
+  return events.map((event) => eventRow(event, textChars, documents?.get(event.id)));
+}

@@ -4,7 +4,7 @@ import { hasStringKeys } from '../shared/malformed-row.counter.js';
 import { parseTextQuery } from '../shared/text-query.js';
 import { instantMs } from '../shared/time.js';
 import type { EventRepository, TimeRange } from '../store.port.js';
-import { eventRow, type EventRow } from './event-row.js';
+import { eventRows, type EventRow } from './event-row.js';
 import { ftsMatchExpression } from './fts.query.js';
 import { docById, docsByIds, keysetPage, keysetScan, placeholders, SqlFilter, type KeysetList } from './keyset.query.js';
 import type { SqliteContext } from './sqlite.context.js';
@@ -43,7 +43,7 @@ export class SqliteEventRepository implements EventRepository {
 
   /** Inserts the events that are new, with their full-text entries; the caller holds the transaction. */
   insertManyNow(events: readonly TelemetryEvent[]): number {
-    return this.insertRowsNow(events.map((event) => eventRow(event, this.ctx.eventTextChars)));
+    return this.insertRowsNow(eventRows(events, this.ctx.eventTextChars));
   }
 
   /** `insertManyNow` for rows prepared by `eventRow` (on another thread); the caller holds the transaction. */

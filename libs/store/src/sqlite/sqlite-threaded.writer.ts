@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { StoreError, StoreErrorCode } from '../store.error.js';
 import { DEFAULT_EVENT_TEXT_CHARS } from '../shared/event-text.js';
 import type { BatchWriter, StoreBatch, StoreBatchResult } from '../store.port.js';
-import { eventRow } from './event-row.js';
+import { eventRows } from './event-row.js';
 import type { CheckpointerOptions } from './sqlite-checkpointer.worker.js';
 import type { SqliteStoreOptions } from './sqlite.store.js';
 
@@ -85,9 +85,9 @@ export class SqliteThreadedWriter implements BatchWriter {
     const { events = [], eventDocuments, ...rest } = batch;
     return new Promise((resolve, reject) => {
       // A record that cannot be turned into a row (a bad timestamp) rejects this write only, before it is sent.
-      const eventRows = events.map((event) => eventRow(event, this.eventTextChars, eventDocuments?.get(event.id)));
+      const rows = eventRows(events, this.eventTextChars, eventDocuments);
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ type: 'write', id, batch: rest, eventRows });
+      this.worker.postMessage({ type: 'write', id, batch: rest, eventRows: rows });
     });
   }
 

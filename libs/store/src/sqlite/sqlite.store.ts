@@ -18,7 +18,7 @@ import { SqliteContext } from './sqlite.context.js';
 import { migrate } from './sqlite.migrations.js';
 import { SqliteTokenRepository } from './token.repository.js';
 import { SqliteToolRepository } from './tool.repository.js';
-import { eventRow, type EventRow } from './event-row.js';
+import { eventRows, type EventRow } from './event-row.js';
 import { SqliteThreadedWriter } from './sqlite-threaded.writer.js';
 
 export interface SqliteStoreOptions {
@@ -117,7 +117,7 @@ export class SqliteStore implements Store {
 
   async writeBatch(batch: StoreBatch): Promise<StoreBatchResult> {
     const { events = [], eventDocuments, ...rest } = batch;
-    return this.writePreparedBatch(rest, events.map((event) => eventRow(event, this.ctx.eventTextChars, eventDocuments?.get(event.id))));
+    return this.writePreparedBatch(rest, eventRows(events, this.ctx.eventTextChars, eventDocuments));
   }
 
   /**
