@@ -12,13 +12,14 @@ import { baselineKey } from './engine-state.js';
 
 /**
  * One call of a tool (not blocked) against the tool's behavioural baseline: judged by the baseline
- * detectors (recipients, domains, response size, call rate; the session's rate when `session` is given)
- * unless the baseline is still learning or `judge` is false, then learnt into it. What is learnt never
- * depends on the tuning, only what is judged: a baseline learnt without judging (a replay's seed) is the
- * one the engine would have learnt while judging.
+ * detectors (recipients, domains, response size, call rate, the session's rate) unless the baseline is
+ * still learning, then learnt into it. Without a `session` (a replay's seed) the call is only learnt,
+ * never judged. What is learnt never depends on the tuning, only what is judged: a baseline learnt
+ * without judging is the one the engine would have learnt while judging.
  */
-export function observeToolCall(ctx: DetectionContext, tool: string, session: SessionRecord | null, judge: boolean): void {
+export function observeToolCall(ctx: DetectionContext, tool: string, session: SessionRecord | null): void {
   const { view, state, engine } = ctx;
+  const judge = session !== null;
   const key = baselineKey(view.server, tool);
   const baseline = state.get<ToolBaselineRecord>(key) ?? state.set(key, newToolBaseline(view.server, tool));
   const tuning = tuningFor(engine, view.server, tool);
@@ -31,7 +32,7 @@ export function observeToolCall(ctx: DetectionContext, tool: string, session: Se
   const toolRate = countCall(baseline.rate, view.tsMs, tuning.sensitivity, !learning);
   if (toolRate) raiseCallRateSpike(ctx, toolRate, 'tool', tuning);
   if (session) {
-    const sessionRate = countCall(session.rate, view.tsMs, tuning.sensitivity, judge);
+    const sessionRate = countCall(session.rate, view.tsMs, tuning.sensitivity, true);
     if (sessionRate && !toolRate) raiseCallRateSpike(ctx, sessionRate, 'session', tuning);
   }
   baseline.observations += 1;

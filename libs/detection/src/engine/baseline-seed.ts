@@ -26,7 +26,7 @@ export function learnBaselines(engine: CompiledEngine, calls: Iterable<Telemetry
   for (const event of calls) {
     const view = new EventView(event, engine.options.maxScanChars);
     if (view.method !== 'tools/call' || !view.tool || view.outcome === 'blocked' || !Number.isFinite(view.tsMs)) continue;
-    observeToolCall(new DetectionContext(engine, state, view), view.tool, null, false);
+    observeToolCall(new DetectionContext(engine, state, view), view.tool, null);
     observations += 1;
   }
   return { entries: [...state.entries].map(([key, value]) => ({ key, value })), observations };

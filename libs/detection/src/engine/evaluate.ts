@@ -63,7 +63,7 @@ function handleToolCall(ctx: DetectionContext): void {
   if (outbound) rememberOutbound(ctx, session, outbound);
   if (view.outcome === 'blocked' || !tool) return;
 
-  observeToolCall(ctx, tool, session, true);
+  observeToolCall(ctx, tool, session);
 }
 
 /** resources/read and prompts/get: content the model will read. */
