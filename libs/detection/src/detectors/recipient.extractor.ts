@@ -75,7 +75,10 @@ function parseRecipient(key: string, field: string, raw: string): RecipientValue
   const text = raw.trim();
   if (!text) return null;
   const email = EMAIL.exec(text);
-  if (email?.[1]) return { key, field, value: text.toLowerCase(), form: 'email', domain: registrableDomain(email[1]), host: email[1].toLowerCase().replace(/\.$/, '') };
+  if (email?.[1]) {
+    const host = email[1].toLowerCase();
+    return { key, field, value: text.toLowerCase(), form: 'email', domain: registrableDomain(host), host };
+  }
   const host = hostOf(text);
   if (host) return { key, field, value: host, form: 'url', domain: registrableDomain(host), host };
   const digits = text.replace(/[\s().-]/g, '');
