@@ -7,7 +7,7 @@ export { compareTunings, replayAlerts, tuningSuppresses, type TuningComparison }
 export { learnBaselines, type BaselineSeed } from './engine/baseline-seed.js';
 export { compileEngine, setRuleEnabled, setTuning, removeTuning, tuningFor, ruleSummaries, type CompiledEngine, type EngineConfig } from './engine/compile-engine.js';
 export type { EngineOptions, ResolvedTuning } from './engine/engine-options.js';
-export { EngineState, createState, exportState, importState, changedEntries, baselineKey, type StateEntry, type StateChanges } from './engine/engine-state.js';
+export { EngineState, createState, exportState, importState, changedEntries, baselineKey, pinKey, type StateEntry, type StateChanges } from './engine/engine-state.js';
 export { approveTool, toolPins, toolPin, toolDefinitions, baselineSummary } from './engine/tool-pins.js';
 export { builtinRuleId, BUILTIN_RULE_VERSION } from './engine/alert.factory.js';
 

@@ -38,7 +38,8 @@ export interface ReplayTarget {
 /** Categories whose alerts mark a read worth following into other servers' calls (cross_server_flow, rules). */
 const SENSITIVE_READS = ['path_traversal', 'secret_in_response'] as const;
 const PAGE = 500;
-const iso = (ms: number) => new Date(ms).toISOString();
+/** An instant in milliseconds as the ISO-8601 text the API speaks. */
+export const iso = (ms: number) => new Date(ms).toISOString();
 const tsOf = (event: TelemetryEvent) => Date.parse(event.ts);
 /** The order the engine saw events in: oldest first, ties by id. */
 const inEventOrder = (a: TelemetryEvent, b: TelemetryEvent) => tsOf(a) - tsOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { diffDefinitions, importState, baselineSummary as summarise } from '@palisade/detection';
+import { baselineKey, diffDefinitions, importState, pinKey, baselineSummary as summarise } from '@palisade/detection';
 import type { AuditActor, BaselineSummary, QuarantineState, ToolDetail, ToolPin, ToolSummary, ToolVersionView } from '@palisade/schema';
 import type { Store } from '@palisade/store';
 import { Clock } from '../common/clock.js';
@@ -70,7 +70,7 @@ export class ToolService {
   /** The figures with the tunings as last refreshed. */
   private async currentBaseline(server: string, tool: string): Promise<BaselineSummary> {
     if (this.metrics.running) return this.engine.baselineSummary(server, tool);
-    const keys = [`base:${server}:${tool}`, `pin:${server}:${tool}`];
+    const keys = [baselineKey(server, tool), pinKey(server, tool)];
     const values = await Promise.all(keys.map((key) => this.store.engineState.get(key)));
     const entries = keys.map((key, i) => ({ key, value: values[i] })).filter((e) => e.value !== null && e.value !== undefined);
     return summarise(importState(entries), server, tool, this.engine.engine);

@@ -2,13 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { baselineKey, compareTunings, learnBaselines, tuningSuppresses, type BaselineSeed } from '@palisade/detection';
 import { type Alert, type AlertCategory, BaselineTuning, type BaselineTuningInput, IsoTimestamp, type TuningPreview } from '@palisade/schema';
 import type { Store } from '@palisade/store';
+import { z } from 'zod';
 import { Clock } from '../common/clock.js';
 import type { DetectorConfig } from '../config/detector-config.js';
 import { DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
 import { BaselineService } from './baseline.service.js';
 import { EngineService } from './engine.service.js';
-import { z } from 'zod';
-import { type ReplayScope, type SeedCalls, collectReplayScope, collectSeedCalls } from './replay-scope.js';
+import { type ReplayScope, type SeedCalls, collectReplayScope, collectSeedCalls, iso } from './replay-scope.js';
 
 const DAY_MS = 86_400_000;
 const EXAMPLES = 5;
@@ -62,7 +62,7 @@ export class TuningPreviewService {
       events: scope.events.length,
       replayed: { calls: scope.calls, sessions: scope.sessions, sessionEvents: scope.sessionEvents, context: scope.context },
       seed: seedOf(seed, seedCalls, scope.coveredFromMs),
-      window: { from: new Date(scope.coveredFromMs).toISOString(), to: new Date(toMs).toISOString() },
+      window: { from: iso(scope.coveredFromMs), to: iso(toMs) },
       limit: { maxEvents, reached: scope.reached },
       current: { alerts: compared.current.length, byCategory: countByCategory(compared.current) },
       proposed: { alerts: compared.proposed.length, byCategory: countByCategory(compared.proposed) },
@@ -88,7 +88,7 @@ export class TuningPreviewService {
 function seedOf(seed: BaselineSeed, seedCalls: SeedCalls, beforeMs: number): TuningPreview['seed'] {
   const first = seedCalls.calls[0];
   const last = seedCalls.calls.at(-1);
-  return { observations: seed.observations, ...(first && last ? { from: first.ts, to: last.ts } : {}), before: new Date(beforeMs).toISOString(), cut: seedCalls.cut };
+  return { observations: seed.observations, ...(first && last ? { from: first.ts, to: last.ts } : {}), before: iso(beforeMs), cut: seedCalls.cut };
 }
 
 function countByCategory(alerts: readonly Alert[]): Partial<Record<AlertCategory, number>> {
@@ -104,7 +104,7 @@ function notesOf(scope: ReplayScope, facts: { days: number; fromMs: number; maxE
   const notes: string[] = [];
   const limit = `The replay reached its limit of ${plural(facts.maxEvents, 'event')} (PALISADE_PREVIEW_MAX_EVENTS), at most half of them calls of this tool`;
   if (scope.coveredFromMs > facts.fromMs) {
-    notes.push(`${limit}: the figures cover only alerts from ${new Date(scope.coveredFromMs).toISOString()} on, not the whole ${plural(facts.days, 'day')}; what the tuning does to older alerts is not shown.`);
+    notes.push(`${limit}: the figures cover only alerts from ${iso(scope.coveredFromMs)} on, not the whole ${plural(facts.days, 'day')}; what the tuning does to older alerts is not shown.`);
   } else if (scope.reached) {
     notes.push(`${limit}: some events of other servers and sessions that alerts about this tool may depend on were left out, so alerts depending on them may be missing from the figures.`);
   }
@@ -113,7 +113,7 @@ function notesOf(scope: ReplayScope, facts: { days: number; fromMs: number; maxE
   }
   if (facts.seedCut) {
     notes.push(
-      `The tool's baseline was started from only the newest ${plural(facts.seed.observations, 'call')} before ${new Date(scope.coveredFromMs).toISOString()} (at most ${plural(facts.maxEvents, 'call')}, PALISADE_PREVIEW_MAX_EVENTS): what older calls taught it (recipients, domains, calls towards its warm-up) is missing, so the replay may raise baseline alerts the live engine did not, or miss some it did.`,
+      `The tool's baseline was started from only the newest ${plural(facts.seed.observations, 'call')} before ${iso(scope.coveredFromMs)} (at most ${plural(facts.maxEvents, 'call')}, PALISADE_PREVIEW_MAX_EVENTS): what older calls taught it (recipients, domains, calls towards its warm-up) is missing, so the replay may raise baseline alerts the live engine did not, or miss some it did.`,
     );
   }
   if (facts.unreproduced.length > 0) {
