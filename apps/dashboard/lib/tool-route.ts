@@ -1,6 +1,6 @@
 import 'server-only';
+import { NamedToolQuery } from '@palisade/schema';
 import { notFound } from 'next/navigation';
-import { z } from 'zod';
 import { type Attempt, attempt } from './attempt';
 import { type ToolDetail, getTool } from './data';
 import { segment } from './route-params';
@@ -11,16 +11,16 @@ export interface ToolRouteProps {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
-const ToolName = z.object({ server: z.string().min(1).max(200), tool: z.string().min(1).max(200) });
-
 /**
  * The tool a page names, in its path (`/tools/[server]/[tool]`) or in its query (`/tool?server=&tool=`, the
- * form for `.` and `..`, see tool-links.ts); null when it names none (a parameter missing or given twice).
+ * form for `.` and `..`, see tool-links.ts), checked as the detector checks it; null when it names none (a
+ * parameter missing or given twice).
  */
 export async function namedTool({ params, searchParams }: ToolRouteProps): Promise<{ server: string; tool: string } | null> {
   const [path, query] = await Promise.all([params, searchParams]);
-  const named = path.server !== undefined && path.tool !== undefined ? { server: segment(path.server), tool: segment(path.tool) } : query;
-  const parsed = ToolName.safeParse(named);
+  // The names only: the query also carries the page's own parameters (`version`).
+  const named = path.server !== undefined && path.tool !== undefined ? { server: segment(path.server), tool: segment(path.tool) } : { server: query.server, tool: query.tool };
+  const parsed = NamedToolQuery.safeParse(named);
   return parsed.success ? parsed.data : null;
 }
 
