@@ -1,5 +1,6 @@
 'use server';
 
+import { Sha256Hex } from '@palisade/schema';
 import { printableText } from '@palisade/schema/printable-text';
 import { refresh } from 'next/cache';
 import { z } from 'zod';
@@ -127,7 +128,7 @@ export async function releaseTool(input: z.input<typeof Containment>): Promise<A
   return contain('release', input);
 }
 
-const Approval = ToolRef.extend({ hash: z.string().regex(/^[0-9a-f]{64}$/).nullable() });
+const Approval = ToolRef.extend({ hash: Sha256Hex.nullable() });
 
 /** Approve: the definition shown (by its hash) becomes the pin that drift is judged against; the detector refuses if it changed since. */
 export async function approveTool(input: z.input<typeof Approval>): Promise<ActionResult> {
