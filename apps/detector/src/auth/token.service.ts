@@ -18,6 +18,22 @@ export function generateToken(): string {
   return `pal_${randomBytes(32).toString('base64url')}`;
 }
 
+/**
+ * Stores a new token and returns its secret, once (only its hash is kept): for the API and for the CLI's
+ * `token create`, which works on the store without the Nest app. Audit entries name their actor by the
+ * token's name, so two live tokens may not share one (409).
+ */
+export async function issueToken(store: Store, fields: Pick<ApiToken, 'name' | 'role' | 'createdBy' | 'createdAt'>): Promise<{ token: string; record: Omit<ApiToken, 'tokenHash'> }> {
+  if ((await store.tokens.list()).some((t) => t.name === fields.name && t.revokedAt === null)) {
+    throw new PalisadeException(PalisadeErrorCode.Conflict, `a token named "${fields.name}" exists already (revoke it first, or choose another name)`);
+  }
+  const token = generateToken();
+  const record: ApiToken = { id: newId(), ...fields, tokenHash: hashToken(token), revokedAt: null, lastUsedAt: null };
+  await store.tokens.create(record);
+  const { tokenHash: _hash, ...visible } = record;
+  return { token, record: visible };
+}
+
 function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a, 'hex');
   const y = Buffer.from(b, 'hex');
@@ -70,25 +86,8 @@ export class TokenService {
   }
 
   /** Creates a token; the secret is returned once and only its hash is kept. */
-  async create(name: string, role: Role, createdBy: string): Promise<{ token: string; record: Omit<ApiToken, 'tokenHash'> }> {
-    // Audit entries name their actor by the token's name: two live tokens may not share one.
-    if ((await this.store.tokens.list()).some((t) => t.name === name && t.revokedAt === null)) {
-      throw new PalisadeException(PalisadeErrorCode.Conflict, `a token named "${name}" exists already (revoke it first, or choose another name)`);
-    }
-    const token = generateToken();
-    const record: ApiToken = {
-      id: newId(),
-      name,
-      role,
-      tokenHash: hashToken(token),
-      createdAt: this.clock.nowIso(),
-      createdBy,
-      revokedAt: null,
-      lastUsedAt: null,
-    };
-    await this.store.tokens.create(record);
-    const { tokenHash: _hash, ...visible } = record;
-    return { token, record: visible };
+  create(name: string, role: Role, createdBy: string): Promise<{ token: string; record: Omit<ApiToken, 'tokenHash'> }> {
+    return issueToken(this.store, { name, role, createdBy, createdAt: this.clock.nowIso() });
   }
 
   /** Newest first, like every list of the API. */

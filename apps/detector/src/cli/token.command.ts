@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { newId } from '@palisade/schema';
 import { createStore, storeConfigFromEnv } from '@palisade/store';
-import { generateToken, hashToken } from '../auth/token.service.js';
+import { issueToken } from '../auth/token.service.js';
+import { PalisadeErrorCode, PalisadeException } from '../common/palisade.exception.js';
 
 const ROLES = ['admin', 'analyst', 'auditor', 'collector'] as const;
 
@@ -46,15 +46,16 @@ export async function runTokenCommand(args: string[]): Promise<number> {
       process.stdout.write(`revoked ${token.id} (${token.role} ${token.name})\n`);
       return 0;
     }
-    // As through the API: audit entries name their actor by the token's name, so two live tokens may not share one.
-    if ((await store.tokens.list()).some((t) => t.name === values.name && t.revokedAt === null)) {
-      process.stderr.write(`palisade-detector token create: a token named "${values.name}" exists already (revoke it first, or choose another name)\n`);
+    let issued: Awaited<ReturnType<typeof issueToken>>;
+    try {
+      issued = await issueToken(store, { name: values.name!, role: values.role as (typeof ROLES)[number], createdBy: 'cli', createdAt: new Date().toISOString() });
+    } catch (error) {
+      if (!(error instanceof PalisadeException && error.code === PalisadeErrorCode.Conflict)) throw error;
+      process.stderr.write(`palisade-detector token create: ${error.message}\n`);
       return 1;
     }
-    const token = generateToken();
-    const id = newId();
-    await store.tokens.create({ id, name: values.name!, role: values.role as (typeof ROLES)[number], tokenHash: hashToken(token), createdAt: new Date().toISOString(), createdBy: 'cli', revokedAt: null, lastUsedAt: null });
-    await store.audit.append([{ ts: new Date().toISOString(), actor: { type: 'system', id: 'cli' }, action: 'token.create', target: `token:${id}`, details: { name: values.name, role: values.role } }]);
+    const { token, record } = issued;
+    await store.audit.append([{ ts: new Date().toISOString(), actor: { type: 'system', id: 'cli' }, action: 'token.create', target: `token:${record.id}`, details: { name: record.name, role: record.role } }]);
     process.stdout.write(`${token}\n`);
     return 0;
   } finally {
