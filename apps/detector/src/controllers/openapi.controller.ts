@@ -6,7 +6,7 @@ import { PRODUCT_VERSION } from '../exports/export.service.js';
 import { ExportRequest } from './exports.controller.js';
 import { IncidentPatchBody } from './incidents.controller.js';
 import { TokenRequest } from './tokens.controller.js';
-import { PreviewBody, TuningBody } from './tools.controller.js';
+import { ApproveBody, PreviewBody, TuningBody } from './tools.controller.js';
 
 type Json = Record<string, unknown>;
 
@@ -39,7 +39,7 @@ function toolRoutes(): Record<string, Json> {
     '/quarantine': { post: op('Quarantine the tool', 'triage') },
     '/release': { post: op('Release the tool', 'triage') },
     '/approve': {
-      post: op('Approve (re-pin) the current definition; with `hash`, only if it is still the one read (409 otherwise)', 'triage', { requestBody: json({ type: 'object', properties: { hash: { type: 'string', pattern: '^[0-9a-f]{64}$' } }, additionalProperties: false }) }),
+      post: op('Approve (re-pin) the current definition; with `hash`, only if it is still the one read (409 otherwise)', 'triage', { requestBody: json(schema(ApproveBody, 'input')) }),
     },
     '/baseline': {
       get: op('The tool’s tuning and baseline figures', 'read'),

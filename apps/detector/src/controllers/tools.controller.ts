@@ -14,7 +14,7 @@ import { ContainmentService } from '../services/containment.service.js';
 
 const ContainmentBody = z.strictObject({ reason: z.string().min(1).max(1000).optional(), incidentId: z.string().max(80).nullable().optional() }).default({});
 /** `hash`: the definition the analyst read; when the tool was redefined since, approving it would pin one nobody read. */
-const ApproveBody = z.strictObject({ hash: Sha256Hex.optional() }).default({});
+export const ApproveBody = z.strictObject({ hash: Sha256Hex.optional() }).default({});
 /**
  * Strict like the other list queries. `limit` is accepted and the inventory still returned whole (collectors
  * with `--bus http` page through it with `limit=500` and stop without a `nextCursor`).
