@@ -37,25 +37,29 @@ export class ToolService {
   }
 
   async get(server: string, tool: string): Promise<ToolSummary> {
-    const pin = await this.store.tools.get(server, tool);
-    if (!pin) throw PalisadeException.notFound(`tool ${server}/${tool}`);
-    const [quarantine, open, baseline] = await Promise.all([this.containment.quarantineState(server, tool), this.openAlertCounts(server, tool), this.baselineSummary(server, tool)]);
-    return this.summary(pin, quarantine, open.get(`${server}/${tool}`) ?? 0, baseline);
+    return (await this.summaryWithBaseline(server, tool)).summary;
   }
 
   async detail(server: string, tool: string): Promise<ToolDetail> {
-    const summary = await this.get(server, tool);
+    const { summary, baseline } = await this.summaryWithBaseline(server, tool);
     const versions = await this.store.tools.versions(server, tool);
     const views: ToolVersionView[] = versions.map((v, i) => ({ ...v, diff: i === 0 ? null : diffDefinitions(versions[i - 1]!.definition, v.definition, `version ${i}`, `version ${i + 1}`) }));
     const pinned = versions.find((v) => v.hash === summary.pinnedHash);
     const current = versions.find((v) => v.hash === summary.currentHash);
     const pinnedDiff = pinned && current && pinned.hash !== current.hash ? diffDefinitions(pinned.definition, current.definition, 'pinned', 'current') : null;
-    const [baseline, tuning, recent] = await Promise.all([
-      this.baselineSummary(server, tool),
+    const [tuning, recent] = await Promise.all([
       this.baselines.tuning(server, tool),
       this.store.alerts.search({ server, tool, limit: 20 }),
     ]);
     return { tool: summary, versions: views.reverse(), pinnedDiff, baseline, tuning, recentAlerts: recent.items };
+  }
+
+  /** One tool's summary and the baseline figures it was made with (read once for both). */
+  private async summaryWithBaseline(server: string, tool: string): Promise<{ summary: ToolSummary; baseline: BaselineSummary }> {
+    const pin = await this.store.tools.get(server, tool);
+    if (!pin) throw PalisadeException.notFound(`tool ${server}/${tool}`);
+    const [quarantine, open, baseline] = await Promise.all([this.containment.quarantineState(server, tool), this.openAlertCounts(server, tool), this.baselineSummary(server, tool)]);
+    return { summary: this.summary(pin, quarantine, open.get(`${server}/${tool}`) ?? 0, baseline), baseline };
   }
 
   /**
