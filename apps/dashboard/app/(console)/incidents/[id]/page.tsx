@@ -64,7 +64,9 @@ export default async function IncidentPage({ params }: Props) {
                   <SafeText inline text={`${incident.server}/${incident.tool}`} />
                 </Link>
               ) : (
-                <span className="mono">{incident.server}</span>
+                <span className="mono">
+                  <SafeText inline text={incident.server} />
+                </span>
               )}
             </span>
             <span>
@@ -155,7 +157,9 @@ export default async function IncidentPage({ params }: Props) {
                   ))}
                 </dd>
                 <dt>Server</dt>
-                <dd className="mono">{incident.server}</dd>
+                <dd className="mono">
+                  <SafeText inline text={incident.server} />
+                </dd>
                 <dt>Tool</dt>
                 <dd className="mono">{incident.tool ? <SafeText inline text={incident.tool} /> : '–'}</dd>
                 <dt>Session</dt>
