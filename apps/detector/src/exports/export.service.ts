@@ -111,11 +111,6 @@ export class ExportService implements OnApplicationBootstrap {
     await this.failInterrupted();
   }
 
-  /** Writes a bundle and answers with its finished record (the synchronous form). */
-  async create(request: { from: string; to: string; format: ExportFormat }, actor: AuditActor, source?: string): Promise<StoredExport> {
-    return (await this.start(request, actor, source)).finished;
-  }
-
   /**
    * Starts writing a bundle and answers at once with its `running` record; `finished` settles when the
    * bundle is signed (or the export failed, which the record then says). Refused when
