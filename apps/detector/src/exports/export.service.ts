@@ -184,7 +184,7 @@ export class ExportService implements OnApplicationBootstrap {
         for (const e of page) await events.write(e);
         await progress(eventsFile, page.length);
       }
-      finished(await this.finish(workDir, eventsFile, events));
+      finished(await this.finish(eventsFile, events));
 
       const alerts = this.writer(path.join(workDir, alertsFile), csv ? ALERT_COLUMNS : null, (a: Alert) => [
         a.id, a.ts, a.category, a.severity, a.title, a.server, a.tool ?? '', a.sessionId ?? '', a.ruleId, a.status, a.incidentId ?? '', a.evidence.summary, a.eventIds.join(' '),
@@ -200,8 +200,8 @@ export class ExportService implements OnApplicationBootstrap {
         await progress(alertsFile, page.length);
         await progress(ocsfFile, page.length);
       }
-      finished(await this.finish(workDir, alertsFile, alerts));
-      finished(await this.finish(workDir, ocsfFile, ocsf));
+      finished(await this.finish(alertsFile, alerts));
+      finished(await this.finish(ocsfFile, ocsf));
 
       const incidents = this.writer(path.join(workDir, incidentsFile), csv ? INCIDENT_COLUMNS : null, (i: Incident) => [
         i.id, i.createdAt, i.updatedAt, i.severity, i.status, i.title, i.server, i.tool ?? '', i.sessionId ?? '', i.assignee ?? '', i.categories.join(' '), i.alertCount, i.disposition ?? '',
@@ -210,7 +210,7 @@ export class ExportService implements OnApplicationBootstrap {
         for (const i of page) await incidents.write(i);
         await progress(incidentsFile, page.length);
       }
-      finished(await this.finish(workDir, incidentsFile, incidents));
+      finished(await this.finish(incidentsFile, incidents));
 
       const auditWriter = this.writer(path.join(workDir, auditFile), csv ? [...AUDIT_CSV_COLUMNS] : null, (a: AuditEntry) => [
         a.seq, a.ts, JSON.stringify(a.actor), a.action, a.target, JSON.stringify(a.details), a.source ?? '', a.prevHash, a.hash,
@@ -225,7 +225,7 @@ export class ExportService implements OnApplicationBootstrap {
         }
         await progress(auditFile, page.length);
       }
-      finished(await this.finish(workDir, auditFile, auditWriter));
+      finished(await this.finish(auditFile, auditWriter));
       const audit = first && last ? { firstSeq: first.seq, lastSeq: last.seq, prevHash: first.prevHash, head: last.hash } : await this.emptyAuditRun(request.to);
 
       const keys = this.signingKeys();
@@ -499,8 +499,9 @@ export class ExportService implements OnApplicationBootstrap {
     };
   }
 
-  private async finish(dir: string, name: string, writer: Writer): Promise<ExportManifest['files'][number]> {
-    const { records, sha256 } = await writer.close();
-    return { path: name, sha256, bytes: statSync(path.join(dir, name)).size, records };
+  /** Closes a file's writer and lists the file as the manifest does: the writer counted and digested every byte it wrote. */
+  private async finish(name: string, writer: Writer): Promise<ExportManifest['files'][number]> {
+    const { bytes, records, sha256 } = await writer.close();
+    return { path: name, sha256, bytes, records };
   }
 }
