@@ -10,10 +10,6 @@ export function bundleFiles(format: 'ndjson' | 'csv'): string[] {
   return [`events.${ext}`, `alerts.${ext}`, 'alerts.ocsf.json', `incidents.${ext}`, `audit.${ext}`];
 }
 
-export function sha256File(content: Buffer | string): string {
-  return createHash('sha256').update(content).digest('hex');
-}
-
 /** The fingerprint an install publishes for its export key: `sha256:` and the hex SHA-256 of the DER public key. */
 export function keyFingerprint(publicKeyBase64: string): string {
   return `sha256:${createHash('sha256').update(Buffer.from(publicKeyBase64, 'base64')).digest('hex')}`;
