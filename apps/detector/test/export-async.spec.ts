@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ExportRecord } from '@palisade/schema';
 import { createStore, storeConfigFromEnv } from '@palisade/store';
+import { type DetectorProcess, REPO, startDetectorProcess } from '@palisade/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVerifyExport } from '../src/cli/verify-export.command.js';
 import { verifyBundle } from '../src/exports/bundle.verifier.js';
@@ -12,9 +11,7 @@ import { type RunningDetector, startDetector } from './support/detector.harness.
 import { mixedStream } from './support/mixed-stream.js';
 import { quietly } from './support/quietly.js';
 
-const repo = path.resolve(import.meta.dirname, '../../..');
-const cli = path.join(repo, 'apps/detector/bin/palisade-detector.js');
-const built = existsSync(path.join(repo, 'apps/detector/dist/main.js'));
+const built = existsSync(path.join(REPO, 'apps/detector/dist/main.js'));
 
 /** Enough events that writing them takes a second or more here, so an export is seen running. */
 const EVENTS = 40_000;
@@ -27,14 +24,6 @@ async function seed(home: string): Promise<{ from: string; to: string }> {
   for (let i = 0; i < events.length; i += 5_000) await store.events.insertMany(events.slice(i, i + 5_000));
   await store.close();
   return { from: new Date(start - 1000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('asynchronous compliance exports', () => {
@@ -139,41 +128,27 @@ describe('asynchronous compliance exports', () => {
 
 describe.skipIf(!built)('an export whose detector was killed (kill -9)', () => {
   const home = mkdtempSync(path.join(tmpdir(), 'palisade-export-kill-'));
-  const children: ChildProcess[] = [];
+  let killed: DetectorProcess | undefined;
 
-  afterAll(() => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  afterAll(async () => {
+    await killed?.stop();
     rmSync(home, { recursive: true, force: true });
   });
 
   it('is marked failed with a reason when the detector starts again, instead of staying running', { timeout: 180_000 }, async () => {
     const range = await seed(home);
-    const port = await freePort();
-    const token = 'pal_test_admin_token_for_the_export_kill_test';
-    const env = { ...process.env, PALISADE_HOME: home, PALISADE_API_PORT: String(port), PALISADE_ADMIN_TOKEN: token, PALISADE_LOG_LEVEL: 'warn' };
-    const child = spawn(process.execPath, [cli, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    children.push(child);
-    const url = `http://127.0.0.1:${port}`;
-    const call = async (method: string, route: string, body?: unknown): Promise<{ status: number; body: ExportRecord }> => {
-      const response = await fetch(`${url}${route}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-      return { status: response.status, body: (await response.json()) as ExportRecord };
-    };
-    const deadline = Date.now() + 60_000;
-    while (!(await fetch(`${url}/api/health`).then((r) => r.ok, () => false))) {
-      if (Date.now() > deadline) throw new Error('the detector did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const started = await call('POST', '/api/exports', { ...range, async: true });
+    killed = await startDetectorProcess({ home });
+    const started = await killed.api<ExportRecord>('POST', '/api/exports', { ...range, async: true });
     expect(started.status).toBe(202);
     // Killed once the export has saved some progress: it is mid-way, its record says `running`.
-    for (;;) {
-      const { body } = await call('GET', `/api/exports/${started.body.id}`);
-      expect(body.state).toBe('running');
-      if (body.progress.records > 0) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    const midway = await killed.waitFor(async () => {
+      const { body } = await killed!.api<ExportRecord>('GET', `/api/exports/${started.body.id}`);
+      return (body.state !== 'running' || body.progress.records > 0) && body;
+    }, 'the export to write its first records');
+    expect(midway.state).toBe('running');
+    const exited = new Promise((resolve) => killed!.process.child.once('exit', resolve));
+    killed.process.child.kill('SIGKILL');
+    await exited;
 
     const store = await createStore(storeConfigFromEnv({ PALISADE_HOME: home }));
     expect((await store.settings.get<ExportRecord>(`export/${started.body.id}`))?.state).toBe('running');
