@@ -20,7 +20,10 @@ async function allAlerts(detector: DetectorProcess): Promise<Alert[]> {
   return alerts;
 }
 
-describe.skipIf(!built)('the whole pipeline: real MCP servers → real collectors → sqlite bus → detector → store → API', () => {
+// These tests run built code: without it they would pass by skipping, so a missing build fails them, by name.
+if (!built) throw new Error("this suite runs the built apps: run `npm run build` (npm ci does it) first");
+
+describe('the whole pipeline: real MCP servers → real collectors → sqlite bus → detector → store → API', () => {
   let detector: DetectorProcess;
   let alerts: Alert[] = [];
   const timings: { name: string; ms: number }[] = [];
