@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ExportRecord } from '@palisade/schema';
+import { type ExportRecord, processStartTicks } from '@palisade/schema';
 import { createStore, storeConfigFromEnv } from '@palisade/store';
 import { type DetectorProcess, REPO, startDetectorProcess } from '@palisade/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,20 +155,32 @@ describe('an export whose detector was killed (kill -9)', () => {
     await exited;
 
     const store = await createStore(storeConfigFromEnv({ PALISADE_HOME: home }));
-    expect((await store.settings.get<ExportRecord>(`export/${started.body.id}`))?.state).toBe('running');
+    const record = await store.settings.get<ExportRecord & { runner: { host: string; pid: number } }>(`export/${started.body.id}`);
+    expect(record?.state).toBe('running');
+    // Two more running records, written by a live process of this host: one whose recorded start time is
+    // that process's (it still writes: left alone), one whose is not (a later process got the writer's pid).
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600_000)'], { stdio: 'ignore' });
+    const ticks = processStartTicks(sleeper.pid!);
+    const live = `${started.body.id}L`;
+    const reused = `${started.body.id}R`;
+    await store.settings.put(`export/${live}`, { ...record!, id: live, runner: { ...record!.runner, pid: sleeper.pid, startTicks: ticks } });
+    await store.settings.put(`export/${reused}`, { ...record!, id: reused, runner: { ...record!.runner, pid: sleeper.pid, startTicks: ticks === null ? null : String(Number(ticks) + 1) } });
     await store.close();
 
     const restarted = await startDetector({}, { home, worker: false });
     try {
+      expect((await restarted.api<ExportRecord>('GET', `/api/exports/${live}`)).body.state).toBe('running');
+      if (ticks !== null) expect((await restarted.api<ExportRecord>('GET', `/api/exports/${reused}`)).body).toMatchObject({ state: 'failed', error: expect.stringMatching(/^the detector writing it \(process \d+\) stopped before it finished/) });
       const { body } = await restarted.api<ExportRecord>('GET', `/api/exports/${started.body.id}`);
       expect(body).toMatchObject({ state: 'failed', finishedAt: expect.any(String) });
       expect(body.error).toMatch(/^the detector writing it \(process \d+\) stopped before it finished; start the export again$/);
       const listed = await restarted.api<{ items: ExportRecord[] }>('GET', '/api/exports');
-      expect(listed.body.items.filter((x) => x.state === 'running')).toEqual([]);
+      expect(listed.body.items.filter((x) => x.state === 'running').map((x) => x.id)).toEqual([live]);
       expect((await restarted.api('GET', `/api/exports/${started.body.id}/archive`)).status).toBe(404);
       const audit = await restarted.api<{ items: { action: string; actor: { id: string } }[] }>('GET', `/api/audit?target=export:${started.body.id}`);
       expect(audit.body.items).toMatchObject([{ action: 'export.fail', actor: { id: 'exports' } }]);
     } finally {
+      sleeper.kill('SIGKILL');
       await restarted.close();
     }
   });

@@ -3,6 +3,7 @@ export * from './config.error.js';
 export * from './data-home.js';
 export * from './install-key.js';
 export * from './sqlite-busy.js';
+export * from './process-liveness.js';
 export * from './canonical-json.js';
 export * from './printable-text.js';
 export * from './telemetry-event.schema.js';

@@ -10,3 +10,4 @@ export * from './ids.js';
 export * from './data-home.js';
 export * from './install-key.js';
 export * from './sqlite-busy.js';
+export * from './process-liveness.js';

@@ -3,7 +3,8 @@ import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ownerProcessRuns, processStartTicks, SpoolDirectory } from './spool.directory.js';
+import { processStartTicks } from '@palisade/schema';
+import { SpoolDirectory } from './spool.directory.js';
 
 const homes: string[] = [];
 afterEach(() => {
@@ -34,13 +35,17 @@ describe(SpoolDirectory.name, () => {
     expect(await new SpoolDirectory(home, 'OTHER').claimOrphans()).toEqual([]);
   });
 
-  it('tells a live owner from a later process that got its pid (start time), and trusts the pid where none was recorded', () => {
+  it('claims the folder of a process that got a gone owner\'s pid (start time differs), not one with no start time recorded', async () => {
     const startTicks = processStartTicks('self');
-    expect(ownerProcessRuns({ pid: process.pid })).toBe(true);
-    expect(ownerProcessRuns({ pid: 2 ** 22 + 12345 })).toBe(false);
-    if (startTicks === null) return; // no /proc here
-    expect(ownerProcessRuns({ pid: process.pid, startTicks })).toBe(true);
-    expect(ownerProcessRuns({ pid: process.pid, startTicks: String(Number(startTicks) + 1) })).toBe(false);
+    if (startTicks === null) return; // no /proc here: the pid alone decides
+    const home = mkdtempSync(path.join(tmpdir(), 'palisade-spools-'));
+    homes.push(home);
+    for (const [name, ticks] of [['REUSED', String(Number(startTicks) + 1)], ['UNKNOWN', null]] as const) {
+      mkdirSync(path.join(home, 'spool', name), { recursive: true });
+      writeFileSync(path.join(home, 'spool', name, 'owner.json'), JSON.stringify({ collectorId: name, pid: process.pid, host: os.hostname(), ...(ticks ? { startTicks: ticks } : {}), startedAt: '' }));
+    }
+    const claimed = await new SpoolDirectory(home, 'ME').claimOrphans();
+    expect(claimed.map((dir) => path.basename(dir))).toEqual(['ME~REUSED']);
   });
 
   // The collector's telemetry worker thread creates the spool: a folder made there belongs to a live process.
@@ -48,7 +53,7 @@ describe(SpoolDirectory.name, () => {
   it('never claims the folder of a live collector whose spool was created by its worker thread', async () => {
     const home = mkdtempSync(path.join(tmpdir(), 'palisade-spools-'));
     homes.push(home);
-    const worker = new Worker(`import(${JSON.stringify(BUILT)}).then(async ({ SpoolDirectory }) => { await new SpoolDirectory(${JSON.stringify(home)}, 'WORKER').createOwn(); require('node:worker_threads').parentPort.postMessage('made'); });`, { eval: true });
+    const worker = new Worker(`import(${JSON.stringify(BUILT)}).then(async ({ SpoolDirectory }) => { await new SpoolDirectory(${JSON.stringify(home)}, 'WORKER').createOwn(); require('node:worker_threads').parentPort.postMessage('made'); });`, { eval: true, execArgv: [] });
     await new Promise((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);

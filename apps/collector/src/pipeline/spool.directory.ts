@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { processRuns, processStartTicks } from '@palisade/schema/telemetry';
 
 interface SpoolOwner {
   collectorId: string;
@@ -20,34 +20,6 @@ interface SpoolOwner {
 const OWNER_FILE = 'owner.json';
 
 /**
- * A process's start time from /proc, or null where there is none. The same for every thread of a process:
- * the spool is created by the collector's telemetry worker thread, whose `process.argv[1]` is the worker's
- * script, not the command line, so the entry script (what this used to compare) never matched and every
- * live collector looked gone to the others, which claimed and deleted its spool while it wrote.
- */
-export function processStartTicks(pid: number | 'self'): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after "(comm)": state is field 3, starttime field 22.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** True when the owner still runs: its pid is live and, where /proc says, started when the owner did. */
-export function ownerProcessRuns(owner: Pick<SpoolOwner, 'pid' | 'startTicks'>): boolean {
-  try {
-    process.kill(owner.pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  if (!owner.startTicks) return true;
-  const now = processStartTicks(owner.pid);
-  return now === null || now === owner.startTicks;
-}
-
-/**
  * The spool folders of every collector of a PALISADE_HOME (`spool/`). Each collector owns `spool/<id>/`
  * (with `owner.json`: pid, host, process start time). A folder whose owner is gone (killed, or exited with the bus down)
  * is claimed by a live collector with one atomic rename to `spool/<its id>~<origin>`, so exactly one
@@ -59,7 +31,7 @@ export class SpoolDirectory {
   constructor(
     home: string,
     private readonly collectorId: string,
-    private readonly isAlive: (owner: SpoolOwner) => boolean = (owner) => owner.host !== os.hostname() || ownerProcessRuns(owner),
+    private readonly isAlive: (owner: SpoolOwner) => boolean = (owner) => owner.host !== os.hostname() || processRuns(owner.pid, owner.startTicks),
   ) {
     this.root = path.join(home, 'spool');
   }

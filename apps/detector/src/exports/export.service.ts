@@ -17,6 +17,8 @@ import {
   TELEMETRY_SCHEMA_VERSION,
   type TelemetryEvent,
   newId,
+  processRuns,
+  processStartTicks,
 } from '@palisade/schema';
 import type { Store, TimeRange } from '@palisade/store';
 import { stringify } from 'csv-stringify/sync';
@@ -39,6 +41,8 @@ export const ABANDONED_EXPORT_MS = 3_600_000;
 export interface ExportRunner {
   host: string;
   pid: number;
+  /** When that process started (where /proc tells): a later process that got its pid is not the runner. */
+  startTicks?: string | null;
 }
 
 /** A bundle as the detector keeps it: the API's record plus where its files are and who writes it. */
@@ -71,15 +75,6 @@ function reasonOf(error: unknown): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 300) || 'unknown error';
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Compliance bundles (contract section 7): events, alerts (and OCSF findings), incidents and audit
  * entries of a time range, each file listed in a manifest with its SHA-256, the audit chain's head, and
@@ -93,7 +88,7 @@ export class ExportService implements OnApplicationBootstrap {
   private readonly logger = new Logger('exports');
   /** The exports this process is writing, by id: their live progress. */
   private readonly running = new Map<string, StoredExport>();
-  private readonly runner: ExportRunner = { host: hostname(), pid: process.pid };
+  private readonly runner: ExportRunner = { host: hostname(), pid: process.pid, startTicks: processStartTicks('self') };
 
   constructor(
     @Inject(STORE) private readonly store: Store,
@@ -324,7 +319,7 @@ export class ExportService implements OnApplicationBootstrap {
       if (value.state !== 'running' || this.running.has(value.id)) continue;
       const runner = value.runner;
       const here = runner?.host === this.runner.host;
-      const dead = here ? runner.pid === process.pid || !isAlive(runner.pid) : Date.parse(value.progress.updatedAt) < stale;
+      const dead = here ? runner.pid === process.pid || !processRuns(runner.pid, runner.startTicks) : Date.parse(value.progress.updatedAt) < stale;
       if (!dead) continue;
       const reason = here
         ? `the detector writing it (process ${runner.pid}) stopped before it finished; start the export again`

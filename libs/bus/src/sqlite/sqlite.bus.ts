@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { retryWhileBusy } from '@palisade/schema/telemetry';
+import { processRuns, retryWhileBusy } from '@palisade/schema/telemetry';
 import Database from 'better-sqlite3';
 import { type Bus, type BusConsumer, type BusProducer, type ConsumerLag, type ConsumerOptions, type DeadLetter } from '../bus.port.js';
 import { type BusLogger, stderrBusLogger } from '../shared/bus.logger.js';
@@ -55,16 +55,6 @@ function cacheKib(value: number | undefined): number {
   if (value === undefined) return SQLITE_BUS_DEFAULTS.cacheKib;
   if (!Number.isInteger(value) || value < 64) throw new RangeError(`sqlite bus cacheKib ${value}: must be a whole number of KiB, at least 64`);
   return value;
-}
-
-/** True when a process with this pid exists (EPERM: it exists, under another user). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
@@ -148,7 +138,7 @@ export class SqliteBus implements Bus {
       : new SqliteGroupCursor(this.log, resolved.group, resolved.topic, resolved.fromBeginning, {
           ttlMs: this.leaseTtlMs,
           holder,
-          holderGone: (lease) => this.reclaimDeadHolders && lease.host === holder.host && lease.pid !== process.pid && !processAlive(lease.pid),
+          holderGone: (lease) => this.reclaimDeadHolders && lease.host === holder.host && lease.pid !== process.pid && !processRuns(lease.pid),
           now: this.now,
         });
     const timing = {
