@@ -4,18 +4,14 @@
 // memory (as alerts.ocsf.json once was: +320 MB of RSS over 50,000 alerts, measured with this bench before
 // it was streamed) runs out of heap and
 // takes the API down. Uncapped, V8 collects lazily and the peak rises with N even when nothing is kept.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Alert } from '@palisade/schema';
 import { createStore, storeConfigFromEnv } from '@palisade/store';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the workspace's bench harness lives in tools/, outside every project
-import { peakRssMb, progress, report } from '../../../tools/bench-kit.mjs';
+import { peakRssMb, progress, report, startDetectorServe, stopChild, untilHealthy } from '../../../tools/bench-kit.mjs';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const cli = path.join(repo, 'apps/detector/bin/palisade-detector.js');
 /** BENCH_EXPORT_ALERTS="10000,50000": the two alert counts compared. */
 const [SMALL, LARGE] = (process.env.BENCH_EXPORT_ALERTS ?? '10000,50000').split(',').map(Number);
 /** BENCH_EXPORT_HEAP_MB: the API's --max-old-space-size (its idle heap is some 40 MB). */
@@ -53,15 +49,9 @@ async function exportPeak(count) {
     for (let i = 0; i < count; i += 5_000) await store.alerts.insertMany(Array.from({ length: Math.min(5_000, count - i) }, (_, k) => alert(i + k)));
     await store.close();
 
-    child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, cli, 'serve', '--api-only'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c) => (stderr += c));
+    child = startDetectorServe(['--api-only'], { env, nodeFlags: [`--max-old-space-size=${HEAP_MB}`] });
     const url = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 60_000;
-    while (!(await fetch(`${url}/api/health`).then((r) => r.ok, () => false))) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the detector did not start: ${stderr.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await untilHealthy(child, url);
     const idlePeakRssMb = peakRssMb(child.pid);
     progress(`export: writing the bundle of ${count} alerts…`);
     const started = performance.now();
@@ -79,10 +69,7 @@ async function exportPeak(count) {
     const peak = peakRssMb(child.pid);
     return { peakRssMb: peak, growthMb: peak === null || idlePeakRssMb === null ? null : Math.round((peak - idlePeakRssMb) * 10) / 10, seconds: Number(seconds.toFixed(2)), ocsfMb: Math.round(ocsf.bytes / 104857.6) / 10 };
   } finally {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
+    await stopChild(child);
     rmSync(home, { recursive: true, force: true });
   }
 }

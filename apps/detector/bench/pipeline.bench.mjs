@@ -1,7 +1,6 @@
 // Pipeline benchmark (embedded default): sustained throughput bus → engine → store of the real worker
 // process, beside the raw sqlite bus read rate measured in the same run, and the latency from publishing
 // an event to its alert being visible in the API (p50/p99).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -13,11 +12,10 @@ import { newId, parseTelemetryEventJson } from '@palisade/schema';
 import { createStore, SQLITE_STORE_FILE, SqliteStore, storeConfigFromEnv } from '@palisade/store';
 import Database from 'better-sqlite3';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the workspace's bench harness lives in tools/, outside every project
-import { peakRssMb, percentile, progress, report } from '../../../tools/bench-kit.mjs';
+import { peakRssMb, percentile, progress, report, startDetectorServe, stopChild, until, untilHealthy } from '../../../tools/bench-kit.mjs';
 import { readRuleFiles } from '../dist/services/engine.service.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const cli = path.join(repo, 'apps/detector/bin/palisade-detector.js');
 const TOTAL = Number(process.env.BENCH_PIPELINE_EVENTS ?? 50_000);
 const TOPIC = 'mcp.telemetry';
 
@@ -59,32 +57,11 @@ function mixedStream(count, startMs) {
   return events;
 }
 
-async function until(check, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 // BENCH_PROFILE_DIR=<dir>: the detector processes write V8 CPU profiles there (one per thread), to see
 // where the pipeline spends its time (open them in Chrome DevTools or any .cpuprofile viewer).
 // BENCH_NODE_FLAGS="--max-semi-space-size=32 …": Node/V8 flags for the detector processes, to compare tunings.
 const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`] : [];
-
-function startDetector(env, args) {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), ...profile, cli, 'serve', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
-  child.once('exit', (code, signal) => { if (code && signal !== 'SIGTERM') progress(`detector exited ${code}: ${stderr.slice(-2000)}`); });
-  return child;
-}
-
-async function stop(child) {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
-}
+const startDetector = (env, args) => startDetectorServe(args, { env, nodeFlags: profile });
 
 const home = mkdtempSync(path.join(tmpdir(), 'palisade-bench-pipeline-'));
 const env = { ...process.env, PALISADE_HOME: home, PALISADE_LOG_LEVEL: 'error', PALISADE_API_PORT: String(40000 + Math.floor(Math.random() * 20000)) };
@@ -158,7 +135,7 @@ try {
   const pipelineSeconds = (performance.now() - first) / 1000;
   const pipelineRate = (TOTAL - firstCount) / pipelineSeconds;
   const workerPeakRssMb = peakRssMb(worker.pid);
-  await stop(worker);
+  await stopChild(worker);
   progressDb.close();
 
   progress('event → alert latency through the API, alert → containment webhook…');
@@ -174,7 +151,7 @@ try {
   await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
   const api = startDetector({ ...env, PALISADE_WEBHOOKS: `http://127.0.0.1:${receiver.address().port}/hook` }, []);
   const url = `http://127.0.0.1:${env.PALISADE_API_PORT}`;
-  await until(async () => (await fetch(`${url}/api/health`).then((r) => r.ok).catch(() => false)), 60_000, 'API up');
+  await untilHealthy(api, url);
   const token = (await import('node:fs')).readFileSync(path.join(home, 'secrets/admin-token'), 'utf8').trim();
   const latencies = [];
   for (let i = 0; i < 200; i += 1) {
@@ -211,7 +188,7 @@ try {
     webhookLatencies.push(hooks.find((h) => h.body.server === server).at - t0);
   }
   receiver.close();
-  await stop(api);
+  await stopChild(api);
   await producer.close();
   await store.close();
   await bus.close();
