@@ -1,7 +1,7 @@
 import type { Alert, TriageStatus } from './alert.schema.js';
 import type { AuditEntry } from './audit.schema.js';
 import type { BaselineSummary, BaselineTuning } from './baseline.schema.js';
-import type { ExportFormat, ExportManifest } from './export.schema.js';
+import type { ExportFormat, ExportManifest, ExportState } from './export.schema.js';
 import type { Incident } from './incident.schema.js';
 import type { TelemetryEvent } from './telemetry-event.schema.js';
 import type { QuarantineState, ToolPin, ToolVersion } from './tool.schema.js';
@@ -47,9 +47,6 @@ export interface ToolDetail {
   tuning: BaselineTuning;
   recentAlerts: Alert[];
 }
-
-/** Where an export stands: being written, finished (its bundle can be downloaded), or given up. */
-export type ExportState = 'running' | 'done' | 'failed';
 
 /** Records written so far to one file of a bundle, and how many the range holds when that was cheap to count. */
 export interface ExportFileProgress {

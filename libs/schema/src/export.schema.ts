@@ -4,6 +4,10 @@ import { IsoTimestamp, Sha256Hex } from './common.schema.js';
 export const ExportFormat = z.enum(['ndjson', 'csv']);
 export type ExportFormat = z.infer<typeof ExportFormat>;
 
+/** Where an export stands: being written, finished (its bundle can be downloaded), or given up. */
+export const ExportState = z.enum(['running', 'done', 'failed']);
+export type ExportState = z.infer<typeof ExportState>;
+
 /** The manifest of a compliance bundle (contract section 7). */
 export const ExportManifest = z.object({
   kind: z.literal('palisade.compliance-bundle'),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AlertCategory, TriageStatus } from './alert.schema.js';
 import { Severity } from './common.schema.js';
+import { ExportState } from './export.schema.js';
 
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 500;
@@ -108,3 +109,20 @@ export const AuditQuery = z.strictObject({
   cursor: Cursor,
 }).refine(orderedRange, RANGE_ORDER);
 export type AuditQuery = z.infer<typeof AuditQuery>;
+
+/** Compliance exports, newest first by when they started; `[from, to)` on that start (`startedAt`). */
+export const ExportQuery = z.strictObject({
+  state: ExportState.optional(),
+  ...TimeRange,
+  limit: Limit,
+  cursor: Cursor,
+}).refine(orderedRange, RANGE_ORDER);
+export type ExportQuery = z.infer<typeof ExportQuery>;
+
+/** API tokens, newest first by `createdAt`; `[from, to)` on it. */
+export const TokenQuery = z.strictObject({
+  ...TimeRange,
+  limit: Limit,
+  cursor: Cursor,
+}).refine(orderedRange, RANGE_ORDER);
+export type TokenQuery = z.infer<typeof TokenQuery>;

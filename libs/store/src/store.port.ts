@@ -18,10 +18,13 @@ import type {
   AuditQuery,
   BaselineTuning,
   EventQuery,
+  ExportQuery,
+  ExportRecord,
   Incident,
   IncidentQuery,
   Page,
   TelemetryEvent,
+  TokenQuery,
   ToolPin,
   ToolVersion,
   TriageStatus,
@@ -200,6 +203,11 @@ export interface EngineStateRepository {
   /** Every entry, for restoring the engine at start (ordered by key). */
   loadAll(): Promise<EngineStateEntry[]>;
   get(key: string): Promise<unknown | null>;
+  /**
+   * The stored entries of these keys, in one round trip (or a few, for thousands of keys): the tool
+   * inventory reads two per tool. In the order asked, a repeated key once; keys not stored are left out.
+   */
+  getMany(keys: readonly string[]): Promise<EngineStateEntry[]>;
   /** Writes the entries; `value: null` deletes the key. */
   put(entries: readonly EngineStateWrite[]): Promise<void>;
 }
@@ -238,14 +246,33 @@ export interface TokenRepository {
   /** Throws `StoreError` code `conflict` when the id or the hash is taken. */
   create(token: ApiToken): Promise<void>;
   findByHash(tokenHash: string): Promise<ApiToken | null>;
-  /** Oldest first. */
+  /** Every token, oldest first (the CLI, and the check that live names are unique). */
   list(): Promise<ApiToken[]>;
+  /** A page of tokens, newest first by `createdAt` (then id); `[from, to)` on `createdAt`. */
+  search(query: TokenQuery): Promise<Page<ApiToken>>;
   /** True when the token existed and was not revoked yet. */
   revoke(id: string, ts: string): Promise<boolean>;
   touch(id: string, ts: string): Promise<void>;
 }
 
-/** Small named documents: rule switches, export records, install settings. */
+/**
+ * Compliance exports, one record each from the moment one starts (`running`) to its end (`done`,
+ * `failed`). A record may carry fields of its writer's own beside the API's (where its files are, which
+ * process writes it): they are kept whole and given back as they were.
+ */
+export interface ExportRepository {
+  /** Creates or replaces the record with this id. */
+  put(record: ExportRecord): Promise<void>;
+  get<T extends ExportRecord = ExportRecord>(id: string): Promise<T | null>;
+  /**
+   * Newest first by `startedAt` (then id), which never changes once an export started (a record stored
+   * before it had one is placed at its `createdAt`, and counts as `done` without a `state`); `[from, to)`
+   * on that time; `state` matches exactly.
+   */
+  search<T extends ExportRecord = ExportRecord>(query: ExportQuery): Promise<Page<T>>;
+}
+
+/** Small named documents: rule switches, quarantine states, install settings. */
 export interface SettingsRepository {
   get<T = unknown>(key: string): Promise<T | null>;
   put(key: string, value: unknown): Promise<void>;
@@ -292,6 +319,7 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly outbox: OutboxRepository;
   readonly tokens: TokenRepository;
+  readonly exports: ExportRepository;
   readonly settings: SettingsRepository;
   /** Writes one pipeline batch (sqlite: in one transaction, so a crash leaves all or nothing). */
   writeBatch(batch: StoreBatch): Promise<StoreBatchResult>;

@@ -1,8 +1,10 @@
-import { computeAuditHash, EventQuery, IncidentQuery, verifyAuditChain, type AuditEntry } from '@palisade/schema';
+import { computeAuditHash, EventQuery, ExportQuery, IncidentQuery, TokenQuery, verifyAuditChain, type AuditEntry } from '@palisade/schema';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { MGET_IDS } from '../src/elasticsearch/elasticsearch.context.js';
+import { TEMPLATE_VERSION } from '../src/elasticsearch/elasticsearch.indices.js';
 import { ElasticsearchStore } from '../src/elasticsearch/elasticsearch.store.js';
 import { StoreErrorCode } from '../src/store.error.js';
-import { at, sampleAlert, sampleAudit, sampleEvent, sampleIncident, sampleToolPin, sampleToolVersion } from './fixtures/store-records.js';
+import { at, sampleAlert, sampleAudit, sampleEvent, sampleExport, sampleIncident, sampleToolPin, sampleToolVersion } from './fixtures/store-records.js';
 import { bulkAnswer, ElasticsearchMock, errorAnswer, type RecordedRequest } from './fixtures/elasticsearch.mock.js';
 
 type Lines = Record<string, unknown>[];
@@ -36,7 +38,7 @@ describe(ElasticsearchStore.name, () => {
       await ElasticsearchStore.connect(es.client, { indexPrefix: 'pt', replicas: 0, retry });
       // eslint-disable-next-line @typescript-eslint/no-explicit-any -- template bodies are walked freely here
       const templates = new Map(es.sent('PUT', /^\/_index_template\//).map((request) => [request.path.split('/').pop(), request.body as Record<string, any>]));
-      expect([...templates.keys()].sort()).toEqual(['pt-alerts', 'pt-audit', 'pt-audit-head', 'pt-baselines', 'pt-engine-state', 'pt-events', 'pt-incidents', 'pt-outbox', 'pt-refused', 'pt-settings', 'pt-tokens', 'pt-tool-pins', 'pt-tool-versions']);
+      expect([...templates.keys()].sort()).toEqual(['pt-alerts', 'pt-audit', 'pt-audit-head', 'pt-baselines', 'pt-engine-state', 'pt-events', 'pt-exports', 'pt-incidents', 'pt-outbox', 'pt-refused', 'pt-settings', 'pt-tokens', 'pt-tool-pins', 'pt-tool-versions']);
       const events = templates.get('pt-events')!;
       expect(events['index_patterns']).toEqual(['pt-events-*']);
       expect(events['template'].aliases).toEqual({ 'pt-events': {} });
@@ -61,6 +63,10 @@ describe(ElasticsearchStore.name, () => {
       for (const body of templates.values()) expect(body['template'].mappings.dynamic).toBe(false);
       expect(templates.get('pt-alerts')!['index_patterns']).toEqual(['pt-alerts']);
       expect(templates.get('pt-alerts')!['template'].mappings.properties.palisade.properties.alert.properties.evidence).toEqual({ type: 'object', enabled: false });
+      // Exports are listed by when they started and their state; the record itself is kept, never indexed.
+      expect(templates.get('pt-exports')!['index_patterns']).toEqual(['pt-exports']);
+      expect(templates.get('pt-exports')!['template'].mappings.properties).toEqual({ id: { type: 'keyword' }, startedMs: { type: 'long' }, state: { type: 'keyword' }, doc: { type: 'object', enabled: false } });
+      expect(templates.get('pt-exports')!['version']).toBe(TEMPLATE_VERSION);
       // What Elasticsearch refused is kept whole and never indexed: it cannot be refused a second time.
       expect(templates.get('pt-refused')!['template'].mappings.properties.refused.properties.document).toEqual({ type: 'object', enabled: false });
     });
@@ -361,6 +367,111 @@ describe(ElasticsearchStore.name, () => {
         query: { bool: { filter: [{ term: { 'palisade.incident.status': 'open' } }, { term: { 'palisade.incident.categories': 'tool_poisoning' } }], must: [{ match_phrase: { 'palisade.text': { query: 'pastebin' } } }] } },
         sort: [{ 'palisade.severity_rank': { order: 'desc' } }, { 'palisade.incident.lastSeen': { order: 'desc' } }, { 'palisade.incident.id': { order: 'desc' } }],
       });
+    });
+  });
+
+  describe('exports and tokens', () => {
+    beforeEach(() => es.acceptInstall());
+
+    it('writes an export record under its id with what lists sort and filter on, and waits until it is searchable', async () => {
+      const store = await connect(es);
+      es.on('PUT', '/:index/_doc/:id', () => ({ result: 'created' }));
+      const running = sampleExport({ state: 'running', startedAt: at(2), createdAt: at(2) });
+      const legacy = sampleExport({ createdAt: at(4) }) as unknown as Record<string, unknown>;
+      for (const field of ['state', 'startedAt']) delete legacy[field];
+      await store.exports.put(running);
+      await store.exports.put(legacy as never);
+      const [first, second] = es.sent('PUT', /^\/pt-exports\/_doc\//) as [RecordedRequest, RecordedRequest];
+      expect(first.path).toBe(`/pt-exports/_doc/${running.id}`);
+      expect(first.querystring).toMatchObject({ refresh: 'wait_for' });
+      expect(first.body).toEqual({ id: running.id, startedMs: Date.parse(at(2)), state: 'running', doc: running });
+      // A record from before states: done, placed at its createdAt.
+      expect(second.body).toEqual({ id: legacy['id'], startedMs: Date.parse(at(4)), state: 'done', doc: legacy });
+    });
+
+    it('pages exports newest first by start, filtered by state and [from, to) on the start, with search_after', async () => {
+      const store = await connect(es);
+      const records = [3, 2, 1].map((minute) => sampleExport({ startedAt: at(minute), state: 'failed' }));
+      es.on('POST', '/:index/_search', (request) => {
+        const after = (request.body as { search_after?: unknown[] }).search_after;
+        const rows = after ? records.slice(2) : records;
+        return hits(3, rows.map((record) => ({ id: record.id, source: { id: record.id, doc: record }, sort: [Date.parse(record.startedAt), record.id] })));
+      });
+      const page = await store.exports.search(ExportQuery.parse({ state: 'failed', from: at(0), to: at(9), limit: 2 }));
+      expect(page.items).toEqual(records.slice(0, 2));
+      expect(page.total).toBe(3);
+      const [request] = es.sent('POST', /^\/pt-exports\/_search$/) as [RecordedRequest];
+      expect(request.body).toEqual({
+        // A long takes no date `format`: bounds are plain epoch milliseconds.
+        query: { bool: { filter: [{ term: { state: 'failed' } }, { range: { startedMs: { gte: Date.parse(at(0)), lt: Date.parse(at(9)) } } }] } },
+        sort: [{ startedMs: { order: 'desc' } }, { id: { order: 'desc' } }],
+        size: 3,
+        track_total_hits: true,
+      });
+      const next = await store.exports.search(ExportQuery.parse({ limit: 2, cursor: page.nextCursor }));
+      expect(next.items).toEqual([records[2]]);
+      expect(next.nextCursor).toBeUndefined();
+      expect(es.sent('POST', /_search$/)[1]!.body).toMatchObject({ query: { bool: { filter: [] } }, search_after: [Date.parse(at(2)), records[1]!.id] });
+      await expect(store.tokens.search(TokenQuery.parse({ cursor: page.nextCursor }))).rejects.toMatchObject({ code: StoreErrorCode.InvalidCursor });
+    });
+
+    it('pages tokens newest first by createdMs, then id, with [from, to) on createdMs', async () => {
+      const store = await connect(es);
+      es.on('POST', '/:index/_search', () => hits(0, []));
+      expect(await store.tokens.search(TokenQuery.parse({ from: at(1), to: at(2), limit: 10 }))).toEqual({ items: [], total: 0 });
+      const [request] = es.sent('POST', /^\/pt-tokens\/_search$/) as [RecordedRequest];
+      expect(request.body).toEqual({
+        query: { bool: { filter: [{ range: { createdMs: { gte: Date.parse(at(1)), lt: Date.parse(at(2)) } } }] } },
+        sort: [{ createdMs: { order: 'desc' } }, { id: { order: 'desc' } }],
+        size: 11,
+        track_total_hits: true,
+      });
+    });
+
+    it('moves export records an earlier version kept among the settings into their index when it connects, never over a newer record', async () => {
+      const moved = sampleExport({ startedAt: at(1) });
+      const timeless = { id: 'exp_timeless', createdAt: 'yesterday' };
+      es.mock.clear({ method: 'POST', path: '/pt-settings/_search' });
+      es.on('POST', '/pt-settings/_search', (request) => {
+        if ((request.body as { search_after?: unknown }).search_after) return hits(2, []);
+        return hits(2, [
+          { id: `export/${moved.id}`, source: { key: `export/${moved.id}`, value: { v: moved } }, sort: [`export/${moved.id}`] },
+          { id: 'export/exp_timeless', source: { key: 'export/exp_timeless', value: { v: timeless } }, sort: ['export/exp_timeless'] },
+        ]);
+      }).on('POST', '/_bulk', (request) => bulkAnswer(request.body, (action) => (action['create'] ? 409 : 200)));
+      await ElasticsearchStore.connect(es.client, { indexPrefix: 'pt', replicas: 0, retry });
+      const [search] = es.sent('POST', /^\/pt-settings\/_search$/) as [RecordedRequest];
+      expect(search.body).toMatchObject({ query: { prefix: { key: 'export/' } } });
+      const [creates, deletes] = es.sent('POST', /^\/_bulk$/) as [RecordedRequest, RecordedRequest];
+      // `create`: a record with that id written since (409) is newer, and stays as it is.
+      expect(creates.body).toEqual([{ create: { _index: 'pt-exports', _id: moved.id } }, { id: moved.id, startedMs: Date.parse(at(1)), state: 'done', doc: moved }]);
+      // Only what was moved leaves the settings; a record with no time to list it by stays there.
+      expect(deletes.body).toEqual([{ delete: { _index: 'pt-settings', _id: `export/${moved.id}` } }]);
+    });
+  });
+
+  describe('engine state reads', () => {
+    beforeEach(() => es.acceptInstall());
+
+    it('reads many keys with real-time multi-gets of at most MGET_IDS ids, in the order asked, leaving out missing documents', async () => {
+      const store = await connect(es);
+      const keys = Array.from({ length: MGET_IDS * 2 + 5 }, (_, index) => `baseline:files/t${index}`);
+      const long = `pin:files/${'x'.repeat(300)}`;
+      es.on('POST', '/:index/_mget', (request) => ({
+        docs: (request.body as { ids: string[] }).ids.map((id) =>
+          id.startsWith('sha256:') ? { _id: id, found: true, _source: { key: long, value: { v: { pinned: true } } } } : Number(id.split('/t')[1]) % 2 === 0 ? { _id: id, found: true, _source: { key: id, value: { v: { n: Number(id.split('/t')[1]) } } } } : { _id: id, found: false },
+        ),
+      }));
+      const entries = await store.engineState.getMany([long, ...keys, keys[0]!]);
+      const requests = es.sent('POST', /^\/pt-engine-state\/_mget$/);
+      expect(requests.map((request) => (request.body as { ids: string[] }).ids.length)).toEqual([MGET_IDS, MGET_IDS, 6]);
+      // A key longer than an `_id` may be is asked for under its hash, and found by the key its document names.
+      expect((requests[0]!.body as { ids: string[] }).ids[0]).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(entries[0]).toEqual({ key: long, value: { pinned: true } });
+      expect(entries.slice(1).map((entry) => entry.key)).toEqual(keys.filter((_, index) => index % 2 === 0));
+      expect(entries[1]).toEqual({ key: keys[0], value: { n: 0 } });
+      expect(await store.engineState.getMany([])).toEqual([]);
+      expect(es.sent('POST', /_mget$/)).toHaveLength(3);
     });
   });
 

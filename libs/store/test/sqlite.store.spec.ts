@@ -2,12 +2,12 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EventQuery, IncidentQuery } from '@palisade/schema';
+import { EventQuery, ExportQuery, IncidentQuery } from '@palisade/schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreErrorCode } from '../src/store.error.js';
 import { SQLITE_MIGRATIONS } from '../src/sqlite/sqlite.migrations.js';
 import { SqliteStore } from '../src/sqlite/sqlite.store.js';
-import { sampleEvent, sampleIncident } from './fixtures/store-records.js';
+import { at, sampleEvent, sampleExport, sampleIncident } from './fixtures/store-records.js';
 import { storeBehaviour } from './store.behaviour.js';
 
 describe(SqliteStore.name, () => {
@@ -87,6 +87,39 @@ describe(SqliteStore.name, () => {
       expect((await store.events.search(EventQuery.parse({ q: 'needle' }))).items.map((event) => event.id)).toEqual(['evt_short_00001']);
       expect((await store.events.get('evt_long_000001'))?.['palisade.request.params']).toMatchObject({ arguments: { body: `${filler} needle` } });
       await store.close();
+    });
+
+    it('moves the export records an earlier version kept as settings into their own list, leaving the other settings', async () => {
+      // A store.db as the first schema left it.
+      const v1 = path.join(home, 'store.db');
+      const raw = new Database(v1);
+      raw.exec(SQLITE_MIGRATIONS[0]!);
+      raw.pragma('user_version = 1');
+      const running = sampleExport({ startedAt: at(2), state: 'running', createdAt: at(2) });
+      const done = sampleExport({ startedAt: '2026-11-20T10:01:00.123+02:00', createdAt: at(7) });
+      const legacy = sampleExport({ createdAt: at(3) }) as unknown as Record<string, unknown>;
+      for (const field of ['state', 'startedAt', 'finishedAt', 'progress']) delete legacy[field];
+      const insert = raw.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
+      for (const record of [running, done, legacy]) insert.run(`export/${String(record['id'])}`, JSON.stringify(record));
+      insert.run('export/exp_broken', '{not json');
+      insert.run('export/exp_timeless', JSON.stringify({ id: 'exp_timeless', createdAt: 'yesterday' }));
+      insert.run('exports-note', '"kept"');
+      insert.run('rule:burst', '{"enabled":false}');
+      raw.close();
+
+      const store = SqliteStore.open({ file: v1 });
+      const page = await store.exports.search(ExportQuery.parse({}));
+      // `done` started at 08:01:00.123Z, before the others: the earlier version's time, not its createdAt.
+      expect(page.items.map((record) => record.id)).toEqual([legacy['id'], running.id, done.id]);
+      expect(page.items).toEqual([legacy, running, done]);
+      expect((await store.exports.search(ExportQuery.parse({ state: 'done' }))).items.map((record) => record.id)).toEqual([legacy['id'], done.id]);
+      expect((await store.exports.search(ExportQuery.parse({ to: '2026-11-20T08:01:00.124Z' }))).items.map((record) => record.id)).toEqual([done.id]);
+      expect(await store.settings.get('rule:burst')).toEqual({ enabled: false });
+      await store.close();
+      // What could not be moved stays where it was, unlisted rather than lost.
+      const after = new Database(v1, { readonly: true });
+      expect(after.prepare("SELECT key FROM settings WHERE key LIKE 'export%' ORDER BY key").pluck().all()).toEqual(['export/exp_broken', 'export/exp_timeless', 'exports-note']);
+      after.close();
     });
 
     it('refuses a record whose time is not an instant, naming it', async () => {

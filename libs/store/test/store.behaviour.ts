@@ -2,7 +2,9 @@ import {
   AlertQuery,
   AuditQuery,
   EventQuery,
+  ExportQuery,
   IncidentQuery,
+  TokenQuery,
   verifyAuditChain,
   type AuditEntry,
   type Page,
@@ -16,6 +18,7 @@ import {
   sampleAlert,
   sampleAudit,
   sampleEvent,
+  sampleExport,
   sampleIncident,
   sampleOutbox,
   sampleToken,
@@ -465,6 +468,23 @@ export function storeBehaviour(open: () => Promise<StoreUnderTest>, capabilities
       expect(await store.engineState.get('pin:a')).toEqual({ replaced: true });
     });
 
+    it('reads many keys at once: the stored ones in the order asked, a repeated key once, missing keys left out', async () => {
+      expect(await store.engineState.getMany([])).toEqual([]);
+      // More keys than one SQL statement or one multi-get request takes.
+      const keys = Array.from({ length: 1_200 }, (_, index) => `baseline:files/tool-${String(index).padStart(4, '0')}`);
+      const stored = keys.filter((_, index) => index % 3 !== 1);
+      await store.engineState.put(stored.map((key, index) => ({ key, value: { observations: index } })));
+      // A key longer than a document id may be (Elasticsearch keeps it under its hash).
+      const long = `pin:files/${'x'.repeat(300)}`;
+      await store.engineState.put([{ key: long, value: { pinned: true } }]);
+      const asked = [long, ...[...keys].reverse(), 'pin:missing', keys[0]!];
+      const entries = await store.engineState.getMany(asked);
+      expect(entries.map((entry) => entry.key)).toEqual([long, ...[...stored].reverse()]);
+      expect(entries[0]).toEqual({ key: long, value: { pinned: true } });
+      expect(entries.at(-1)).toEqual({ key: keys[0], value: { observations: 0 } });
+      expect(await store.engineState.getMany(['pin:missing', keys[1]!])).toEqual([]);
+    });
+
     it('writes engine state given as JSON text, as the pipeline snapshots it', async () => {
       await store.writeBatch({ engineState: [{ key: 'session:s1', json: '{"calls":[1,2],"server":"files"}' }, { key: 'session:s2', json: '"plain"' }] });
       expect(await store.engineState.get('session:s1')).toEqual({ calls: [1, 2], server: 'files' });
@@ -572,6 +592,59 @@ export function storeBehaviour(open: () => Promise<StoreUnderTest>, capabilities
       expect(await store.tokens.revoke(token.id, at(5))).toBe(false);
       expect(await store.tokens.revoke('tok_missing', at(5))).toBe(false);
       expect((await store.tokens.findByHash(token.tokenHash))?.revokedAt).toBe(at(4));
+    });
+
+    it('pages tokens newest first, with a stable total, no cursor on the last page, and [from, to) on createdAt', async () => {
+      const created = [3, 1, 2, 2, 0].map((minute) => sampleToken({ createdAt: at(minute) }));
+      for (const token of created) await store.tokens.create(token);
+      const byNewest = [...created].sort((a, b) => (a.createdAt === b.createdAt ? b.id.localeCompare(a.id) : b.createdAt.localeCompare(a.createdAt)));
+      const { items, totals, pages } = await allPages((cursor) => store.tokens.search(TokenQuery.parse({ limit: 2, cursor })));
+      expect(ids(items)).toEqual(ids(byNewest));
+      expect(items[0]).toEqual(byNewest[0]);
+      expect(totals).toEqual([5, 5, 5]);
+      expect(pages).toBe(3);
+      const ranged = await store.tokens.search(TokenQuery.parse({ from: at(1), to: at(3) }));
+      expect(ids(ranged.items)).toEqual(ids(byNewest.filter((token) => token.createdAt >= at(1) && token.createdAt < at(3))));
+      expect(ranged).toMatchObject({ total: 3 });
+      expect(ranged.nextCursor).toBeUndefined();
+      const first = await store.tokens.search(TokenQuery.parse({ limit: 1 }));
+      await expect(store.audit.list(AuditQuery.parse({ cursor: first.nextCursor }))).rejects.toMatchObject({ code: StoreErrorCode.InvalidCursor });
+      await expect(store.tokens.search(TokenQuery.parse({ cursor: 'garbage' }))).rejects.toMatchObject({ code: StoreErrorCode.InvalidCursor });
+    });
+
+    it('keeps export records whole, replaced by id, paged newest first by when they started', async () => {
+      const older = sampleExport({ startedAt: at(1), state: 'failed', error: 'stopped' });
+      const running = sampleExport({ startedAt: at(3), state: 'running', runner: { host: 'h', pid: 7 } });
+      const tie = [sampleExport({ startedAt: at(2) }), sampleExport({ startedAt: at(2) })];
+      for (const record of [older, running, ...tie]) await store.exports.put(record);
+      expect(await store.exports.get(running.id)).toEqual(running);
+      expect(await store.exports.get('exp_missing')).toBeNull();
+      // Finishing changes createdAt (the bundle's signing time), never where the export sorts.
+      const done = { ...running, state: 'done' as const, createdAt: at(9), finishedAt: at(9), runner: undefined };
+      await store.exports.put(done);
+      expect(await store.exports.get(running.id)).toEqual(JSON.parse(JSON.stringify(done)));
+
+      const newest = [running.id, ...[...ids(tie)].sort().reverse(), older.id];
+      const { items, totals, pages } = await allPages((cursor) => store.exports.search(ExportQuery.parse({ limit: 2, cursor })));
+      expect(ids(items)).toEqual(newest);
+      expect(totals).toEqual([4, 4]);
+      expect(pages).toBe(2);
+      expect(ids((await store.exports.search(ExportQuery.parse({ from: at(2), to: at(3) }))).items)).toEqual(newest.slice(1, 3));
+      expect(ids((await store.exports.search(ExportQuery.parse({ state: 'failed' }))).items)).toEqual([older.id]);
+      expect((await store.exports.search(ExportQuery.parse({ state: 'done', limit: 1 }))).total).toBe(3);
+      const page = await store.exports.search(ExportQuery.parse({ limit: 1 }));
+      await expect(store.tokens.search(TokenQuery.parse({ cursor: page.nextCursor }))).rejects.toMatchObject({ code: StoreErrorCode.InvalidCursor });
+      await expect(store.exports.put(sampleExport({ startedAt: 'yesterday' }))).rejects.toMatchObject({ code: StoreErrorCode.InvalidRecord });
+    });
+
+    it('lists an export record from before states as done, at its createdAt', async () => {
+      const legacy = sampleExport({ createdAt: at(5) }) as unknown as Record<string, unknown>;
+      for (const field of ['state', 'startedAt', 'finishedAt', 'progress']) delete legacy[field];
+      await store.exports.put(legacy as never);
+      await store.exports.put(sampleExport({ startedAt: at(4) }));
+      const page = await store.exports.search(ExportQuery.parse({ state: 'done' }));
+      expect(page.items[0]).toEqual(legacy);
+      expect(ids((await store.exports.search(ExportQuery.parse({ from: at(5) }))).items)).toEqual([legacy['id']]);
     });
 
     it('puts, gets and lists settings by prefix', async () => {

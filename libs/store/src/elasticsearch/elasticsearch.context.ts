@@ -2,6 +2,7 @@ import type { Client, estypes } from '@elastic/elasticsearch';
 import { createHash } from 'node:crypto';
 import type { Page } from '@palisade/schema';
 import { decodeCursor, encodeCursor, type CursorShape, type CursorValue } from '../shared/cursor.js';
+import { chunks } from '../shared/chunks.js';
 import type { MalformedRowCounter } from '../shared/malformed-row.counter.js';
 import { pageLimit, toPage } from '../shared/paging.js';
 import { StoreError, StoreErrorCode } from '../store.error.js';
@@ -24,6 +25,9 @@ const DELETE_TASK_POLL_MS = 1000;
 
 /** Hits per request when reading everything of a small index or scanning for exports. */
 const SCAN_PAGE = 1000;
+
+/** Ids per multi-get request. */
+export const MGET_IDS = 1000;
 
 /** What every Elasticsearch repository shares: the client, index names, the bulk writer, retries. */
 export class ElasticsearchContext {
@@ -144,11 +148,17 @@ export class ElasticsearchContext {
     return response.found && response._source ? response._source : null;
   }
 
-  /** Documents by id (real time), in the order asked; missing ones are left out. */
+  /**
+   * Documents by id (real time), in the order asked; missing ones are left out. Thousands of ids go in
+   * several requests of `MGET_IDS`, so no request body grows with the caller's list.
+   */
   async getSources(index: string, ids: readonly string[]): Promise<Record<string, unknown>[]> {
-    if (ids.length === 0) return [];
-    const response = await this.call(`mget ${index}`, () => this.client.mget<Record<string, unknown>>({ index, ids: [...ids] }, { maxRetries: 0, ignore: [404] }));
-    return (response.docs ?? []).flatMap((doc) => ('found' in doc && doc.found && doc._source ? [doc._source] : []));
+    const sources: Record<string, unknown>[] = [];
+    for (const chunk of chunks(ids, MGET_IDS)) {
+      const response = await this.call(`mget ${index}`, () => this.client.mget<Record<string, unknown>>({ index, ids: chunk }, { maxRetries: 0, ignore: [404] }));
+      for (const doc of response.docs ?? []) if ('found' in doc && doc.found && doc._source) sources.push(doc._source);
+    }
+    return sources;
   }
 
   /** The record at `path` of a `_source`, or null, counted as malformed, when it is missing or misshapen. */
@@ -193,6 +203,12 @@ export function termFilters(fields: Record<string, string | number | null | unde
 export function msRange(field: string, bounds: { gte?: number | undefined; lt?: number | undefined; lte?: number | undefined }): Query[] {
   const range = Object.fromEntries(Object.entries(bounds).filter(([, value]) => value !== undefined));
   return Object.keys(range).length ? [{ range: { [field]: { ...range, format: 'epoch_millis' } } }] : [];
+}
+
+/** A `range` filter on a numeric field (epoch milliseconds kept as a `long`), when a bound is given; numbers take no `format`. */
+export function numberRange(field: string, bounds: { gte?: number | undefined; lt?: number | undefined }): Query[] {
+  const range = Object.fromEntries(Object.entries(bounds).filter(([, value]) => value !== undefined));
+  return Object.keys(range).length ? [{ range: { [field]: range } }] : [];
 }
 
 /**

@@ -137,6 +137,7 @@ const MAPPINGS = {
   },
   tokens: { dynamic: false, properties: tree({ id: keyword, tokenHash: keyword, createdMs: { type: 'long' }, revoked: { type: 'boolean' }, doc: opaque }) },
   settings: { dynamic: false, properties: tree({ key: keyword, value: opaque }) },
+  exports: { dynamic: false, properties: tree({ id: keyword, startedMs: { type: 'long' }, state: keyword, doc: opaque }) },
   /** Documents Elasticsearch refused (a value their mapping cannot take), kept whole and unindexed with the reason. */
   refused: {
     dynamic: false,
@@ -220,5 +221,5 @@ export class ElasticsearchIndices {
   }
 }
 
-/** Bumped whenever a mapping or analysis changes, so a deployment can tell which templates it runs (2: token limit, 3: refused documents). */
-export const TEMPLATE_VERSION = 3;
+/** Bumped whenever a mapping or analysis changes, so a deployment can tell which templates it runs (2: token limit, 3: refused documents, 4: exports). */
+export const TEMPLATE_VERSION = 4;

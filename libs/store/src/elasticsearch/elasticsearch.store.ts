@@ -10,6 +10,7 @@ import { ElasticsearchContext } from './elasticsearch.context.js';
 import { ElasticsearchIndices } from './elasticsearch.indices.js';
 import { ElasticsearchEngineStateRepository } from './engine-state.repository.js';
 import { ElasticsearchEventRepository } from './event.repository.js';
+import { ElasticsearchExportRepository } from './export.repository.js';
 import { ElasticsearchIncidentRepository } from './incident.repository.js';
 import { ElasticsearchOutboxRepository } from './outbox.repository.js';
 import { DEFAULT_RETRY_POLICY, errorType, type RetryPolicy } from './retry.policy.js';
@@ -57,6 +58,7 @@ export class ElasticsearchStore implements Store {
   readonly audit: ElasticsearchAuditRepository;
   readonly outbox: ElasticsearchOutboxRepository;
   readonly tokens: ElasticsearchTokenRepository;
+  readonly exports: ElasticsearchExportRepository;
   readonly settings: ElasticsearchSettingsRepository;
   private readonly rows = new MalformedRowCounter();
   private readonly ctx: ElasticsearchContext;
@@ -84,13 +86,18 @@ export class ElasticsearchStore implements Store {
     this.audit = new ElasticsearchAuditRepository(this.ctx);
     this.outbox = new ElasticsearchOutboxRepository(this.ctx);
     this.tokens = new ElasticsearchTokenRepository(this.ctx);
+    this.exports = new ElasticsearchExportRepository(this.ctx);
     this.settings = new ElasticsearchSettingsRepository(this.ctx);
   }
 
-  /** Checks the cluster answers, installs the index templates and creates the single indices. */
+  /**
+   * Checks the cluster answers, installs the index templates, creates the single indices, and moves the
+   * export records an earlier Palisade kept among the settings into their own index.
+   */
   static async connect(client: Client, options: ElasticsearchStoreOptions): Promise<ElasticsearchStore> {
     const store = new ElasticsearchStore(client, options);
     await store.install();
+    await store.exports.adoptLegacy();
     return store;
   }
 

@@ -29,6 +29,19 @@ export class ElasticsearchEngineStateRepository implements EngineStateRepository
     return (sourceAt(source ?? undefined, 'value.v') as unknown) ?? null;
   }
 
+  /** One real-time multi-get (a few for thousands of keys); each document names its key, so a hashed `_id` maps back. */
+  async getMany(keys: readonly string[]): Promise<EngineStateEntry[]> {
+    const wanted = [...new Set(keys)];
+    const found = new Map<string, unknown>();
+    for (const source of await this.ctx.getSources(this.index(), wanted.map((key) => keyId(key)))) {
+      const key = sourceAt(source, 'key');
+      const value = sourceAt(source, 'value.v');
+      if (typeof key === 'string' && value !== undefined && value !== null) found.set(key, value);
+      else this.ctx.rows.skip();
+    }
+    return wanted.flatMap((key) => (found.has(key) ? [{ key, value: found.get(key) }] : []));
+  }
+
   async put(entries: readonly EngineStateWrite[]): Promise<void> {
     if (entries.length) await this.ctx.bulk.write(this.actions(entries), this.ctx.refresh);
   }

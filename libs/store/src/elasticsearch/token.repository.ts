@@ -1,12 +1,21 @@
+import type { Page, TokenQuery } from '@palisade/schema';
 import { hasStringKeys } from '../shared/malformed-row.counter.js';
-import { instantMs } from '../shared/time.js';
+import { instantMs, rangeMs } from '../shared/time.js';
 import { StoreError, StoreErrorCode } from '../store.error.js';
 import type { ApiToken, TokenRepository } from '../store.port.js';
 import { UPDATE_RETRY_ON_CONFLICT } from './bulk.writer.js';
 import { isConflict } from './retry.policy.js';
-import { termFilters, type ElasticsearchContext, type Hit } from './elasticsearch.context.js';
+import { numberRange, termFilters, type ElasticsearchContext, type Hit, type SortedList } from './elasticsearch.context.js';
 
 const isToken = hasStringKeys('id', 'name', 'role', 'tokenHash');
+const NEWEST_FIRST: SortedList = {
+  list: 'tokens',
+  sort: [
+    { field: 'createdMs', order: 'desc' },
+    { field: 'id', order: 'desc' },
+  ],
+  shape: ['number', 'string'],
+};
 
 /**
  * API tokens, `_id` = the token's SHA-256: checking a bearer token (every API request) is one real-time
@@ -44,6 +53,11 @@ export class ElasticsearchTokenRepository implements TokenRepository {
       { field: 'id', order: 'asc' },
     ]);
     return hits.flatMap((hit) => this.decode(hit) ?? []);
+  }
+
+  async search(query: TokenQuery): Promise<Page<ApiToken>> {
+    const { fromMs, toMs } = rangeMs(query);
+    return this.ctx.page(this.index(), { bool: { filter: numberRange('createdMs', { gte: fromMs, lt: toMs }) } }, NEWEST_FIRST, query, (hit) => this.decode(hit));
   }
 
   async revoke(id: string, ts: string): Promise<boolean> {

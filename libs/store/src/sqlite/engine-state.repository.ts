@@ -1,4 +1,6 @@
 import { type EngineStateEntry, type EngineStateRepository, type EngineStateWrite, engineStateJson } from '../store.port.js';
+import { chunks } from '../shared/chunks.js';
+import { placeholders } from './keyset.query.js';
 import type { SqliteContext } from './sqlite.context.js';
 
 export class SqliteEngineStateRepository implements EngineStateRepository {
@@ -15,6 +17,19 @@ export class SqliteEngineStateRepository implements EngineStateRepository {
   async get(key: string): Promise<unknown | null> {
     const value = this.ctx.pluck('SELECT value FROM engine_state WHERE key = ?').get(key);
     return value === undefined ? null : this.ctx.rows.parse<unknown>(value, (parsed) => parsed !== null);
+  }
+
+  async getMany(keys: readonly string[]): Promise<EngineStateEntry[]> {
+    const wanted = [...new Set(keys)];
+    const found = new Map<string, unknown>();
+    for (const chunk of chunks(wanted, 500)) {
+      const rows = this.ctx.statement(`SELECT key, value FROM engine_state WHERE key IN (${placeholders(chunk.length)})`).all(...chunk) as { key: string; value: string }[];
+      for (const row of rows) {
+        const value = this.ctx.rows.parse<unknown>(row.value, (parsed) => parsed !== null);
+        if (value !== null) found.set(row.key, value);
+      }
+    }
+    return wanted.flatMap((key) => (found.has(key) ? [{ key, value: found.get(key) }] : []));
   }
 
   async put(entries: readonly EngineStateWrite[]): Promise<void> {

@@ -144,6 +144,32 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  /* 2: compliance exports in their own table, paged newest first; tokens paged newest first */ `
+  CREATE TABLE exports (
+    id TEXT PRIMARY KEY,
+    started_ms INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX exports_by_started ON exports (started_ms, id);
+  CREATE INDEX exports_by_state ON exports (state, started_ms, id);
+  -- Export records were settings named export/ID: moved here as they were (a record from before states
+  -- were kept is done, placed at its createdAt). One that cannot be read stays behind, listed nowhere.
+  INSERT INTO exports (id, started_ms, state, doc)
+    SELECT id, started_ms, state, value FROM (
+      SELECT
+        json_extract(value, '$.id') AS id,
+        CAST(round(unixepoch(coalesce(json_extract(value, '$.startedAt'), json_extract(value, '$.createdAt')), 'subsec') * 1000) AS INTEGER) AS started_ms,
+        coalesce(json_extract(value, '$.state'), 'done') AS state,
+        value
+      FROM settings
+      WHERE key >= 'export/' AND key < 'export0' AND json_valid(value) AND json_type(value) = 'object'
+    )
+    WHERE typeof(id) = 'text' AND started_ms IS NOT NULL;
+  DELETE FROM settings WHERE key >= 'export/' AND key < 'export0' AND substr(key, 8) IN (SELECT id FROM exports);
+
+  CREATE INDEX tokens_by_created ON tokens (created_ms, id);
+  `,
 ];
 
 /** Brings the database to the latest schema version; refuses a database from a newer Palisade. */

@@ -11,6 +11,7 @@ import { SqliteAuditRepository } from './audit.repository.js';
 import { SqliteBaselineRepository } from './baseline.repository.js';
 import { SqliteEngineStateRepository } from './engine-state.repository.js';
 import { SqliteEventRepository } from './event.repository.js';
+import { SqliteExportRepository } from './export.repository.js';
 import { SqliteIncidentRepository } from './incident.repository.js';
 import { SqliteOutboxRepository } from './outbox.repository.js';
 import { SqliteSettingsRepository } from './settings.repository.js';
@@ -57,6 +58,7 @@ export class SqliteStore implements Store {
   readonly audit: SqliteAuditRepository;
   readonly outbox: SqliteOutboxRepository;
   readonly tokens: SqliteTokenRepository;
+  readonly exports: SqliteExportRepository;
   readonly settings: SqliteSettingsRepository;
   private readonly ctx: SqliteContext;
   private readonly rows = new MalformedRowCounter();
@@ -76,6 +78,7 @@ export class SqliteStore implements Store {
     this.audit = new SqliteAuditRepository(this.ctx);
     this.outbox = new SqliteOutboxRepository(this.ctx);
     this.tokens = new SqliteTokenRepository(this.ctx);
+    this.exports = new SqliteExportRepository(this.ctx);
     this.settings = new SqliteSettingsRepository(this.ctx);
   }
 

@@ -1,9 +1,19 @@
+import type { Page, TokenQuery } from '@palisade/schema';
 import { StoreError, StoreErrorCode } from '../store.error.js';
 import { hasStringKeys } from '../shared/malformed-row.counter.js';
 import { instantMs } from '../shared/time.js';
 import type { ApiToken, TokenRepository } from '../store.port.js';
+import { keysetPage, SqlFilter, type KeysetList } from './keyset.query.js';
 import type { SqliteContext } from './sqlite.context.js';
 
+const TOKENS: KeysetList = {
+  list: 'tokens',
+  table: 'tokens',
+  keys: [
+    { column: 'created_ms', type: 'number' },
+    { column: 'id', type: 'string' },
+  ],
+};
 const isToken = hasStringKeys('id', 'name', 'role', 'tokenHash');
 
 export class SqliteTokenRepository implements TokenRepository {
@@ -26,6 +36,10 @@ export class SqliteTokenRepository implements TokenRepository {
       .pluck('SELECT doc FROM tokens ORDER BY created_ms, id')
       .all()
       .flatMap((doc) => this.decode(doc) ?? []);
+  }
+
+  async search(query: TokenQuery): Promise<Page<ApiToken>> {
+    return keysetPage(this.ctx, TOKENS, new SqlFilter().timeRange('created_ms', query), query, (doc) => this.decode(doc));
   }
 
   async revoke(id: string, ts: string): Promise<boolean> {

@@ -13,6 +13,10 @@ export class MemoryEngineStateRepository implements EngineStateRepository {
     return this.state.engineState.has(key) ? jsonCopy(this.state.engineState.get(key)) : null;
   }
 
+  async getMany(keys: readonly string[]): Promise<EngineStateEntry[]> {
+    return [...new Set(keys)].flatMap((key) => (this.state.engineState.has(key) ? [{ key, value: jsonCopy(this.state.engineState.get(key)) }] : []));
+  }
+
   async put(entries: readonly EngineStateWrite[]): Promise<void> {
     this.putNow(entries);
   }

@@ -1,7 +1,8 @@
+import type { Page, TokenQuery } from '@palisade/schema';
 import { StoreError, StoreErrorCode } from '../store.error.js';
-import { instantMs } from '../shared/time.js';
+import { instantMs, rangeMs } from '../shared/time.js';
 import type { ApiToken, TokenRepository } from '../store.port.js';
-import { compareKeys } from './memory.list.js';
+import { compareKeys, memoryPage } from './memory.list.js';
 import { jsonCopy, type MemoryState } from './memory.state.js';
 
 export class MemoryTokenRepository implements TokenRepository {
@@ -21,6 +22,12 @@ export class MemoryTokenRepository implements TokenRepository {
 
   async list(): Promise<ApiToken[]> {
     return [...this.state.tokens.values()].sort((a, b) => compareKeys([Date.parse(a.createdAt), a.id], [Date.parse(b.createdAt), b.id])).map(jsonCopy);
+  }
+
+  async search(query: TokenQuery): Promise<Page<ApiToken>> {
+    const { fromMs, toMs } = rangeMs(query);
+    const rows = [...this.state.tokens.values()].filter((token) => (fromMs === undefined || Date.parse(token.createdAt) >= fromMs) && (toMs === undefined || Date.parse(token.createdAt) < toMs));
+    return memoryPage(rows, 'tokens', ['number', 'string'], (token) => [Date.parse(token.createdAt), token.id], query, jsonCopy);
   }
 
   async revoke(id: string, ts: string): Promise<boolean> {

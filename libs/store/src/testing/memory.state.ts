@@ -1,4 +1,4 @@
-import { AUDIT_GENESIS_HASH, type Alert, type AuditEntry, type BaselineTuning, type Incident, type TelemetryEvent, type ToolPin, type ToolVersion } from '@palisade/schema';
+import { AUDIT_GENESIS_HASH, type Alert, type AuditEntry, type BaselineTuning, type ExportRecord, type ExportState, type Incident, type TelemetryEvent, type ToolPin, type ToolVersion } from '@palisade/schema';
 import type { AuditChainEnd } from '../shared/audit-chain.js';
 import type { ApiToken, OutboxItem } from '../store.port.js';
 
@@ -32,6 +32,7 @@ export class MemoryState {
   chainEnd: AuditChainEnd = { seq: 0, hash: AUDIT_GENESIS_HASH };
   outbox = new Map<string, OutboxItem>();
   tokens = new Map<string, ApiToken>();
+  exports = new Map<string, { record: ExportRecord; startedMs: number; state: ExportState }>();
   settings = new Map<string, unknown>();
 
   /** Runs `work` as a transaction: if it throws, every map is put back as it was. */
@@ -58,6 +59,7 @@ export class MemoryState {
       chainEnd: { ...this.chainEnd },
       outbox: new Map(this.outbox),
       tokens: new Map(this.tokens),
+      exports: new Map(this.exports),
       settings: new Map(this.settings),
     };
   }

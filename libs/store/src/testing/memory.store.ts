@@ -5,6 +5,7 @@ import { MemoryAuditRepository } from './memory-audit.repository.js';
 import { MemoryBaselineRepository } from './memory-baseline.repository.js';
 import { MemoryEngineStateRepository } from './memory-engine-state.repository.js';
 import { MemoryEventRepository } from './memory-event.repository.js';
+import { MemoryExportRepository } from './memory-export.repository.js';
 import { MemoryIncidentRepository } from './memory-incident.repository.js';
 import { MemoryOutboxRepository } from './memory-outbox.repository.js';
 import { MemorySettingsRepository } from './memory-settings.repository.js';
@@ -29,6 +30,7 @@ export class MemoryStore implements Store {
   readonly audit = new MemoryAuditRepository(this.state);
   readonly outbox = new MemoryOutboxRepository(this.state);
   readonly tokens = new MemoryTokenRepository(this.state);
+  readonly exports = new MemoryExportRepository(this.state);
   readonly settings = new MemorySettingsRepository(this.state);
 
   async batchWriter(): Promise<BatchWriter> {
