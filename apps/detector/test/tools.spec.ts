@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Alert, Page, TuningPreview } from '@palisade/schema';
 import { type RunningDetector, startDetector } from './support/detector.harness.js';
 import { BENIGN_ADD, SEND_EMAIL, TelemetryBuilder } from './support/telemetry.builder.js';
@@ -135,6 +135,41 @@ describe('tool inventory, drift approval and baseline tuning through the API', (
       const off = await apiOnly.api<{ enabled: boolean }>('PATCH', `/api/rules/${rule.id}`, { token: detector.adminToken, body: { enabled: false } });
       expect(off.status).toBe(200);
       expect((await detector.api<Page<{ id: string; enabled: boolean }>>('GET', '/api/rules')).body.items.find((r) => r.id === rule.id)!.enabled).toBe(false);
+    } finally {
+      await apiOnly.close();
+    }
+  });
+
+  it('an API without the worker lists every tool with the pins and baselines the combined one shows, reading their state in one batched call', async () => {
+    const many = new TelemetryBuilder('many-tools', 'many-session', Date.now() - 600_000);
+    const definitions = Array.from({ length: 40 }, (_, index) => ({ ...BENIGN_ADD, name: `add_${index}` }));
+    const events = [many.initialize(), many.toolsList(definitions)];
+    for (let i = 0; i < 25; i += 1) events.push(many.call('add_0', { a: i, b: 1 }));
+    for (let i = 0; i < 3; i += 1) events.push(many.call('add_1', { a: i, b: 2 }));
+    await detector.publish(events);
+    type Listed = { server: string; tool: string; pinnedHash: string | null; currentHash: string | null; versions: number; baseline: { observations: number; learning: boolean } };
+    const tools = async (api: RunningDetector['api']) => (await api<Page<Listed>>('GET', '/api/tools', { token: detector.adminToken })).body.items;
+    const combined = await detector.waitFor(async () => {
+      const items = await tools(detector.api);
+      return items.find((t) => t.server === 'many-tools' && t.tool === 'add_0')?.baseline.observations === 25 && items;
+    }, 'the calls learnt');
+    expect(combined.find((t) => t.tool === 'add_0')?.baseline).toEqual({ observations: 25, learning: false });
+    expect(combined.find((t) => t.tool === 'add_1')?.baseline).toEqual({ observations: 3, learning: true });
+    expect(combined.filter((t) => t.server === 'many-tools')).toHaveLength(40);
+
+    const apiOnly = await startDetector({ PALISADE_AUTO_QUARANTINE: 'off' }, { worker: false, home: detector.home });
+    try {
+      const shown = (items: Listed[]) => items.map(({ server, tool, pinnedHash, currentHash, versions, baseline }) => ({ server, tool, pinnedHash, currentHash, versions, baseline }));
+      // The worker's live state is stored with the batch that changed it: wait until that write landed.
+      await apiOnly.waitFor(async () => JSON.stringify(shown(await tools(apiOnly.api))) === JSON.stringify(shown(combined)), 'the stored state to match the live one');
+      const get = vi.spyOn(apiOnly.store.engineState, 'get');
+      const getMany = vi.spyOn(apiOnly.store.engineState, 'getMany');
+      const listed = await tools(apiOnly.api);
+      expect(shown(listed)).toEqual(shown(combined));
+      expect(listed.length).toBeGreaterThan(40);
+      expect(get).not.toHaveBeenCalled();
+      expect(getMany).toHaveBeenCalledTimes(1);
+      expect(getMany.mock.calls[0]![0]).toHaveLength(2 * listed.length);
     } finally {
       await apiOnly.close();
     }

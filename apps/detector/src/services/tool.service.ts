@@ -32,7 +32,7 @@ export class ToolService {
     const [pins, quarantined, open] = await Promise.all([this.store.tools.list(), this.containment.quarantined(), this.openAlertCounts()]);
     const byKey = new Map(quarantined.map((q) => [`${q.server}/${q.tool}`, q.state]));
     await this.engine.refreshSettings();
-    const baselines = await Promise.all(pins.map((pin) => this.currentBaseline(pin.server, pin.tool)));
+    const baselines = await this.currentBaselines(pins);
     return pins.map((pin, i) => this.summary(pin, byKey.get(`${pin.server}/${pin.tool}`) ?? null, open.get(`${pin.server}/${pin.tool}`) ?? 0, baselines[i]!));
   }
 
@@ -73,11 +73,18 @@ export class ToolService {
 
   /** The figures with the tunings as last refreshed. */
   private async currentBaseline(server: string, tool: string): Promise<BaselineSummary> {
-    if (this.metrics.running) return this.engine.baselineSummary(server, tool);
-    const keys = [baselineKey(server, tool), pinKey(server, tool)];
-    const values = await Promise.all(keys.map((key) => this.store.engineState.get(key)));
-    const entries = keys.map((key, i) => ({ key, value: values[i] })).filter((e) => e.value !== null && e.value !== undefined);
-    return summarise(importState(entries), server, tool, this.engine.engine);
+    return (await this.currentBaselines([{ server, tool }]))[0]!;
+  }
+
+  /**
+   * The figures of several tools, in their order: from the worker's live state in this process, else
+   * from the persisted state, each tool's baseline and pin read in one batched call for all of them
+   * (an inventory of hundreds of tools is one read, not two per tool).
+   */
+  private async currentBaselines(tools: readonly { server: string; tool: string }[]): Promise<BaselineSummary[]> {
+    if (this.metrics.running) return tools.map(({ server, tool }) => this.engine.baselineSummary(server, tool));
+    const state = importState(await this.store.engineState.getMany(tools.flatMap(({ server, tool }) => [baselineKey(server, tool), pinKey(server, tool)])));
+    return tools.map(({ server, tool }) => summarise(state, server, tool, this.engine.engine));
   }
 
   async quarantine(server: string, tool: string, body: { reason?: string | undefined; incidentId?: string | null | undefined }, actor: AuditActor, source?: string): Promise<QuarantineState> {
