@@ -155,7 +155,7 @@ describe('an export whose detector was killed (kill -9)', () => {
     await exited;
 
     const store = await createStore(storeConfigFromEnv({ PALISADE_HOME: home }));
-    const record = await store.settings.get<ExportRecord & { runner: { host: string; pid: number } }>(`export/${started.body.id}`);
+    const record = await store.exports.get<ExportRecord & { runner: { host: string; pid: number } }>(started.body.id);
     expect(record?.state).toBe('running');
     // Two more running records, written by a live process of this host: one whose recorded start time is
     // that process's (it still writes: left alone), one whose is not (a later process got the writer's pid).
@@ -163,8 +163,8 @@ describe('an export whose detector was killed (kill -9)', () => {
     const ticks = processStartTicks(sleeper.pid!);
     const live = `${started.body.id}L`;
     const reused = `${started.body.id}R`;
-    await store.settings.put(`export/${live}`, { ...record!, id: live, runner: { ...record!.runner, pid: sleeper.pid, startTicks: ticks } });
-    await store.settings.put(`export/${reused}`, { ...record!, id: reused, runner: { ...record!.runner, pid: sleeper.pid, startTicks: ticks === null ? null : String(Number(ticks) + 1) } });
+    await store.exports.put({ ...record!, id: live, runner: { ...record!.runner, pid: sleeper.pid, startTicks: ticks } });
+    await store.exports.put({ ...record!, id: reused, runner: { ...record!.runner, pid: sleeper.pid, startTicks: ticks === null ? null : String(Number(ticks) + 1) } });
     await store.close();
 
     const restarted = await startDetector({}, { home, worker: false });

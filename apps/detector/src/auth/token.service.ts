@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { newId } from '@palisade/schema';
+import { newId, type Page, type TokenQuery } from '@palisade/schema';
 import type { ApiToken, Store } from '@palisade/store';
 import { Clock } from '../common/clock.js';
 import { PalisadeErrorCode, PalisadeException } from '../common/palisade.exception.js';
@@ -90,9 +90,10 @@ export class TokenService {
     return issueToken(this.store, { name, role, createdBy, createdAt: this.clock.nowIso() });
   }
 
-  /** Newest first, like every list of the API. */
-  async list(): Promise<Omit<ApiToken, 'tokenHash'>[]> {
-    return (await this.store.tokens.list()).map(({ tokenHash: _hash, ...visible }) => visible).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  /** A page of tokens, newest first like every list of the API, without their hashes. */
+  async list(query: TokenQuery): Promise<Page<Omit<ApiToken, 'tokenHash'>>> {
+    const page = await this.store.tokens.search(query);
+    return { ...page, items: page.items.map(({ tokenHash: _hash, ...visible }) => visible) };
   }
 
   async revoke(id: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
-import { Body, Controller, Get, Headers, Param, Post, Res } from '@nestjs/common';
-import { ExportFormat, type ExportRecord, QueryInstant } from '@palisade/schema';
+import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
+import { ExportFormat, ExportQuery, type ExportRecord, type Page, QueryInstant } from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import type { Principal } from '../auth/principal.js';
@@ -70,10 +70,11 @@ export class ExportsController {
     return visible(started.record);
   }
 
+  /** Newest first by when each export started: `state`, `from`/`to` on that start, `limit`, `cursor`. */
   @Get()
-  async list(): Promise<{ items: PublicRecord[]; total: number }> {
-    const items = (await this.exports.list()).map(visible);
-    return { items, total: items.length };
+  async list(@Query(zod(ExportQuery)) query: ExportQuery): Promise<Page<PublicRecord>> {
+    const page = await this.exports.list(query);
+    return { ...page, items: page.items.map(visible) };
   }
 
   /** The install's export public key and its fingerprint: what an auditor pins to verify bundles with `--key`. */

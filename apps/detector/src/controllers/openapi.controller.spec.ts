@@ -32,3 +32,26 @@ describe('the OpenAPI document', () => {
     expect(documented).toEqual(declared);
   });
 });
+
+describe('the OpenAPI document of the exports and tokens lists', () => {
+  type Operation = { parameters: { name: string; in: string; schema: Record<string, unknown> }[]; responses: Record<string, { content?: { 'application/json': { schema: { required: string[]; properties: Record<string, { items?: { properties: Record<string, unknown> } }> } } } }> };
+  const operation = (path: string) => (openApiDocument().paths as Record<string, { get: Operation }>)[path]!.get;
+
+  it('shows their paging parameters, the page they answer and the 400 of a bad query', () => {
+    for (const [path, parameters, fields] of [
+      ['/api/exports', ['state', 'from', 'to', 'limit', 'cursor'], ['id', 'state', 'startedAt', 'createdAt', 'progress']],
+      ['/api/tokens', ['from', 'to', 'limit', 'cursor'], ['id', 'name', 'role', 'createdAt', 'revokedAt']],
+    ] as const) {
+      const get = operation(path);
+      expect(get.parameters.map((p) => p.name).sort()).toEqual([...parameters].sort());
+      expect(get.parameters.every((p) => p.in === 'query')).toBe(true);
+      expect(get.parameters.find((p) => p.name === 'limit')!.schema).toMatchObject({ default: 50, minimum: 1, maximum: 500 });
+      const page = get.responses['200']!.content!['application/json'].schema;
+      expect(page.required).toEqual(['items', 'total']);
+      expect(Object.keys(page.properties)).toEqual(['items', 'total', 'nextCursor']);
+      expect(Object.keys(page.properties['items']!.items!.properties)).toEqual(expect.arrayContaining([...fields]));
+      expect(page.properties['items']!.items!.properties).not.toHaveProperty('tokenHash');
+      expect(get.responses).toHaveProperty('400');
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { Alert, AlertQuery, AuditEntry, AuditQuery, EventQuery, Incident, IncidentQuery, NamedToolQuery, RuleSummary, TelemetryEvent, ToolPin, ToolVersion, TuningPreview } from '@palisade/schema';
+import { Alert, AlertQuery, AuditEntry, AuditQuery, EventQuery, ExportFormat, ExportQuery, ExportState, Incident, IncidentQuery, NamedToolQuery, RuleSummary, TelemetryEvent, TokenQuery, ToolPin, ToolVersion, TuningPreview } from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import { PRODUCT_VERSION } from '../exports/export.service.js';
@@ -11,7 +11,12 @@ import { ApproveBody, PreviewBody, TuningBody } from './tools.controller.js';
 type Json = Record<string, unknown>;
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output'): Json => z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Json;
-const page = (item: z.ZodType): Json => ({ type: 'object', required: ['items', 'total'], properties: { items: { type: 'array', items: schema(item) }, total: { type: 'integer' }, nextCursor: { type: 'string' } } });
+const pageOf = (item: Json): Json => ({
+  type: 'object',
+  required: ['items', 'total'],
+  properties: { items: { type: 'array', items: item }, total: { type: 'integer', description: 'everything matching' }, nextCursor: { type: 'string', description: 'absent on the last page' } },
+});
+const page = (item: z.ZodType): Json => pageOf(schema(item));
 const json = (body: Json): Json => ({ content: { 'application/json': { schema: body } } });
 
 function queryParameters(s: z.ZodObject): Json[] {
@@ -24,6 +29,45 @@ const toolPath = [
   { name: 'tool', in: 'path', required: true, schema: { type: 'string' } },
 ];
 const idPath = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
+
+const instant = { type: 'string', format: 'date-time' };
+const BAD_LIST_QUERY = { description: 'a bad `limit` (1 to 500), a cursor this list did not issue, `from` after `to`, an unknown parameter: one line naming it' };
+
+/** A compliance export as the list gives it (`ExportRecord`). */
+const EXPORT_RECORD: Json = {
+  type: 'object',
+  required: ['id', 'state', 'createdAt', 'createdBy', 'format', 'from', 'to', 'startedAt', 'files', 'progress'],
+  properties: {
+    id: { type: 'string' },
+    state: schema(ExportState),
+    createdAt: { ...instant, description: 'when the bundle was signed (`done`), else when the export started' },
+    createdBy: { type: 'string' },
+    format: schema(ExportFormat),
+    from: instant,
+    to: instant,
+    startedAt: { ...instant, description: 'when the export started: what the list is ordered and `from`/`to` select by' },
+    finishedAt: instant,
+    files: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, sha256: { type: 'string' }, bytes: { type: 'integer' }, records: { type: 'integer' } } } },
+    progress: { type: 'object', properties: { files: { type: 'array' }, records: { type: 'integer' }, estimatedRecords: { type: 'integer' }, updatedAt: instant } },
+    auditHead: { type: 'string', description: 'once `done`' },
+    error: { type: 'string', description: 'why a `failed` export stopped, one line' },
+  },
+};
+
+/** An API token as the list gives it: never its secret nor its hash. */
+const TOKEN_RECORD: Json = {
+  type: 'object',
+  required: ['id', 'name', 'role', 'createdAt', 'createdBy', 'revokedAt', 'lastUsedAt'],
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: 'string', enum: ['admin', 'analyst', 'auditor', 'collector'] },
+    createdAt: instant,
+    createdBy: { type: 'string' },
+    revokedAt: { type: ['string', 'null'], format: 'date-time' },
+    lastUsedAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+};
 
 function op(summary: string, permission: string, extra: Json = {}): Json {
   return { summary, description: `Needs permission \`${permission}\`.`, security: [{ bearer: [] }], responses: { '200': { description: 'OK' }, '401': { description: 'no valid token' }, '403': { description: 'role lacks the permission' } }, ...extra };
@@ -88,7 +132,10 @@ export function openApiDocument(): Json {
       '/api/rules': { get: op('Correlation rules', 'read', { responses: { '200': { description: 'OK', ...json(page(RuleSummary)) } } }) },
       '/api/rules/{id}': { patch: op('Enable or disable a rule', 'triage', { parameters: idPath, requestBody: json({ type: 'object', properties: { enabled: { type: 'boolean' } } }) }) },
       '/api/exports': {
-        get: op('Compliance bundles, newest first: `done`, `running` (with progress) and `failed` (with `error`)', 'export'),
+        get: op('Compliance bundles, newest first by when they started (`startedAt`): `done`, `running` (with progress) and `failed` (with `error`); `state` and `from`/`to` on `startedAt` select, `limit` and `cursor` page', 'export', {
+          parameters: queryParameters(ExportQuery),
+          responses: { '200': { description: 'OK', ...json(pageOf(EXPORT_RECORD)) }, '400': BAD_LIST_QUERY, '401': { description: 'no valid token' }, '403': { description: 'role lacks the permission' } },
+        }),
         post: op(
           'Create a compliance bundle. Without `async`, answers 201 with the finished record once the bundle is signed. With `"async": true` or the header `Prefer: respond-async`, answers 202 at once with the record in state `running` (and `Location`); follow it with `GET /api/exports/{id}` to `done` or `failed`. At most PALISADE_EXPORT_CONCURRENCY (default 2) exports run at once: one more answers 429. An export whose detector stopped is marked `failed` when it starts again.',
           'export',
@@ -104,7 +151,13 @@ export function openApiDocument(): Json {
       '/api/exports/{id}/files/{name}': { get: op('One file of the bundle (409 while it is being written)', 'export', { parameters: [...idPath, { name: 'name', in: 'path', required: true, schema: { type: 'string' } }] }) },
       '/api/exports/{id}/archive': { get: op('The bundle as .tar.gz (409 while it is being written)', 'export', { parameters: idPath }) },
       '/api/audit': { get: op('The audit log', 'read', { parameters: queryParameters(AuditQuery), responses: { '200': { description: 'OK', ...json(page(AuditEntry)) } } }) },
-      '/api/tokens': { get: op('API tokens (never their secrets)', 'admin'), post: op('Create a token (its secret is returned once)', 'admin', { requestBody: json(schema(TokenRequest, 'input')) }) },
+      '/api/tokens': {
+        get: op('API tokens (never their secrets), newest first by `createdAt`; `from`/`to` on it select, `limit` and `cursor` page', 'admin', {
+          parameters: queryParameters(TokenQuery),
+          responses: { '200': { description: 'OK', ...json(pageOf(TOKEN_RECORD)) }, '400': BAD_LIST_QUERY, '401': { description: 'no valid token' }, '403': { description: 'role lacks the permission' } },
+        }),
+        post: op('Create a token (its secret is returned once)', 'admin', { requestBody: json(schema(TokenRequest, 'input')) }),
+      },
       '/api/tokens/{id}': { delete: op('Revoke a token', 'admin', { parameters: idPath }) },
       '/api/openapi.json': { get: op('This document', 'read') },
     },

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
+import { TokenQuery } from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import { type Principal, permissionsOf } from '../auth/principal.js';
@@ -36,11 +37,11 @@ export class TokensController {
     return { ...created.record, token: created.token };
   }
 
+  /** Newest first: `from`/`to` on `createdAt`, `limit`, `cursor`. */
   @Get('tokens')
   @RequirePermission('admin')
-  async list() {
-    const items = await this.tokens.list();
-    return { items, total: items.length };
+  list(@Query(zod(TokenQuery)) query: TokenQuery) {
+    return this.tokens.list(query);
   }
 
   @Delete('tokens/:id')

@@ -12,8 +12,11 @@ import {
   type AuditEntry,
   type ExportFormat,
   type ExportManifest,
+  type ExportQuery,
   type ExportRecord,
   type Incident,
+  MAX_PAGE_LIMIT,
+  type Page,
   TELEMETRY_SCHEMA_VERSION,
   type TelemetryEvent,
   newId,
@@ -254,7 +257,7 @@ export class ExportService implements OnApplicationBootstrap {
         progress: { ...record.progress, files: record.progress.files.map((f) => ({ ...f })), updatedAt: manifest.createdAt },
         auditHead: manifest.audit.head,
       };
-      await this.store.settings.put(`export/${id}`, done);
+      await this.store.exports.put(done);
       await this.audit.record(actor, 'export.create', `export:${id}`, { from: request.from, to: request.to, format: request.format, files: files.length, auditHead: manifest.audit.head }, source);
       return done;
     } catch (error) {
@@ -290,7 +293,7 @@ export class ExportService implements OnApplicationBootstrap {
   }
 
   private async save(record: StoredExport): Promise<void> {
-    await this.store.settings.put(`export/${record.id}`, record);
+    await this.store.exports.put(record);
   }
 
   /** Records an export as failed (with its one-line reason) and audits it; never throws over the first error. */
@@ -299,7 +302,7 @@ export class ExportService implements OnApplicationBootstrap {
     const { runner: _runner, ...rest } = record;
     const failed: StoredExport = { ...rest, state: 'failed', finishedAt, error: reason };
     try {
-      await this.store.settings.put(`export/${record.id}`, failed);
+      await this.store.exports.put(failed);
       await this.audit.record(actor, 'export.fail', `export:${record.id}`, { from: record.from, to: record.to, format: record.format, reason }, source);
     } catch (error) {
       this.logger.error(`export ${record.id} failed (${reason}) and could not be recorded as failed: ${reasonOf(error)}`);
@@ -315,8 +318,8 @@ export class ExportService implements OnApplicationBootstrap {
   async failInterrupted(): Promise<number> {
     const stale = this.clock.now().getTime() - ABANDONED_EXPORT_MS;
     let failed = 0;
-    for (const { value } of await this.store.settings.list<StoredExport>('export/')) {
-      if (value.state !== 'running' || this.running.has(value.id)) continue;
+    for (const value of await this.allRunning()) {
+      if (this.running.has(value.id)) continue;
       const runner = value.runner;
       const here = runner?.host === this.runner.host;
       const dead = here ? runner.pid === process.pid || !processRuns(runner.pid, runner.startTicks) : Date.parse(value.progress.updatedAt) < stale;
@@ -358,14 +361,26 @@ export class ExportService implements OnApplicationBootstrap {
     }
   }
 
-  /** Every export, running ones with their live progress, newest first. */
-  async list(): Promise<StoredExport[]> {
-    const rows = await this.store.settings.list<StoredExport>('export/');
-    return rows.map((r) => this.current(r.value)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  /** Every export the store has as `running` (a few at most), read page by page. */
+  private async allRunning(): Promise<StoredExport[]> {
+    const records: StoredExport[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.exports.search<StoredExport>({ state: 'running', limit: MAX_PAGE_LIMIT, cursor });
+      records.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return records;
+  }
+
+  /** A page of exports, newest first by when they started, running ones with their live progress. */
+  async list(query: ExportQuery): Promise<Page<StoredExport>> {
+    const page = await this.store.exports.search<StoredExport>(query);
+    return { ...page, items: page.items.map((record) => this.current(record)) };
   }
 
   async get(id: string): Promise<StoredExport> {
-    const record = await this.store.settings.get<StoredExport>(`export/${id}`);
+    const record = await this.store.exports.get<StoredExport>(id);
     if (!record) throw PalisadeException.notFound(`export ${id}`);
     return this.current(record);
   }
