@@ -2,6 +2,7 @@ import 'server-only';
 import type { AuditEntry, ExportRecord, Incident, IncidentDetail, Page, RuleSummary, TelemetryEvent, ToolDetail, ToolSummary, TriageStatus } from '@palisade/schema';
 import { cache } from 'react';
 import { api } from './detector-api';
+import { EXPORT_LIST } from './export-paging';
 import type { IncidentFilters } from './incident-filters';
 import { QUEUE_PAGE_SIZE } from './queue-paging';
 import { toolApiPath } from './tool-links';
@@ -46,8 +47,9 @@ export function listRules(): Promise<Page<RuleSummary>> {
   return api<Page<RuleSummary>>('/api/rules');
 }
 
-export function listExports(): Promise<{ items: ExportRecord[]; total: number }> {
-  return api<{ items: ExportRecord[]; total: number }>('/api/exports');
+/** A page of compliance bundles, newest first by when they started. */
+export function listExports(cursor?: string): Promise<Page<ExportRecord>> {
+  return api<Page<ExportRecord>>('/api/exports', { query: { limit: EXPORT_LIST.pageSize, cursor } });
 }
 
 export function health(): Promise<Health> {

@@ -12,7 +12,7 @@ export const MAX_BACK = 16;
 const CURSOR = /^[A-Za-z0-9_-]{1,512}$/;
 
 /**
- * Where the analyst is in the queue. The detector pages with keyset cursors (no offset, no way back), so
+ * Where the analyst is in the queue (or in another paged list: the exports). The detector pages with keyset cursors (no offset, no way back), so
  * the queue's URL carries the way back itself: `cursor` (this page), `page` (its number, for the range
  * shown) and `back` (the cursors of the pages before it, oldest first). The first page has none of them.
  */
@@ -70,10 +70,19 @@ export function previousPosition(position: QueuePosition): QueuePositionParams |
   return position.page === 2 ? {} : null;
 }
 
+/** A paged list other than the queue: how many a page holds and what its items are called. */
+export interface PagedList {
+  pageSize: number;
+  /** The items, plural (`0 bundles`). */
+  noun: string;
+}
+
+const INCIDENT_QUEUE: PagedList = { pageSize: QUEUE_PAGE_SIZE, noun: 'incidents' };
+
 /** What the page shows: `51–57 of 57`; `7 shown of 57` when the page number is unknown; `0 incidents`. */
-export function queueRange(position: QueuePosition, shown: number, total: number, format: (n: number) => string = String): string {
-  if (shown === 0) return `${format(total)} incidents`;
+export function queueRange(position: QueuePosition, shown: number, total: number, format: (n: number) => string = String, list: PagedList = INCIDENT_QUEUE): string {
+  if (shown === 0) return `${format(total)} ${list.noun}`;
   if (position.page === null) return `${format(shown)} shown of ${format(total)}`;
-  const start = (position.page - 1) * QUEUE_PAGE_SIZE + 1;
+  const start = (position.page - 1) * list.pageSize + 1;
   return `${format(start)}–${format(start + shown - 1)} of ${format(total)}`;
 }

@@ -538,6 +538,40 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     await expect.poll(() => page.locator('tr[data-export-id]').count()).toBe(1);
   });
 
+  it('pages through the bundles 20 at a time, newest first, with Previous and Next', async () => {
+    // The bundle of the test before, and 21 more: two pages.
+    const [before] = (await detector.api<{ items: { id: string }[] }>('GET', '/api/exports')).body.items;
+    const made: string[] = [];
+    const now = Date.now();
+    for (let i = 0; i < 21; i += 1) {
+      const created = await detector.api<{ id: string }>('POST', '/api/exports', { from: new Date(now - 3_600_000).toISOString(), to: new Date(now + 60_000).toISOString() });
+      expect(created.status).toBe(201);
+      made.push(created.body.id);
+    }
+    const newest = [...made].reverse().concat(before!.id);
+    const total = page.getByTestId('exports-total');
+    const rows = page.locator('tr[data-export-id]');
+    const shown = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-export-id')));
+    const previous = page.locator('.queue-foot').getByRole('link', { name: /Previous/ });
+    const next = page.locator('.queue-foot').getByRole('link', { name: /Next/ });
+
+    await page.goto(`${dashboard.url}/exports`);
+    await expect.poll(() => total.textContent()).toBe('1–20 of 22');
+    expect(await shown()).toEqual(newest.slice(0, 20));
+    expect(await previous.count()).toBe(0);
+
+    await next.click();
+    await expect.poll(() => total.textContent()).toBe('21–22 of 22');
+    expect(await shown()).toEqual(newest.slice(20));
+    expect(await next.count()).toBe(0);
+
+    await previous.click();
+    await expect.poll(() => total.textContent()).toBe('1–20 of 22');
+    expect(await shown()).toEqual(newest.slice(0, 20));
+    expect(new URL(page.url()).search).toBe('');
+    expect(await previous.count()).toBe(0);
+  });
+
   it('serves every page under a per-request nonce CSP, and an injected script without the nonce does not run', async () => {
     const incident = await incidentOf('math', 'add');
     const pages = ['/incidents', `/incidents/${incident.id}`, '/tools', '/tools/wiki/search', '/tools/wiki/search/baseline', '/rules', '/exports', '/no-such-page'];

@@ -1,11 +1,11 @@
-import Link from 'next/link';
 import { attempt } from '@/lib/attempt';
 import { listIncidents } from '@/lib/data';
 import { formatInstant, formatNumber, relativeTime } from '@/lib/format';
 import { type IncidentFilters, incidentsHref } from '@/lib/incident-filters';
-import { type QueuePosition, nextPosition, previousPosition, queueRange } from '@/lib/queue-paging';
+import { type QueuePosition, queueRange } from '@/lib/queue-paging';
 import { CATEGORY_LABELS } from '@/lib/vocabulary';
 import { ApiProblem } from '../common/api-problem';
+import { Pager } from '../common/pager';
 import { TableSkeleton } from '../common/skeletons';
 import { type QueueRow, QueueTable } from './queue-table';
 
@@ -28,9 +28,6 @@ export async function IncidentQueue({ filters, position, canTriage, me }: { filt
     lastSeenIso: i.lastSeen,
     lastSeenRelative: relativeTime(i.lastSeen, now),
   }));
-  const previous = previousPosition(position);
-  // "First page" when Previous does not already lead there.
-  const showFirst = position.cursor !== undefined && !(previous && !previous.cursor);
   return (
     <>
       {rows.length === 0 ? (
@@ -45,23 +42,7 @@ export async function IncidentQueue({ filters, position, canTriage, me }: { filt
         <span className="hint">
           <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>x</kbd> select · <kbd>/</kbd> search
         </span>
-        <span style={{ display: 'flex', gap: 8 }}>
-          {showFirst ? (
-            <Link className="btn small" href={incidentsHref(filters.params)}>
-              First page
-            </Link>
-          ) : null}
-          {previous ? (
-            <Link className="btn small" href={incidentsHref(filters.params, previous)} rel="prev">
-              ← Previous
-            </Link>
-          ) : null}
-          {page.nextCursor ? (
-            <Link className="btn small" href={incidentsHref(filters.params, nextPosition(position, page.nextCursor))} rel="next">
-              Next →
-            </Link>
-          ) : null}
-        </span>
+        <Pager position={position} nextCursor={page.nextCursor} href={(at) => incidentsHref(filters.params, at)} />
       </div>
     </>
   );

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
+import { parseQueuePosition } from '@/lib/queue-paging';
 import { requireSession } from '@/lib/session';
 import { TableSkeleton } from '@/ui/common/skeletons';
 import { ExportForm } from '@/ui/exports/export-form';
@@ -9,8 +10,9 @@ export const metadata: Metadata = { title: 'Exports' };
 
 const minute = (ms: number) => new Date(ms).toISOString().slice(0, 16);
 
-export default async function ExportsPage() {
-  const session = await requireSession();
+export default async function ExportsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const [session, search] = await Promise.all([requireSession(), searchParams]);
+  const position = parseQueuePosition(search);
   const now = Date.now();
   if (!session.can('export')) {
     return <div className="notice">Your role cannot create or download compliance bundles.</div>;
@@ -33,8 +35,8 @@ export default async function ExportsPage() {
         <div className="card-head">
           <h2>Bundles</h2>
         </div>
-        <Suspense fallback={<TableSkeleton rows={4} columns={8} />}>
-          <ExportList />
+        <Suspense key={JSON.stringify(position)} fallback={<TableSkeleton rows={4} columns={8} />}>
+          <ExportList position={position} />
         </Suspense>
       </section>
     </>
