@@ -85,5 +85,9 @@ describe('API authentication and roles', () => {
     expect(JSON.stringify(list.body)).toContain('analyst-ann');
     expect((await detector.api('DELETE', `/api/tokens/${created.body.id}`)).status).toBe(200);
     expect((await detector.api('GET', '/api/events', { token })).status).toBe(401);
+    // Audited with what was revoked, as `token revoke` on the CLI records it; a second revoke is a 404.
+    const revokes = await detector.api<{ items: { target: string; details: unknown }[] }>('GET', '/api/audit?action=token.revoke');
+    expect(revokes.body.items.map(({ target, details }) => ({ target, details }))).toEqual([{ target: `token:${created.body.id}`, details: { name: 'analyst-ann', role: 'analyst' } }]);
+    expect((await detector.api('DELETE', `/api/tokens/${created.body.id}`)).status).toBe(404);
   });
 });

@@ -96,8 +96,11 @@ export class TokenService {
     return { ...page, items: page.items.map(({ tokenHash: _hash, ...visible }) => visible) };
   }
 
-  async revoke(id: string): Promise<boolean> {
-    return this.store.tokens.revoke(id, this.clock.nowIso());
+  /** Revokes a live token; its name and role (what the audit entry records, as the CLI's does), or null. */
+  async revoke(id: string): Promise<Pick<ApiToken, 'name' | 'role'> | null> {
+    const token = (await this.store.tokens.list()).find((t) => t.id === id && t.revokedAt === null);
+    if (!token || !(await this.store.tokens.revoke(id, this.clock.nowIso()))) return null;
+    return { name: token.name, role: token.role };
   }
 
   /** Records last use at most once a minute per token (no write per request). */

@@ -47,8 +47,9 @@ export class TokensController {
   @Delete('tokens/:id')
   @RequirePermission('admin')
   async revoke(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @ClientAddress() source?: string): Promise<{ revoked: true }> {
-    if (!(await this.tokens.revoke(id))) throw PalisadeException.notFound(`token ${id}`);
-    await this.audit.record(actorOf(principal), 'token.revoke', `token:${id}`, {}, source);
+    const revoked = await this.tokens.revoke(id);
+    if (!revoked) throw PalisadeException.notFound(`token ${id}`);
+    await this.audit.record(actorOf(principal), 'token.revoke', `token:${id}`, revoked, source);
     return { revoked: true };
   }
 }
