@@ -108,6 +108,53 @@ describe('shipping with --bus http and a detector it cannot reach', () => {
   });
 });
 
+describe('shipping with --bus http and a detector answering 503', () => {
+  it('says so once on stderr without --verbose once it goes on, with the reason, leaving the MCP traffic on stdout unaffected, and the recovery once the spool is delivered', async () => {
+    const home = temporaryDir('ship-erroring');
+    const state = { up: false };
+    const received: TelemetryEvent[] = [];
+    const api = await startLocalServer((req, res) => {
+      if (!state.up) return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"unavailable","message":"store unavailable"}}');
+      if (req.url.startsWith('/api/tools')) return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[],"total":0}');
+      for (const line of req.body.trim().split('\n')) received.push(JSON.parse(line) as TelemetryEvent);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    const transport = stdioTransport(everything, { name: 'everything', home, flags: ['--bus', 'http', '--api-url', api.url, '--flush-ms', '20', '--quarantine-poll', '100ms'] });
+    const said = () => collectorStderr(transport).split('\n').filter((line) => line.startsWith('palisade-collector:'));
+    const client = await connect(transport);
+    // Anything but JSON-RPC on stdout would reach the client as an error.
+    const clientErrors: Error[] = [];
+    client.onerror = (error) => clientErrors.push(error);
+    try {
+      for (let i = 0; i < 5; i += 1) expect(await client.callTool({ name: 'echo', arguments: { message: `call ${i}` } })).toEqual({ content: [{ type: 'text', text: `Echo: call ${i}` }] });
+      // 10 s of 503 answers go by before it is said.
+      await vi.waitFor(() => expect(said()).toHaveLength(1), { timeout: 25_000, interval: 100 });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      for (let i = 5; i < 8; i += 1) expect(await client.callTool({ name: 'echo', arguments: { message: `call ${i}` } })).toEqual({ content: [{ type: 'text', text: `Echo: call ${i}` }] });
+      expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('echo');
+      expect(said()).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^palisade-collector: the detector at ${api.url} answers HTTP 503 \\((POST /api/ingest|GET /api/tools) for \\d+ s: store unavailable\\): events are kept in the spool \\(${home}/spool/[^)]+\\) and sent once it accepts them; no quarantine state reaches this collector until it answers \\(check the detector's log\\)$`,
+          ),
+        ),
+      ]);
+      expect(spoolBytes(home)).toBeGreaterThan(0);
+      expect(received).toEqual([]);
+
+      state.up = true;
+      await vi.waitFor(() => expect(said()).toHaveLength(2), { timeout: 20_000, interval: 100 });
+      expect(said()[1]).toMatch(new RegExp(`^palisade-collector: the detector at ${api.url} answers again: delivered \\d+ spooled events$`));
+      await vi.waitFor(() => expect(echoes(received).size).toBe(8), { timeout: 10_000, interval: 100 });
+      expect(clientErrors).toEqual([]);
+      expect(collectorStderr(transport)).not.toContain('collector-token');
+    } finally {
+      await client.close();
+      await api.close();
+    }
+  }, 60_000);
+});
+
 describe('shipping when the bus is down', () => {
   it('keeps calls unaffected, spools the events, and delivers every one once the bus is back', async () => {
     const home = temporaryDir('ship-down');

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLocalServer } from '../../test/support/local-http.server.js';
+import { DetectorReachabilityNotice } from '../sinks/detector-reachability.notice.js';
 import { ApiQuarantinePoller } from './api-quarantine.poller.js';
 import { QuarantineRegistry } from './quarantine.registry.js';
 
@@ -36,6 +37,22 @@ describe(ApiQuarantinePoller.name, () => {
     registry.replaceAll([{ tool: 'read', reason: 'r', incidentId: null }]);
     const poller = new ApiQuarantinePoller(registry, 'http://127.0.0.1:9', 't', 1000, pino({ level: 'silent' }));
     await poller.poll();
+    expect(registry.list().map((e) => e.tool)).toEqual(['read']);
+  });
+
+  it('tells the reachability notice of 5xx answers with their body, which says why once they go on', async () => {
+    const api = await startLocalServer((_req, res) => res.writeHead(500, { 'content-type': 'text/plain' }).end('database is locked\nat Store.read'));
+    closers.push(api.close);
+    const lines: string[] = [];
+    const clock = { now: 0 };
+    const notice = new DetectorReachabilityNotice(api.url, '/spool', () => false, (line) => lines.push(line), () => clock.now);
+    const registry = new QuarantineRegistry('fs');
+    registry.replaceAll([{ tool: 'read', reason: 'r', incidentId: null }]);
+    const poller = new ApiQuarantinePoller(registry, api.url, 'col-token', 1000, pino({ level: 'silent' }), fetch, undefined, notice);
+    await poller.poll();
+    clock.now = 10_000;
+    await poller.poll();
+    expect(lines).toEqual([`the detector at ${api.url} answers HTTP 500 (GET /api/tools for 10 s: database is locked): no quarantine state reaches this collector until it answers (check the detector's log)`]);
     expect(registry.list().map((e) => e.tool)).toEqual(['read']);
   });
 });

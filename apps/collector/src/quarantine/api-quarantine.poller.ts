@@ -61,11 +61,12 @@ export class ApiQuarantinePoller {
           this.reachability?.failed('GET /api/tools', error);
           throw error;
         });
-        this.reachability?.answered('GET /api/tools', response.status);
         if (!response.ok) {
+          this.reachability?.answered('GET /api/tools', response.status, await response.text().catch(() => ''));
           this.refusal?.refused('quarantine state', response.status);
           throw new Error(`GET /api/tools: HTTP ${response.status}`);
         }
+        this.reachability?.answered('GET /api/tools', response.status);
         const body = (await response.json()) as { items?: ToolItem[]; nextCursor?: string };
         for (const item of body.items ?? []) {
           if (item.server !== this.registry.serverName || typeof item.tool !== 'string' || !item.quarantine) continue;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DetectorReachabilityNotice, whyUnanswered } from './detector-reachability.notice.js';
+import { answerReason, DetectorReachabilityNotice, whyUnanswered } from './detector-reachability.notice.js';
 
 /** A notice for `apiUrl`, the lines it wrote, and the clock and backlog it reads. */
 function recorded(apiUrl: string) {
@@ -55,6 +55,85 @@ describe(DetectorReachabilityNotice.name, () => {
     expect(other.lines).toEqual([expect.stringContaining('(POST /api/ingest: HTTP 404, no Palisade detector API there)')]);
   });
 
+  it('says 5xx answers once they have gone on for 10 s, with the reason given, and the recovery once the spool is delivered', () => {
+    const { notice, lines, state } = recorded('http://api');
+    const unavailable = '{"error":{"code":"unavailable","message":"store unavailable"}}';
+    notice.answered('POST /api/ingest', 503, unavailable);
+    state.backlog = true;
+    state.now = 9_000;
+    notice.answered('POST /api/ingest', 503, unavailable);
+    // The quarantine poll answering meanwhile does not make the ingest answers any better.
+    notice.answered('GET /api/tools', 200);
+    expect(lines).toEqual([]);
+    state.now = 12_400;
+    notice.answered('POST /api/ingest', 503, unavailable);
+    state.now = 30_000;
+    notice.answered('POST /api/ingest', 502, '');
+    notice.failed('POST /api/ingest', fetchFailed('connect ECONNREFUSED 10.0.0.1:4000', 'ECONNREFUSED'));
+    expect(lines).toEqual([
+      "the detector at http://api answers HTTP 503 (POST /api/ingest for 12 s: store unavailable): events are kept in the spool (/home/spool/C1) and sent once it accepts them (check the detector's log)",
+    ]);
+    notice.answered('POST /api/ingest', 200);
+    notice.replayed(4, true);
+    expect(lines.slice(1)).toEqual(['the detector at http://api answers again: delivered 4 spooled events']);
+  });
+
+  it('stays quiet for a 5xx blip, and counts the 10 s again after any other answer', () => {
+    const { notice, lines, state } = recorded('http://api');
+    notice.answered('POST /api/ingest', 503, 'restarting');
+    state.now = 1_000;
+    notice.answered('POST /api/ingest', 200);
+    state.now = 11_000;
+    notice.answered('POST /api/ingest', 503, 'restarting');
+    state.now = 20_000;
+    notice.answered('POST /api/ingest', 500, 'restarting');
+    expect(lines).toEqual([]);
+    state.now = 21_000;
+    notice.answered('POST /api/ingest', 500, 'restarting');
+    expect(lines).toEqual([expect.stringContaining('answers HTTP 500 (POST /api/ingest for 10 s: restarting)')]);
+  });
+
+  it('says what waits for the requests answered 5xx, and the recovery only once none is', () => {
+    const { notice, lines, state } = recorded('http://api');
+    notice.answered('GET /api/tools', 500);
+    state.now = 10_000;
+    notice.answered('POST /api/ingest', 200);
+    notice.answered('GET /api/tools', 500, '<html><body>Internal Server Error</body></html>');
+    expect(lines).toEqual([
+      "the detector at http://api answers HTTP 500 (GET /api/tools for 10 s): no quarantine state reaches this collector until it answers (check the detector's log)",
+    ]);
+    notice.answered('POST /api/ingest', 503);
+    state.now = 20_000;
+    notice.answered('GET /api/tools', 503);
+    notice.answered('POST /api/ingest', 200);
+    expect(lines).toHaveLength(1);
+    notice.answered('GET /api/tools', 200);
+    expect(lines.slice(1)).toEqual(['the detector at http://api answers again: delivered 0 spooled events']);
+
+    // Both failing: both consequences, in one line.
+    state.now = 30_000;
+    notice.answered('POST /api/ingest', 503);
+    notice.answered('GET /api/tools', 503);
+    state.now = 40_000;
+    notice.answered('POST /api/ingest', 503);
+    notice.answered('GET /api/tools', 503);
+    expect(lines.slice(2)).toEqual([
+      "the detector at http://api answers HTTP 503 (POST /api/ingest for 10 s): events are kept in the spool (/home/spool/C1) and sent once it accepts them; no quarantine state reaches this collector until it answers (check the detector's log)",
+    ]);
+  });
+
+  it('says 5xx answers that follow an unreachable detector: it answers now, but not well', () => {
+    const { notice, lines, state } = recorded('http://api');
+    state.backlog = true;
+    notice.failed('POST /api/ingest', fetchFailed('connect ECONNREFUSED 10.0.0.1:4000', 'ECONNREFUSED'));
+    state.now = 5_000;
+    notice.answered('POST /api/ingest', 503);
+    state.now = 15_000;
+    notice.answered('POST /api/ingest', 503);
+    notice.answered('POST /api/ingest', 503);
+    expect(lines).toEqual([expect.stringContaining('cannot reach the detector'), expect.stringContaining('answers HTTP 503 (POST /api/ingest for 10 s)')]);
+  });
+
   it('never shows a user or password given in the URL', () => {
     const { notice, lines } = recorded('https://ops:s3cret@detector.example:8443/');
     notice.failed('GET /api/tools', fetchFailed('self-signed certificate', 'DEPTH_ZERO_SELF_SIGNED_CERT'));
@@ -67,5 +146,25 @@ describe(whyUnanswered.name, () => {
   it('names the first failed address of several', () => {
     const cause = Object.assign(new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:4000'), { code: 'ECONNREFUSED' })], ''), { code: 'ECONNREFUSED' });
     expect(whyUnanswered(new TypeError('fetch failed', { cause }))).toBe('connect ECONNREFUSED ::1:4000');
+  });
+});
+
+describe(answerReason.name, () => {
+  it("takes the detector's error message, or a plain body's first line", () => {
+    expect(answerReason('{"error":{"code":"unavailable","message":"store unavailable"}}')).toBe('store unavailable');
+    expect(answerReason('{"message":"bus down"}')).toBe('bus down');
+    expect(answerReason('upstream connect error\nreset reason: overflow')).toBe('upstream connect error');
+  });
+
+  it('says nothing for an HTML page, a JSON body without a message, or an empty body', () => {
+    expect(answerReason('<html><head><title>502 Bad Gateway</title></head></html>')).toBe('');
+    expect(answerReason('{"status":"down"}')).toBe('');
+    expect(answerReason('{"error":{"code":"unav')).toBe('');
+    expect(answerReason('  ')).toBe('');
+  });
+
+  it('is short and prints as it is: control and hidden characters escaped', () => {
+    expect(answerReason('x'.repeat(5000))).toBe(`${'x'.repeat(120)}…`);
+    expect(answerReason('{"error":{"message":"down\\u001b[2J\\r\\u202eevil"}}')).toBe('down\\u001b[2J\\r\\u202eevil');
   });
 });

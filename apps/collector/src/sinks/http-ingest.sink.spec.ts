@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLocalServer } from '../../test/support/local-http.server.js';
+import { DetectorReachabilityNotice } from './detector-reachability.notice.js';
 import { HttpIngestSink } from './http-ingest.sink.js';
 
 const closers: (() => Promise<void>)[] = [];
@@ -35,5 +36,18 @@ describe(HttpIngestSink.name, () => {
     expect(await sink.send(events)).toMatchObject({ kind: 'failure', error: expect.stringContaining('HTTP 400') });
     await api.close();
     expect((await sink.send(events)).kind).toBe('retryable');
+  });
+
+  it('tells the reachability notice of 5xx answers with their body, which says why once they go on', async () => {
+    const api = await startLocalServer((_req, res) => res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"unavailable","message":"store unavailable"}}'));
+    closers.push(api.close);
+    const lines: string[] = [];
+    const clock = { now: 0 };
+    const notice = new DetectorReachabilityNotice(api.url, '/spool', () => true, (line) => lines.push(line), () => clock.now);
+    const sink = new HttpIngestSink(api.url, 'col-token', 1000, fetch, undefined, notice);
+    expect(await sink.send(events)).toMatchObject({ kind: 'retryable', error: expect.stringContaining('HTTP 503') });
+    clock.now = 10_000;
+    await sink.send(events);
+    expect(lines).toEqual([`the detector at ${api.url} answers HTTP 503 (POST /api/ingest for 10 s: store unavailable): events are kept in the spool (/spool) and sent once it accepts them (check the detector's log)`]);
   });
 });

@@ -40,8 +40,9 @@ export class HttpIngestSink implements TelemetrySink {
       const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : whyUnanswered(error);
       return { kind: 'retryable', error: `POST ${this.url}: ${reason}` };
     }
-    this.reachability?.answered('POST /api/ingest', response.status);
-    const detail = await response.text().then((text) => text.slice(0, 300), () => '');
+    const text = await response.text().catch(() => '');
+    this.reachability?.answered('POST /api/ingest', response.status, text);
+    const detail = text.slice(0, 300);
     if (response.ok) {
       this.refusal?.accepted('ingest');
       return { kind: 'success', count: events.length };
