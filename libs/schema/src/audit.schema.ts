@@ -48,26 +48,50 @@ export function computeAuditHash(entry: Omit<AuditEntry, 'hash'>): string {
 export type AuditChainCheck = { ok: true; head: string; count: number } | { ok: false; seq: number; reason: string };
 
 /**
- * Verifies a run of consecutive audit entries: sequence numbers without gaps, each hash recomputed, each
- * `prevHash` equal to the previous entry's hash. `startPrevHash` is the hash the first entry must chain
- * to (the genesis hash when the run starts at seq 1).
+ * Verifies a run of consecutive audit entries one at a time, so that a run too long to hold (a bundle's
+ * audit file) is checked as it is read: sequence numbers without gaps, each hash recomputed, each
+ * `prevHash` equal to the previous entry's hash. `startPrevHash` is the hash the first entry must chain to
+ * (the genesis hash when the run starts at seq 1; without it, the first entry's own `prevHash`).
  */
-export function verifyAuditChain(entries: readonly AuditEntry[], startPrevHash?: string): AuditChainCheck {
-  let prev = startPrevHash ?? entries[0]?.prevHash ?? AUDIT_GENESIS_HASH;
-  let expectedSeq = entries[0]?.seq ?? 1;
-  for (const entry of entries) {
-    if (entry.seq !== expectedSeq) {
-      return { ok: false, seq: entry.seq, reason: `expected audit entry ${expectedSeq}, found ${entry.seq} (removed or reordered)` };
-    }
-    if (entry.prevHash !== prev) {
-      return { ok: false, seq: entry.seq, reason: `audit entry ${entry.seq} does not chain to the previous entry` };
-    }
-    const { hash, ...rest } = entry;
-    if (computeAuditHash(rest) !== hash) {
-      return { ok: false, seq: entry.seq, reason: `audit entry ${entry.seq} was altered (hash mismatch)` };
-    }
-    prev = hash;
-    expectedSeq += 1;
+export class AuditChainVerifier {
+  private prev: string | undefined;
+  private expectedSeq: number | undefined;
+  private entries = 0;
+
+  constructor(startPrevHash?: string) {
+    this.prev = startPrevHash;
   }
-  return { ok: true, head: prev, count: entries.length };
+
+  /** The next entry of the run: null when it chains, otherwise its sequence number and what is wrong. */
+  next(entry: AuditEntry): { seq: number; reason: string } | null {
+    const expectedSeq = this.expectedSeq ?? entry.seq;
+    if (entry.seq !== expectedSeq) return { seq: entry.seq, reason: `expected audit entry ${expectedSeq}, found ${entry.seq} (removed or reordered)` };
+    if (entry.prevHash !== (this.prev ?? entry.prevHash)) return { seq: entry.seq, reason: `audit entry ${entry.seq} does not chain to the previous entry` };
+    const { hash, ...rest } = entry;
+    if (computeAuditHash(rest) !== hash) return { seq: entry.seq, reason: `audit entry ${entry.seq} was altered (hash mismatch)` };
+    this.prev = hash;
+    this.expectedSeq = expectedSeq + 1;
+    this.entries += 1;
+    return null;
+  }
+
+  /** The hash the entries so far end at: the hash the run started from while there are none. */
+  get head(): string {
+    return this.prev ?? AUDIT_GENESIS_HASH;
+  }
+
+  /** Entries that chained so far. */
+  get count(): number {
+    return this.entries;
+  }
+}
+
+/** Verifies a whole run of consecutive audit entries, as `AuditChainVerifier` does one at a time. */
+export function verifyAuditChain(entries: readonly AuditEntry[], startPrevHash?: string): AuditChainCheck {
+  const chain = new AuditChainVerifier(startPrevHash);
+  for (const entry of entries) {
+    const problem = chain.next(entry);
+    if (problem) return { ok: false, ...problem };
+  }
+  return { ok: true, head: chain.head, count: chain.count };
 }
