@@ -213,6 +213,11 @@ describe('compliance export and verify-export', () => {
     rmSync(path.join(dir, 'manifest.json'));
     mkdirSync(path.join(dir, 'manifest.json'));
     expect(verifyBundle(dir)).toEqual({ ok: false, problem: 'manifest.json was replaced by a folder' });
+
+    // A manifest swapped for a huge file is named without being read (8 GiB, sparse: no disk used).
+    dir = copy('ndjson');
+    truncateSync(path.join(dir, 'manifest.json'), 2 ** 33);
+    expect(verifyBundle(dir)).toEqual({ ok: false, problem: `manifest.json is ${2 ** 33} bytes, more than a manifest can be (1048576): it was replaced` });
   });
 
   it('names an audit entry added before or after the exported run, and a run edited and re-hashed, as such rather than as removed', async () => {

@@ -16,12 +16,18 @@ export type VerifyResult = { ok: true; manifest: ExportManifest; checked: string
  * install's fingerprint, `sha256:HEX`) a bundle re-signed with another key fails. Without it, the bundle
  * is checked for integrity against the key it carries, and the caller says so.
  */
+/** Far above any manifest Palisade writes (a few KB: files, digests, ranges, key and signature). */
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+
 export function verifyBundle(dir: string, options: { trustedKey?: string } = {}): VerifyResult {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return { ok: false, problem: `${dir} is not a bundle folder` };
   const manifestPath = path.join(dir, MANIFEST_FILE);
   const manifestKind = entryKind(manifestPath);
   if (manifestKind === null) return { ok: false, problem: `${MANIFEST_FILE} was removed` };
   if (manifestKind !== 'file') return { ok: false, problem: `${MANIFEST_FILE} was replaced by a ${manifestKind}` };
+  // A manifest lists a handful of files: one far larger was replaced, and is not read into memory.
+  const manifestBytes = statSync(manifestPath).size;
+  if (manifestBytes > MAX_MANIFEST_BYTES) return { ok: false, problem: `${MANIFEST_FILE} is ${manifestBytes} bytes, more than a manifest can be (${MAX_MANIFEST_BYTES}): it was replaced` };
   let manifest: ExportManifest;
   try {
     const parsed = ExportManifest.safeParse(JSON.parse(readFileSync(manifestPath, 'utf8')));
