@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { answerText } from '../sinks/answer-text.js';
 import type { DetectorReachabilityNotice } from '../sinks/detector-reachability.notice.js';
 import type { TokenRefusalNotice } from '../sinks/token-refusal.notice.js';
 import type { QuarantineEntry, QuarantineRegistry } from './quarantine.registry.js';
@@ -62,7 +63,7 @@ export class ApiQuarantinePoller {
           throw error;
         });
         if (!response.ok) {
-          this.reachability?.answered('GET /api/tools', response.status, await response.text().catch(() => ''));
+          this.reachability?.answered('GET /api/tools', response.status, await answerText(response));
           this.refusal?.refused('quarantine state', response.status);
           throw new Error(`GET /api/tools: HTTP ${response.status}`);
         }

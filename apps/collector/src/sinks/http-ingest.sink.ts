@@ -1,5 +1,6 @@
 import type { PublishResult } from '@palisade/bus';
 import type { QueuedEvent } from '../pipeline/event.queue.js';
+import { answerText } from './answer-text.js';
 import { whyUnanswered, type DetectorReachabilityNotice } from './detector-reachability.notice.js';
 import type { TelemetrySink } from './telemetry.sink.js';
 import type { TokenRefusalNotice } from './token-refusal.notice.js';
@@ -40,7 +41,7 @@ export class HttpIngestSink implements TelemetrySink {
       const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : whyUnanswered(error);
       return { kind: 'retryable', error: `POST ${this.url}: ${reason}` };
     }
-    const text = await response.text().catch(() => '');
+    const text = await answerText(response);
     this.reachability?.answered('POST /api/ingest', response.status, text);
     const detail = text.slice(0, 300);
     if (response.ok) {
