@@ -64,31 +64,58 @@ function listenQuietly(server: Server, port: number, host: string): Promise<void
   });
 }
 
+/** The signals that stop `serve`. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Runs `stop` once on the first SIGINT or SIGTERM (a second one while it runs changes nothing), then ends
+ * the process by that signal, as Nest's own shutdown hooks do.
+ */
+function stopOnSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    void stop().finally(() => {
+      for (const each of STOP_SIGNALS) process.off(each, onSignal);
+      process.kill(process.pid, signal);
+    });
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+}
+
 /** `serve`: the API and/or the worker over the configured store and bus, until SIGINT/SIGTERM. */
 export async function runServe(mode: { api: boolean; worker: boolean }): Promise<void> {
   const { config, store, bus } = await openInfrastructure();
   const logger = new PinoLogger(config.logLevel);
   const app = await createDetectorApp({ config, store, bus, ...mode, logger });
-  app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
+
+  let infrastructureClosed: Promise<void> | undefined;
+  const closeInfrastructure = (): Promise<void> =>
+    (infrastructureClosed ??= (async () => {
+      await bus.close().catch(() => undefined);
+      await store.close().catch(() => undefined);
+      logger.flushSync();
+    })());
+  // The store and the bus close only once the app has: its shutdown hooks still use them (the pipeline's
+  // last batch and its writer, the last ingest audit summary, the outbox's round in progress).
+  const closeApp = async (): Promise<void> => {
+    await app.close().catch((error: unknown) => logger.error(`shutdown did not finish: ${(error as Error).message}`));
+    await closeInfrastructure();
+  };
+  stopOnSignals(closeApp);
 
   const admin = app.get(TokenService).ensureAdminToken();
   if (admin.generated) {
     process.stderr.write(`palisade-detector: generated an admin token (shown once; kept in ${admin.file}):\n  ${admin.token}\n`);
   }
-  const closeInfrastructure = async (): Promise<void> => {
-    await bus.close().catch(() => undefined);
-    await store.close().catch(() => undefined);
-    logger.flush();
-  };
   if (mode.api) {
-    app.getHttpServer().once('close', () => void closeInfrastructure());
     try {
       await app.init();
       await listenQuietly(app.getHttpServer() as Server, config.api.port, config.api.host);
     } catch (error) {
-      await app.close().catch(() => undefined);
-      // The start-up logs first: the line naming the setting must be the last thing the operator sees.
-      logger.flushSync();
+      // The start-up logs first (flushed by the close): the line naming the setting must be the last thing the operator sees.
+      await closeApp();
       throw listenError(error, config.api.host, config.api.port);
     }
     process.stderr.write(`palisade-detector: API on http://${config.api.host}:${config.api.port}/api (store ${store.kind}, bus ${bus.kind}${mode.worker ? ', worker running' : ''})\n`);
