@@ -59,7 +59,7 @@ export class OutboxDispatcher implements OnApplicationShutdown {
     this.running = true;
     const tick = (): void => {
       if (!this.running) return;
-      void this.drain().finally(() => {
+      void this.round().finally(() => {
         if (this.running) this.timer = setTimeout(tick, intervalMs);
       });
     };
@@ -73,7 +73,15 @@ export class OutboxDispatcher implements OnApplicationShutdown {
       this.wakeRequested = true;
       return;
     }
-    void this.drain();
+    void this.round();
+  }
+
+  /**
+   * A round run by the timer or a wake: one that fails (the store did not answer) is logged and the next
+   * tick tries again. Its rejection must not go unhandled, which would end the detector.
+   */
+  private round(): Promise<void> {
+    return this.drain().catch((error: unknown) => this.logger.error(`delivery round failed, tried again at the next one: ${(error as Error).message}`));
   }
 
   /** Delivers every due item once; returns when the round is over. */
