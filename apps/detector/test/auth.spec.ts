@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openApiDocument } from '../src/controllers/openapi.controller.js';
 import { type RunningDetector, startDetector } from './support/detector.harness.js';
 import { TelemetryBuilder } from './support/telemetry.builder.js';
@@ -73,8 +73,15 @@ describe('API authentication and roles', () => {
     expect((await detector.api('GET', '/api/events', { token })).status).toBe(200);
     const list = await detector.api<unknown>('GET', '/api/tokens');
     const audit = await detector.api<unknown>('GET', '/api/audit?limit=500');
-    await new Promise((r) => setTimeout(r, 200)); // pino writes asynchronously
-    const logs = readFileSync(logFile, 'utf8');
+    // pino writes asynchronously, in order: once the access line of the last call is in the file, so are the others.
+    const logs = await vi.waitFor(
+      () => {
+        const text = readFileSync(logFile, 'utf8');
+        expect(text).toMatch(/GET \/api\/audit 200 \S+ admin\(admin\)/);
+        return text;
+      },
+      { timeout: 15_000, interval: 50 },
+    );
     expect(logs).toContain('GET /api/events 200');
     expect(logs).toContain('analyst-ann(analyst)');
     for (const text of [JSON.stringify(list.body), JSON.stringify(audit.body), logs]) {
