@@ -17,23 +17,34 @@ afterEach(() => {
   for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
 });
 
-async function start(flags: Record<string, string> = {}, clock?: Clock) {
+/** A runtime on a fresh home and an in-memory bus, not started yet. */
+function created(flags: Record<string, string> = {}, clock?: Clock) {
   const home = mkdtempSync(path.join(tmpdir(), 'palisade-runtime-'));
   homes.push(home);
   const config = resolveCollectorConfig('stdio', { server: 'fs', home, ...flags }, {}, ['node', 'server.js'], home);
   const bus = new MemoryBus();
   const changes: QuarantineEntry[][] = [];
   const runtime = new CollectorRuntime(config, { openBus: () => bus, logger: pino({ level: 'silent' }), onQuarantineChange: (entries) => changes.push(entries), ...(clock ? { clock } : {}) });
-  await runtime.start();
   return { home, bus, runtime, changes };
+}
+
+async function start(flags: Record<string, string> = {}, clock?: Clock) {
+  const started = created(flags, clock);
+  await started.runtime.start();
+  return started;
+}
+
+/** One answered tools/call of `tool` in session S1. */
+function call(runtime: CollectorRuntime, tool: string): void {
+  const assembler = runtime.assembler({ sessionId: 'S1', transport: 'pipe', protocolName: 'stdio' });
+  assembler.observe('client_to_server', classifyRpcMessage({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: tool, arguments: { m: 'hi' } } }), 1000);
+  assembler.observe('server_to_client', classifyRpcMessage({ jsonrpc: '2.0', id: 1, result: { content: [] } }), 1002);
 }
 
 describe(CollectorRuntime.name, () => {
   it('assembles, encodes and publishes valid events on the telemetry topic', async () => {
     const { bus, runtime } = await start();
-    const assembler = runtime.assembler({ sessionId: 'S1', transport: 'pipe', protocolName: 'stdio' });
-    assembler.observe('client_to_server', classifyRpcMessage({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { m: 'hi' } } }), 1000);
-    assembler.observe('server_to_client', classifyRpcMessage({ jsonrpc: '2.0', id: 1, result: { content: [] } }), 1002);
+    call(runtime, 'echo');
     await runtime.idle();
     await runtime.flush();
     const messages = bus.messages('mcp.telemetry');
@@ -42,6 +53,19 @@ describe(CollectorRuntime.name, () => {
     const event = TelemetryEvent.parse(JSON.parse(messages[0]!.value));
     expect(event).toMatchObject({ 'gen_ai.tool.name': 'echo', 'palisade.outcome': 'ok', 'palisade.collector.id': runtime.identity.collectorId });
     await runtime.shutdown('test');
+  });
+
+  it('ships the events of a server that stopped while the runtime still started: to the bus, not the spool', async () => {
+    // The relay starts the server once the worker is ready, before the spool and the bus are open: a server
+    // that exits at once (or a loaded machine) asks for the shutdown in the middle of start().
+    const { bus, runtime } = created();
+    call(runtime, 'quick');
+    const starting = runtime.start();
+    await runtime.shutdown('server exited (0)');
+    await starting;
+    const events = bus.messages('mcp.telemetry').map((m) => TelemetryEvent.parse(JSON.parse(m.value)));
+    expect(events).toEqual([expect.objectContaining({ 'gen_ai.tool.name': 'quick', 'palisade.outcome': 'ok' })]);
+    expect(runtime.counters.snapshot()).toMatchObject({ shipped: 1, spooled: 0 });
   });
 
   it('creates the per-install fingerprint key with mode 0600', async () => {

@@ -64,6 +64,8 @@ export class CollectorRuntime {
   private poller: ApiQuarantinePoller | null = null;
   private spoolDirectory: SpoolDirectory;
   private spoolDir = '';
+  private starting: Promise<void> | null = null;
+  private stopping = false;
   private stopped = false;
 
   constructor(
@@ -113,7 +115,12 @@ export class CollectorRuntime {
   }
 
   /** Opens spool and sink and starts the quarantine source; the relay runs already (events wait in the queue). */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting ??= this.startOnce();
+    return this.starting;
+  }
+
+  private async startOnce(): Promise<void> {
     const { config } = this;
     const spoolDir = await this.spoolDirectory.createOwn();
     this.spoolDir = spoolDir;
@@ -137,7 +144,12 @@ export class CollectorRuntime {
 
   /** Flushes everything (bus, or spool when the bus does not answer) and releases the resources. */
   async shutdown(why: string): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopping) return;
+    this.stopping = true;
+    // A server that exits at once, or a loaded machine, can ask for the shutdown while start() still opens
+    // the spool and the bus: the flush waits for them, or the events would go to the spool without the bus
+    // being tried (there until another collector starts on this home), or be lost with no shipper yet.
+    await this.starting?.catch(() => undefined);
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     await this.controlListener?.stop();
