@@ -8,6 +8,8 @@ import { createTapRing, TapRingWriter, type TapKind } from './tap.ring.js';
 /** Messages from the telemetry worker to the relay thread. */
 export type WorkerMessage =
   | { type: 'ready'; config: CollectorConfig }
+  /** The spool and the bus are open (or failed to open): the quarantine source is being read from now on. */
+  | { type: 'started' }
   | { type: 'config-error'; message: string }
   | { type: 'quarantine'; entries: QuarantineEntry[]; ready: boolean }
   | { type: 'request-ids'; query: number; answer: RequestIds | null }
@@ -37,8 +39,13 @@ export interface TelemetryWorkerData {
 
 export interface TelemetryLinkOptions {
   ringBytes: number;
-  /** Longest wait, from the worker's start, for the quarantine state before listings and calls go through unchecked. */
+  /**
+   * Longest wait for the quarantine state, from when the worker has opened its spool and bus, before
+   * listings and calls go through unchecked.
+   */
   quarantineWarmupMs: number;
+  /** The worker's module (by default the telemetry worker; tests give a stand-in that speaks its messages). */
+  worker?: URL;
 }
 
 /**
@@ -71,7 +78,7 @@ export class TelemetryLink {
     const ring = createTapRing(options.ringBytes);
     this.writer = new TapRingWriter(ring);
     const data: TelemetryWorkerData = { settings, ring };
-    this.worker = new Worker(new URL('./telemetry.worker.js', import.meta.url), {
+    this.worker = new Worker(options.worker ?? new URL('./telemetry.worker.js', import.meta.url), {
       workerData: data,
       // A small young generation keeps the worker's resident memory low under a steady stream of events.
       resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 128 },
@@ -83,13 +90,16 @@ export class TelemetryLink {
     this.configured = new Promise<CollectorConfig>((resolve, reject) => {
       this.worker.on('message', (message: WorkerMessage) => {
         switch (message.type) {
-          case 'ready': {
-            // The wait for the quarantine state is bounded from here, once the worker runs and reads the
-            // bus: counted from the start, a slow worker start on a loaded machine (module loading) used up
-            // the bound and the first tools/list went out unfiltered.
+          case 'ready':
+            resolve(message.config);
+            break;
+          case 'started': {
+            // The wait for the quarantine state is bounded from here, once the worker reads its source:
+            // counted from the worker's start, its module loading used up the bound on a loaded machine;
+            // counted from `ready`, opening the spool and the bus did (the worker runs at a lower priority),
+            // and the first tools/list or tools/call of a quarantined tool went through.
             const warmup = setTimeout(() => this.registry.markReady(), options.quarantineWarmupMs);
             warmup.unref();
-            resolve(message.config);
             break;
           }
           case 'config-error':
@@ -108,11 +118,14 @@ export class TelemetryLink {
       });
       this.worker.once('error', (error) => {
         this.failure = error;
+        // No quarantine state will come: listings and calls go on unchecked, as the relay does.
+        this.registry.markReady();
         reject(error);
         onFailure(error);
       });
       this.worker.once('exit', (code) => {
         for (const answer of [...this.questions.values()]) answer(null);
+        this.registry.markReady();
         if (code !== 0 && !this.failure) {
           this.failure = new Error(`telemetry worker exited with ${code}`);
           reject(this.failure);

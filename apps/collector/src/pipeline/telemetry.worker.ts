@@ -76,3 +76,5 @@ port.on('message', (message: RelayMessage) => {
 
 post({ type: 'ready', config });
 await runtime.start().catch((error: unknown) => runtime.logger.error({ err: error }, 'telemetry could not start fully: relaying goes on'));
+// The relay bounds its wait for the quarantine state from here.
+post({ type: 'started' });
