@@ -1,5 +1,5 @@
-import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { type Logger, pino } from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startLocalServer } from '../../test/support/local-http.server.js';
 import { DetectorReachabilityNotice } from '../sinks/detector-reachability.notice.js';
 import { ApiQuarantinePoller } from './api-quarantine.poller.js';
@@ -9,6 +9,18 @@ const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
+
+/** A poller (every 200 ms) of an API that never answers, with its warnings and unreachability notices recorded. */
+async function overSilentApi() {
+  const api = await startLocalServer(() => undefined);
+  closers.push(api.close);
+  const warned = vi.fn();
+  const failed = vi.fn();
+  const logger = { warn: warned, info: vi.fn() } as unknown as Logger;
+  const reachability = { failed, answered: vi.fn() } as unknown as ConstructorParameters<typeof ApiQuarantinePoller>[7];
+  const registry = new QuarantineRegistry('fs');
+  return { api, registry, warned, failed, poller: new ApiQuarantinePoller(registry, api.url, 'col-token', 200, logger, fetch, undefined, reachability) };
+}
 
 describe(ApiQuarantinePoller.name, () => {
   it('reads quarantined tools of its server from GET /api/tools, page by page, with the collector token', async () => {
@@ -30,6 +42,41 @@ describe(ApiQuarantinePoller.name, () => {
     expect(registry.ready).toBe(true);
     expect(api.seen[0]?.url).toBe('/api/tools?server=fs&limit=500');
     expect(api.seen[0]?.headers.authorization).toBe('Bearer col-token');
+  });
+
+  it('waits for an API that answers slower than the poll interval (a loaded machine) instead of giving the poll up', async () => {
+    const quarantined = { items: [{ server: 'fs', tool: 'read', quarantine: { reason: 'poisoning', incidentId: 'INC-9' } }] };
+    const api = await startLocalServer((_req, res) => void setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(quarantined)), 1500));
+    closers.push(api.close);
+    const registry = new QuarantineRegistry('fs');
+    const poller = new ApiQuarantinePoller(registry, api.url, 'col-token', 200, pino({ level: 'silent' }));
+    await poller.poll();
+    expect(registry.list()).toEqual([{ tool: 'read', reason: 'poisoning', incidentId: 'INC-9' }]);
+    expect(registry.ready).toBe(true);
+  });
+
+  it('gives up the poll in flight when stopped, without calling the API unreachable', async () => {
+    const { api, registry, poller, warned, failed } = await overSilentApi();
+    poller.start();
+    await vi.waitFor(() => expect(api.seen).toHaveLength(1), { timeout: 10_000 });
+    await poller.stop();
+    expect([warned.mock.calls, failed.mock.calls]).toEqual([[], []]);
+    expect(registry.ready).toBe(false);
+  });
+
+  it('gives up a poll the API never answers after its timeout, and says so', async () => {
+    const { api, registry, poller, warned } = await overSilentApi();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const polled = poller.poll();
+      await vi.waitFor(() => expect(api.seen).toHaveLength(1), { timeout: 10_000 });
+      await vi.advanceTimersByTimeAsync(10_000);
+      await polled;
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(warned).toHaveBeenCalledWith({ error: 'The operation was aborted due to timeout' }, 'cannot read quarantine state from the API (keeping the last known)');
+    expect(registry.ready).toBe(false);
   });
 
   it('keeps the last known state when the API cannot be read', async () => {

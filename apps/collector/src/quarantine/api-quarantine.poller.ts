@@ -11,6 +11,13 @@ interface ToolItem {
 }
 
 /**
+ * The least time one poll may take before it is given up. Bounded by the poll interval alone (500 ms at
+ * the least), a detector or a collector slowed by a loaded machine had every poll aborted while the API
+ * answered, and the quarantine state was never read. Polls never overlap: a slow one delays the next.
+ */
+const POLL_TIMEOUT_MIN_MS = 10_000;
+
+/**
  * `--bus http`: learns quarantine decisions by polling the detector API with the collector token:
  * `GET /api/tools?server=NAME&limit=500` (following `nextCursor`), where a tool whose `quarantine` is not
  * null is quarantined. The whole set is replaced after each complete poll; a failed poll keeps the last one.
@@ -19,6 +26,9 @@ export class ApiQuarantinePoller {
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private failing = false;
+  private stopped = false;
+  /** The request in flight: aborted at stop, so that a slow API does not hold the collector's shutdown. */
+  private request: AbortController | null = null;
 
   constructor(
     private readonly registry: QuarantineRegistry,
@@ -39,6 +49,8 @@ export class ApiQuarantinePoller {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.stopped = true;
+    this.request?.abort();
     await this.polling;
   }
 
@@ -58,17 +70,7 @@ export class ApiQuarantinePoller {
         url.searchParams.set('server', this.registry.serverName);
         url.searchParams.set('limit', '500');
         if (cursor) url.searchParams.set('cursor', cursor);
-        const response = await this.fetchImpl(url, { headers: { authorization: `Bearer ${this.token}` }, signal: AbortSignal.timeout(Math.max(500, this.intervalMs)) }).catch((error: unknown) => {
-          this.reachability?.failed('GET /api/tools', error);
-          throw error;
-        });
-        if (!response.ok) {
-          this.reachability?.answered('GET /api/tools', response.status, await answerText(response));
-          this.refusal?.refused('quarantine state', response.status);
-          throw new Error(`GET /api/tools: HTTP ${response.status}`);
-        }
-        this.reachability?.answered('GET /api/tools', response.status);
-        const body = (await response.json()) as { items?: ToolItem[]; nextCursor?: string };
+        const body = await this.page(url);
         for (const item of body.items ?? []) {
           if (item.server !== this.registry.serverName || typeof item.tool !== 'string' || !item.quarantine) continue;
           const reason = typeof item.quarantine.reason === 'string' ? item.quarantine.reason : '';
@@ -84,8 +86,34 @@ export class ApiQuarantinePoller {
       if (this.failing) this.logger.info('quarantine state readable again');
       this.failing = false;
     } catch (error) {
+      if (this.stopped) return;
       if (!this.failing) this.logger.warn({ error: (error as Error).message }, 'cannot read quarantine state from the API (keeping the last known)');
       this.failing = true;
+    }
+  }
+
+  /** One page of GET /api/tools; the request is given up after the poll timeout, or at stop. */
+  private async page(url: URL): Promise<{ items?: ToolItem[]; nextCursor?: string }> {
+    // Its own timer, not AbortSignal.timeout inside AbortSignal.any: Node 20 can collect such a signal
+    // before it fires, and the poll then waited forever on an API that does not answer.
+    const request = new AbortController();
+    this.request = request;
+    const timer = setTimeout(() => request.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), Math.max(POLL_TIMEOUT_MIN_MS, this.intervalMs));
+    try {
+      const response = await this.fetchImpl(url, { headers: { authorization: `Bearer ${this.token}` }, signal: request.signal }).catch((error: unknown) => {
+        if (!this.stopped) this.reachability?.failed('GET /api/tools', error);
+        throw error;
+      });
+      if (!response.ok) {
+        this.reachability?.answered('GET /api/tools', response.status, await answerText(response));
+        this.refusal?.refused('quarantine state', response.status);
+        throw new Error(`GET /api/tools: HTTP ${response.status}`);
+      }
+      this.reachability?.answered('GET /api/tools', response.status);
+      return (await response.json()) as { items?: ToolItem[]; nextCursor?: string };
+    } finally {
+      clearTimeout(timer);
+      this.request = null;
     }
   }
 }
