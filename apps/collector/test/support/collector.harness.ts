@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,11 +53,32 @@ const stderrOf = new WeakMap<StdioClientTransport, string>();
 /** What a collector started by `stdioTransport` has written on stderr so far (its last 20,000 characters). */
 export const collectorStderr = (transport: StdioClientTransport): string => stderrOf.get(transport) ?? '';
 
+/** How long a collector whose client closed its stdin may take to flush its telemetry and exit by itself. */
+const COLLECTOR_EXIT_GRACE_MS = 30_000;
+
+/**
+ * The SDK's stdio transport, except that `close()` lets the collector exit by itself once its stdin ends.
+ * The SDK sends SIGTERM after 2 s and SIGKILL after 4 s: on a loaded machine (the telemetry worker runs at
+ * a lower priority), before the collector had shipped its last events, which the test then looked for.
+ */
+class CollectorStdioTransport extends StdioClientTransport {
+  override async close(): Promise<void> {
+    const child = (this as unknown as { _process?: ChildProcess })._process;
+    if (this.pid !== null && !child) throw new Error('StdioClientTransport no longer keeps its child in _process: update CollectorStdioTransport');
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+      child.stdin?.end();
+      await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, COLLECTOR_EXIT_GRACE_MS).unref())]);
+    }
+    await super.close();
+  }
+}
+
 /** The SDK's stdio transport for a server, directly or behind the collector. */
 export function stdioTransport(server: { command: string; args: string[]; env?: Record<string, string> }, collector?: { name: string; home: string; flags?: string[] }): StdioClientTransport {
   const env = { ...getDefaultEnvironment(), ...server.env };
   if (!collector) return new StdioClientTransport({ command: server.command, args: server.args, env, stderr: 'ignore' });
-  const transport = new StdioClientTransport({
+  const transport = new CollectorStdioTransport({
     command: process.execPath,
     args: [COLLECTOR_BIN, 'stdio', '--server', collector.name, '--home', collector.home, ...(collector.flags ?? []), '--', server.command, ...server.args],
     env,
