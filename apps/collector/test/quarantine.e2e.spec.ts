@@ -98,6 +98,9 @@ describe('quarantine enforcement', () => {
       ),
     );
     try {
+      // The first poll can answer after the collector's bounded wait for the quarantine state when the machine
+      // is loaded (its worker runs at a lower priority): the refusal is checked once the polled state is known.
+      await vi.waitFor(async () => expect(await names(client)).not.toContain('echo'), { timeout: 10_000, interval: 100 });
       await expect(client.callTool({ name: 'echo', arguments: { message: 'x' } })).rejects.toThrow(/quarantined/);
       quarantined = false;
       await vi.waitFor(async () => expect(await names(client)).toContain('echo'), { timeout: 10_000, interval: 100 });
