@@ -86,9 +86,11 @@ describe('shipping with --bus http and a detector it cannot reach', () => {
     try {
       for (let i = 0; i < 5; i += 1) expect(await client.callTool({ name: 'echo', arguments: { message: `call ${i}` } })).toEqual({ content: [{ type: 'text', text: `Echo: call ${i}` }] });
       await vi.waitFor(() => expect(said()).toHaveLength(1), { timeout: 10_000 });
+      // The first failed poll can say it before the calls' events reach the spool (the telemetry worker lags
+      // behind the relay on a loaded machine): the detector comes up once all five are there.
+      await vi.waitFor(async () => expect(echoes(await spooledEvents(home)).size).toBe(5), { timeout: 20_000, interval: 200 });
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(said()).toEqual([expect.stringMatching(new RegExp(`^palisade-collector: cannot reach the detector at ${apiUrl} \\(.*ECONNREFUSED.*\\): events are kept in the spool \\(${home}/spool/[^)]+\\) and sent once it answers; no quarantine state reaches this collector until then`))]);
-      expect(spoolBytes(home)).toBeGreaterThan(0);
 
       api = await startLocalServer((req, res) => {
         if (req.url.startsWith('/api/tools')) return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[],"total":0}');
