@@ -19,9 +19,13 @@ function launch(env: Record<string, string>): ManagedProcess {
   return managed;
 }
 
+/**
+ * Whether a server answers at `url`: a refused connection is no; an answer is yes however slow it comes
+ * (a loaded machine), so it is waited for rather than cut off and taken for a stopped server.
+ */
 async function answers(url: string): Promise<boolean> {
   try {
-    await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(2_000) });
+    await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(60_000) });
     return true;
   } catch {
     return false;
