@@ -23,6 +23,33 @@ describe('detector settings', () => {
     expect(error.message).not.toContain('\n');
   });
 
+  it('takes numbers only in decimal digits: a port, a count or a number of days written otherwise stops it', () => {
+    const base = { PALISADE_HOME: '/tmp/palisade-config-spec' };
+    expect(loadDetectorConfig({ ...base, PALISADE_API_PORT: '8080', PALISADE_RETENTION_EVENTS_DAYS: '7', PALISADE_EXPORT_CONCURRENCY: ' 3 ' })).toMatchObject({
+      api: { port: 8080 },
+      retention: { eventsDays: 7 },
+      exports: { maxConcurrent: 3 },
+    });
+    for (const [name, value] of [
+      ['PALISADE_API_PORT', '0x10'],
+      ['PALISADE_API_PORT', '1e3'],
+      ['PALISADE_API_PORT', '0b11111010000'],
+      ['PALISADE_API_PORT', '4000.0'],
+      ['PALISADE_API_PORT', '70000'],
+      ['PALISADE_API_PORT', ''],
+      ['PALISADE_RETENTION_EVENTS_DAYS', '0x1e'],
+      ['PALISADE_RETENTION_AUDIT_DAYS', '3e3'],
+      ['PALISADE_CLOCK_SKEW_MS', '1e3'],
+      ['PALISADE_PREVIEW_MAX_EVENTS', '0x1000'],
+      ['PALISADE_EXPORT_CONCURRENCY', '0o4'],
+    ] as const) {
+      const error = failure({ [name]: value });
+      expect(error.variables).toEqual([name]);
+      expect(error.message).toContain(`${name}="${value}" is invalid`);
+      expect(error.message).not.toContain('\n');
+    }
+  });
+
   it('never prints the value of a token, a secret or an SMTP URL', () => {
     for (const [name, value] of [
       ['PALISADE_ADMIN_TOKEN', 'hunter2-short'],

@@ -2,9 +2,22 @@ import { isIP, isIPv4 } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
-const Port = z.coerce.number({ error: 'must be a port number (1-65535)' }).int('must be a port number (1-65535)').min(1, 'must be a port number (1-65535)').max(65535, 'must be a port number (1-65535)');
+/**
+ * A whole number written in decimal digits, from `min` to `max`. `z.coerce.number()` would also take `0x10`,
+ * `1e3` or `0b1`, so PALISADE_API_PORT=0x10 listened on port 16 instead of stopping the detector.
+ */
+function wholeNumber(min: number, max: number, notANumber: string, tooSmall = notANumber, tooLarge = notANumber) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, notANumber)
+    .transform(Number)
+    .pipe(z.number().min(min, tooSmall).max(max, tooLarge));
+}
+
+const Port = wholeNumber(1, 65535, 'must be a port number (1-65535)');
 const Bool = z.enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no']).transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
-const Days = z.coerce.number().int().min(1).max(36500);
+const Days = wholeNumber(1, 36500, 'must be a whole number of days (1-36500)');
 
 /**
  * One entry of PALISADE_TRUST_PROXY as Express takes it: a named range, an address, or an address with a
@@ -68,11 +81,11 @@ export const DetectorEnv = z.object({
   PALISADE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PALISADE_TOPIC: z.string().min(1).default('mcp.telemetry'),
   /** How far apart two collectors' clocks may be, for cross-server flows and ordered rules (ms, 0–10 min). */
-  PALISADE_CLOCK_SKEW_MS: z.coerce.number({ error: 'must be a number of milliseconds (0-600000)' }).int('must be a whole number of milliseconds').min(0, 'must be 0 or more').max(600_000, 'must be at most 600000 (10 minutes)').default(2000),
+  PALISADE_CLOCK_SKEW_MS: wholeNumber(0, 600_000, 'must be a whole number of milliseconds (0-600000)', 'must be 0 or more', 'must be at most 600000 (10 minutes)').default(2000),
   /** Events a tuning preview replays at most (the tool's calls first, then their sessions and context): a bound on its work. */
-  PALISADE_PREVIEW_MAX_EVENTS: z.coerce.number({ error: 'must be a whole number of events (100-1000000)' }).int('must be a whole number of events').min(100, 'must be at least 100').max(1_000_000, 'must be at most 1000000').default(20_000),
+  PALISADE_PREVIEW_MAX_EVENTS: wholeNumber(100, 1_000_000, 'must be a whole number of events (100-1000000)', 'must be at least 100', 'must be at most 1000000').default(20_000),
   /** Compliance exports written at once by one detector; one more is refused with 429 until one ends. */
-  PALISADE_EXPORT_CONCURRENCY: z.coerce.number({ error: 'must be a whole number of exports (1-16)' }).int('must be a whole number of exports').min(1, 'must be at least 1').max(16, 'must be at most 16').default(2),
+  PALISADE_EXPORT_CONCURRENCY: wholeNumber(1, 16, 'must be a whole number of exports (1-16)', 'must be at least 1', 'must be at most 16').default(2),
   /** Whether the worker stores every event or only what the engine needs (always true today). */
   PALISADE_STORE_EVENTS: Bool.default(true),
 });
