@@ -63,6 +63,17 @@ describe('detector settings', () => {
     }
   });
 
+  it('refuses an SMTP_URL that names no mail server, without printing it', () => {
+    const base = { PALISADE_HOME: '/tmp/palisade-config-spec' };
+    expect(loadDetectorConfig({ ...base, SMTP_URL: 'smtps://alerts:pa55word@mail.example.com:465?pool=true' }).mail.smtpUrl).toBe('smtps://alerts:pa55word@mail.example.com:465?pool=true');
+    for (const value of ['smtp://', 'smtp://:::', 'smtp://mail.example.com:port', 'smtp:mail.example.com', 'smtp://user:pa55word@']) {
+      const error = failure({ SMTP_URL: value });
+      expect(error.variables).toEqual(['SMTP_URL']);
+      expect(error.message).toContain('SMTP_URL (value not shown) is invalid');
+      expect(error.message).not.toContain('pa55word');
+    }
+  });
+
   it('reads the clock skew allowed between collectors (default 2 s) and refuses what is not a duration', () => {
     expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec' }).engine.clockSkewMs).toBe(2000);
     expect(loadDetectorConfig({ PALISADE_HOME: '/tmp/palisade-config-spec', PALISADE_CLOCK_SKEW_MS: '0' }).engine.clockSkewMs).toBe(0);

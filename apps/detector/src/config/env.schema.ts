@@ -34,6 +34,20 @@ function isTrustedProxy(entry: string): boolean {
 }
 
 /**
+ * An SMTP URL nodemailer can send through: `smtp://` or `smtps://` with a host. A prefix alone let
+ * `smtp://` (no server) or `smtp://:::` start the detector, and e-mail failed only with the first alert.
+ */
+function isSmtpUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+}
+
+/**
  * The detector's own environment variables (contract section 2). Bus and store variables are parsed by
  * their libraries (`busConfigFromEnv`, `storeConfigFromEnv`).
  */
@@ -59,10 +73,7 @@ export const DetectorEnv = z.object({
   /** A collector token accepted as given (role `collector`), for collectors started with `--bus http`. */
   PALISADE_INGEST_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PALISADE_DASHBOARD_URL: z.url().default('http://127.0.0.1:3000'),
-  SMTP_URL: z
-    .string()
-    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
-    .optional(),
+  SMTP_URL: z.string().refine(isSmtpUrl, 'must be an smtp:// or smtps:// URL naming the mail server (smtp://user:password@mail.example.com:587)').optional(),
   PALISADE_MAIL_TO: z.string().optional(),
   PALISADE_MAIL_FROM: z.string().default('Palisade <palisade@localhost>'),
   /** Comma-separated webhook URLs for containment decisions. */
