@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Alert, Page } from '@palisade/schema';
 import { severityAtLeast } from '@palisade/schema';
@@ -97,6 +97,21 @@ describe('the whole pipeline: real MCP servers → real collectors → sqlite bu
       const { body } = await detector.api<Page<{ 'palisade.outcome': string }>>('GET', '/api/events?server=math&tool=add&limit=50');
       return body.items.some((e) => e['palisade.outcome'] === 'blocked');
     }, 'the blocked call recorded');
+  });
+
+  it('the README’s API examples name servers and tools that the bundled scenarios create, so they answer after `npm run demo`', async () => {
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const shell = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]).join('\n');
+    const tools = [...shell.matchAll(/\$API\/tools\/([^/\s"]+)\/([^/\s"]+)\//g)].map((m) => `${m[1]}/${m[2]}`);
+    const servers = [...shell.matchAll(/\$API\/events\?(?:[^"\s]*&)?server=([^&"\s]+)/g)].map((m) => m[1]!);
+    expect(tools.length).toBeGreaterThan(0);
+    expect(servers.length).toBeGreaterThan(0);
+    const seen = (await detector.api<Page<{ server: string; tool: string }>>('GET', '/api/tools')).body.items.map((t) => `${t.server}/${t.tool}`);
+    for (const tool of tools) expect(seen, `README example on ${tool}`).toContain(tool);
+    for (const server of servers) {
+      const { body } = await detector.api<Page<unknown>>('GET', `/api/events?server=${encodeURIComponent(server)}&limit=1`);
+      expect(body.total, `README example on the events of ${server}`).toBeGreaterThan(0);
+    }
   });
 
   it('reports event → alert latency (event time at the collector to the alert committed in the store)', async () => {

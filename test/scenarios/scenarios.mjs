@@ -84,10 +84,10 @@ export const SCENARIOS = [
   {
     name: 'benign-filesystem',
     title: 'Benign: the filesystem server inside its allowed folder',
-    benign: ['files'],
+    benign: ['filesystem'],
     async run(ctx) {
       const root = mkdtempSync(path.join(tmpdir(), 'palisade-demo-files-'));
-      const { client, close } = await ctx.connect('files', [process.execPath, NPM_SERVER('server-filesystem'), root]);
+      const { client, close } = await ctx.connect('filesystem', [process.execPath, NPM_SERVER('server-filesystem'), root]);
       await client.listTools();
       await call(client, 'write_file', { path: path.join(root, 'notes.md'), content: '# Notes\nShip the release on Friday.\n' });
       for (let i = 0; i < 22; i += 1) {
