@@ -237,6 +237,11 @@ export interface OutboxRepository {
   enqueue(items: readonly OutboxItem[]): Promise<void>;
   /** Pending items due at `now` (`nextAttemptAt <= now`), the earliest due first. */
   due(now: string, limit: number): Promise<OutboxItem[]>;
+  /**
+   * Pending items, due or not, the oldest first (`createdAt`, then id): the order they were queued in, which
+   * the dispatcher keeps per destination.
+   */
+  pending(limit: number): Promise<OutboxItem[]>;
   /** Replaces the item (attempts, status, next attempt, last error). */
   update(item: OutboxItem): Promise<void>;
   get(id: string): Promise<OutboxItem | null>;

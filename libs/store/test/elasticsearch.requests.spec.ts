@@ -428,6 +428,18 @@ describe(ElasticsearchStore.name, () => {
       });
     });
 
+    it('reads pending deliveries oldest queued first (createdMs, then id), due or not, and those due at a time by their next attempt', async () => {
+      const store = await connect(es);
+      es.on('POST', '/:index/_search', () => hits(0, []));
+      expect(await store.outbox.pending(1000)).toEqual([]);
+      expect(await store.outbox.due(at(3), 100)).toEqual([]);
+      expect(await store.outbox.pending(0)).toEqual([]);
+      expect(es.sent('POST', /^\/pt-outbox\/_search$/).map((request) => request.body)).toEqual([
+        { query: { bool: { filter: [{ term: { status: 'pending' } }] } }, sort: [{ createdMs: { order: 'asc' } }, { id: { order: 'asc' } }], size: 1000 },
+        { query: { bool: { filter: [{ term: { status: 'pending' } }, { range: { nextAttemptMs: { lte: Date.parse(at(3)) } } }] } }, sort: [{ nextAttemptMs: { order: 'asc' } }, { createdMs: { order: 'asc' } }, { id: { order: 'asc' } }], size: 100 },
+      ]);
+    });
+
     it('moves export records an earlier version kept among the settings into their index when it connects, never over a newer record', async () => {
       const moved = sampleExport({ startedAt: at(1) });
       const timeless = { id: 'exp_timeless', createdAt: 'yesterday' };

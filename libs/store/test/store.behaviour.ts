@@ -576,6 +576,20 @@ export function storeBehaviour(open: () => Promise<StoreUnderTest>, capabilities
       expect(await store.outbox.get('out_missing')).toBeNull();
     });
 
+    it('lists pending deliveries in the order they were queued, due or not, without the finished ones', async () => {
+      await store.outbox.enqueue([
+        sampleOutbox({ id: 'out_b', createdAt: at(1), nextAttemptAt: at(1) }),
+        sampleOutbox({ id: 'out_retrying', createdAt: at(0), nextAttemptAt: at(30) }),
+        sampleOutbox({ id: 'out_a', createdAt: at(1), nextAttemptAt: at(9) }),
+        sampleOutbox({ id: 'out_done', createdAt: at(0), nextAttemptAt: at(0) }),
+        sampleOutbox({ id: 'out_new', createdAt: at(2), nextAttemptAt: at(2) }),
+      ]);
+      await store.outbox.update({ ...(await store.outbox.get('out_done'))!, status: 'delivered', attempts: 1 });
+      expect((await store.outbox.pending(10)).map((item) => item.id)).toEqual(['out_retrying', 'out_a', 'out_b', 'out_new']);
+      expect((await store.outbox.pending(2)).map((item) => item.id)).toEqual(['out_retrying', 'out_a']);
+      expect(await store.outbox.pending(0)).toEqual([]);
+    });
+
     it('keeps tokens by hash, refuses duplicates, revokes and touches', async () => {
       const token = sampleToken({ createdAt: at(1) });
       const older = sampleToken({ createdAt: at(0), role: 'collector' });

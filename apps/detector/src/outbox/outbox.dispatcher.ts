@@ -19,10 +19,35 @@ export function backoffMs(attempts: number): number {
   return Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
 }
 
+/** Pending deliveries read per round to keep each destination's decisions in order (the oldest queued first). */
+const ORDERED_SCAN = 1000;
+
+/**
+ * The deliveries to send now, per destination, in the order they were queued: webhooks per URL and control
+ * messages per topic carry decisions whose order matters (a `tool.released` that overtook the retry of its
+ * `tool.quarantined` left the gateway blocking a released tool). A destination's chain stops at its first
+ * item not due yet, so nothing overtakes a delivery waiting for its retry. E-mail is not ordered.
+ */
+export function orderedChains(pending: readonly OutboxItem[], now: string): OutboxItem[][] {
+  const nowMs = Date.parse(now);
+  const chains = new Map<string, { items: OutboxItem[]; waiting: boolean }>();
+  for (const item of pending) {
+    if (item.kind === 'email') continue;
+    const key = `${item.kind} ${item.destination}`;
+    const chain = chains.get(key) ?? { items: [], waiting: false };
+    chains.set(key, chain);
+    if (chain.waiting) continue;
+    if (Date.parse(item.nextAttemptAt) <= nowMs) chain.items.push(item);
+    else chain.waiting = true;
+  }
+  return [...chains.values()].map((chain) => chain.items).filter((items) => items.length > 0);
+}
+
 /**
  * Delivers what the pipeline and the API put in the outbox: control messages to collectors (mcp.control),
  * signed containment webhooks and alert e-mail. Runs in the worker only, so no two processes deliver the
  * same item. Deliveries are retried with backoff; each attempt of a webhook is recorded in the audit log.
+ * Webhooks and control messages leave in the order they were queued, per destination (`orderedChains`).
  */
 @Injectable()
 export class OutboxDispatcher implements OnApplicationShutdown {
@@ -90,10 +115,13 @@ export class OutboxDispatcher implements OnApplicationShutdown {
     this.draining = (async () => {
       do {
         this.wakeRequested = false;
-        const due = await this.store.outbox.due(this.clock.nowIso(), 100);
+        const now = this.clock.nowIso();
+        const due = await this.store.outbox.due(now, 100);
+        const mail = due.filter((item) => item.kind === 'email');
+        const chains = due.length > mail.length ? orderedChains(await this.store.outbox.pending(ORDERED_SCAN), now) : [];
         // Control messages first: quarantine must reach collectors fast.
-        due.sort((a, b) => (a.kind === 'control' ? 0 : 1) - (b.kind === 'control' ? 0 : 1));
-        await Promise.all(due.map((item) => this.deliver(item).catch((error: unknown) => this.logger.error(`delivery ${item.id} crashed: ${(error as Error).message}`))));
+        chains.sort((a, b) => (a[0]!.kind === 'control' ? 0 : 1) - (b[0]!.kind === 'control' ? 0 : 1));
+        await Promise.all([...chains.map((chain) => this.deliverInOrder(chain)), ...mail.map((item) => this.deliverSafely(item))]);
       } while (this.wakeRequested && this.running);
     })().finally(() => {
       this.draining = null;
@@ -101,7 +129,22 @@ export class OutboxDispatcher implements OnApplicationShutdown {
     return this.draining;
   }
 
-  private async deliver(item: OutboxItem): Promise<void> {
+  /** Delivers a destination's chain one item after the other, up to the first that must wait for a retry. */
+  private async deliverInOrder(chain: readonly OutboxItem[]): Promise<void> {
+    for (const item of chain) if ((await this.deliverSafely(item)) === 'pending') return;
+  }
+
+  /** Delivers one item; its status afterwards (`pending` when it waits for a retry, or when the attempt crashed). */
+  private async deliverSafely(item: OutboxItem): Promise<OutboxItem['status']> {
+    try {
+      return await this.deliver(item);
+    } catch (error) {
+      this.logger.error(`delivery ${item.id} crashed: ${(error as Error).message}`);
+      return 'pending';
+    }
+  }
+
+  private async deliver(item: OutboxItem): Promise<OutboxItem['status']> {
     const result = await this.attempt(item);
     const attempts = item.attempts + 1;
     const now = this.clock.now();
@@ -126,6 +169,7 @@ export class OutboxDispatcher implements OnApplicationShutdown {
         ...(payload?.success ? { type: payload.data.type, server: payload.data.server, tool: payload.data.tool, incidentId: payload.data.incidentId } : {}),
       });
     }
+    return next.status;
   }
 
   private async attempt(item: OutboxItem): Promise<DeliveryResult> {

@@ -1,8 +1,9 @@
+import type { estypes } from '@elastic/elasticsearch';
 import { hasStringKeys } from '../shared/malformed-row.counter.js';
 import { instantMs } from '../shared/time.js';
 import type { OutboxItem, OutboxRepository } from '../store.port.js';
 import type { BulkAction } from './bulk.writer.js';
-import { type ElasticsearchContext, type Hit } from './elasticsearch.context.js';
+import { type ElasticsearchContext, type Hit, type Query } from './elasticsearch.context.js';
 
 const isItem = hasStringKeys('id', 'kind', 'destination', 'status', 'nextAttemptAt');
 
@@ -18,20 +19,11 @@ export class ElasticsearchOutboxRepository implements OutboxRepository {
   }
 
   async due(now: string, limit: number): Promise<OutboxItem[]> {
-    const size = Math.max(0, Math.trunc(limit));
-    if (size === 0) return [];
-    const response = await this.ctx.call('search outbox', () =>
-      this.ctx.client.search<Record<string, unknown>>(
-        {
-          index: this.index(),
-          query: { bool: { filter: [{ term: { status: 'pending' } }, { range: { nextAttemptMs: { lte: instantMs(now, 'now') } } }] } },
-          sort: [{ nextAttemptMs: { order: 'asc' } }, { createdMs: { order: 'asc' } }, { id: { order: 'asc' } }],
-          size,
-        },
-        { maxRetries: 0 },
-      ),
-    );
-    return response.hits.hits.flatMap((hit) => this.decode(hit) ?? []);
+    return this.search([{ term: { status: 'pending' } }, { range: { nextAttemptMs: { lte: instantMs(now, 'now') } } }], [{ nextAttemptMs: { order: 'asc' } }, { createdMs: { order: 'asc' } }, { id: { order: 'asc' } }], limit);
+  }
+
+  async pending(limit: number): Promise<OutboxItem[]> {
+    return this.search([{ term: { status: 'pending' } }], [{ createdMs: { order: 'asc' } }, { id: { order: 'asc' } }], limit);
   }
 
   async update(item: OutboxItem): Promise<void> {
@@ -60,6 +52,13 @@ export class ElasticsearchOutboxRepository implements OutboxRepository {
 
   private index(): string {
     return this.ctx.indices.name('outbox');
+  }
+
+  private async search(filter: Query[], sort: estypes.SortCombinations[], limit: number): Promise<OutboxItem[]> {
+    const size = Math.max(0, Math.trunc(limit));
+    if (size === 0) return [];
+    const response = await this.ctx.call('search outbox', () => this.ctx.client.search<Record<string, unknown>>({ index: this.index(), query: { bool: { filter } }, sort, size }, { maxRetries: 0 }));
+    return response.hits.hits.flatMap((hit) => this.decode(hit) ?? []);
   }
 
   private decode(hit: Hit): OutboxItem | null {

@@ -24,6 +24,13 @@ export class SqliteOutboxRepository implements OutboxRepository {
       .flatMap((doc) => this.ctx.rows.parse<OutboxItem>(doc, isItem) ?? []);
   }
 
+  async pending(limit: number): Promise<OutboxItem[]> {
+    return this.ctx
+      .pluck("SELECT doc FROM outbox WHERE status = 'pending' ORDER BY created_ms, id LIMIT ?")
+      .all(Math.max(0, Math.trunc(limit)))
+      .flatMap((doc) => this.ctx.rows.parse<OutboxItem>(doc, isItem) ?? []);
+  }
+
   async update(item: OutboxItem): Promise<void> {
     this.ctx
       .statement(

@@ -26,6 +26,14 @@ export class MemoryOutboxRepository implements OutboxRepository {
       .map(jsonCopy);
   }
 
+  async pending(limit: number): Promise<OutboxItem[]> {
+    return [...this.state.outbox.values()]
+      .filter((item) => item.status === 'pending')
+      .sort((a, b) => compareKeys([Date.parse(a.createdAt), a.id], [Date.parse(b.createdAt), b.id]))
+      .slice(0, Math.max(0, Math.trunc(limit)))
+      .map(jsonCopy);
+  }
+
   async update(item: OutboxItem): Promise<void> {
     check(item);
     this.state.outbox.set(item.id, jsonCopy(item));
