@@ -85,6 +85,17 @@ describe('API input validation', () => {
     expect((await detector.api('POST', '/api/ingest', { raw: '' })).body).toMatchObject({ accepted: 0, rejected: 0 });
   });
 
+  it('says what is wrong with a body that is not JSON: the body itself, and for ingest the content type NDJSON needs', async () => {
+    const replay = new TelemetryBuilder('replayed-as-json');
+    const ndjson = [replay.initialize(), replay.call('fetch', { url: 'https://example.com' })].map((e) => JSON.stringify(e)).join('\n');
+    const ingest = await detector.api<ErrorBody>('POST', '/api/ingest', { raw: ndjson, contentType: 'application/json' });
+    expect(ingest.status).toBe(400);
+    expect(ingest.body.error.message).toBe('send NDJSON with content-type application/x-ndjson (got application/json)');
+    const patch = await detector.api<ErrorBody>('PATCH', `/api/incidents/${incidentId}`, { raw: '{"status": "triaging",}', contentType: 'application/json' });
+    expect(patch.status).toBe(400);
+    expect(patch.body.error).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/^body: not valid JSON \(.+\)$/) });
+  });
+
   it('redacts the secrets of an ingested event that no collector captured, before the bus, and still alerts on them', async () => {
     const token = 'ghp_R8x2Lq9Zt4Wm7Vn3Kc6Hj1Pf5Ys0Bd8Ga2Ue';
     const thirdParty = new TelemetryBuilder('third-party');

@@ -33,6 +33,12 @@ const CODE_BY_STATUS: Record<number, PalisadeErrorCode> = {
   503: PalisadeErrorCode.Unavailable,
 };
 
+/** The part of the Express request the filter uses. */
+interface HttpRequest {
+  path?: string;
+  headers?: Record<string, string | string[] | undefined>;
+}
+
 /** The part of the Express response the filter uses. */
 interface HttpResponse {
   headersSent: boolean;
@@ -48,7 +54,12 @@ export class PalisadeExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<HttpResponse>();
     let status = 500;
     let body: { code: string; message: string; details?: Record<string, unknown> };
-    if (exception instanceof PalisadeException) {
+    // Nest hands a body the parser refused on as an HttpException caused by the parser's error.
+    const parserError = isBodyParserError(exception) ? exception : exception instanceof HttpException && isBodyParserError(exception.cause) ? exception.cause : null;
+    if (parserError) {
+      status = parserError.status;
+      body = { code: status === 413 ? PalisadeErrorCode.PayloadTooLarge : PalisadeErrorCode.BadRequest, message: bodyParserMessage(parserError, host.switchToHttp().getRequest<HttpRequest>()) };
+    } else if (exception instanceof PalisadeException) {
       status = STATUS[exception.code];
       body = { code: exception.code, message: exception.message, ...(exception.details ? { details: exception.details } : {}) };
     } else if (exception instanceof HttpException) {
@@ -60,9 +71,6 @@ export class PalisadeExceptionFilter implements ExceptionFilter {
       const code = STORE_CODES[exception.code]!;
       status = STATUS[code];
       body = { code, message: exception.message };
-    } else if (isBodyParserError(exception)) {
-      status = exception.status;
-      body = { code: status === 413 ? PalisadeErrorCode.PayloadTooLarge : PalisadeErrorCode.BadRequest, message: exception.message };
     } else {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
       body = { code: PalisadeErrorCode.Internal, message: 'internal error' };
@@ -72,6 +80,17 @@ export class PalisadeExceptionFilter implements ExceptionFilter {
   }
 }
 
-function isBodyParserError(error: unknown): error is { status: number; message: string } {
+/**
+ * What a body the parser refused means to the caller. The JSON parser's own message ("Unexpected token }
+ * in JSON at position 21") names no field; NDJSON sent as application/json is parsed as one JSON document
+ * and refused the same way, so ingest says which content type it needs, as it does for any other type.
+ */
+function bodyParserMessage(error: { type: string; message: string }, request: HttpRequest): string {
+  if (error.type !== 'entity.parse.failed') return error.message;
+  if (request.path === '/api/ingest') return `send NDJSON with content-type application/x-ndjson (got ${String(request.headers?.['content-type'] ?? 'none')})`;
+  return `body: not valid JSON (${error.message})`;
+}
+
+function isBodyParserError(error: unknown): error is { status: number; message: string; type: string } {
   return typeof error === 'object' && error !== null && typeof (error as { status?: unknown }).status === 'number' && typeof (error as { type?: unknown }).type === 'string';
 }
