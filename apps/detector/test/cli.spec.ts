@@ -47,7 +47,23 @@ describe('palisade-detector --help', () => {
   });
 });
 
+/** A port on 127.0.0.1 where nothing listens. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 describe('palisade-detector at start: one line naming what is wrong', () => {
+  it('names KAFKA_BROKERS when no broker there answers, without the Kafka client’s retries or a stack', async () => {
+    const brokers = `127.0.0.1:${await closedPort()}`;
+    const result = await run(['serve'], { PALISADE_BUS: 'kafka', KAFKA_BROKERS: brokers, PALISADE_API_PORT: String(await closedPort()) });
+    expect(result.code).toBe(1);
+    expect(oneLine(result.stderr)).toEqual([expect.stringMatching(new RegExp(`^palisade-detector: KAFKA_BROKERS=${brokers.replaceAll('.', '\\.')}: .*ECONNREFUSED`))]);
+  }, 40_000);
+
   it('names an unknown option (exit 2)', forRuns(1), async () => {
     const result = await run(['serve', '--bogus']);
     expect(result.code).toBe(2);

@@ -1,5 +1,5 @@
-import { type Bus, busConfigFromEnv, createBus } from '@palisade/bus';
-import { prepareDataHome } from '@palisade/schema';
+import { type Bus, type BusLogger, busConfigFromEnv, createBus, stderrBusLogger } from '@palisade/bus';
+import { ConfigError, prepareDataHome } from '@palisade/schema';
 import { type Store, createStore, storeConfigFromEnv } from '@palisade/store';
 import { type DetectorConfig, loadDetectorConfig } from '../config/detector-config.js';
 
@@ -7,6 +7,39 @@ export interface Infrastructure {
   config: DetectorConfig;
   store: Store;
   bus: Bus;
+}
+
+/**
+ * The bus's reports, held back until the bus has answered once: the Kafka client retrying brokers that
+ * never answer would otherwise print a dozen lines before the one that names KAFKA_BROKERS. Once the bus
+ * is reached they go to stderr as usual; held ones are dropped (or shown at PALISADE_LOG_LEVEL=debug).
+ */
+class StartupBusLogger implements BusLogger {
+  private held: (() => void)[] | null = [];
+
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.report(() => stderrBusLogger.warn(message, fields));
+  }
+
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.report(() => stderrBusLogger.error(message, fields));
+  }
+
+  /** The bus answered: from now on every report is written. */
+  reached(): void {
+    this.held = null;
+  }
+
+  /** Writes what was held back (debug). */
+  flushHeld(): void {
+    for (const write of this.held ?? []) write();
+    this.held = [];
+  }
+
+  private report(write: () => void): void {
+    if (this.held) this.held.push(write);
+    else write();
+  }
 }
 
 /**
@@ -19,7 +52,17 @@ export async function openInfrastructure(env: NodeJS.ProcessEnv = process.env): 
   const storeConfig = storeConfigFromEnv(env);
   prepareDataHome(config.home);
   const store = await createStore(storeConfig);
-  const bus = createBus(busConfig);
-  await bus.ensureTopics([config.topic, 'mcp.control']);
+  const logger = new StartupBusLogger();
+  const bus = createBus(busConfig, { logger });
+  try {
+    await bus.ensureTopics([config.topic, 'mcp.control']);
+  } catch (error) {
+    if (config.logLevel === 'debug' || config.logLevel === 'trace') logger.flushHeld();
+    await bus.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    if (busConfig.kind !== 'kafka') throw error;
+    throw ConfigError.of('KAFKA_BROKERS', `KAFKA_BROKERS=${busConfig.kafka.brokers.join(',')}: the topics could not be checked or created there: ${(error as Error).message}`);
+  }
+  logger.reached();
   return { config, store, bus };
 }
