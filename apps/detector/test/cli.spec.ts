@@ -64,6 +64,14 @@ describe('palisade-detector at start: one line naming what is wrong', () => {
     expect(oneLine(result.stderr)).toEqual([expect.stringMatching(new RegExp(`^palisade-detector: KAFKA_BROKERS=${brokers.replaceAll('.', '\\.')}: .*ECONNREFUSED`))]);
   }, 40_000);
 
+  it('names ELASTICSEARCH_URL, without its password, when no cluster answers there', async () => {
+    const port = await closedPort();
+    const result = await run(['serve'], { PALISADE_STORE: 'elasticsearch', ELASTICSEARCH_URL: `http://elastic:s3cret-pw@127.0.0.1:${port}`, PALISADE_API_PORT: String(await closedPort()) });
+    expect(result.code).toBe(1);
+    expect(oneLine(result.stderr)).toEqual([expect.stringMatching(new RegExp(`^palisade-detector: ELASTICSEARCH_URL=http://127\\.0\\.0\\.1:${port}/: .*ECONNREFUSED`))]);
+    expect(result.stderr).not.toContain('s3cret-pw');
+  }, 40_000);
+
   it('names an unknown option (exit 2)', forRuns(1), async () => {
     const result = await run(['serve', '--bogus']);
     expect(result.code).toBe(2);

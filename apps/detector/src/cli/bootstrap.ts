@@ -1,6 +1,6 @@
 import { type Bus, type BusLogger, busConfigFromEnv, createBus, stderrBusLogger } from '@palisade/bus';
 import { ConfigError, prepareDataHome } from '@palisade/schema';
-import { type Store, createStore, storeConfigFromEnv } from '@palisade/store';
+import { type Store, type StoreConfig, StoreError, StoreErrorCode, createStore, storeConfigFromEnv } from '@palisade/store';
 import { type DetectorConfig, loadDetectorConfig } from '../config/detector-config.js';
 
 export interface Infrastructure {
@@ -42,6 +42,30 @@ class StartupBusLogger implements BusLogger {
   }
 }
 
+/** An http(s) URL as it may be shown: without the user and password it may carry. */
+function withoutCredentials(raw: string): string {
+  try {
+    const url = new URL(raw);
+    url.username = '';
+    url.password = '';
+    return url.href;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+/** Opens the store; a cluster that does not answer is the one line naming ELASTICSEARCH_URL. */
+async function openStore(storeConfig: StoreConfig): Promise<Store> {
+  try {
+    return await createStore(storeConfig);
+  } catch (error) {
+    if (storeConfig.kind === 'elasticsearch' && error instanceof StoreError && error.code === StoreErrorCode.Unavailable) {
+      throw ConfigError.of('ELASTICSEARCH_URL', `ELASTICSEARCH_URL=${withoutCredentials(storeConfig.elasticsearch.url)}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
 /**
  * Parses every setting first (a bad one stops the program with one line naming it), then opens the
  * store (migrations / index templates) and the bus.
@@ -51,7 +75,7 @@ export async function openInfrastructure(env: NodeJS.ProcessEnv = process.env): 
   const busConfig = busConfigFromEnv(env);
   const storeConfig = storeConfigFromEnv(env);
   prepareDataHome(config.home);
-  const store = await createStore(storeConfig);
+  const store = await openStore(storeConfig);
   const logger = new StartupBusLogger();
   const bus = createBus(busConfig, { logger });
   try {
