@@ -163,8 +163,11 @@ describe('an export whose detector was killed (kill -9)', () => {
     const ticks = processStartTicks(sleeper.pid!);
     const live = `${started.body.id}L`;
     const reused = `${started.body.id}R`;
-    await store.exports.put({ ...record!, id: live, runner: { ...record!.runner, pid: sleeper.pid, startTicks: ticks } });
-    await store.exports.put({ ...record!, id: reused, runner: { ...record!.runner, pid: sleeper.pid, startTicks: ticks === null ? null : String(Number(ticks) + 1) } });
+    // Records with the runner's own fields beside the API's, as the export service writes them.
+    const liveRecord = { ...record!, id: live, runner: { ...record!.runner, pid: sleeper.pid, startTicks: ticks } };
+    const reusedRecord = { ...record!, id: reused, runner: { ...record!.runner, pid: sleeper.pid, startTicks: ticks === null ? null : String(Number(ticks) + 1) } };
+    await store.exports.put(liveRecord);
+    await store.exports.put(reusedRecord);
     await store.close();
 
     const restarted = await startDetector({}, { home, worker: false });
