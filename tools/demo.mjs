@@ -71,6 +71,27 @@ try {
 const { apiPort, dashboardPort, apiUrl } = config;
 const dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
 const env = { ...process.env, PALISADE_HOME: home, PALISADE_API_URL: apiUrl, PALISADE_DASHBOARD_URL: process.env.PALISADE_DASHBOARD_URL ?? dashboardUrl, NEXT_TELEMETRY_DISABLED: '1' };
+
+/**
+ * The services' settings (the detector's, the bus's, the store's), read by their own parsers before
+ * anything starts: a bad one is the one line naming it, not a detector that dies after the launcher said
+ * it was starting. With --scenarios-only only the bus is used. Unbuilt packages are reported further on.
+ */
+async function checkServiceSettings() {
+  if (!existsSync(path.join(root, 'apps/detector/dist/main.js'))) return;
+  const { busConfigFromEnv } = await import('@palisade/bus');
+  busConfigFromEnv(env);
+  if (values['scenarios-only']) return;
+  const [{ loadDetectorConfig }, { storeConfigFromEnv }] = await Promise.all([import('@palisade/detector'), import('@palisade/store')]);
+  loadDetectorConfig(env);
+  storeConfigFromEnv(env);
+}
+try {
+  await checkServiceSettings();
+} catch (error) {
+  process.stderr.write(`palisade demo: ${error.message}\n`);
+  process.exit(1);
+}
 const say = (line) => process.stdout.write(`${line}\n`);
 const children = [];
 let stopping = false;

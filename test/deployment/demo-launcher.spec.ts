@@ -50,6 +50,12 @@ describe('npm start (tools/demo.mjs)', () => {
     [{ PALISADE_API_URL: 'notaurl' }, 'PALISADE_API_URL="notaurl" is invalid'],
     [{ PALISADE_API_PORT: '4710', PALISADE_API_URL: 'http://127.0.0.1:4000' }, 'PALISADE_API_URL="http://127.0.0.1:4000" does not reach the API started here on PALISADE_API_PORT=4710'],
     [{ PALISADE_API_PORT: '4710', PALISADE_DASHBOARD_PORT: '4710' }, 'PALISADE_API_PORT and PALISADE_DASHBOARD_PORT are both 4710'],
+    // The detector's own settings, checked before anything starts rather than by a detector that dies.
+    [{ PALISADE_BUS: 'redis' }, 'PALISADE_BUS must be sqlite or kafka (got "redis")'],
+    [{ PALISADE_BUS: 'kafka' }, 'PALISADE_BUS=kafka needs KAFKA_BROKERS'],
+    [{ PALISADE_STORE: 'elasticsearch' }, 'PALISADE_STORE=elasticsearch needs ELASTICSEARCH_URL'],
+    [{ SMTP_URL: 'smtp://' }, 'SMTP_URL (value not shown) is invalid'],
+    [{ PALISADE_AUTO_QUARANTINE: 'maybe' }, 'PALISADE_AUTO_QUARANTINE="maybe" is invalid'],
   ])('stops at start with one line naming a bad setting: %o', (env, message) => {
     const run = spawnSync(process.execPath, [LAUNCHER, '--no-scenarios'], { env: { ...process.env, PALISADE_HOME: home, ...env }, encoding: 'utf8', timeout: 20_000 });
     expect(run.status).toBe(1);
