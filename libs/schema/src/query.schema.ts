@@ -13,7 +13,14 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
-const Limit = z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT);
+/**
+ * A page size: a number, or decimal digits as a query string sends it. `z.coerce.number()` also took
+ * `limit=1e2` or `limit=0x10` as 100 and 16.
+ */
+const Limit = z.preprocess(
+  (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
+  z.number({ error: `must be a whole number from 1 to ${MAX_PAGE_LIMIT}` }).int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
+);
 const Cursor = z.string().max(500).optional();
 
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?))?$/i;
