@@ -67,6 +67,8 @@ describe('API input validation', () => {
     }
     // What collectors polling over HTTP send is still taken.
     expect((await detector.api('GET', '/api/tools?server=fs&limit=500')).status).toBe(200);
+    // A page size in decimal digits only, as on every other list (not 0x10 or 1e2).
+    for (const limit of ['0x10', '1e2', '501', '']) expect((await detector.api('GET', `/api/tools?limit=${limit}`)).status, limit).toBe(400);
   });
 
   it('takes the valid lines of an ingest body and refuses, with a reason, only the event too large for the bus', async () => {

@@ -17,7 +17,7 @@ export interface Page<T> {
  * A page size: a number, or decimal digits as a query string sends it. `z.coerce.number()` also took
  * `limit=1e2` or `limit=0x10` as 100 and 16.
  */
-const Limit = z.preprocess(
+export const PageLimit = z.preprocess(
   (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
   z.number({ error: `must be a whole number from 1 to ${MAX_PAGE_LIMIT}` }).int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
 );
@@ -71,7 +71,7 @@ export const EventQuery = z.strictObject({
   /** Full-text over tool names, descriptions, arguments and results. */
   q: z.string().max(500).optional(),
   ...TimeRange,
-  limit: Limit,
+  limit: PageLimit,
   cursor: Cursor,
 }).refine(orderedRange, RANGE_ORDER);
 export type EventQuery = z.infer<typeof EventQuery>;
@@ -86,7 +86,7 @@ export const AlertQuery = z.strictObject({
   incidentId: z.string().max(80).optional(),
   ruleId: z.string().max(120).optional(),
   ...TimeRange,
-  limit: Limit,
+  limit: PageLimit,
   cursor: Cursor,
 }).refine(orderedRange, RANGE_ORDER);
 export type AlertQuery = z.infer<typeof AlertQuery>;
@@ -103,7 +103,7 @@ export const IncidentQuery = z.strictObject({
   /** `recent` (newest first, default) or `severity` (most severe first, then newest). */
   sort: z.enum(['recent', 'severity']).default('recent'),
   ...TimeRange,
-  limit: Limit,
+  limit: PageLimit,
   cursor: Cursor,
 }).refine(orderedRange, RANGE_ORDER);
 export type IncidentQuery = z.infer<typeof IncidentQuery>;
@@ -112,7 +112,7 @@ export const AuditQuery = z.strictObject({
   ...TimeRange,
   action: z.string().max(100).optional(),
   target: z.string().max(500).optional(),
-  limit: Limit,
+  limit: PageLimit,
   cursor: Cursor,
 }).refine(orderedRange, RANGE_ORDER);
 export type AuditQuery = z.infer<typeof AuditQuery>;
@@ -121,7 +121,7 @@ export type AuditQuery = z.infer<typeof AuditQuery>;
 export const ExportQuery = z.strictObject({
   state: ExportState.optional(),
   ...TimeRange,
-  limit: Limit,
+  limit: PageLimit,
   cursor: Cursor,
 }).refine(orderedRange, RANGE_ORDER);
 export type ExportQuery = z.infer<typeof ExportQuery>;
@@ -129,7 +129,7 @@ export type ExportQuery = z.infer<typeof ExportQuery>;
 /** API tokens, newest first by `createdAt`; `[from, to)` on it. */
 export const TokenQuery = z.strictObject({
   ...TimeRange,
-  limit: Limit,
+  limit: PageLimit,
   cursor: Cursor,
 }).refine(orderedRange, RANGE_ORDER);
 export type TokenQuery = z.infer<typeof TokenQuery>;

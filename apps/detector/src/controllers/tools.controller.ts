@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
-import { BaselineTuning, type NamedToolQuery, type Page, Sha256Hex, TuningException, type QuarantineState, type ToolDetail, type ToolSummary, type TuningPreview } from '@palisade/schema';
+import { BaselineTuning, type NamedToolQuery, type Page, PageLimit, Sha256Hex, TuningException, type QuarantineState, type ToolDetail, type ToolSummary, type TuningPreview } from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import type { Principal } from '../auth/principal.js';
@@ -19,7 +19,7 @@ export const ApproveBody = z.strictObject({ hash: Sha256Hex.optional() }).defaul
  * Strict like the other list queries. `limit` is accepted and the inventory still returned whole (collectors
  * with `--bus http` page through it with `limit=500` and stop without a `nextCursor`).
  */
-const ToolsQuery = z.strictObject({ quarantined: z.enum(['true', 'false']).optional(), server: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(500).optional() });
+const ToolsQuery = z.strictObject({ quarantined: z.enum(['true', 'false']).optional(), server: z.string().max(200).optional(), limit: PageLimit.optional() });
 /**
  * A PUT of the tuning: `exceptions` omitted keeps the saved ones; a new exception's author is the caller.
  * Strict: a PUT replaces the tuning, so a misspelt field (`allowDomain`) would save the default in its place.
