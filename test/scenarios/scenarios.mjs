@@ -35,7 +35,26 @@ export async function connectThroughCollector({ server, command, env = {}, clien
   } catch (error) {
     throw new Error(`could not connect to ${server} through the collector: ${error.message}\n${stderr.slice(-2000)}`);
   }
-  return { client, close: () => client.close(), stderr: () => stderr };
+  return { client, close: () => closeSession(client, transport), stderr: () => stderr };
+}
+
+/** How long a collector may take, once its client has closed stdin, to ship what it recorded and exit. */
+const COLLECTOR_EXIT_GRACE_MS = 30_000;
+
+/**
+ * Ends a session as a client that waits for its server: stdin closes, then the collector has up to
+ * COLLECTOR_EXIT_GRACE_MS to ship its last events and exit by itself. The SDK's own close sends SIGTERM
+ * after 2 s and SIGKILL after 4 s: on a loaded machine, before those events had reached the bus.
+ */
+async function closeSession(client, transport) {
+  const child = transport._process; // where the SDK keeps the collector it spawned
+  if (transport.pid !== null && !child) throw new Error('StdioClientTransport no longer keeps its child in _process: update closeSession');
+  if (child && child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.once('close', resolve));
+    child.stdin?.end();
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, COLLECTOR_EXIT_GRACE_MS).unref())]);
+  }
+  await client.close();
 }
 
 const fixture = (file, ...args) => [process.execPath, path.join(FIXTURES, file), ...args];
