@@ -8,6 +8,9 @@ import { SystemClock } from '../common/clock.js';
 import { AuditService } from '../services/audit.service.js';
 import { OutboxDispatcher } from './outbox.dispatcher.js';
 
+/** Rounds take milliseconds; the bound is for a loaded machine. */
+const WAIT = { timeout: 10_000 };
+
 /** A quarantine snapshot for collectors, due now. */
 function snapshot(): OutboxItem {
   const ts = new Date().toISOString();
@@ -47,13 +50,13 @@ describe(OutboxDispatcher.name, () => {
     try {
       // One timed round now, the next one a minute later: the rounds after it are the wakes below.
       dispatcher.start(60_000);
-      await vi.waitFor(() => expect(failures()).toEqual([expect.stringContaining('store unavailable (timer)')]));
+      await vi.waitFor(() => expect(failures()).toEqual([expect.stringContaining('store unavailable (timer)')]), WAIT);
       dispatcher.wake();
-      await vi.waitFor(() => expect(failures()).toHaveLength(2));
+      await vi.waitFor(() => expect(failures()).toHaveLength(2), WAIT);
       expect(failures()[1]).toContain('store unavailable (wake)');
       await store.outbox.enqueue([snapshot()]);
       dispatcher.wake();
-      await vi.waitFor(() => expect(published).toHaveLength(1));
+      await vi.waitFor(() => expect(published).toHaveLength(1), WAIT);
       expect(due).toHaveBeenCalledTimes(3);
       // A rejection is reported to the process a turn after it goes unhandled.
       await new Promise((resolve) => setImmediate(resolve));
