@@ -17,7 +17,8 @@ describe('palisade-detector serve stopped by SIGTERM', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  it('writes what its shutdown still owes the store (the last ingest audit summary) before closing it', async () => {
+  // Starting and stopping the built detector: seconds here, more on a loaded machine.
+  it('writes what its shutdown still owes the store (the last ingest audit summary) before closing it', { timeout: 120_000 }, async () => {
     expect(built, 'apps/detector/dist is not built: run `node tools/build.mjs` first').toBe(true);
     detector = await startDetectorProcess({ home });
     const b = new TelemetryBuilder('stopping');
