@@ -48,8 +48,7 @@ async function relay(options: { seed: number; quarantine: boolean }) {
 
 describe('stdio collector under hostile traffic', () => {
   for (const quarantine of [false, true]) {
-    // Some 30 MB relayed and parsed, then read back from the bus: seconds here, tens of seconds on a loaded machine.
-    it(`relays thousands of malformed, oversized, partial and interleaved frames byte for byte${quarantine ? ' while a quarantine makes it frame every line' : ''}`, { timeout: 120_000 }, async () => {
+    it(`relays thousands of malformed, oversized, partial and interleaved frames byte for byte${quarantine ? ' while a quarantine makes it frame every line' : ''}`, async () => {
       const run = await relay({ seed: quarantine ? 7 : 3, quarantine });
       expect(run.stdinError).toBeNull();
       expect(run.code).toBe(0);
