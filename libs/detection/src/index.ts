@@ -14,6 +14,7 @@ export { builtinRuleId, BUILTIN_RULE_VERSION } from './engine/alert.factory.js';
 export { parseRulePack, type RuleFile, type RulePackParseResult } from './rules/rule-pack.parser.js';
 export { formatRuleError, type CorrelationRuleDefinition, type RuleLoadError, type RuleExample, type RuleKind } from './rules/correlation-rule.js';
 export { exampleEvents } from './rules/rule-example.js';
+export { SUPPRESSED_KEY } from './rules/alert-suppression.js';
 
 export { scanToolDefinition, type DefinitionScan } from './scanners/tool-definition.scanner.js';
 export { scanText, combinedSeverity, type TextSignal, type SignalKind } from './scanners/text-signal.scanner.js';

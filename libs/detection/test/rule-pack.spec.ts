@@ -45,7 +45,9 @@ describe('rule pack (rules/*.yaml)', () => {
           const { alerts } = evaluateBatch(engine, exampleEvents(example), createState());
           const fired = alerts.filter((a) => a.ruleId === rule.id);
           if (example.expect === 'match') {
-            expect(fired.length).toBeGreaterThanOrEqual(1);
+            if (example.alerts === undefined) expect(fired.length).toBeGreaterThanOrEqual(1);
+            else expect(fired.length).toBe(example.alerts);
+            if (example.suppressed !== undefined) expect(fired.reduce((n, a) => n + ((a.evidence.details?.['suppressed'] as { count: number } | undefined)?.count ?? 0), 0)).toBe(example.suppressed);
             expect(fired[0]?.category).toBe(rule.category);
             expect(fired[0]?.severity).toBe(rule.severity);
             expect(Alert.parse(fired[0])).toEqual(fired[0]);

@@ -12,7 +12,12 @@ export const RuleSummary = z.object({
   severity: Severity,
   kind: z.enum(['event_count', 'value_count', 'temporal', 'temporal_ordered']),
   enabled: z.boolean(),
+  /** Alerts the rule raised. */
   hits: z.number().int().nonnegative().default(0),
+  /** The rule's `suppress` window, seconds: further firings for a group within it after an alert raise none. */
+  suppressSeconds: z.number().positive().optional(),
+  /** Firings suppressed by that window (each reported by its group's next alert), not counted in hits. */
+  suppressed: z.number().int().nonnegative().default(0),
   file: z.string().max(500).optional(),
 });
 export type RuleSummary = z.infer<typeof RuleSummary>;

@@ -1,5 +1,6 @@
 import { BaselineTuning, type BaselineTuningInput, type RuleSummary } from '@palisade/schema';
 import type { CorrelationRuleDefinition } from '../rules/correlation-rule.js';
+import { SUPPRESSED_KEY } from '../rules/alert-suppression.js';
 import { HITS_KEY } from '../rules/correlation.evaluator.js';
 import { compileRule, indexRules, type CompiledRule, type RuleIndex } from '../rules/rule.compiler.js';
 import { defaultTuning, resolveOptions, resolveTuning, tuningKey, type EngineOptions, type ResolvedEngineOptions, type ResolvedTuning } from './engine-options.js';
@@ -67,9 +68,10 @@ export function tuningFor(engine: CompiledEngine, server: string, tool: string |
   return (tool !== null ? engine.tunings.get(tuningKey(server, tool)) : undefined) ?? engine.defaults;
 }
 
-/** The correlation rules as the API lists them, with their hit counts from the state when given. */
+/** The correlation rules as the API lists them, with their hit and suppressed counts from the state when given. */
 export function ruleSummaries(engine: CompiledEngine, state?: EngineState): RuleSummary[] {
   const hits = state?.get<Record<string, number>>(HITS_KEY) ?? {};
+  const suppressed = state?.get<Record<string, number>>(SUPPRESSED_KEY) ?? {};
   return engine.rules.map(({ definition: d }) => ({
     id: d.id,
     version: d.version,
@@ -80,6 +82,8 @@ export function ruleSummaries(engine: CompiledEngine, state?: EngineState): Rule
     kind: d.kind,
     enabled: !engine.disabledRules.has(d.id),
     hits: hits[d.id] ?? 0,
+    ...(d.suppressMs !== undefined ? { suppressSeconds: d.suppressMs / 1000 } : {}),
+    suppressed: suppressed[d.id] ?? 0,
     ...(d.file ? { file: d.file } : {}),
   }));
 }

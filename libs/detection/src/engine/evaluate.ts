@@ -108,7 +108,7 @@ function sweep(engine: CompiledEngine, state: EngineState): void {
     sessions.sort((a, b) => a.last - b.last);
     for (const { key } of sessions.slice(0, sessions.length - engine.options.maxSessions)) state.delete(key);
   }
-  sweepCorrelationWindows(state, engine.rules, now);
+  sweepCorrelationWindows(state, engine.rules, now, engine.options.reorderWindowMs);
   sweepContentFlows(state, now, engine.options.flowTtlMs, engine.options.maxFlows);
   state.lastSweep = now;
 }
@@ -156,9 +156,9 @@ export function evaluate(engine: CompiledEngine, event: TelemetryEvent, state: E
   let alerts = ctx.alerts;
   if (engine.rules.length > 0) {
     const eventRecord: CorrelationRecord = { type: 'event', event, tsMs: view.tsMs, server: view.server, tool: view.tool, session: view.session, agent: view.agent, findings: view.findings, derived: ctx.derived };
-    const fired = evaluateCorrelation(engine.index, engine.disabledRules, state, ctx.records.length === 0 ? [eventRecord] : [eventRecord, ...ctx.records], engine.options.clockSkewMs);
-    const kept = fired.filter((a) => !suppressedBy(tuningFor(engine, a.server, a.tool), a.category, [], view.tsMs));
-    if (kept.length > 0) alerts = [...alerts, ...kept];
+    const records = ctx.records.length === 0 ? [eventRecord] : [eventRecord, ...ctx.records];
+    const fired = evaluateCorrelation(engine.index, engine.disabledRules, state, records, engine.options.clockSkewMs, (a) => suppressedBy(tuningFor(engine, a.server, a.tool), a.category, [], view.tsMs));
+    if (fired.length > 0) alerts = [...alerts, ...fired];
   }
   if (state.clock - state.lastSweep >= engine.options.sweepIntervalMs) sweep(engine, state);
   return { alerts, nextState: state };

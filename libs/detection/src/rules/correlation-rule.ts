@@ -34,9 +34,13 @@ export type RuleExampleEvent = Record<string, unknown>;
 
 export interface RuleExample {
   name: string;
-  /** Whether the rule must fire on these events (and at least this many times, default 1). */
+  /** Whether the rule must raise an alert on these events (at least one, or exactly `alerts`). */
   expect: 'match' | 'no_match';
   events: RuleExampleEvent[];
+  /** `match` only: exactly this many alerts of the rule. */
+  alerts?: number;
+  /** `match` only: the suppressed firings the rule's alerts report in all (`evidence.details.suppressed.count`). */
+  suppressed?: number;
 }
 
 /** A correlation rule as written in YAML, validated. */
@@ -66,6 +70,12 @@ export interface CorrelationRuleDefinition {
   attributeTo?: string;
   /** Which step's record is shown as the source (evidence.source). */
   sourceStep?: string;
+  /**
+   * After the rule raises an alert for a group, further firings for that group within this many
+   * milliseconds (event time, either side of the alert) raise nothing and are counted; the group's next
+   * alert reports them. Absent: every firing raises an alert.
+   */
+  suppressMs?: number;
   enabled: boolean;
   examples: RuleExample[];
   /** Where the rule was loaded from (`rules/x.yaml:3`). */

@@ -1,6 +1,7 @@
 import type { Alert } from '@palisade/schema';
-import { createAlert, type AlertDraft } from '../engine/alert.factory.js';
+import type { AlertDraft } from '../engine/alert.factory.js';
 import type { EngineState } from '../engine/engine-state.js';
+import { raiseFiring, suppressFiring, suppressionExpired, type RuleFiring, type SuppressionRecord } from './alert-suppression.js';
 import type { CorrelationRecord } from './correlation-record.js';
 import type { CompiledRule, RuleIndex } from './rule.compiler.js';
 
@@ -79,7 +80,7 @@ function expand(rule: CompiledRule, record: CorrelationRecord): CorrelationRecor
   return (record.findings ?? []).map((finding) => ({ ...record, finding }));
 }
 
-function fire(rule: CompiledRule, parts: Contribution[], trigger: CorrelationRecord, group: string, count: number): Alert {
+function fire(rule: CompiledRule, parts: Contribution[], trigger: CorrelationRecord, group: string, count: number): RuleFiring {
   const definition = rule.definition;
   const attributed = (definition.attributeTo ? parts.find((p) => p.n === definition.attributeTo) : undefined) ?? parts[parts.length - 1];
   const source = definition.sourceStep ? parts.find((p) => p.n === definition.sourceStep) : undefined;
@@ -102,15 +103,28 @@ function fire(rule: CompiledRule, parts: Contribution[], trigger: CorrelationRec
       matches: parts.map((p) => ({ field: `step ${p.n} @ ${p.s}${p.tl ? `/${p.tl}` : ''}`, text: p.l, signal: `${definition.kind} rule ${definition.id}` })),
       ...(source ? { source: { server: source.s, tool: source.tl, eventId: source.e } } : {}),
       ...(fingerprints.length > 0 ? { fingerprints } : {}),
-      details: { rule: definition.id, kind: definition.kind, timespanSeconds: definition.timespanMs / 1000, groupBy: definition.groupBy, group: group.split('\u001f'), count, ...(definition.file ? { file: definition.file } : {}) },
+      details: {
+        rule: definition.id,
+        kind: definition.kind,
+        timespanSeconds: definition.timespanMs / 1000,
+        groupBy: definition.groupBy,
+        group: group.split('\u001f'),
+        count,
+        ...(definition.suppressMs !== undefined ? { suppressSeconds: definition.suppressMs / 1000 } : {}),
+        ...(definition.file ? { file: definition.file } : {}),
+      },
     },
   };
-  return createAlert(draft);
+  return { draft, at: latestMs(parts, trigger), group };
+}
+
+function latestMs(parts: readonly Contribution[], trigger: CorrelationRecord): number {
+  return parts.reduce((t, p) => Math.max(t, p.t), trigger.tsMs);
 }
 
 /** The alert's time: its latest event's (the trigger's, unless an earlier step arrived late). */
 function latestTs(parts: readonly Contribution[], trigger: CorrelationRecord): string {
-  const latest = parts.reduce((t, p) => Math.max(t, p.t), trigger.tsMs);
+  const latest = latestMs(parts, trigger);
   return latest === trigger.tsMs ? trigger.event.ts : new Date(latest).toISOString();
 }
 
@@ -180,8 +194,8 @@ function orderedChain(rule: CompiledRule, seen: readonly Contribution[][], at: n
   return fill(0) ? chain : null;
 }
 
-/** Applies one record to one rule's window for its group; returns an alert when the rule fires. */
-function apply(rule: CompiledRule, state: EngineState, record: CorrelationRecord, skewMs: number): Alert | null {
+/** Applies one record to one rule's window for its group; returns the firing when the rule fires. */
+function apply(rule: CompiledRule, state: EngineState, record: CorrelationRecord, skewMs: number): RuleFiring | null {
   let any = false;
   const matched: boolean[] = [];
   for (const step of rule.steps) {
@@ -196,14 +210,14 @@ function apply(rule: CompiledRule, state: EngineState, record: CorrelationRecord
   const window = state.get<GroupWindow>(key) ?? { rule: rule.definition.id, last: record.tsMs };
   const now = record.tsMs;
   window.last = Math.max(window.last, now);
-  let alert: Alert | null = null;
+  let firing: RuleFiring | null = null;
   const d = rule.definition;
 
   if (d.kind === 'event_count') {
     const events = (window.events ?? []).filter((c) => within(rule, now, c.t));
     if (!events.some((c) => c.e === record.event.id && c.f === record.finding?.fingerprint)) events.push(contribution(record, 'match'));
     if (events.length >= rule.threshold) {
-      alert = fire(rule, events, record, group, events.length);
+      firing = fire(rule, events, record, group, events.length);
       window.events = [];
     } else window.events = events.slice(-rule.threshold);
   } else if (d.kind === 'value_count') {
@@ -214,7 +228,7 @@ function apply(rule: CompiledRule, state: EngineState, record: CorrelationRecord
     values[value] = contribution(record, 'match');
     const distinct = Object.keys(values).length;
     if (distinct >= rule.threshold) {
-      alert = fire(rule, Object.values(values), record, group, distinct);
+      firing = fire(rule, Object.values(values), record, group, distinct);
       window.values = {};
     } else window.values = values;
   } else if (d.kind === 'temporal') {
@@ -226,19 +240,19 @@ function apply(rule: CompiledRule, state: EngineState, record: CorrelationRecord
     });
     const parts = rule.steps.map((s) => steps[s.name]).filter((c): c is Contribution => c !== undefined).sort((a, b) => a.t - b.t);
     if (parts.length === rule.steps.length && within(rule, parts[parts.length - 1]!.t, parts[0]!.t)) {
-      alert = fire(rule, parts, record, group, rule.steps.length);
+      firing = fire(rule, parts, record, group, rule.steps.length);
       window.steps = {};
     } else window.steps = steps;
   } else {
     const seen = orderedSteps(rule, window);
     const distinct = rule.distinct.length > 0 ? { d: rule.distinct.map((read) => valueKey(read(record)) ?? '') } : {};
-    for (let i = rule.steps.length - 1; i >= 0 && !alert; i -= 1) {
+    for (let i = rule.steps.length - 1; i >= 0 && !firing; i -= 1) {
       const step = rule.steps[i];
       if (!matched[i] || !step) continue;
       const chain = orderedChain(rule, seen, i, { ...contribution(record, step.name), ...distinct }, skewMs);
-      if (chain) alert = fire(rule, chain, record, group, chain.length);
+      if (chain) firing = fire(rule, chain, record, group, chain.length);
     }
-    if (alert) window.seen = [];
+    if (firing) window.seen = [];
     else {
       rule.steps.forEach((step, i) => {
         if (!matched[i]) return;
@@ -250,16 +264,21 @@ function apply(rule: CompiledRule, state: EngineState, record: CorrelationRecord
     }
   }
   state.set(key, window);
-  return alert;
+  return firing;
 }
+
+/** Whether tuning mutes an alert the rule would raise (a muted detector, an exception). */
+export type MutedAlert = (draft: AlertDraft) => boolean;
 
 /**
  * Runs the enabled correlation rules over the records of one event (the event itself, then the alerts
  * raised on it): candidate rules come from the index (by method and alert category). Returns the alerts
- * fired; rule hit counts are kept in the state. `clockSkewMs` is the engine's option (no default here, so
- * the evaluator cannot drift from the engine's own).
+ * raised: a firing muted by tuning raises nothing, and one in its group's suppression window (`suppress`)
+ * is counted there instead. Hit counts (`hits`: every firing not suppressed) and suppressed counts
+ * (`suppressed`) are kept in the state. `clockSkewMs` is the engine's option (no default here, so the
+ * evaluator cannot drift from the engine's own).
  */
-export function evaluateCorrelation(index: RuleIndex, disabled: ReadonlySet<string>, state: EngineState, records: readonly CorrelationRecord[], clockSkewMs: number): Alert[] {
+export function evaluateCorrelation(index: RuleIndex, disabled: ReadonlySet<string>, state: EngineState, records: readonly CorrelationRecord[], clockSkewMs: number, muted: MutedAlert = () => false): Alert[] {
   const alerts: Alert[] = [];
   for (const record of records) {
     const key = record.type === 'alert' ? `alert:${record.alert?.category ?? ''}` : `method:${record.event['mcp.method.name'].toLowerCase()}`;
@@ -268,32 +287,42 @@ export function evaluateCorrelation(index: RuleIndex, disabled: ReadonlySet<stri
     for (const rule of rules) {
       if (disabled.has(rule.definition.id)) continue;
       for (const expanded of rule.definition.forEach === 'finding' ? expand(rule, record) : [record]) {
-        const alert = apply(rule, state, expanded, clockSkewMs);
-        if (!alert) continue;
-        alerts.push(alert);
+        const firing = apply(rule, state, expanded, clockSkewMs);
+        if (!firing) continue;
+        const silenced = muted(firing.draft);
+        if (!silenced && suppressFiring(state, rule.definition, firing)) continue;
         const hits = state.get<Record<string, number>>(HITS_KEY) ?? {};
         hits[rule.definition.id] = (hits[rule.definition.id] ?? 0) + 1;
         state.set(HITS_KEY, hits);
+        if (!silenced) alerts.push(raiseFiring(state, rule.definition, firing));
       }
     }
   }
   return alerts;
 }
 
-/** Drops correlation windows idle longer than their rule's timespan, and the oldest beyond the cap. */
-export function sweepCorrelationWindows(state: EngineState, rules: readonly CompiledRule[], now: number): void {
-  const timespans = new Map(rules.map((r) => [r.definition.id, r.definition.timespanMs]));
+/**
+ * Drops correlation windows idle longer than their rule's timespan and suppression windows that are over
+ * (see `suppressionExpired`; `graceMs`: how late an event may arrive), and the oldest beyond the cap.
+ */
+export function sweepCorrelationWindows(state: EngineState, rules: readonly CompiledRule[], now: number, graceMs = 0): void {
+  const definitions = new Map(rules.map((r) => [r.definition.id, r.definition]));
   const perRule = new Map<string, { key: string; last: number }[]>();
+  const keep = (kind: string, rule: string, key: string, last: number): void => {
+    const list = perRule.get(`${kind}${rule}`) ?? [];
+    list.push({ key, last });
+    perRule.set(`${kind}${rule}`, list);
+  };
   for (const key of [...state.keysWithPrefix('corr:')]) {
     const window = state.get<GroupWindow>(key);
-    const timespan = window ? timespans.get(window.rule) : undefined;
-    if (!window || timespan === undefined || now - window.last > timespan) {
-      state.delete(key);
-      continue;
-    }
-    const list = perRule.get(window.rule) ?? [];
-    list.push({ key, last: window.last });
-    perRule.set(window.rule, list);
+    const timespan = window ? definitions.get(window.rule)?.timespanMs : undefined;
+    if (!window || timespan === undefined || now - window.last > timespan) state.delete(key);
+    else keep('corr:', window.rule, key, window.last);
+  }
+  for (const key of [...state.keysWithPrefix('supp:')]) {
+    const record = state.get<SuppressionRecord>(key);
+    if (!record || suppressionExpired(record, definitions.get(record.rule), now, graceMs)) state.delete(key);
+    else keep('supp:', record.rule, key, Math.max(record.from, record.last ?? 0));
   }
   for (const list of perRule.values()) {
     if (list.length <= MAX_GROUPS_PER_RULE) continue;

@@ -60,4 +60,54 @@ unknown_key: 1
     const { errors } = parseRulePack([{ path: 'r.yaml', text: valid.replace('outcome: blocked', 'outcome|re: "(["').concat('steps: []\n') }]);
     expect(errors.map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringContaining('invalid regular expression'), expect.stringContaining('event_count rules use where, not steps')]));
   });
+
+  it('reads `suppress` as a duration, absent by default', () => {
+    const { rules, errors } = parseRulePack([
+      { path: 'rules/a.yaml', text: valid.replace('id: test.blocked', 'id: test.plain') },
+      { path: 'rules/b.yaml', text: `${valid}suppress: 10m\n` },
+      { path: 'rules/c.yaml', text: `${valid.replace('id: test.blocked', 'id: test.seconds')}suppress: 90\n` },
+    ]);
+    expect(errors).toEqual([]);
+    expect(rules.map((r) => [r.id, r.suppressMs])).toEqual([
+      ['test.plain', undefined],
+      ['test.blocked', 600_000],
+      ['test.seconds', 90_000],
+    ]);
+    expect('suppressMs' in rules[0]!).toBe(false);
+  });
+
+  it('rejects a `suppress` that is not a positive duration of at most 30 days, naming the file, line and field', () => {
+    for (const bad of ['soon', '0s', '31d', '[10m]', '-5m']) {
+      const { rules, errors } = parseRulePack([{ path: 'rules/loud.yaml', text: `${valid}suppress: ${bad}\n` }]);
+      expect(rules).toEqual([]);
+      expect(errors.map(formatRuleError)).toEqual([expect.stringMatching(/^rules\/loud\.yaml:11: suppress must be a duration such as 10m or 1h/)]);
+    }
+  });
+
+  it('reads the alert and suppressed counts of an example, only for one that expects a match', () => {
+    const examples = `examples:
+  - name: loop
+    expect: match
+    alerts: 1
+    suppressed: 9
+    events: [{ outcome: blocked }]
+  - name: quiet
+    expect: no_match
+    alerts: 1
+    events: [{ outcome: blocked }]
+  - name: zero
+    expect: match
+    alerts: 0
+    suppressed: 1.5
+    events: [{ outcome: blocked }]
+`;
+    const { errors } = parseRulePack([{ path: 'rules/x.yaml', text: `${valid}${examples}` }]);
+    expect(errors.map(formatRuleError)).toEqual([
+      'rules/x.yaml:19: alerts applies to examples that expect a match',
+      'rules/x.yaml:23: alerts must be an integer of at least 1',
+      'rules/x.yaml:24: suppressed must be an integer of at least 0',
+    ]);
+    const ok = parseRulePack([{ path: 'rules/x.yaml', text: `${valid}${examples.split('  - name: quiet')[0]}` }]);
+    expect(ok.rules[0]?.examples[0]).toMatchObject({ name: 'loop', alerts: 1, suppressed: 9 });
+  });
 });

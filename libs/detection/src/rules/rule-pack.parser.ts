@@ -25,7 +25,7 @@ export interface RulePackParseResult {
   errors: RuleLoadError[];
 }
 
-const RULE_KEYS = new Set(['id', 'version', 'title', 'description', 'category', 'severity', 'kind', 'timespan', 'group_by', 'steps', 'where', 'condition', 'value_field', 'for_each', 'distinct', 'attribute_to', 'source_step', 'enabled', 'examples', 'tags', 'references', 'author']);
+const RULE_KEYS = new Set(['id', 'version', 'title', 'description', 'category', 'severity', 'kind', 'timespan', 'group_by', 'steps', 'where', 'condition', 'value_field', 'for_each', 'distinct', 'attribute_to', 'source_step', 'suppress', 'enabled', 'examples', 'tags', 'references', 'author']);
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
 const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const MAX_TIMESPAN_MS = 30 * 86_400_000;
@@ -162,8 +162,16 @@ function parseExamples(value: unknown, errors: DocumentErrors): RuleExample[] {
     if (expect !== 'match' && expect !== 'no_match') errors.add([...path, 'expect'], 'expect must be `match` or `no_match`');
     const events = raw['events'];
     if (!Array.isArray(events) || events.length === 0 || !events.every(isRecord)) errors.add([...path, 'events'], 'events must be a non-empty list of maps');
+    const counts: Pick<RuleExample, 'alerts' | 'suppressed'> = {};
+    for (const [key, least] of [['alerts', 1], ['suppressed', 0]] as const) {
+      const count = raw[key];
+      if (count === undefined) continue;
+      if (expect !== 'match') errors.add([...path, key], `${key} applies to examples that expect a match`);
+      else if (typeof count !== 'number' || !Number.isInteger(count) || count < least) errors.add([...path, key], `${key} must be an integer of at least ${least}`);
+      else counts[key] = count;
+    }
     if (expect === 'match' || expect === 'no_match') {
-      if (Array.isArray(events) && events.every(isRecord)) examples.push({ name: typeof raw['name'] === 'string' ? raw['name'] : `example ${i + 1}`, expect, events });
+      if (Array.isArray(events) && events.every(isRecord)) examples.push({ name: typeof raw['name'] === 'string' ? raw['name'] : `example ${i + 1}`, expect, events, ...counts });
     }
   });
   return examples;
@@ -198,6 +206,11 @@ function parseRule(doc: Document, file: string, errors: DocumentErrors): Correla
   const distinct = stringList(raw['distinct'], ['distinct'], errors, 'distinct');
   const enabled = raw['enabled'] ?? true;
   if (typeof enabled !== 'boolean') errors.add(['enabled'], 'enabled must be true or false');
+  const suppress = raw['suppress'];
+  const suppressMs = suppress === undefined ? undefined : parseDuration(suppress);
+  if (suppressMs === null || (suppressMs !== undefined && (suppressMs <= 0 || suppressMs > MAX_TIMESPAN_MS))) {
+    errors.add(['suppress'], `suppress must be a duration such as 10m or 1h (more than 0, at most 30d), not ${JSON.stringify(suppress)}`);
+  }
   const forEach = raw['for_each'];
   if (forEach !== undefined && forEach !== 'finding') errors.add(['for_each'], 'for_each supports only `finding`');
 
@@ -258,6 +271,7 @@ function parseRule(doc: Document, file: string, errors: DocumentErrors): Correla
     distinct,
     ...(typeof attributeTo === 'string' ? { attributeTo } : {}),
     ...(typeof sourceStep === 'string' ? { sourceStep } : {}),
+    ...(typeof suppressMs === 'number' ? { suppressMs } : {}),
     enabled: enabled as boolean,
     examples,
     file: `${file}:${errors.lineOf([])}`,
