@@ -9,6 +9,7 @@ import { sealSession, sessionKey } from '../lib/session-crypto';
 import { commandInjectionSessions } from './support/bulk-incidents';
 import { nonceOf, policyDirectives, scriptTagsWithoutNonce } from './support/content-security-policy';
 import { LOOKALIKES, SEND_EMAIL, lookalikeToolsList } from './support/lookalike-tools';
+import { ingestLine } from './support/ingest-line';
 import { FAKE_PRIVATE_KEY, collectorSession } from './support/mcp-traffic';
 import { type Dashboard, type DetectorProcess, DETECTOR_BIN, REPO, startDashboard, startDetectorProcess, waitFor } from './support/processes';
 import { reportCalls } from './support/tool-history';
@@ -517,6 +518,28 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     await page.locator(`button[data-rule="${id}"]`).click();
     await confirm();
     await expect.poll(enabled).toBe(true);
+  });
+
+  it('shows how many firings a rule with a suppression window suppressed: sixty blocked calls in a loop are one alert and 19 suppressed', async () => {
+    const start = Date.now();
+    const blocked = Array.from({ length: 60 }, (_, i) =>
+      ingestLine('loop-mail', 'loop-1', start + i * 10, i + 1, {
+        'mcp.method.name': 'tools/call',
+        'gen_ai.tool.name': 'send_email',
+        'palisade.request.params': { name: 'send_email', arguments: { to: 'drop@exfil.example' } },
+        'palisade.outcome': 'blocked',
+        'error.type': 'quarantined',
+        'palisade.block.reason': 'tool quarantined: poisoned',
+      }),
+    );
+    const ingested = await fetch(`${detector.url}/api/ingest`, { method: 'POST', headers: { authorization: `Bearer ${detector.adminToken}`, 'content-type': 'application/x-ndjson' }, body: `${blocked.join('\n')}\n` });
+    expect(ingested.status).toBe(202);
+    await waitFor(async () => (await detector.api<{ total: number }>('GET', '/api/events?server=loop-mail&limit=1')).body.total === 60, 'the 60 blocked calls stored');
+    await page.goto(`${dashboard.url}/rules`);
+    const row = page.locator('tr[data-rule-row="palisade.repeated-blocked-calls"]');
+    expect(await row.getByTestId('rule-suppressed').innerText()).toBe('19 suppressed · one alert per group per 10 min');
+    // A rule without a suppression window shows its hits alone.
+    expect(await page.locator('tr[data-rule-row="palisade.cross-server-secret-flow"]').getByTestId('rule-suppressed').count()).toBe(0);
   });
 
   it('starts a compliance bundle in the background, shows it running, then downloads it; verify-export accepts the file', async () => {

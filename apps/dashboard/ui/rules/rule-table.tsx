@@ -1,6 +1,6 @@
 import { attempt } from '@/lib/attempt';
 import { listRules } from '@/lib/data';
-import { formatNumber } from '@/lib/format';
+import { formatDuration, formatNumber } from '@/lib/format';
 import { ApiProblem } from '../common/api-problem';
 import { CategoryChip, SeverityBadge } from '../common/badges';
 import { TableHead } from '../common/table-head';
@@ -8,7 +8,7 @@ import { RuleSwitch } from './rule-switch';
 
 const KINDS: Record<string, string> = { event_count: 'count', value_count: 'distinct values', temporal: 'sequence', temporal_ordered: 'ordered sequence' };
 
-/** The correlation rule pack with hit counts, most hits first. */
+/** The correlation rule pack with hit counts (and, for rules with `suppress`, the firings suppressed), most hits first. */
 export async function RuleTable({ canChange }: { canChange: boolean }) {
   const result = await attempt(listRules());
   if (!result.ok) return <ApiProblem error={result.error} what="the rules" />;
@@ -20,7 +20,7 @@ export async function RuleTable({ canChange }: { canChange: boolean }) {
         <TableHead columns={['On', 'Rule', 'Category', 'Severity', 'Kind', { label: 'Hits', numeric: true }]} />
         <tbody>
           {rules.map((rule) => (
-            <tr key={rule.id} style={{ opacity: rule.enabled ? 1 : 0.6 }}>
+            <tr key={rule.id} data-rule-row={rule.id} style={{ opacity: rule.enabled ? 1 : 0.6 }}>
               <td>
                 <RuleSwitch id={rule.id} title={rule.title} enabled={rule.enabled} canChange={canChange} />
               </td>
@@ -43,6 +43,11 @@ export async function RuleTable({ canChange }: { canChange: boolean }) {
               <td className="nowrap">{KINDS[rule.kind] ?? rule.kind}</td>
               <td className="num" style={{ fontWeight: rule.hits ? 650 : 400 }}>
                 {formatNumber(rule.hits)}
+                {rule.suppressSeconds !== undefined ? (
+                  <div className="muted nowrap" data-testid="rule-suppressed" style={{ fontSize: 12, fontWeight: 400 }}>
+                    {formatNumber(rule.suppressed)} suppressed · one alert per group per {formatDuration(rule.suppressSeconds * 1000)}
+                  </div>
+                ) : null}
               </td>
             </tr>
           ))}

@@ -13,7 +13,7 @@ export default async function RulesPage() {
       <div className="page-head">
         <div>
           <h1>Correlation rules</h1>
-          <p>Rules over sequences and thresholds of events, from the rule pack. Hits count the alerts each rule raised.</p>
+          <p>Rules over sequences and thresholds of events, from the rule pack. Hits count the alerts each rule raised; a rule with a suppression window raises one alert per group per window and counts the firings it suppressed.</p>
         </div>
       </div>
       <section className="card">
