@@ -7,6 +7,7 @@ import { combinedSeverity, scanText, SHADOWING_KINDS, type TextSignal } from '..
 import type { OutboundCall } from './cross-server-flow.detector.js';
 import { definitionHash, diffDefinitions, pinnedShape } from './definition-diff.js';
 import { assessDrift, driftMatches } from './description-drift.detector.js';
+import { classifyChange, foldedSummary, newVolatility, noteDriftAlert, VOLATILE_AFTER, VOLATILE_WINDOW_MS, weighChange, type DefinitionVolatility } from './definition-volatility.js';
 import { rememberNamedRecipients } from './named-recipient.detector.js';
 import { emitShadowingOnce, emitTwinServersOnce } from './raised-shadowing.js';
 
@@ -40,6 +41,8 @@ export interface ToolPinRecord {
   versionFlags: Record<string, { poisoning: Severity | null; shadowing: Severity | null }>;
   /** The tools/list event in which the current definition first appeared. */
   eventId: string;
+  /** Benign changes of the definition, and whether the tool counts as volatile (absent until it first changes). */
+  volatility?: DefinitionVolatility;
 }
 
 /** A server's instructions (from initialize) and the paths its clients allow (roots/list). */
@@ -357,31 +360,46 @@ export function handleToolsList(ctx: DetectionContext): void {
       const afterScan = scanToolDefinition(definition, context);
       const beforeScan = scanToolDefinition(pin.pinned, context);
       const drift = assessDrift(pin.pinned, definition, beforeScan, afterScan);
-      const when = midSession ? `mid-session${session.listChanged ? ' after tools/list_changed' : ''}` : 'in a new session (reconnect or restart)';
-      ctx.emit({
-        category: 'description_drift',
-        severity: drift.severity,
-        title: `Tool definition changed since it was ${pin.approvedAt ? 'approved' : 'first seen'}: ${definition.name}`,
-        tool: definition.name,
-        discriminator: `drift:${definition.name}`,
-        evidence: {
-          summary: `The definition of "${definition.name}" on server "${view.server}" changed ${when}: ${drift.changes.slice(0, 6).join('; ')}.`,
-          matches: driftMatches(drift),
-          diff: drift.diff,
-          details: {
-            changes: drift.changes,
-            addedParams: drift.addedParams,
-            removedParams: drift.removedParams,
-            pinnedHash: pin.pinnedHash,
-            previousHash: pin.currentHash,
-            currentHash: hash,
-            when: midSession ? 'mid-session' : 'new-session',
-            listChanged: session.listChanged,
-            pinnedSince: pin.approvedAt ?? pin.firstSeen,
+      const benign = severityRank(drift.severity) < severityRank('medium') && drift.newSignals.length === 0;
+      const change = benign ? classifyChange(pin.current, stored) : null;
+      const volatility = (pin.volatility ??= newVolatility());
+      const weighed = weighChange(volatility, change, view.tsMs, view.event.ts);
+      if (weighed.alert) {
+        const when = midSession ? `mid-session${session.listChanged ? ' after tools/list_changed' : ''}` : 'in a new session (reconnect or restart)';
+        const folded = foldedSummary(volatility);
+        const notes = [
+          ...(weighed.becameVolatile ? [`It changed benignly ${VOLATILE_AFTER} times within ${VOLATILE_WINDOW_MS / 86_400_000} days and now counts as volatile: further changes of its dates, times, counts or version ids raise no alert, other benign rewordings at most one low alert a day, and any change rated medium or above alerts as ever.`] : []),
+          ...(folded ? [`${folded.count} benign change${folded.count === 1 ? '' : 's'} between ${folded.first} and ${folded.last} raised no alert of their own (every version is kept in the tool's history).`] : []),
+        ];
+        const alert = ctx.emit({
+          category: 'description_drift',
+          severity: drift.severity,
+          title: `Tool definition changed since it was ${pin.approvedAt ? 'approved' : 'first seen'}: ${definition.name}`,
+          tool: definition.name,
+          discriminator: `drift:${definition.name}`,
+          evidence: {
+            summary: [`The definition of "${definition.name}" on server "${view.server}" changed ${when}: ${drift.changes.slice(0, 6).join('; ')}.`, ...notes].join(' '),
+            matches: driftMatches(drift),
+            diff: drift.diff,
+            details: {
+              changes: drift.changes,
+              addedParams: drift.addedParams,
+              removedParams: drift.removedParams,
+              pinnedHash: pin.pinnedHash,
+              previousHash: pin.currentHash,
+              currentHash: hash,
+              when: midSession ? 'mid-session' : 'new-session',
+              listChanged: session.listChanged,
+              pinnedSince: pin.approvedAt ?? pin.firstSeen,
+              ...(change ? { change } : {}),
+              ...(volatility.since ? { volatileSince: volatility.since } : {}),
+              ...(folded ? { folded } : {}),
+            },
           },
-        },
-      });
-      raiseDefinitionAlerts(ctx, definition.name, { ...afterScan, poisoning: afterScan.poisoning.filter((s) => drift.newSignals.includes(s)), shadowing: afterScan.shadowing.filter((s) => drift.newSignals.includes(s)) }, 'new definition', state, hash);
+        });
+        noteDriftAlert(volatility, alert, view.tsMs);
+        raiseDefinitionAlerts(ctx, definition.name, { ...afterScan, poisoning: afterScan.poisoning.filter((s) => drift.newSignals.includes(s)), shadowing: afterScan.shadowing.filter((s) => drift.newSignals.includes(s)) }, 'new definition', state, hash);
+      }
       pin.poisoning = combinedSeverity(afterScan.poisoning);
       pin.shadowing = combinedSeverity(afterScan.shadowing);
       pin.mentions = afterScan.mentions.slice(0, 20);
