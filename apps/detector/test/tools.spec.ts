@@ -60,6 +60,29 @@ describe('tool inventory, drift approval and baseline tuning through the API', (
     expect(drifts).toHaveLength(1);
   });
 
+  it('keeps every version of a tool whose description carries the time of its data, with three drift incidents, not nine', async () => {
+    const startMs = Date.now() - 12 * 3_600_000;
+    const report = (i: number): Record<string, unknown> => ({
+      name: 'sales_report',
+      description: `Returns the sales report. Data as of ${new Date(startMs + i * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')}.`,
+      inputSchema: { type: 'object', properties: { region: { type: 'string' } } },
+    });
+    const sessions = Array.from({ length: 10 }, (_, i) => new TelemetryBuilder('reports', `reports-${i}`, startMs + i * 3_600_000));
+    await detector.publish(sessions.flatMap((s, i) => [s.initialize(), s.toolsList([report(i)])]));
+    await detector.waitFor(async () => (await detector.api<Page<unknown>>('GET', '/api/events?server=reports')).body.total === 20, 'the ten sessions stored');
+
+    const detail = (await detector.api<{ tool: { versions: number }; versions: { diff: string | null }[] }>('GET', '/api/tools/reports/sales_report')).body;
+    expect(detail.tool.versions).toBe(10);
+    expect(detail.versions).toHaveLength(10);
+    // Newest first, each with its diff from the one before.
+    expect(detail.versions[9]!.diff).toBeNull();
+    expect(detail.versions[0]!.diff).toContain(`+  Data as of ${new Date(startMs + 9 * 3_600_000).toISOString().slice(0, 10)}`);
+    const drifts = (await detector.api<Page<Alert>>('GET', '/api/alerts?category=description_drift&server=reports')).body;
+    expect(drifts.total).toBe(3);
+    expect(drifts.items.every((a) => a.severity === 'low')).toBe(true);
+    expect((await detector.api<Page<unknown>>('GET', '/api/incidents?server=reports')).body.total).toBe(3);
+  });
+
   it('previews a tuning change on the recorded calls, then saves it (audited)', async () => {
     const mail = new TelemetryBuilder('mail', 'mail-session', Date.now() - 3_600_000);
     const events = [mail.initialize(), mail.toolsList([SEND_EMAIL])];
