@@ -2,6 +2,7 @@ import { maxSeverity, severityRank, type EvidenceMatch, type Severity, type Tool
 import { schemaProperties, type DefinitionScan } from '../scanners/tool-definition.scanner.js';
 import { combinedSeverity, type TextSignal } from '../scanners/text-signal.scanner.js';
 import { diffDefinitions } from './definition-diff.js';
+import { maskVolatile } from './definition-volatility.js';
 
 /** What changed between a pinned definition and a new one, and how much it matters. */
 export interface DriftAssessment {
@@ -32,8 +33,9 @@ function annotationFlag(definition: ToolDefinition, name: string): boolean | und
   return typeof value === 'boolean' ? value : undefined;
 }
 
+/** A signal's identity across versions: the same words around it, whatever date, time, count or version they quote. */
 function signalKey(signal: TextSignal): string {
-  return `${signal.kind}|${signal.field}|${signal.text}`;
+  return `${signal.kind}|${signal.field}|${maskVolatile(signal.text)}`;
 }
 
 function signalMatch(signal: TextSignal): EvidenceMatch {
