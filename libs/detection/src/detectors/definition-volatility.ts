@@ -155,8 +155,16 @@ export function weighChange(volatility: DefinitionVolatility, change: Definition
   return { alert: false, becameVolatile: false };
 }
 
+/** The changes folded before a drift alert, as its `details.folded` reports them. */
+export interface FoldedChanges {
+  count: number;
+  first: string;
+  last: string;
+  previousAlertId: string | null;
+}
+
 /** What a tool's next drift alert reports of the changes folded before it (null when none were). */
-export function foldedSummary(volatility: DefinitionVolatility): { count: number; first: string; last: string; previousAlertId: string | null } | null {
+export function foldedSummary(volatility: DefinitionVolatility): FoldedChanges | null {
   if (volatility.folded === 0 || volatility.firstFolded === null || volatility.lastFolded === null) return null;
   return { count: volatility.folded, first: volatility.firstFolded, last: volatility.lastFolded, previousAlertId: volatility.lastAlertId };
 }
@@ -169,4 +177,12 @@ export function noteDriftAlert(volatility: DefinitionVolatility, alert: { id: st
   volatility.folded = 0;
   volatility.firstFolded = null;
   volatility.lastFolded = null;
+}
+
+/** The sentences a drift alert's summary adds when it made the definition volatile, or follows folded changes. */
+export function volatilityNotes(becameVolatile: boolean, folded: FoldedChanges | null): string[] {
+  return [
+    ...(becameVolatile ? [`It changed benignly ${VOLATILE_AFTER} times within ${VOLATILE_WINDOW_MS / 86_400_000} days and now counts as volatile: further changes of its dates, times, counts or version ids raise no alert, other benign rewordings at most one low alert a day, and any change rated medium or above alerts as ever.`] : []),
+    ...(folded ? [`${folded.count} benign change${folded.count === 1 ? '' : 's'} between ${folded.first} and ${folded.last} raised no alert of their own.`] : []),
+  ];
 }

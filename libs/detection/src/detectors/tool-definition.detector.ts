@@ -7,7 +7,7 @@ import { combinedSeverity, scanText, SHADOWING_KINDS, type TextSignal } from '..
 import type { OutboundCall } from './cross-server-flow.detector.js';
 import { definitionHash, diffDefinitions, pinnedShape } from './definition-diff.js';
 import { assessDrift, driftMatches } from './description-drift.detector.js';
-import { classifyChange, foldedSummary, newVolatility, noteDriftAlert, VOLATILE_AFTER, VOLATILE_WINDOW_MS, weighChange, type DefinitionVolatility } from './definition-volatility.js';
+import { classifyChange, foldedSummary, newVolatility, noteDriftAlert, volatilityNotes, weighChange, type DefinitionVolatility } from './definition-volatility.js';
 import { rememberNamedRecipients } from './named-recipient.detector.js';
 import { emitShadowingOnce, emitTwinServersOnce } from './raised-shadowing.js';
 
@@ -52,6 +52,8 @@ export interface ServerRecord {
   instructions: string | null;
   instructionsFlag: Severity | null;
   roots: string[];
+  /** Benign changes of the instructions, and whether they count as volatile (absent until they first change). */
+  volatility?: DefinitionVolatility;
 }
 
 export interface SessionRecord {
@@ -367,10 +369,7 @@ export function handleToolsList(ctx: DetectionContext): void {
       if (weighed.alert) {
         const when = midSession ? `mid-session${session.listChanged ? ' after tools/list_changed' : ''}` : 'in a new session (reconnect or restart)';
         const folded = foldedSummary(volatility);
-        const notes = [
-          ...(weighed.becameVolatile ? [`It changed benignly ${VOLATILE_AFTER} times within ${VOLATILE_WINDOW_MS / 86_400_000} days and now counts as volatile: further changes of its dates, times, counts or version ids raise no alert, other benign rewordings at most one low alert a day, and any change rated medium or above alerts as ever.`] : []),
-          ...(folded ? [`${folded.count} benign change${folded.count === 1 ? '' : 's'} between ${folded.first} and ${folded.last} raised no alert of their own (every version is kept in the tool's history).`] : []),
-        ];
+        const notes = volatilityNotes(weighed.becameVolatile, folded);
         const alert = ctx.emit({
           category: 'description_drift',
           severity: drift.severity,
@@ -454,14 +453,25 @@ export function handleInitialize(ctx: DetectionContext): void {
     const before = { name: '(instructions)', description: record.instructions };
     const after = { name: '(instructions)', description: instructions };
     const severity: Severity = flags.poisoning && severityRank(flags.poisoning) >= severityRank('high') ? 'critical' : flags.poisoning || flags.shadowing ? 'high' : 'low';
-    ctx.emit({
-      category: 'description_drift',
-      severity,
-      title: `Server instructions changed (${view.server})`,
-      tool: null,
-      discriminator: 'drift:(instructions)',
-      evidence: { summary: `The instructions of server "${view.server}" changed since they were first seen.`, diff: diffDefinitions(before, after, 'before', 'now'), details: { previousHash: record.instructionsHash, currentHash: hash } },
-    });
+    const change = severity === 'low' ? classifyChange(before, { ...after, description: instructions.slice(0, MAX_DEFINITION_CHARS) }) : null;
+    const volatility = (record.volatility ??= newVolatility());
+    const weighed = weighChange(volatility, change, view.tsMs, view.event.ts);
+    if (weighed.alert) {
+      const folded = foldedSummary(volatility);
+      const alert = ctx.emit({
+        category: 'description_drift',
+        severity,
+        title: `Server instructions changed (${view.server})`,
+        tool: null,
+        discriminator: 'drift:(instructions)',
+        evidence: {
+          summary: [`The instructions of server "${view.server}" changed since they were first seen.`, ...volatilityNotes(weighed.becameVolatile, folded)].join(' '),
+          diff: diffDefinitions(before, after, 'before', 'now'),
+          details: { previousHash: record.instructionsHash, currentHash: hash, ...(change ? { change } : {}), ...(volatility.since ? { volatileSince: volatility.since } : {}), ...(folded ? { folded } : {}) },
+        },
+      });
+      noteDriftAlert(volatility, alert, view.tsMs);
+    }
   }
   record.instructionsHash = hash;
   record.instructions = instructions.slice(0, MAX_DEFINITION_CHARS);
