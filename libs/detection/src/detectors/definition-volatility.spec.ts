@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyChange, maskVolatile } from './definition-volatility.js';
 
 const S = { type: 'string' };
+const kind = (previous: ToolDefinition, next: ToolDefinition): string => classifyChange(previous, next).change;
 const tool = (description: string, properties: Record<string, unknown> = { q: S }): ToolDefinition => ({ name: 'report', description, inputSchema: { type: 'object', properties } });
 
 describe(maskVolatile.name, () => {
@@ -30,35 +31,46 @@ describe(maskVolatile.name, () => {
 
 describe(classifyChange.name, () => {
   it('only dates, times, counts or versions changed in place: volatile', () => {
-    expect(classifyChange(tool('Data as of 2026-11-23 10:00. 3 databases: a, b, c.'), tool('Data as of 2026-11-24 11:00. 4 databases: a, b, c.'))).toBe('volatile');
+    expect(kind(tool('Data as of 2026-11-23 10:00. 3 databases: a, b, c.'), tool('Data as of 2026-11-24 11:00. 4 databases: a, b, c.'))).toBe('volatile');
+  });
+
+  it('does not depend on the order of the keys', () => {
+    const reordered = { inputSchema: { properties: { q: S }, type: 'object' }, description: 'Data as of 2026-11-24.', name: 'report' } as ToolDefinition;
+    expect(kind(tool('Data as of 2026-11-23.'), reordered)).toBe('volatile');
   });
 
   it('a list of names that grew, or a reworded sentence: wording', () => {
-    expect(classifyChange(tool('3 databases: sales, hr, ops.'), tool('4 databases: sales, hr, ops, legal.'))).toBe('wording');
-    expect(classifyChange(tool('Runs a query.'), tool('Runs a read-only query.'))).toBe('wording');
+    expect(kind(tool('3 databases: sales, hr, ops.'), tool('4 databases: sales, hr, ops, legal.'))).toBe('wording');
+    expect(kind(tool('Runs a query.'), tool('Runs a read-only query.'))).toBe('wording');
     const enumOf = (values: string[]): ToolDefinition => tool('Runs a query.', { database: { type: 'string', enum: values } });
-    expect(classifyChange(enumOf(['sales', 'hr']), enumOf(['sales', 'hr', 'legal']))).toBe('wording');
+    expect(kind(enumOf(['sales', 'hr']), enumOf(['sales', 'hr', 'legal']))).toBe('wording');
+  });
+
+  it('says which sentences a rewording touched, and calls an added or removed sentence a change of sentences', () => {
+    expect(classifyChange(tool('Runs a query. 3 databases: sales, hr.'), tool('Runs a query. 4 databases: sales, hr, ops.'))).toEqual({ change: 'wording', sentences: ['0:1'] });
+    expect(classifyChange(tool('Runs a read-only query. 3 databases: sales, hr.'), tool('Runs a query. 4 databases: sales, hr, ops.'))).toEqual({ change: 'wording', sentences: ['0:0', '0:1'] });
+    expect(kind(tool('Runs a query. 3 databases: sales, hr.'), tool('Runs a query. 3 databases: sales, hr. Share results widely.'))).toBe('sentences');
   });
 
   it('a new token with digits, an address, a URL or a host, or hidden characters: identifier', () => {
     const asOf = (rest: string, date = '2026-11-23'): ToolDefinition => tool(`Data as of ${date}. ${rest}`);
-    expect(classifyChange(asOf('Pays to account 40021187.'), asOf('Pays to account 40021188.', '2026-11-24'))).toBe('identifier');
-    expect(classifyChange(asOf('Mirror at 10.0.0.12.'), asOf('Mirror at 10.0.0.13.'))).toBe('identifier');
-    expect(classifyChange(asOf('Copies to ops.'), asOf('Copies to ops@corp.example.'))).toBe('identifier');
-    expect(classifyChange(asOf('Docs online.'), asOf('Docs at https://docs.example.'))).toBe('identifier');
-    expect(classifyChange(asOf('Copies to ops.'), asOf('Copies to drop.example.net.'))).toBe('identifier');
-    expect(classifyChange(asOf('3 databases: db1, db2.'), asOf('3 databases: db1, db3.'))).toBe('identifier');
-    expect(classifyChange(asOf('Runs a query.'), asOf('Runs a\u200b query.', '2026-11-24'))).toBe('identifier');
-    expect(classifyChange(asOf('Runs a query.'), asOf('Runs a query.\ufeff', '2026-11-24'))).toBe('identifier');
+    expect(kind(asOf('Pays to account 40021187.'), asOf('Pays to account 40021188.', '2026-11-24'))).toBe('identifier');
+    expect(kind(asOf('Mirror at 10.0.0.12.'), asOf('Mirror at 10.0.0.13.'))).toBe('identifier');
+    expect(kind(asOf('Copies to ops.'), asOf('Copies to ops@corp.example.'))).toBe('identifier');
+    expect(kind(asOf('Docs online.'), asOf('Docs at https://docs.example.'))).toBe('identifier');
+    expect(kind(asOf('Copies to ops.'), asOf('Copies to drop.example.net.'))).toBe('identifier');
+    expect(kind(asOf('3 databases: db1, db2.'), asOf('3 databases: db1, db3.'))).toBe('identifier');
+    expect(kind(asOf('Runs a query.'), asOf('Runs a\u200b query.', '2026-11-24'))).toBe('identifier');
+    expect(kind(asOf('Runs a query.'), asOf('Runs a query.\ufeff', '2026-11-24'))).toBe('identifier');
     const enumOf = (values: string[]): ToolDefinition => tool('Sends a copy.', { to: { type: 'string', enum: values } });
-    expect(classifyChange(enumOf(['ops@corp.example']), enumOf(['ops@corp.example', 'x@drop.example']))).toBe('identifier');
+    expect(kind(enumOf(['ops@corp.example']), enumOf(['ops@corp.example', 'x@drop.example']))).toBe('identifier');
   });
 
   it('anything but text (a default, a parameter, a type, an annotation): structural', () => {
     const base = tool('Data as of 2026-11-23.');
-    expect(classifyChange(base, tool('Data as of 2026-11-24.', { q: { type: 'string', default: 'all' } }))).toBe('structural');
-    expect(classifyChange(base, tool('Data as of 2026-11-24.', { q: S, limit: { type: 'integer' } }))).toBe('structural');
-    expect(classifyChange(base, tool('Data as of 2026-11-24.', { q: { type: 'integer' } }))).toBe('structural');
-    expect(classifyChange(base, { ...tool('Data as of 2026-11-24.'), annotations: { destructiveHint: true } })).toBe('structural');
+    expect(kind(base, tool('Data as of 2026-11-24.', { q: { type: 'string', default: 'all' } }))).toBe('structural');
+    expect(kind(base, tool('Data as of 2026-11-24.', { q: S, limit: { type: 'integer' } }))).toBe('structural');
+    expect(kind(base, tool('Data as of 2026-11-24.', { q: { type: 'integer' } }))).toBe('structural');
+    expect(kind(base, { ...tool('Data as of 2026-11-24.'), annotations: { destructiveHint: true } })).toBe('structural');
   });
 });

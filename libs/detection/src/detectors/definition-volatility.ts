@@ -5,12 +5,20 @@ import type { ToolDefinition } from '@palisade/schema';
  * whether a benign drift may be folded:
  * - `volatile`: only dates, times, counts and version or build ids changed, in place (the text with
  *   those masked is the same);
- * - `wording`: the text changed otherwise (a list of databases grew), with no new identifier;
+ * - `wording`: the text of some sentences changed otherwise (a list of databases grew), with no new
+ *   identifier; `sentences` says which (`<text>:<sentence>`, by position);
+ * - `sentences`: a sentence was added or removed: never folded;
  * - `identifier`: the text gained a token with digits the masks do not cover (an account number, a port,
  *   a recipient's digits), an address, a URL or host, or hidden characters: never folded;
  * - `structural`: anything but text changed (parameters, types, defaults, annotations): never folded.
  */
-export type DefinitionChange = 'volatile' | 'wording' | 'identifier' | 'structural';
+export type DefinitionChange = 'volatile' | 'wording' | 'sentences' | 'identifier' | 'structural';
+
+export interface ClassifiedChange {
+  change: DefinitionChange;
+  /** The sentences a `wording` change touched (empty for the others). */
+  sentences: string[];
+}
 
 const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\\.?';
 /** A token starts after a space, an opening bracket or quote (never inside a URL, address or host). */
@@ -55,7 +63,8 @@ function splitText(value: unknown, texts: string[]): unknown {
   if (Array.isArray(value)) return value.map((item) => splitText(item, texts));
   if (!isRecord(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
+  // Keys in order, so neither the shape nor the order of the texts depends on how the server orders them.
+  for (const [key, item] of Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if ((key === 'description' || key === 'title') && typeof item === 'string') {
       texts.push(item);
       out[key] = '';
@@ -80,24 +89,37 @@ function hiddenCount(texts: readonly string[]): number {
   return texts.reduce((sum, text) => sum + (text.match(HIDDEN)?.length ?? 0), 0);
 }
 
+/** Sentences of a text as the diffs show them: split at sentence ends and line breaks. */
+function sentencesOf(text: string): string[] {
+  return text.split(/\n|(?<=[.!?])\s+(?=\S)/);
+}
+
 /** What kind of change leads from one version of a definition to the next (see `DefinitionChange`). */
-export function classifyChange(previous: ToolDefinition, next: ToolDefinition): DefinitionChange {
+export function classifyChange(previous: ToolDefinition, next: ToolDefinition): ClassifiedChange {
   const before: string[] = [];
   const after: string[] = [];
   const shapes = [JSON.stringify(splitText(previous, before)), JSON.stringify(splitText(next, after))];
-  if (shapes[0] !== shapes[1] || before.length !== after.length) return 'structural';
-  if (hiddenCount(after) > hiddenCount(before)) return 'identifier';
+  const kind = (change: DefinitionChange, sentences: string[] = []): ClassifiedChange => ({ change, sentences });
+  if (shapes[0] !== shapes[1] || before.length !== after.length) return kind('structural');
+  if (hiddenCount(after) > hiddenCount(before)) return kind('identifier');
   const maskedBefore = before.map(maskVolatile);
   const maskedAfter = after.map(maskVolatile);
-  if (maskedBefore.every((text, i) => text === maskedAfter[i])) return 'volatile';
+  if (maskedBefore.every((text, i) => text === maskedAfter[i])) return kind('volatile');
   const known = new Map<string, number>();
   for (const token of tokens(maskedBefore)) known.set(token, (known.get(token) ?? 0) + 1);
   for (const token of tokens(maskedAfter)) {
     const left = known.get(token) ?? 0;
     if (left > 0) known.set(token, left - 1);
-    else if (isIdentifier(token)) return 'identifier';
+    else if (isIdentifier(token)) return kind('identifier');
   }
-  return 'wording';
+  const changed: string[] = [];
+  for (const [i, text] of maskedAfter.entries()) {
+    const was = sentencesOf(maskedBefore[i]!);
+    const now = sentencesOf(text);
+    if (was.length !== now.length) return kind('sentences');
+    for (const [j, sentence] of now.entries()) if (sentence !== was[j]) changed.push(`${i}:${j}`);
+  }
+  return kind('wording', changed);
 }
 
 /** Benign text changes within `VOLATILE_WINDOW_MS` after which a tool counts as volatile. */
@@ -119,36 +141,58 @@ export interface DefinitionVolatility {
   /** The tool's last description_drift alert: event time (ms, 0 for none) and id. */
   lastAlertMs: number;
   lastAlertId: string | null;
+  /** Sentences → how many benign rewordings touched them (at most `MAX_SENTENCES`; cleared with the volatility). */
+  sentences?: Record<string, number>;
 }
 
+/** Sentences whose rewordings a tool's volatility keeps count of. */
+const MAX_SENTENCES = 16;
+
 export function newVolatility(): DefinitionVolatility {
-  return { recent: [], since: null, folded: 0, firstFolded: null, lastFolded: null, lastAlertMs: 0, lastAlertId: null };
+  return { recent: [], since: null, folded: 0, firstFolded: null, lastFolded: null, lastAlertMs: 0, lastAlertId: null, sentences: {} };
+}
+
+/** Counts a rewording of these sentences; says whether each had been reworded `VOLATILE_AFTER` times before. */
+function countSentences(volatility: DefinitionVolatility, sentences: readonly string[]): boolean {
+  const counts = (volatility.sentences ??= {});
+  const settled = sentences.every((s) => (counts[s] ?? 0) >= VOLATILE_AFTER);
+  for (const sentence of sentences) counts[sentence] = (counts[sentence] ?? 0) + 1;
+  const keys = Object.keys(counts);
+  for (const key of keys.slice(0, Math.max(0, keys.length - MAX_SENTENCES))) delete counts[key];
+  return settled;
 }
 
 /**
- * Whether a new version raises description_drift, updating the tool's volatility. `change` is null for
- * a drift rated medium or above or bringing a new scanner signal: it alerts and breaks the volatility
- * (the tool must earn it again). Structural and identifier changes alert as ever. Benign text changes
- * alert until `VOLATILE_AFTER` of them fall within `VOLATILE_WINDOW_MS`; from then on (while they keep
- * coming within the window) a `volatile` change is folded, a `wording` change alerts at most once per
+ * Whether a new version raises description_drift, updating the tool's volatility. `classified` is null
+ * for a drift rated medium or above or bringing a new scanner signal: it alerts and breaks the
+ * volatility (the tool must earn it again). Structural, identifier and sentence changes alert as ever.
+ * Benign text changes alert until `VOLATILE_AFTER` of them fall within `VOLATILE_WINDOW_MS`; from then on
+ * (while they keep coming within the window) a `volatile` change is folded; a `wording` change alerts if
+ * a sentence it touches was not reworded `VOLATILE_AFTER` times before, else at most once per
  * `FOLDED_ALERT_INTERVAL_MS`.
  */
-export function weighChange(volatility: DefinitionVolatility, change: DefinitionChange | null, tsMs: number, ts: string): { alert: boolean; becameVolatile: boolean } {
-  if (change === null) {
+export function weighChange(volatility: DefinitionVolatility, classified: ClassifiedChange | null, tsMs: number, ts: string): { alert: boolean; becameVolatile: boolean } {
+  if (classified === null) {
     volatility.since = null;
     volatility.recent = [];
+    volatility.sentences = {};
     return { alert: true, becameVolatile: false };
   }
-  if (change === 'structural' || change === 'identifier') return { alert: true, becameVolatile: false };
+  const { change } = classified;
+  if (change !== 'volatile' && change !== 'wording') return { alert: true, becameVolatile: false };
   const last = volatility.recent.at(-1);
-  if (last !== undefined && tsMs - last > VOLATILE_WINDOW_MS) volatility.since = null;
+  if (last !== undefined && tsMs - last > VOLATILE_WINDOW_MS) {
+    volatility.since = null;
+    volatility.sentences = {};
+  }
   volatility.recent = [...volatility.recent.filter((t) => tsMs - t <= VOLATILE_WINDOW_MS), tsMs].slice(-VOLATILE_AFTER);
+  const settled = change === 'volatile' || countSentences(volatility, classified.sentences);
   if (volatility.since === null) {
     const becameVolatile = volatility.recent.length >= VOLATILE_AFTER;
     if (becameVolatile) volatility.since = ts;
     return { alert: true, becameVolatile };
   }
-  if (change === 'wording' && tsMs - volatility.lastAlertMs >= FOLDED_ALERT_INTERVAL_MS) return { alert: true, becameVolatile: false };
+  if (change === 'wording' && (!settled || tsMs - volatility.lastAlertMs >= FOLDED_ALERT_INTERVAL_MS)) return { alert: true, becameVolatile: false };
   volatility.folded += 1;
   volatility.firstFolded ??= ts;
   volatility.lastFolded = ts;

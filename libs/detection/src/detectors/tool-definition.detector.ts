@@ -363,9 +363,9 @@ export function handleToolsList(ctx: DetectionContext): void {
       const beforeScan = scanToolDefinition(pin.pinned, context);
       const drift = assessDrift(pin.pinned, definition, beforeScan, afterScan);
       const benign = severityRank(drift.severity) < severityRank('medium') && drift.newSignals.length === 0;
-      const change = benign ? classifyChange(pin.current, stored) : null;
+      const classified = benign ? classifyChange(pin.current, stored) : null;
       const volatility = (pin.volatility ??= newVolatility());
-      const weighed = weighChange(volatility, change, view.tsMs, view.event.ts);
+      const weighed = weighChange(volatility, classified, view.tsMs, view.event.ts);
       if (weighed.alert) {
         const when = midSession ? `mid-session${session.listChanged ? ' after tools/list_changed' : ''}` : 'in a new session (reconnect or restart)';
         const folded = foldedSummary(volatility);
@@ -390,7 +390,7 @@ export function handleToolsList(ctx: DetectionContext): void {
               when: midSession ? 'mid-session' : 'new-session',
               listChanged: session.listChanged,
               pinnedSince: pin.approvedAt ?? pin.firstSeen,
-              ...(change ? { change } : {}),
+              ...(classified ? { change: classified.change } : {}),
               ...(volatility.since ? { volatileSince: volatility.since } : {}),
               ...(folded ? { folded } : {}),
             },
@@ -453,9 +453,9 @@ export function handleInitialize(ctx: DetectionContext): void {
     const before = { name: '(instructions)', description: record.instructions };
     const after = { name: '(instructions)', description: instructions };
     const severity: Severity = flags.poisoning && severityRank(flags.poisoning) >= severityRank('high') ? 'critical' : flags.poisoning || flags.shadowing ? 'high' : 'low';
-    const change = severity === 'low' ? classifyChange(before, { ...after, description: instructions.slice(0, MAX_DEFINITION_CHARS) }) : null;
+    const classified = severity === 'low' ? classifyChange(before, { ...after, description: instructions.slice(0, MAX_DEFINITION_CHARS) }) : null;
     const volatility = (record.volatility ??= newVolatility());
-    const weighed = weighChange(volatility, change, view.tsMs, view.event.ts);
+    const weighed = weighChange(volatility, classified, view.tsMs, view.event.ts);
     if (weighed.alert) {
       const folded = foldedSummary(volatility);
       const alert = ctx.emit({
@@ -467,7 +467,7 @@ export function handleInitialize(ctx: DetectionContext): void {
         evidence: {
           summary: [`The instructions of server "${view.server}" changed since they were first seen.`, ...volatilityNotes(weighed.becameVolatile, folded)].join(' '),
           diff: diffDefinitions(before, after, 'before', 'now'),
-          details: { previousHash: record.instructionsHash, currentHash: hash, ...(change ? { change } : {}), ...(volatility.since ? { volatileSince: volatility.since } : {}), ...(folded ? { folded } : {}) },
+          details: { previousHash: record.instructionsHash, currentHash: hash, ...(classified ? { change: classified.change } : {}), ...(volatility.since ? { volatileSince: volatility.since } : {}), ...(folded ? { folded } : {}) },
         },
       });
       noteDriftAlert(volatility, alert, view.tsMs);
