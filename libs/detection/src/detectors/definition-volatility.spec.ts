@@ -23,6 +23,8 @@ describe(maskVolatile.name, () => {
       'Copies go to ops-2026@corp.example.',
       'See https://example.com/2026-11-23/report and example.com/v2.1.0 for details.',
       'Pick 007 agents.',
+      'Account 40021187 receives the payments.',
+      'Port 8443 accepts connections; user #1042 owns reports.',
     ]) {
       expect(maskVolatile(text)).toBe(text);
     }

@@ -20,6 +20,8 @@ export interface ClassifiedChange {
   sentences: string[];
 }
 
+/** Words that make the number after them an identifier, never a count. */
+const NUMBER_LABELS = 'port|account|acct|number|no|nr|id|ext|extension|pin|code|phone|tel|fax|user|customer|client|order|invoice|iban|routing|card|ticket|case|room|channel|chat|group|team|org|tenant|project|bucket|table|database|db|queue|topic|host|node|shard|partition';
 const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\\.?';
 /** A token starts after a space, an opening bracket or quote (never inside a URL, address or host). */
 const START = `(?<=^|[\\s(\\["'])`;
@@ -38,11 +40,12 @@ const VOLATILE_SHAPES = [
   'v\\d+(?:\\.\\d+){0,3}(?:-[\\w.]+)?',
   '\\d+\\.\\d+\\.\\d+(?:-[\\w.]+)?(?:\\+[\\w.]+)?',
   // A build number or commit id after its keyword.
-  '(?<=\\b(?:[Bb]uild|[Cc]ommit|[Rr]evision|[Rr]ev|[Ss]ha|[Vv]ersion|[Rr]elease)[ :#]{1,2})(?:\\d{1,12}|[0-9a-f]{7,40})',
-  // A count of things: a number (not a leading zero, not the tail of a digit group) before a plural word.
-  '(?<!\\d[\\s.-])(?:0|[1-9]\\d{0,2}(?:,\\d{3})+|[1-9]\\d{0,8})(?= [A-Za-z][a-z]*s\\b)',
+  '(?<=\\b(?:build|commit|revision|rev|sha|version|release)[ :#]{1,2})(?:\\d{1,12}|[0-9a-f]{7,40})',
+  // A count of things: a number before a plural word (or a verb: `3 databases`, `1,234 records`), not
+  // one with a leading zero, the tail of a digit group or one a label names (`port 8443 accepts`).
+  `(?<!\\d[\\s.-])(?<!\\b(?:${NUMBER_LABELS})\\.?[\\s:#]{0,2})(?:0|[1-9]\\d{0,2}(?:,\\d{3})+|[1-9]\\d{0,8})(?= [a-z]+s\\b)`,
 ];
-const VOLATILE_TOKEN = new RegExp(`${START}(?:${VOLATILE_SHAPES.join('|')})${END}`, 'g');
+const VOLATILE_TOKEN = new RegExp(`${START}(?:${VOLATILE_SHAPES.join('|')})${END}`, 'gi');
 /** Format, private-use and variation-selector characters: invisible to a reader, read by the model. */
 const HIDDEN = /[\p{Cf}\p{Co}\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/gu;
 

@@ -132,6 +132,7 @@ describe(`${handleToolsList.name}: tools whose definitions change at every listi
   describe('a benign-rated change in digits or addresses is never folded', () => {
     const cases: [string, (i: number) => Record<string, unknown>][] = [
       ['an account number', (i) => asOf(i, i < 10 ? ' Payments settle to account 40021187.' : ' Payments settle to account 40021188.')],
+      ['an account number before a verb', (i) => asOf(i, i < 10 ? ' Account 40021187 receives the payments.' : ' Account 40021188 receives the payments.')],
       ['a port', (i) => asOf(i, i < 10 ? ' Served from reports.internal:8443.' : ' Served from reports.internal:8444.')],
       ['an IP address', (i) => asOf(i, i < 10 ? ' Mirror at 10.0.0.12.' : ' Mirror at 10.0.0.13.')],
       ['a recipient address', (i) => asOf(i, i < 10 ? ' Copies go to ops@corp.example.' : ' Copies go to ops1@corp.example.')],
