@@ -1,9 +1,8 @@
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, type Provider } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { Bus } from '@palisade/bus';
 import type { Store } from '@palisade/store';
-import { AuthenticationMiddleware } from './auth/authentication.middleware.js';
 import { PermissionGuard } from './auth/permission.guard.js';
 import { TokenService } from './auth/token.service.js';
 import { Clock, SystemClock } from './common/clock.js';
@@ -61,7 +60,7 @@ export interface DetectorModuleOptions {
 export const API_CONTROLLERS = [HealthController, IngestController, EventsController, AlertsController, IncidentsController, ToolsController, RulesController, ExportsController, TokensController, AuditController, OpenApiController] as const;
 
 @Module({})
-export class DetectorModule implements NestModule {
+export class DetectorModule {
   static forRoot(options: DetectorModuleOptions): DynamicModule {
     const shared: Provider[] = [
       { provide: DETECTOR_CONFIG, useValue: options.config },
@@ -104,9 +103,5 @@ export class DetectorModule implements NestModule {
       providers: [...shared, ...api, ...worker],
       exports: shared,
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(AuthenticationMiddleware).forRoutes('*path');
   }
 }

@@ -66,6 +66,31 @@ describe('API authentication and roles', () => {
     expect(me.body.permissions).not.toContain('triage');
   });
 
+  it('reads no body before the caller is authenticated: an anonymous body, malformed or oversized, is a 401', async () => {
+    // A parser ahead of authentication would answer these 400 and 413, after buffering up to 50 MB per anonymous request.
+    const malformed = await fetch(`${detector.url}/api/exports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"from":' });
+    expect(malformed.status).toBe(401);
+    const oversized = await fetch(`${detector.url}/api/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"name":"${'a'.repeat(6 * 1024 * 1024)}"}` });
+    expect(oversized.status).toBe(401);
+    const badToken = await fetch(`${detector.url}/api/ingest`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: 'Bearer pal_wrong' }, body: 'x'.repeat(51 * 1024 * 1024) });
+    expect(badToken.status).toBe(401);
+    // An authenticated caller still gets the parser's answers.
+    const authenticated = await fetch(`${detector.url}/api/exports`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${detector.adminToken}` }, body: '{"from":' });
+    expect(authenticated.status).toBe(400);
+    expect(JSON.stringify(await authenticated.json())).toContain('not valid JSON');
+  });
+
+  it('marks every API answer not to be cached or sniffed, the one carrying a new token above all', async () => {
+    const created = await fetch(`${detector.url}/api/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${detector.adminToken}` }, body: JSON.stringify({ name: 'cache-check', role: 'auditor' }) });
+    expect(created.status).toBe(201);
+    const denied = await fetch(`${detector.url}/api/events`);
+    const health = await fetch(`${detector.url}/api/health`);
+    for (const [what, response] of [['token', created], ['401', denied], ['health', health]] as const) {
+      expect(response.headers.get('cache-control'), what).toBe('no-store');
+      expect(response.headers.get('x-content-type-options'), what).toBe('nosniff');
+    }
+  });
+
   it('returns a token once at creation: never in lists, never in the audit log, never in the logs', async () => {
     const created = await detector.api<{ token: string; id: string }>('POST', '/api/tokens', { body: { name: 'analyst-ann', role: 'analyst' } });
     const token = created.body.token;

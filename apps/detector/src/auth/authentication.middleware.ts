@@ -7,9 +7,14 @@ import { TokenService } from './token.service.js';
 const PUBLIC_PATHS = new Set(['/api/health']);
 
 /**
- * Authenticates every request but health before routing, so even an unknown path answers 401 without a
- * valid token (no endpoint, real or not, is discoverable anonymously). Permissions are checked per route
- * by the PermissionGuard.
+ * Authenticates every request but health before routing and before any body is read (createDetectorApp
+ * mounts it ahead of the body parsers), so even an unknown path answers 401 without a valid token (no
+ * endpoint, real or not, is discoverable anonymously) and no anonymous body is buffered. Permissions are
+ * checked per route by the PermissionGuard.
+ *
+ * Every answer of the API is marked `no-store` (answers carry telemetry, evidence and, once, a new token's
+ * secret: no browser or proxy cache may keep them) and `nosniff` (a download or a JSON body carrying
+ * attacker-chosen text is never read as HTML).
  */
 @Injectable()
 export class AuthenticationMiddleware implements NestMiddleware {
@@ -18,7 +23,9 @@ export class AuthenticationMiddleware implements NestMiddleware {
 
   constructor(private readonly tokens: TokenService) {}
 
-  async use(req: ApiRequest, res: AccessResponse, next: (error?: unknown) => void): Promise<void> {
+  async use(req: ApiRequest, res: AuthenticatedResponse, next: (error?: unknown) => void): Promise<void> {
+    res.setHeader('cache-control', 'no-store');
+    res.setHeader('x-content-type-options', 'nosniff');
     const pathname = (req.originalUrl ?? req.url).split('?')[0]!.replace(/\/+$/, '') || '/';
     const started = performance.now();
     // The access log names the caller by token name, never the token or any header.
@@ -34,8 +41,10 @@ export class AuthenticationMiddleware implements NestMiddleware {
   }
 }
 
-interface AccessResponse {
+/** The part of the Express response the middleware uses. */
+export interface AuthenticatedResponse {
   statusCode?: number;
+  setHeader(name: string, value: string): unknown;
   once?(event: 'finish', listener: () => void): unknown;
 }
 

@@ -5,7 +5,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Bus } from '@palisade/bus';
 import { ConfigError } from '@palisade/schema';
 import type { Store } from '@palisade/store';
+import { AuthenticationMiddleware, type AuthenticatedResponse } from '../auth/authentication.middleware.js';
 import { TokenService } from '../auth/token.service.js';
+import type { ApiRequest } from '../common/http.types.js';
 import type { Clock } from '../common/clock.js';
 import type { DetectorConfig } from '../config/detector-config.js';
 import { DetectorModule } from '../detector.module.js';
@@ -26,6 +28,10 @@ export interface DetectorAppOptions {
 export async function createDetectorApp(options: DetectorAppOptions): Promise<NestExpressApplication> {
   const module = DetectorModule.forRoot({ config: options.config, store: options.store, bus: options.bus, api: options.api, worker: options.worker, ...(options.clock ? { clock: options.clock } : {}) });
   const app = await NestFactory.create<NestExpressApplication>(module, { logger: options.logger, bodyParser: false, abortOnError: false });
+  // Authentication comes first, ahead of the body parsers: no anonymous body is buffered or parsed (up to
+  // 50 MB each), and every path, real or not, answers 401 to an anonymous caller whatever it sends.
+  const authentication = new AuthenticationMiddleware(app.get(TokenService));
+  app.use((req: ApiRequest, res: AuthenticatedResponse, next: (error?: unknown) => void) => void authentication.use(req, res, next));
   app.useBodyParser('json', { limit: '5mb' });
   app.useBodyParser('text', { type: ['application/x-ndjson', 'application/jsonl', 'text/plain'], limit: '50mb' });
   app.disable('x-powered-by');
