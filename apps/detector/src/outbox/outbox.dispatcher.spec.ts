@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SystemClock } from '../common/clock.js';
 import { AuditService } from '../services/audit.service.js';
 import { OutboxDispatcher } from './outbox.dispatcher.js';
+import type { WebhookSender } from './webhook.sender.js';
 
 /** Rounds take milliseconds; the bound is for a loaded machine. */
 const WAIT = { timeout: 10_000 };
@@ -64,6 +65,35 @@ describe(OutboxDispatcher.name, () => {
     } finally {
       await dispatcher.stop();
       process.off('unhandledRejection', onUnhandled);
+    }
+  });
+  it('names a webhook in the audit log and the log by its host and a fingerprint: the URL itself may be the credential', async () => {
+    // Chat webhooks carry their secret in the path, others in the query or as user:password.
+    const url = 'https://ops:hunter2-password@hooks.chat.example/services/T0/B0/s3cr3tPathPart?token=q5ecretQuery';
+    const store = new MemoryStore();
+    const clock = new SystemClock();
+    const warned = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    // The sender's error names the URL, as fetch's does for one with credentials.
+    const webhooks = { send: () => Promise.resolve({ kind: 'failure', error: `Request cannot be constructed from a URL that includes credentials: ${url}` }) } as unknown as WebhookSender;
+    const config = { webhooks: [{ url, secret: 'per-hook-secret-0123456789' }] } as never;
+    const dispatcher = new OutboxDispatcher(store, {} as Bus, config, webhooks, {} as never, new AuditService(store, clock), {} as never, clock);
+    const ts = new Date().toISOString();
+    const body = { type: 'tool.quarantined', server: 's', tool: 't', incidentId: null, reason: 'r', ts };
+    await store.outbox.enqueue([{ id: 'out_wh', kind: 'webhook', destination: url, payload: { body }, createdAt: ts, nextAttemptAt: ts, attempts: 0, status: 'pending', lastError: null }]);
+    try {
+      dispatcher.start(60_000);
+      const [entry] = await vi.waitFor(async () => {
+        const { items } = await store.audit.list({ action: 'webhook.delivery', limit: 10 });
+        expect(items).toHaveLength(1);
+        return items;
+      }, WAIT);
+      await vi.waitFor(() => expect(warned).toHaveBeenCalled(), WAIT);
+      const recorded = JSON.stringify({ entry, logged: warned.mock.calls });
+      for (const secret of ['hunter2-password', 's3cr3tPathPart', 'q5ecretQuery']) expect(recorded).not.toContain(secret);
+      expect(entry!.target).toMatch(/^webhook:https:\/\/hooks\.chat\.example\/… \(sha256:[0-9a-f]{12}\)$/);
+      expect(entry!.details).toMatchObject({ outcome: 'failed', error: expect.stringContaining('hooks.chat.example') });
+    } finally {
+      await dispatcher.stop();
     }
   });
 });

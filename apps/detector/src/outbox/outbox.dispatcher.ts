@@ -8,7 +8,7 @@ import { BUS, DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
 import { SecretFiles } from '../infra/secret-files.js';
 import { SYSTEM_ACTOR, AuditService } from '../services/audit.service.js';
 import { MailSender, type MailMessage } from './mail.sender.js';
-import { type DeliveryResult, WebhookSender } from './webhook.sender.js';
+import { type DeliveryResult, WebhookSender, webhookLabel, withoutWebhookUrl } from './webhook.sender.js';
 import { randomBytes } from 'node:crypto';
 
 /** Attempts before a delivery is given up (and the failure audited). */
@@ -145,7 +145,10 @@ export class OutboxDispatcher implements OnApplicationShutdown {
   }
 
   private async deliver(item: OutboxItem): Promise<OutboxItem['status']> {
-    const result = await this.attempt(item);
+    const attempted = await this.attempt(item);
+    // A webhook's URL may be its credential: nothing written down names it (webhook.sender.ts).
+    const result = item.kind === 'webhook' && attempted.kind !== 'delivered' ? { ...attempted, error: withoutWebhookUrl(attempted.error, item.destination) } : attempted;
+    const destination = item.kind === 'webhook' ? webhookLabel(item.destination) : item.destination;
     const attempts = item.attempts + 1;
     const now = this.clock.now();
     let next: OutboxItem;
@@ -153,14 +156,14 @@ export class OutboxDispatcher implements OnApplicationShutdown {
       next = { ...item, attempts, status: 'delivered', lastError: null };
     } else if (result.kind === 'failure' || attempts >= MAX_ATTEMPTS[item.kind]) {
       next = { ...item, attempts, status: 'failed', lastError: result.error };
-      this.logger.warn(`${item.kind} delivery to ${item.destination} failed for good after ${attempts} attempt(s): ${result.error}`);
+      this.logger.warn(`${item.kind} delivery to ${destination} failed for good after ${attempts} attempt(s): ${result.error}`);
     } else {
       next = { ...item, attempts, lastError: result.error, nextAttemptAt: new Date(now.getTime() + backoffMs(attempts)).toISOString() };
     }
     await this.store.outbox.update(next);
     if (item.kind !== 'control') {
       const payload = item.kind === 'webhook' ? WebhookPayload.safeParse((item.payload as { body?: unknown }).body) : null;
-      await this.audit.record(SYSTEM_ACTOR, `${item.kind}.delivery`, item.kind === 'webhook' ? `webhook:${item.destination}` : `email:${item.destination}`, {
+      await this.audit.record(SYSTEM_ACTOR, `${item.kind}.delivery`, `${item.kind}:${destination}`, {
         deliveryId: item.id,
         attempt: attempts,
         outcome: next.status === 'pending' ? 'retrying' : next.status,

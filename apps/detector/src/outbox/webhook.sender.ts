@@ -1,8 +1,30 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { signWebhook } from './webhook-signature.js';
 
 export type DeliveryResult = { kind: 'delivered'; status: number } | { kind: 'retryable'; error: string; status?: number } | { kind: 'failure'; error: string; status?: number };
+
+/**
+ * How a webhook is named wherever it is written down (the audit log, which auditors read and compliance
+ * bundles carry, and the log): its origin and a fingerprint of the whole URL, never the URL. Many webhook
+ * URLs are their own credential (a chat service's secret path, a `?token=`, `user:password@`).
+ */
+export function webhookLabel(url: string): string {
+  const fingerprint = createHash('sha256').update(url, 'utf8').digest('hex').slice(0, 12);
+  let origin = 'invalid-url';
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    // kept as 'invalid-url': the configuration admits only http(s) URLs
+  }
+  return `${origin}/… (sha256:${fingerprint})`;
+}
+
+/** A delivery error with the URL, when it names it (fetch's errors may), replaced by its label. */
+export function withoutWebhookUrl(error: string, url: string): string {
+  return error.replaceAll(url, webhookLabel(url));
+}
 
 /** Sends one signed containment webhook. Never throws: the outcome is a result. */
 @Injectable()
