@@ -80,6 +80,19 @@ describe('API authentication and roles', () => {
     expect(JSON.stringify(await authenticated.json())).toContain('not valid JSON');
   });
 
+  it('tells an anonymous health check no internal error text; a caller with a token that may read gets it', async () => {
+    // Health answers anyone; the pipeline's last error is a store's or an engine's own message.
+    const anonymous = await detector.api<{ worker: Record<string, unknown> }>('GET', '/api/health', { token: null });
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body.worker).not.toHaveProperty('lastError');
+    expect(anonymous.body.worker).toHaveProperty('failures');
+    const wrong = await detector.api<{ worker: Record<string, unknown> }>('GET', '/api/health', { token: 'pal_not-a-real-token' });
+    expect(wrong.status).toBe(200);
+    expect(wrong.body.worker).not.toHaveProperty('lastError');
+    const admin = await detector.api<{ worker: Record<string, unknown> }>('GET', '/api/health');
+    expect(admin.body.worker).toHaveProperty('lastError');
+  });
+
   it('marks every API answer not to be cached or sniffed, the one carrying a new token above all', async () => {
     const created = await fetch(`${detector.url}/api/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${detector.adminToken}` }, body: JSON.stringify({ name: 'cache-check', role: 'auditor' }) });
     expect(created.status).toBe(201);

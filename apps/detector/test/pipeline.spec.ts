@@ -196,7 +196,7 @@ describe('detector pipeline (real worker and API on the embedded sqlite bus and 
       expect(alert.tool).toBe('run_command');
       expect((await detector.api<Page<{ id: string }>>('GET', '/api/events?server=pill')).body.items.map((e) => e.id)).toContain(bad.id);
       expect(await detector.bus.deadLetterCount('mcp.telemetry')).toBe(letters + 1);
-      const health = await detector.api<{ worker: { eventsUnanalysed: number; lastError: string } }>('GET', '/api/health', { token: null });
+      const health = await detector.api<{ worker: { eventsUnanalysed: number; lastError: string } }>('GET', '/api/health');
       expect(health.body.worker).toMatchObject({ eventsUnanalysed: 1, lastError: expect.stringContaining(bad.id) });
     } finally {
       spy.mockRestore();

@@ -30,7 +30,12 @@ export class AuthenticationMiddleware implements NestMiddleware {
     const started = performance.now();
     // The access log names the caller by token name, never the token or any header.
     res.once?.('finish', () => this.access.debug(`${req.method} ${pathname} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms ${req.principal ? `${req.principal.name}(${req.principal.role})` : 'anonymous'}`));
-    if (req.method === 'GET' && PUBLIC_PATHS.has(pathname)) return next();
+    if (req.method === 'GET' && PUBLIC_PATHS.has(pathname)) {
+      // Answered without a token; one that is valid makes the caller known (health then says more), one that is not is ignored.
+      const principal = await this.tokens.authenticate(bearerOf(req)).catch(() => undefined);
+      if (principal) req.principal = principal;
+      return next();
+    }
     try {
       req.principal = await this.tokens.authenticate(bearerOf(req));
       next();

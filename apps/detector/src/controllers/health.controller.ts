@@ -1,7 +1,9 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Req } from '@nestjs/common';
 import type { Bus } from '@palisade/bus';
 import type { Store } from '@palisade/store';
 import { Public } from '../auth/permission.decorator.js';
+import { roleAllows } from '../auth/principal.js';
+import type { ApiRequest } from '../common/http.types.js';
 import type { DetectorConfig } from '../config/detector-config.js';
 import { BUS, DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
 import { PIPELINE_GROUP } from '../consumers/telemetry.consumer.js';
@@ -22,7 +24,7 @@ export class HealthController {
 
   @Get()
   @Public()
-  async health(): Promise<Record<string, unknown>> {
+  async health(@Req() request: ApiRequest): Promise<Record<string, unknown>> {
     let lag = { messages: -1, ms: -1 };
     let deadLetters = -1;
     let busOk = true;
@@ -44,7 +46,16 @@ export class HealthController {
       deadLetters,
       /** Stored records that could not be read back, and documents the store refused and kept aside (Elasticsearch). */
       storeRecords: this.store.stats(),
-      worker: this.metrics.running ? this.metrics.snapshot() : null,
+      worker: this.metrics.running ? this.workerFigures(request) : null,
     };
+  }
+
+  /**
+   * The worker's counters; its last error only to a caller whose token may read: the text is a store's or
+   * the engine's own message (SQL, file paths, hosts), not for anyone who can reach the port.
+   */
+  private workerFigures(request: ApiRequest): Record<string, unknown> {
+    const { lastError, ...figures } = this.metrics.snapshot();
+    return request.principal && roleAllows(request.principal.role, 'read') ? { ...figures, lastError } : figures;
   }
 }
