@@ -87,6 +87,30 @@ describe('API input validation', () => {
     expect((await detector.api('POST', '/api/ingest', { raw: '' })).body).toMatchObject({ accepted: 0, rejected: 0 });
   });
 
+  it('refuses, with a reason, only an event nested too deep, by ingest or straight on the bus, and keeps going', async () => {
+    // 100,000 levels overflow every recursive walk after the boundary: one such line failed the whole ingest body (500), and the batch it was in.
+    const nested = new TelemetryBuilder('nested');
+    const deepLine = (event: object) => JSON.stringify({ ...event, 'palisade.response.result': '__DEEP__' }).replace('"__DEEP__"', `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    const [first, deep, last] = [nested.initialize(), nested.call('fetch', { url: 'https://example.com/a' }), nested.call('fetch', { url: 'https://example.com/b' })];
+    const response = await detector.api<{ accepted: number; rejected: number; errors: { line: number; reason: string }[] }>('POST', '/api/ingest', { raw: [JSON.stringify(first), deepLine(deep!), JSON.stringify(last)].join('\n') });
+    expect(response.status).toBe(202);
+    expect(response.body).toMatchObject({ accepted: 2, rejected: 1, errors: [{ line: 2, reason: expect.stringContaining('nested deeper than') }] });
+    await detector.waitFor(async () => (await detector.api<Page<unknown>>('GET', '/api/events?server=nested')).body.total === 2, 'the two valid events stored');
+
+    const direct = new TelemetryBuilder('nested-on-bus');
+    const producer = detector.bus.producer();
+    const [before, onBus, after] = [direct.initialize(), direct.call('fetch', { url: 'https://example.com/c' }), direct.call('fetch', { url: 'https://example.com/d' })];
+    const published = await producer.publish('mcp.telemetry', [before!, onBus!, after!].map((event, i) => ({ key: 'nested-on-bus/s', value: i === 1 ? deepLine(event) : JSON.stringify(event) })));
+    expect(published.kind).toBe('success');
+    await detector.waitFor(async () => (await detector.api<Page<unknown>>('GET', '/api/events?server=nested-on-bus')).body.total === 2, 'the events around the deep one stored');
+    const letters = await detector.waitFor(async () => {
+      const kept = (detector.bus as SqliteBus).deadLetters('mcp.telemetry').filter((letter) => letter.value.includes(onBus!.id));
+      return kept.length > 0 ? kept : undefined;
+    }, 'the deep event kept aside');
+    expect(letters).toHaveLength(1);
+    await producer.close();
+  });
+
   it('says what is wrong with a body that is not JSON: the body itself, and for ingest the content type NDJSON needs', async () => {
     const replay = new TelemetryBuilder('replayed-as-json');
     const ndjson = [replay.initialize(), replay.call('fetch', { url: 'https://example.com' })].map((e) => JSON.stringify(e)).join('\n');

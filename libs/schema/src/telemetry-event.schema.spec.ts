@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTelemetryEventJson } from './telemetry-event.schema.js';
+import { MAX_CAPTURED_DEPTH, parseTelemetryEvent, parseTelemetryEventJson } from './telemetry-event.schema.js';
 
 const event = {
   id: '01JD0000000000000000000000',
@@ -53,5 +53,18 @@ describe(parseTelemetryEventJson.name, () => {
   it('names what is wrong in one line', () => {
     expect(parseTelemetryEventJson('{"id":')).toMatchObject({ ok: false, reason: expect.stringMatching(/^invalid JSON/) });
     expect(parseTelemetryEventJson(JSON.stringify({ ...event, 'palisade.outcome': 'great' }))).toMatchObject({ ok: false, reason: expect.stringContaining('palisade.outcome') });
+  });
+  it('refuses, with a reason, captured parts nested deeper than the bound instead of throwing further on', () => {
+    // Serialisers and walkers (JSON.stringify, canonical hashes, detectors) recurse: 100,000 levels overflow their stack.
+    const deep = (levels: number, leaf: unknown = 1): string => `${'['.repeat(levels)}${JSON.stringify(leaf)}${']'.repeat(levels)}`;
+    const line = (where: string, levels: number) => JSON.stringify({ ...event, [where]: { a: '__DEEP__' } }).replace('"__DEEP__"', deep(levels));
+    for (const where of ['palisade.request.params', 'palisade.response.result']) {
+      const refused = parseTelemetryEventJson(line(where, 100_000));
+      expect(refused, where).toMatchObject({ ok: false, reason: expect.stringContaining(`${where}: nested deeper than ${MAX_CAPTURED_DEPTH} levels`) });
+      expect(parseTelemetryEventJson(line(where, MAX_CAPTURED_DEPTH - 2)), where).toMatchObject({ ok: true });
+      expect(parseTelemetryEventJson(line(where, MAX_CAPTURED_DEPTH)), where).toMatchObject({ ok: false });
+    }
+    const data = JSON.parse(deep(100_000)) as unknown;
+    expect(parseTelemetryEvent({ ...event, 'palisade.response.error': { code: -1, message: 'x', data } })).toMatchObject({ ok: false, reason: expect.stringContaining('palisade.response.error.data: nested deeper') });
   });
 });

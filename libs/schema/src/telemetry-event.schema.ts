@@ -50,10 +50,32 @@ export type Finding = z.infer<typeof Finding>;
 
 export const JsonRpcId = z.union([z.string().max(200), z.number()]);
 
+/**
+ * How deeply a captured part (params, result, error data) may nest. Collectors withhold what lies deeper
+ * than 64 levels; a producer that does not would overflow the recursive walks after the boundary
+ * (serialisers, canonical hashes, detectors) and fail whole batches with one event.
+ */
+export const MAX_CAPTURED_DEPTH = 100;
+
+/** Whether a JSON value nests deeper than `limit` arrays and objects (walked without recursion). */
+function nestedDeeperThan(root: unknown, limit: number): boolean {
+  if (root === null || typeof root !== 'object') return false;
+  const pending: [object, number][] = [[root, 1]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** A captured message part: any JSON, nested at most MAX_CAPTURED_DEPTH levels. */
+const CapturedPart = z.unknown().refine((value) => !nestedDeeperThan(value, MAX_CAPTURED_DEPTH), { error: `nested deeper than ${MAX_CAPTURED_DEPTH} levels` });
+
 export const JsonRpcErrorObject = z.object({
   code: z.number().int(),
   message: z.string(),
-  data: z.unknown().optional(),
+  data: CapturedPart.optional(),
 });
 
 /**
@@ -110,9 +132,9 @@ export const TelemetryEvent = z.object({
   /** Request → response (or → timeout/disconnect), milliseconds. */
   'palisade.duration_ms': z.number().nonnegative().optional(),
   /** Captured request params (redacted, possibly truncated). */
-  'palisade.request.params': z.unknown().optional(),
+  'palisade.request.params': CapturedPart.optional(),
   /** Captured response result (redacted, possibly truncated). */
-  'palisade.response.result': z.unknown().optional(),
+  'palisade.response.result': CapturedPart.optional(),
   'palisade.response.error': JsonRpcErrorObject.optional(),
   'palisade.capture.request': CaptureInfo.optional(),
   'palisade.capture.response': CaptureInfo.optional(),
