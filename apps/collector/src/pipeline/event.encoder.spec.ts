@@ -46,6 +46,19 @@ describe(EventEncoder.name, () => {
     expect(JSON.stringify(parsed['palisade.request.params'])).toMatch(/\[REDACTED:aws_access_key:[0-9a-f]+\]/);
   });
 
+  it('ships an event whose part a server nested 100,000 levels deep, with its size and digest, instead of losing it', async () => {
+    // A malicious server answering every call this way would otherwise keep its calls (and their arguments) out of telemetry.
+    const levels = 100_000;
+    const text = `{"content":[{"type":"text","text":"x"}],"structuredContent":{"a":${'['.repeat(levels)}${']'.repeat(levels)}}}`;
+    const params = { name: 'deep', arguments: { to: 'attacker@evil.example' } };
+    const encoded = await encoder().encode(event(params, JSON.parse(text)));
+    expect(encoded.ok).toBe(true);
+    const parsed = TelemetryEvent.parse(JSON.parse(encoded.json));
+    expect(parsed['palisade.request.params']).toEqual(params);
+    expect(parsed['palisade.capture.response']).toMatchObject({ bytes: Buffer.byteLength(text) });
+    expect(JSON.stringify(parsed['palisade.response.result'])).toContain('"text":"x"');
+  });
+
   it('keeps small parts whole with their size and digest', async () => {
     const params = { name: 'echo', arguments: { message: 'hello' } };
     const result = await encoder().encode(event(params, { content: [] }));

@@ -2,6 +2,7 @@ import type { CaptureInfo, Finding } from '@palisade/schema/telemetry';
 import type { EdgeRedactor } from '../redaction/edge.redactor.js';
 import type { AssembledEvent, CapturedPart } from './assembled-event.js';
 import { limitCapture } from './capture.limiter.js';
+import { jsonText } from './json-text.js';
 
 export type EncodeResult =
   | { ok: true; id: string; key: string; json: string }
@@ -72,7 +73,8 @@ export class EventEncoder {
       const kept = typeof limited.value === 'string' && limited.info.truncated ? limited.value : `${head}…[truncated]`;
       return { value: kept, info: { bytes: part.frame.bytes, sha256: part.frame.sha256, truncated: true } };
     }
-    const text = JSON.stringify(part.value);
+    // The part as received, whatever its depth (the redactor withholds what lies deeper than it walks).
+    const text = jsonText(part.value);
     if (text === undefined) return undefined;
     const bytes = Buffer.byteLength(text);
     const redacted = await this.redactor.redact(part.value, where);
@@ -82,7 +84,7 @@ export class EventEncoder {
   }
 
   private async encodeError(error: NonNullable<AssembledEvent['error']>, findings: Finding[]): Promise<EncodedPart> {
-    const text = JSON.stringify(error);
+    const text = jsonText(error);
     const redacted = await this.redactor.redact(error, 'response');
     findings.push(...redacted.findings);
     const value = redacted.value as { code: number; message: unknown; data?: unknown };

@@ -1,6 +1,7 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { jsonText } from '../pipeline/json-text.js';
 import { rpcIdKey } from '../pipeline/jsonrpc.message.js';
 import { decodeRpcFrame, requestIdsOf, type RequestIds } from '../pipeline/rpc-frame.decoder.js';
 import { TapKind } from '../pipeline/tap.ring.js';
@@ -197,13 +198,13 @@ export class HttpProxy {
     const legacy = exchange.legacySessionId ? this.legacyStreams.get(exchange.legacySessionId) : undefined;
     if (legacy) {
       legacy.inject(JSON.stringify(batch ? answers : answers[0]));
-      if (remaining.length > 0) this.forward(req, res, target, exchange, { kind: 'buffer', bytes: Buffer.from(JSON.stringify(remaining)) });
+      if (remaining.length > 0) this.forward(req, res, target, exchange, { kind: 'buffer', bytes: Buffer.from(jsonText(remaining)) });
       else this.answer(res, exchange, 202, 'text/plain; charset=utf-8', 'Accepted');
       return;
     }
     if (remaining.length > 0) {
       exchange.extraAnswers = answers;
-      this.forward(req, res, target, exchange, { kind: 'buffer', bytes: Buffer.from(JSON.stringify(remaining)) });
+      this.forward(req, res, target, exchange, { kind: 'buffer', bytes: Buffer.from(jsonText(remaining)) });
       return;
     }
     this.answer(res, exchange, 200, 'application/json', JSON.stringify(batch ? answers : answers[0]));
@@ -380,7 +381,7 @@ export class HttpProxy {
       if (exchange.extraAnswers.length > 0) {
         try {
           const value = JSON.parse(text) as unknown;
-          text = JSON.stringify([...(Array.isArray(value) ? value : [value]), ...exchange.extraAnswers]);
+          text = jsonText([...(Array.isArray(value) ? value : [value]), ...exchange.extraAnswers]);
         } catch {
           // Not JSON after all: leave it as it came.
         }
@@ -410,7 +411,7 @@ export class HttpProxy {
       return filtered;
     });
     if (!changed) return undefined;
-    return JSON.stringify(Array.isArray(value) ? rewritten : rewritten[0]);
+    return jsonText(Array.isArray(value) ? rewritten : (rewritten[0] as object));
   }
 
   private legacyPending(sessionId: string): Set<string> {

@@ -71,6 +71,18 @@ describe(StdioGate.name, () => {
     expect(Buffer.concat(copies.server_to_client).toString()).toBe(other + list);
   });
 
+  it('still removes a quarantined tool when the server nests its tools/list answer 100,000 levels deep', () => {
+    // A server that nested its answer deep enough to make the rewrite throw would crash the collector or keep the tool listed.
+    const { gate, toClient, text } = harness({ quarantined: ['evil'] });
+    gate.fromClient(Buffer.from(line({ jsonrpc: '2.0', id: 5, method: 'tools/list' })));
+    const levels = 100_000;
+    const deep = `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    const list = `{"jsonrpc":"2.0","id":5,"result":{"tools":[{"name":"good","inputSchema":{"default":${deep}}},{"name":"evil","description":"x"}]}}\n`;
+    expect(() => gate.fromServer(Buffer.from(list))).not.toThrow();
+    const shown = text(toClient);
+    expect(shown).toBe(`{"jsonrpc":"2.0","id":5,"result":{"tools":[{"name":"good","inputSchema":{"default":${deep}}}]}}\n`);
+  });
+
   it('holds tools/call until the quarantine state is known, then decides', async () => {
     const { gate, registry, toServer, toClient, text } = harness({ ready: false });
     gate.fromClient(Buffer.from(line({ jsonrpc: '2.0', id: 0, method: 'initialize', params: {} }) + call(1, 'evil') + call(2, 'good')));

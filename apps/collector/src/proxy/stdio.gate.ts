@@ -1,3 +1,4 @@
+import { jsonText } from '../pipeline/json-text.js';
 import { rpcIdKey } from '../pipeline/jsonrpc.message.js';
 import { decodeRpcFrame } from '../pipeline/rpc-frame.decoder.js';
 import { type BlockDecision, needsQuarantineState, type QuarantinePolicy } from '../quarantine/quarantine.policy.js';
@@ -158,7 +159,7 @@ export class StdioGate {
     // A batch: forward what may pass, answer the blocked calls in a batch of our own.
     const original = JSON.parse(trimmed) as unknown[];
     const remaining = original.filter((_, index) => decisions[index] === undefined);
-    if (remaining.length > 0) this.forwardClientLine(Buffer.from(`${JSON.stringify(remaining)}\n`));
+    if (remaining.length > 0) this.forwardClientLine(Buffer.from(`${jsonText(remaining)}\n`));
     this.injectToClient(Buffer.from(`${JSON.stringify(answers)}\n`));
     return true;
   }
@@ -208,7 +209,7 @@ export class StdioGate {
       return filtered;
     });
     if (!changed) return line;
-    return Buffer.from(`${JSON.stringify(Array.isArray(value) ? rewritten : rewritten[0])}\n`);
+    return Buffer.from(`${jsonText(Array.isArray(value) ? rewritten : (rewritten[0] as object))}\n`);
   }
 
   private injectToClient(bytes: Buffer): void {
