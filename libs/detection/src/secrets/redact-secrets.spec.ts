@@ -39,11 +39,22 @@ describe(redactSecrets.name, () => {
     expect(findings.every((f) => f.where === 'request')).toBe(true);
   });
 
-  it('leaves object keys untouched, but a secret in a key never reaches a finding path', async () => {
-    const { value, findings } = await redactSecrets({ [AWS_ID]: `again ${AWS_ID}` }, { key: KEY, where: 'request' });
-    expect(Object.keys(value as object)).toEqual([AWS_ID]);
-    expect(findings).toHaveLength(1);
-    expect(findings[0]!.path).toBe(`/[REDACTED:aws_access_key:${fingerprintSecret(KEY, AWS_ID)}]`);
+  it('replaces a secret in an object key too, records it, and never lets it reach a finding path', async () => {
+    // A map keyed by credentials (an env dump, a token table) would otherwise carry them raw past the edge.
+    const placeholder = `[REDACTED:aws_access_key:${fingerprintSecret(KEY, AWS_ID)}]`;
+    for (const redact of [redactSecrets, redactSecretsSync]) {
+      const { value, findings } = await redact({ [AWS_ID]: `again ${AWS_ID}`, tokens: { [`id ${AWS_ID}`]: 'read-only' } }, { key: KEY, where: 'request' });
+      expect(JSON.stringify(value)).not.toContain('QYLPMN5HFIQR7XYZ');
+      expect(value).toEqual({ [placeholder]: `again ${placeholder}`, tokens: { [`id ${placeholder}`]: 'read-only' } });
+      expect(findings.map((f) => [f.type, f.path])).toEqual(
+        expect.arrayContaining([
+          ['aws_access_key', `/${placeholder}`],
+          ['aws_access_key', `/tokens/id ${placeholder}`],
+        ]),
+      );
+      expect(findings).toHaveLength(3);
+      expect(JSON.stringify(findings)).not.toContain('QYLPMN5HFIQR7XYZ');
+    }
   });
 
   it('never returns the raw secret anywhere, findings included', async () => {

@@ -35,18 +35,25 @@ export function withheldPlaceholder(length: number): string {
   return `[WITHHELD:unscanned:${length}]`;
 }
 
-/**
- * RFC 6901 JSON pointer segment for an object key. Keys stay untouched in the value, but a secret in a
- * key never reaches a finding's path: it is replaced there by its typed placeholder.
- */
-function pointerSegment(key: string, hmacKey: string | Buffer): string {
-  let segment = key;
-  if (key.length >= 12) {
-    for (const m of findSecretsSync(key).reverse()) {
-      segment = segment.slice(0, m.start) + redactionPlaceholder(m.type, fingerprintSecret(hmacKey, key.slice(m.start, m.end))) + segment.slice(m.end);
-    }
+/** A secret found in an object key. */
+type KeySecret = Pick<Finding, 'type' | 'fingerprint'> & { detector: string };
+
+/** An object key with each secret in it replaced by its typed placeholder, and what was replaced. */
+function redactKey(key: string, hmacKey: string | Buffer): { key: string; secrets: KeySecret[] } {
+  if (key.length < 12) return { key, secrets: [] };
+  let redacted = key;
+  const secrets: KeySecret[] = [];
+  for (const m of findSecretsSync(key).reverse()) {
+    const fingerprint = fingerprintSecret(hmacKey, key.slice(m.start, m.end));
+    redacted = redacted.slice(0, m.start) + redactionPlaceholder(m.type, fingerprint) + redacted.slice(m.end);
+    secrets.unshift({ type: m.type, fingerprint, detector: m.detector });
   }
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+  return { key: redacted, secrets };
+}
+
+/** RFC 6901 JSON pointer segment for an (already redacted) object key. */
+function pointerSegment(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 interface ScanSlot {
@@ -62,8 +69,9 @@ interface ScanSlot {
  * First pass: copies the value (never mutating the input) and collects every string leaf to scan,
  * within the character and depth bounds; what lies beyond them is replaced by a withheld marker.
  */
-function collect(value: unknown, options: Required<Pick<RedactOptions, 'maxScanChars' | 'maxDepth' | 'key'>>) {
+function collect(value: unknown, options: Required<Pick<RedactOptions, 'maxScanChars' | 'maxDepth' | 'key' | 'where'>>) {
   const slots: ScanSlot[] = [];
+  const keyFindings: Finding[] = [];
   let budget = options.maxScanChars;
   let withheld = 0;
 
@@ -98,8 +106,12 @@ function collect(value: unknown, options: Required<Pick<RedactOptions, 'maxScanC
       return copy;
     }
     const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(node as Record<string, unknown>)) {
-      copy[key] = visit(item, `${path}/${pointerSegment(key, options.key)}`, depth + 1, (v) => {
+    for (const [raw, item] of Object.entries(node as Record<string, unknown>)) {
+      // Keys are captured text too: a map keyed by credentials (an env dump, a token table) is redacted like its values.
+      const { key, secrets } = redactKey(raw, options.key);
+      const itemPath = `${path}/${pointerSegment(key)}`;
+      for (const secret of secrets) keyFindings.push({ type: secret.type, fingerprint: secret.fingerprint, where: options.where, path: itemPath, detector: secret.detector });
+      copy[key] = visit(item, itemPath, depth + 1, (v) => {
         copy[key] = v;
       });
     }
@@ -110,7 +122,7 @@ function collect(value: unknown, options: Required<Pick<RedactOptions, 'maxScanC
   root = visit(value, '', 0, (v) => {
     root = v;
   });
-  return { slots, withheld, getRoot: () => root };
+  return { slots, withheld, keyFindings, getRoot: () => root };
 }
 
 /** Second pass: rebuilds the string with each match replaced, and records a finding per match. */
@@ -132,20 +144,20 @@ function applyMatches(slot: ScanSlot, matches: readonly SecretMatch[], options: 
 }
 
 function boundsOf(options: RedactOptions) {
-  return { key: options.key, maxScanChars: options.maxScanChars ?? DEFAULT_MAX_SCAN_CHARS, maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH };
+  return { key: options.key, where: options.where, maxScanChars: options.maxScanChars ?? DEFAULT_MAX_SCAN_CHARS, maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH };
 }
 
 
 /**
- * Walks a JSON value (strings at any depth; object keys untouched) and replaces every secret with
+ * Walks a JSON value (strings and object keys at any depth) and replaces every secret with
  * `[REDACTED:<type>:<fingerprint>]`, returning the findings (type, fingerprint, where, JSON-pointer path,
  * detector). Never returns a raw secret, never mutates its input; work is bounded by `maxScanChars` and
  * `maxDepth` (what lies beyond is withheld, not passed on raw). `thorough` (default) adds secretlint.
  */
 export async function redactSecrets(value: unknown, options: RedactOptions): Promise<RedactResult> {
   if (options.thorough === false) return redactSecretsSync(value, options);
-  const { slots, withheld, getRoot } = collect(value, boundsOf(options));
-  const findings: Finding[] = [];
+  const { slots, withheld, keyFindings, getRoot } = collect(value, boundsOf(options));
+  const findings: Finding[] = keyFindings.slice(0, MAX_FINDINGS);
   const matches = slots.length > 0 ? await findSecretsInTexts(slots.map((s) => s.text)) : [];
   slots.forEach((slot, index) => applyMatches(slot, matches[index] ?? [], options, findings));
   return { value: getRoot(), findings, withheld };
@@ -153,8 +165,8 @@ export async function redactSecrets(value: unknown, options: RedactOptions): Pro
 
 /** `redactSecrets` with Palisade's own patterns only: synchronous and fast. */
 export function redactSecretsSync(value: unknown, options: RedactOptions): RedactResult {
-  const { slots, withheld, getRoot } = collect(value, boundsOf(options));
-  const findings: Finding[] = [];
+  const { slots, withheld, keyFindings, getRoot } = collect(value, boundsOf(options));
+  const findings: Finding[] = keyFindings.slice(0, MAX_FINDINGS);
   for (const slot of slots) applyMatches(slot, findSecretsSync(slot.text), options, findings);
   return { value: getRoot(), findings, withheld };
 }
