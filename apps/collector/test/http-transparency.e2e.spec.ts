@@ -160,6 +160,33 @@ describe('http collector with real MCP servers', () => {
   });
 });
 
+describe('http collector with credentials in its upstream URL', () => {
+  it('writes the upstream on stderr and in its log without the user, password or query that may carry a key', async () => {
+    // Hosted MCP servers often take their API key in the URL (`?api_key=`), some a user and password.
+    const home = temporaryDir('http-upstream-secret');
+    const logFile = path.join(home, 'collector.log');
+    const upstream = 'http://probe:pw-in-url-4242@127.0.0.1:9/mcp?api_key=key-in-url-4242';
+    const child = spawn(process.execPath, [COLLECTOR_BIN, 'http', '--server', 'hosted', '--home', home, '--upstream', upstream, '--log-file', logFile, '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    processes.push(child);
+    let stderr = '';
+    await new Promise<void>((resolve) => child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      // --verbose: the log's lines come on stderr too; stop once the listening line is in the log.
+      if (/listening on/.test(stderr) && /http proxy listening/.test(stderr)) resolve();
+    }));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    expect(stderr).toContain('→ http://127.0.0.1:9/mcp?…');
+    const logged = readFileSync(logFile, 'utf8');
+    expect(logged).toContain('http proxy listening');
+    for (const text of [stderr, logged]) {
+      expect(text).not.toContain('pw-in-url-4242');
+      expect(text).not.toContain('key-in-url-4242');
+    }
+  });
+});
+
 /** One POST from a plain HTTP client, its body written in `parts` (the first on its own, so it streams). */
 async function post(url: string, parts: string[]): Promise<{ status: number; contentType: string; body: string }> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,6 @@
 import { TelemetryLink } from '../pipeline/telemetry.link.js';
 import { HttpProxy } from '../proxy/http.proxy.js';
+import { shownUpstream } from '../sinks/operator-notice.js';
 import { QuarantinePolicy } from '../quarantine/quarantine.policy.js';
 import { parseArgv } from './argv.parser.js';
 import { COMMON_OPTIONS } from './common.options.js';
@@ -43,8 +44,8 @@ export async function runHttpCommand(argv: readonly string[], env: NodeJS.Proces
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   // Paths go through unchanged, so the client uses the upstream's path on the collector: say which URL.
   const clientUrl = `http://${host}:${address.port}${config.upstream ? new URL(config.upstream).pathname : '/'}`;
-  process.stderr.write(`palisade-collector: listening on http://${host}:${address.port} → ${config.upstream} (client URL: ${clientUrl})\n`);
-  link.log('info', 'http proxy listening', { listen: `${host}:${address.port}`, upstream: config.upstream });
+  process.stderr.write(`palisade-collector: listening on http://${host}:${address.port} → ${shownUpstream(config.upstream ?? '')} (client URL: ${clientUrl})\n`);
+  link.log('info', 'http proxy listening', { listen: `${host}:${address.port}`, upstream: shownUpstream(config.upstream ?? '') });
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(name, () => resolve(name));
   });

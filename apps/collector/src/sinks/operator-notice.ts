@@ -12,3 +12,21 @@ export function shownUrl(apiUrl: string): string {
     return apiUrl;
   }
 }
+
+/**
+ * An upstream server's URL as stderr and the log may show it: without user and password, and with its
+ * query as `?…` (hosted MCP servers often take their API key there, `?api_key=`).
+ */
+export function shownUpstream(upstream: string): string {
+  try {
+    const url = new URL(upstream);
+    const hidden = url.search ? '?…' : '';
+    url.username = '';
+    url.password = '';
+    url.search = '';
+    url.hash = '';
+    return `${url.href}${hidden}`;
+  } catch {
+    return '(not a URL)';
+  }
+}
