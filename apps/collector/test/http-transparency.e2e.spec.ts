@@ -160,6 +160,43 @@ describe('http collector with real MCP servers', () => {
   });
 });
 
+describe('http collector on a loopback address', () => {
+  it('refuses a request naming another host (DNS rebinding), so a web page cannot reach the server through it', async () => {
+    // A page of attacker.example, once its name resolves to 127.0.0.1, is same-origin with the collector; the
+    // collector sends the upstream's own Host, which would defeat the server's own Host check.
+    const home = temporaryDir('http-rebinding');
+    const hosts: (string | undefined)[] = [];
+    const upstream = http.createServer((req, res) => {
+      hosts.push(req.headers.host);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"jsonrpc":"2.0","id":1,"result":{}}');
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const port = (upstream.address() as AddressInfo).port;
+    const proxy = await collector(home, `http://127.0.0.1:${port}/mcp`);
+    const { port: proxyPort } = new URL(proxy.url);
+    const send = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(`${proxy.url}/mcp`, { method: 'POST', headers: { host, 'content-type': 'application/json', accept: 'application/json, text/event-stream' } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end('{"jsonrpc":"2.0","id":1,"method":"ping"}');
+      });
+    try {
+      expect(await send(`attacker.example:${proxyPort}`)).toBe(403);
+      expect(await send('attacker.example')).toBe(403);
+      expect(hosts).toEqual([]);
+      for (const host of [`127.0.0.1:${proxyPort}`, `localhost:${proxyPort}`, `[::1]:${proxyPort}`, 'localhost']) expect(await send(host), host).toBe(200);
+      expect(hosts).toHaveLength(4);
+    } finally {
+      await proxy.stop();
+      upstream.close();
+    }
+  });
+});
+
 describe('http collector with credentials in its upstream URL', () => {
   it('writes the upstream on stderr and in its log without the user, password or query that may carry a key', async () => {
     // Hosted MCP servers often take their API key in the URL (`?api_key=`), some a user and password.

@@ -52,6 +52,22 @@ function requestComplete(req: IncomingMessage): Promise<boolean> {
 /** Headers that belong to one connection, never forwarded (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
+/** Whether a host name (a Host header's, or the listen address) is this machine's loopback. */
+function isLoopbackName(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127(?:\.\d{1,3}){3}$/.test(name);
+}
+
+/** The host name a Host header names (without its port); null when it is missing or not a host. */
+function hostnameOf(host: string | undefined): string | null {
+  if (!host) return null;
+  try {
+    return new URL(`http://${host}`).hostname;
+  } catch {
+    return null;
+  }
+}
+
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -92,7 +108,11 @@ export class HttpProxy {
   /** Legacy SSE sessions: tools/list requests whose answer (on the stream) may need rewriting. */
   private readonly legacyToolsList = new Map<string, Set<string>>();
 
+  /** Listening on a loopback address: only requests naming a loopback host are taken (see `handle`). */
+  private readonly loopbackOnly: boolean;
+
   constructor(private readonly options: HttpProxyOptions) {
+    this.loopbackOnly = isLoopbackName(options.listen.host);
     this.client = options.upstream.protocol === 'https:' ? https : http;
     this.agent = new this.client.Agent({ keepAlive: true, maxSockets: 256 });
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -123,6 +143,16 @@ export class HttpProxy {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    if (this.loopbackOnly && !isLoopbackName(hostnameOf(req.headers.host) ?? '')) {
+      // DNS rebinding: a web page whose name now resolves to 127.0.0.1 is same-origin with the collector, and
+      // the collector sends the upstream's own Host, which would pass the server's own check. Such a request
+      // names its page's host; an MCP client on this machine names a loopback one.
+      this.options.log('warn', 'refused a request for another host (DNS rebinding?)', { host: String(req.headers.host ?? '').slice(0, 200) });
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('palisade-collector: this proxy answers only requests for a loopback host (localhost, 127.0.0.1, [::1])\n');
+      req.resume();
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://collector.invalid');
     const method = req.method ?? 'GET';
     const tap = new ChannelTap(this.options.link, this.options.link.channel());
