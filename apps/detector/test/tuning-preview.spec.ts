@@ -1,8 +1,9 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Alert, Page, TuningPreview } from '@palisade/schema';
+import { PREVIEWS_AT_ONCE, TuningPreviewService } from '../src/services/tuning-preview.service.js';
 import { type RunningDetector, startDetector } from './support/detector.harness.js';
 import { SEND_EMAIL, TelemetryBuilder } from './support/telemetry.builder.js';
 
@@ -231,6 +232,39 @@ describe('tuning preview: the alerts about a tool that depend on other tools, se
     const unchanged = await preview('bulkmail', 'send_email', { warmup: 120, allowDomains: ['exfil-partner.example'] });
     expect(unchanged.unreproduced.mutedByProposal).toBe(0);
     expect(unchanged.notes.join(' ')).toMatch(/cannot be previewed/);
+  });
+
+  it('computes a bounded number of previews at once and answers one more with 429, so triage cannot starve the pipeline', async () => {
+    // Each preview replays up to PALISADE_PREVIEW_MAX_EVENTS events through two engines on the API's thread.
+    const b = new TelemetryBuilder('busy-previews');
+    await detector.publish([b.initialize(), b.toolsList([PING]), b.call('ping', { host: 'example.com' })]);
+    await detector.waitFor(async () => (await detector.api('GET', '/api/tools/busy-previews/ping')).status === 200, 'the tool seen');
+    // Previews that take their time: each waits, mid-replay, until released.
+    const service = detector.app.get(TuningPreviewService) as unknown as { learntSinceMs(server: string, tool: string): Promise<number> };
+    const original = service.learntSinceMs.bind(service);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const started: number[] = [];
+    const spy = vi.spyOn(service, 'learntSinceMs').mockImplementation(async (server, tool) => {
+      started.push(started.length);
+      await held;
+      return original(server, tool);
+    });
+    try {
+      const path = '/api/tools/busy-previews/ping/baseline/preview';
+      const running = Array.from({ length: PREVIEWS_AT_ONCE }, () => detector.api<TuningPreview>('POST', path, { body: { days: 1 } }));
+      await vi.waitFor(() => expect(started).toHaveLength(PREVIEWS_AT_ONCE), { timeout: 10_000 });
+      const refused = await detector.api<{ error: { code: string; message: string } }>('POST', path, { body: { days: 1 } });
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.message).toContain('preview');
+      release();
+      for (const response of await Promise.all(running)) expect(response.status).toBe(200);
+      // Once they are done, the next one is computed.
+      expect((await detector.api('POST', path, { body: { days: 1 } })).status).toBe(200);
+    } finally {
+      release();
+      spy.mockRestore();
+    }
   });
 
   it('documents the preview’s request and response in the OpenAPI document', async () => {

@@ -90,9 +90,9 @@ function toolRoutes(): Record<string, Json> {
       put: op('Tune the tool’s baselines (omitted `exceptions` keep the saved ones; a new exception is the caller’s and must expire)', 'triage', { requestBody: json(schema(TuningBody, 'input')) }),
     },
     '/baseline/preview': {
-      post: op('Alerts about the tool the last `days` would have raised with a proposed tuning, against the saved one: the tool’s calls, their sessions and the cross-server context replayed, at most PALISADE_PREVIEW_MAX_EVENTS events; `notes` says in plain words what could not be covered', 'triage', {
+      post: op('Alerts about the tool the last `days` would have raised with a proposed tuning, against the saved one: the tool’s calls, their sessions and the cross-server context replayed, at most PALISADE_PREVIEW_MAX_EVENTS events; `notes` says in plain words what could not be covered. Two previews are computed at once: one more answers 429', 'triage', {
         requestBody: json(schema(PreviewBody, 'input')),
-        responses: { '200': { description: 'OK', ...json(schema(TuningPreview)) } },
+        responses: { '200': { description: 'OK', ...json(schema(TuningPreview)) }, '401': { description: 'no valid token' }, '403': { description: 'role lacks the permission' }, '429': { description: 'two previews are being computed already' } },
       }),
     },
   };

@@ -4,6 +4,7 @@ import { type Alert, type AlertCategory, BaselineTuning, type BaselineTuningInpu
 import type { Store } from '@palisade/store';
 import { z } from 'zod';
 import { Clock } from '../common/clock.js';
+import { PalisadeException } from '../common/palisade.exception.js';
 import type { DetectorConfig } from '../config/detector-config.js';
 import { DETECTOR_CONFIG, STORE } from '../infra/injection-tokens.js';
 import { BaselineService } from './baseline.service.js';
@@ -11,6 +12,11 @@ import { EngineService } from './engine.service.js';
 import { type ReplayScope, type SeedCalls, collectReplayScope, collectSeedCalls, iso } from './replay-scope.js';
 
 const DAY_MS = 86_400_000;
+/**
+ * Previews computed at once by one detector; one more is answered 429 until one ends. Each replays up to
+ * PALISADE_PREVIEW_MAX_EVENTS events through two engines on the API's thread, beside the pipeline.
+ */
+export const PREVIEWS_AT_ONCE = 2;
 const EXAMPLES = 5;
 /** What the preview reads of the live baseline checkpointed in the store: since when it learns. */
 const LiveBaseline = z.object({ firstSeen: IsoTimestamp.optional() });
@@ -33,7 +39,21 @@ export class TuningPreviewService {
     private readonly clock: Clock,
   ) {}
 
+  private running = 0;
+
   async preview(server: string, tool: string, proposed: BaselineTuningInput, days: number): Promise<TuningPreview> {
+    if (this.running >= PREVIEWS_AT_ONCE) {
+      throw PalisadeException.tooManyRequests(`${PREVIEWS_AT_ONCE} tuning previews are being computed already; try again when one has finished`);
+    }
+    this.running += 1;
+    try {
+      return await this.compute(server, tool, proposed, days);
+    } finally {
+      this.running -= 1;
+    }
+  }
+
+  private async compute(server: string, tool: string, proposed: BaselineTuningInput, days: number): Promise<TuningPreview> {
     const now = this.clock.now().getTime();
     const fromMs = now - days * DAY_MS;
     const toMs = now + 1000;
