@@ -14,6 +14,30 @@ afterAll(() => {
 
 const names = async (client: Awaited<ReturnType<typeof connect>>) => (await client.listTools()).tools.map((t) => t.name);
 
+/** server-everything over Streamable HTTP on a free port; resolves with the port once it listens. */
+async function everythingOverHttp(): Promise<number> {
+  const port = await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const upstream = spawn(process.execPath, [SERVERS.everything, 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  processes.push(upstream);
+  await new Promise<void>((resolve) => upstream.stderr?.on('data', (d: Buffer) => /listening/i.test(d.toString()) && resolve()));
+  return port;
+}
+
+/** The http collector for server NAME in front of `upstream`; resolves with the URL it listens on. */
+async function httpCollector(name: string, home: string, upstream: string, flags: string[] = []): Promise<string> {
+  const proxy = spawn(process.execPath, [COLLECTOR_BIN, 'http', '--server', name, '--home', home, ...flags, '--upstream', upstream], { stdio: ['ignore', 'ignore', 'pipe'] });
+  processes.push(proxy);
+  return new Promise<string>((resolve) => proxy.stderr?.on('data', (d: Buffer) => {
+    const match = /listening on (\S+)/.exec(d.toString());
+    if (match?.[1]) resolve(match[1]);
+  }));
+}
+
 describe('quarantine enforcement', () => {
   it('stdio: hides a quarantined tool, answers calls to it itself, records the block, and lifts it on release', async () => {
     const home = temporaryDir('quarantine-stdio');
@@ -52,21 +76,8 @@ describe('quarantine enforcement', () => {
     const home = temporaryDir('quarantine-http');
     const control = new BusReader(home);
     await control.decide('tool.quarantined', 'everything-http', 'echo');
-    const port = await new Promise<number>((resolve) => {
-      const probe = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = probe.address() as AddressInfo;
-        probe.close(() => resolve(free));
-      });
-    });
-    const upstream = spawn(process.execPath, [SERVERS.everything, 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
-    processes.push(upstream);
-    await new Promise<void>((resolve) => upstream.stderr?.on('data', (d: Buffer) => /listening/i.test(d.toString()) && resolve()));
-    const proxy = spawn(process.execPath, [COLLECTOR_BIN, 'http', '--server', 'everything-http', '--home', home, '--upstream', `http://127.0.0.1:${port}/mcp`], { stdio: ['ignore', 'ignore', 'pipe'] });
-    processes.push(proxy);
-    const url = await new Promise<string>((resolve) => proxy.stderr?.on('data', (d: Buffer) => {
-      const match = /listening on (\S+)/.exec(d.toString());
-      if (match?.[1]) resolve(match[1]);
-    }));
+    const port = await everythingOverHttp();
+    const url = await httpCollector('everything-http', home, `http://127.0.0.1:${port}/mcp`);
     const client = await connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`)));
     try {
       expect(await names(client)).not.toContain('echo');
@@ -76,6 +87,46 @@ describe('quarantine enforcement', () => {
       await vi.waitFor(async () => expect(await names(client)).toContain('echo'), { timeout: 10_000, interval: 100 });
     } finally {
       await client.close();
+      await control.close();
+    }
+  });
+
+  it('http: refuses a body too large to inspect while a tool is quarantined, instead of passing the call on unchecked', async () => {
+    // A model told to pass a whole file as an argument makes exactly such a call to the quarantined tool.
+    const home = temporaryDir('quarantine-http-large');
+    const control = new BusReader(home);
+    await control.decide('tool.quarantined', 'everything-large', 'echo', 'exfiltration through a large argument');
+    const port = await everythingOverHttp();
+    const url = await httpCollector('everything-large', home, `http://127.0.0.1:${port}/mcp`, ['--parse-limit', '64kb']);
+    const client = await connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`)));
+    try {
+      expect(await names(client)).not.toContain('echo');
+      const large = 'x'.repeat(100 * 1024);
+      await expect(client.callTool({ name: 'echo', arguments: { message: large } })).rejects.toThrow(/parse-limit/);
+      // Small calls to other tools go on as before.
+      expect(await client.callTool({ name: 'get-sum', arguments: { a: 2, b: 3 } })).toMatchObject({ content: [{ text: expect.stringContaining('5') }] });
+    } finally {
+      await client.close();
+      await control.close();
+    }
+  });
+
+  it('http: removes a quarantined tool from a tools/list answer whose server escaped its letters', async () => {
+    // `"\u0074ools"` is the key "tools": a server that wrote it so kept its quarantined tool listed.
+    const home = temporaryDir('quarantine-http-escaped');
+    const control = new BusReader(home);
+    await control.decide('tool.quarantined', 'escaping', 'evil', 'poisoned description');
+    const upstream = await startLocalServer((request, res) => {
+      const { id } = JSON.parse(request.body) as { id: number };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(`{"jsonrpc":"2.0","id":${id},"result":{"\\u0074ools":[{"name":"good","inputSchema":{}},{"name":"evil","description":"x","inputSchema":{}}]}}`);
+    });
+    const url = await httpCollector('escaping', home, `${upstream.url}/mcp`);
+    try {
+      const response = await fetch(`${url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":3,"method":"tools/list"}' });
+      const answer = (await response.json()) as { result: Record<string, { name: string }[]> };
+      expect(Object.values(answer.result).flat().map((tool) => tool.name)).toEqual(['good']);
+    } finally {
+      await upstream.close();
       await control.close();
     }
   });

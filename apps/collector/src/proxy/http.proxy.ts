@@ -203,7 +203,10 @@ export class HttpProxy {
       req.once('error', () => resolve(false));
     });
     if (!complete) {
-      this.forward(req, res, target, exchange, { kind: 'stream', prefix: chunks });
+      // Too large to read here: with a tool quarantined it may be a call to it, so it is refused, not passed on unchecked.
+      if (!this.options.policy.ready) await this.options.policy.whenReady();
+      if (this.options.policy.active) this.refuseUninspected(req, res, exchange, chunks);
+      else this.forward(req, res, target, exchange, { kind: 'stream', prefix: chunks });
       return;
     }
     const body = Buffer.concat(chunks, bytes);
@@ -241,6 +244,26 @@ export class HttpProxy {
   }
 
   /** The collector answers the request itself (every call in it was blocked). */
+  /**
+   * Answers 413 to a POST body larger than --parse-limit while a tool is quarantined: the body could be a
+   * call to it (a model told to pass a whole file as an argument), and it cannot be checked. The body still
+   * goes to telemetry (its head, size and SHA-256), as every message does.
+   */
+  private refuseUninspected(req: IncomingMessage, res: ServerResponse, exchange: Exchange, prefix: Buffer[]): void {
+    const { tap } = exchange;
+    for (const chunk of prefix) tap.copy('client_to_server', chunk);
+    req.on('data', (chunk: Buffer) => tap.copy('client_to_server', chunk));
+    const refuse = () => {
+      tap.mark(TapKind.ClientEnd);
+      const message = `Palisade: a request body larger than --parse-limit (${this.options.parseLimitBytes} bytes) cannot be checked while a tool of this server is quarantined, so it was not forwarded; raise --parse-limit to send it.`;
+      this.options.log('warn', 'refused a request body too large to check while a tool is quarantined', { bytes: this.options.parseLimitBytes });
+      this.answer(res, exchange, 413, 'application/json', JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message } }));
+    };
+    req.once('end', refuse);
+    req.once('error', () => this.finish(exchange));
+    req.resume();
+  }
+
   private answer(res: ServerResponse, exchange: Exchange, status: number, contentType: string, body: string): void {
     const headers: Record<string, string> = { 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)) };
     if (exchange.sessionId) headers['mcp-session-id'] = exchange.sessionId;
@@ -424,7 +447,8 @@ export class HttpProxy {
 
   /** A JSON-RPC text (a response or a batch) without quarantined tools in tools/list answers due. */
   private rewriteToolsList(text: string, pending: Set<string> | undefined): string | undefined {
-    if (!pending || pending.size === 0 || !text.includes('"tools"')) return undefined;
+    // `\u0074ools`: a server may escape any letter of its answer (stdio.gate.ts, ESCAPED_CHAR).
+    if (!pending || pending.size === 0 || !(text.includes('"tools"') || text.includes('\\u'))) return undefined;
     let value: unknown;
     try {
       value = JSON.parse(text);

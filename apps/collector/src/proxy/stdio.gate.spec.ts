@@ -83,6 +83,19 @@ describe(StdioGate.name, () => {
     expect(shown).toBe(`{"jsonrpc":"2.0","id":5,"result":{"tools":[{"name":"good","inputSchema":{"default":${deep}}}]}}\n`);
   });
 
+  it('enforces on messages whatever escapes their JSON uses (a slash or a letter written as an escape)', () => {
+    // PHP's json_encode writes `\/` by default, and a server may escape any letter of its tools/list answer.
+    const { gate, toServer, toClient, blocked, text } = harness({ quarantined: ['evil'] });
+    gate.fromClient(Buffer.from('{"jsonrpc":"2.0","id":8,"method":"tools\\/call","params":{"name":"\\u0065vil","arguments":{}}}\n'));
+    expect(text(toServer)).toBe('');
+    expect(blocked).toHaveLength(1);
+    expect(JSON.parse(text(toClient))).toMatchObject({ id: 8, error: { code: -32003 } });
+    toClient.length = 0;
+    gate.fromClient(Buffer.from('{"jsonrpc":"2.0","id":9,"method":"tools\\u002flist"}\n'));
+    gate.fromServer(Buffer.from('{"jsonrpc":"2.0","id":9,"result":{"\\u0074ools":[{"name":"good","inputSchema":{}},{"name":"evil","description":"x"}]}}\n'));
+    expect((JSON.parse(text(toClient)) as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name)).toEqual(['good']);
+  });
+
   it('holds tools/call until the quarantine state is known, then decides', async () => {
     const { gate, registry, toServer, toClient, text } = harness({ ready: false });
     gate.fromClient(Buffer.from(line({ jsonrpc: '2.0', id: 0, method: 'initialize', params: {} }) + call(1, 'evil') + call(2, 'good')));

@@ -8,6 +8,13 @@ const NEWLINE = 0x0a;
 const TOOLS_CALL = Buffer.from('tools/call');
 const TOOLS_LIST = Buffer.from('tools/list');
 const TOOLS_KEY = Buffer.from('"tools"');
+/**
+ * JSON may write any character of a string as `\uXXXX`, and `/` as `\/` (PHP's json_encode does by
+ * default): a line holding either may name tools/call, tools/list or `"tools"` without their bytes, so it
+ * is parsed too. A malicious server would otherwise escape `"tools"` to keep a quarantined tool listed.
+ */
+const ESCAPED_CHAR = Buffer.from('\\u');
+const ESCAPED_SLASH = Buffer.from('\\/');
 
 /** One direction's framing state: a partial line held, or a line relayed raw up to now. */
 interface LineState {
@@ -134,8 +141,9 @@ export class StdioGate {
 
   /** Forwards, rewrites or answers one whole client line; false when it must wait for quarantine state. */
   private handleClientLine(line: Buffer): boolean {
-    const mentionsCall = line.includes(TOOLS_CALL);
-    const mentionsList = line.includes(TOOLS_LIST);
+    const escaped = line.includes(ESCAPED_CHAR) || line.includes(ESCAPED_SLASH);
+    const mentionsCall = escaped || line.includes(TOOLS_CALL);
+    const mentionsList = escaped || line.includes(TOOLS_LIST);
     if (!mentionsCall && !mentionsList) return this.forwardClientLine(line);
     const messages = decodeRpcFrame(line.toString('utf8'));
     if (!messages) return this.forwardClientLine(line);
@@ -190,7 +198,7 @@ export class StdioGate {
 
   /** The line as the client should see it: a tools/list answer without quarantined tools, else as is. */
   private rewriteServerLine(line: Buffer): Buffer {
-    if (this.pendingToolsList.size === 0 || !line.includes(TOOLS_KEY)) return line;
+    if (this.pendingToolsList.size === 0 || !(line.includes(TOOLS_KEY) || line.includes(ESCAPED_CHAR))) return line;
     let value: unknown;
     try {
       value = JSON.parse(line.toString('utf8'));
