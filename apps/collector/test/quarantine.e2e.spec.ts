@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startLocalServer } from './support/local-http.server.js';
@@ -125,6 +126,25 @@ describe('quarantine enforcement', () => {
       const response = await fetch(`${url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":3,"method":"tools/list"}' });
       const answer = (await response.json()) as { result: Record<string, { name: string }[]> };
       expect(Object.values(answer.result).flat().map((tool) => tool.name)).toEqual(['good']);
+    } finally {
+      await upstream.close();
+      await control.close();
+    }
+  });
+
+  it('http: refuses a compressed body while a tool is quarantined (it cannot be read, and servers inflate it)', async () => {
+    // express.json(), in front of many MCP servers, inflates a gzip body: the call inside would reach the quarantined tool.
+    const home = temporaryDir('quarantine-http-gzip');
+    const control = new BusReader(home);
+    await control.decide('tool.quarantined', 'compressed', 'evil', 'poisoned description');
+    const upstream = await startLocalServer((_request, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"jsonrpc":"2.0","id":1,"result":{}}'));
+    const url = await httpCollector('compressed', home, `${upstream.url}/mcp`);
+    try {
+      const call = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"evil","arguments":{}}}';
+      const response = await fetch(`${url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', accept: 'application/json, text/event-stream' }, body: gzipSync(call) });
+      expect(response.status).toBe(415);
+      expect(await response.text()).toContain('content-encoding');
+      expect(upstream.seen).toEqual([]);
     } finally {
       await upstream.close();
       await control.close();

@@ -186,6 +186,15 @@ export class HttpProxy {
 
   /** Reads a POST body whole (up to the parse limit) and applies quarantine decisions to it. */
   private async inspectPost(req: IncomingMessage, res: ServerResponse, target: URL, exchange: Exchange): Promise<void> {
+    const encoding = header(req.headers, 'content-encoding')?.trim().toLowerCase();
+    if (encoding && encoding !== 'identity') {
+      // A compressed body cannot be read here, and servers behind express.json() inflate it: refused like one too large.
+      if (!this.options.policy.ready) await this.options.policy.whenReady();
+      if (this.options.policy.active) {
+        this.refuseUninspected(req, res, exchange, [], 415, `Palisade: a request body with content-encoding ${encoding.slice(0, 40)} cannot be checked while a tool of this server is quarantined, so it was not forwarded; send it uncompressed.`);
+        return;
+      }
+    }
     const chunks: Buffer[] = [];
     let bytes = 0;
     const complete = await new Promise<boolean>((resolve) => {
@@ -205,7 +214,8 @@ export class HttpProxy {
     if (!complete) {
       // Too large to read here: with a tool quarantined it may be a call to it, so it is refused, not passed on unchecked.
       if (!this.options.policy.ready) await this.options.policy.whenReady();
-      if (this.options.policy.active) this.refuseUninspected(req, res, exchange, chunks);
+      const tooLarge = `Palisade: a request body larger than --parse-limit (${this.options.parseLimitBytes} bytes) cannot be checked while a tool of this server is quarantined, so it was not forwarded; raise --parse-limit to send it.`;
+      if (this.options.policy.active) this.refuseUninspected(req, res, exchange, chunks, 413, tooLarge);
       else this.forward(req, res, target, exchange, { kind: 'stream', prefix: chunks });
       return;
     }
@@ -245,19 +255,18 @@ export class HttpProxy {
 
   /** The collector answers the request itself (every call in it was blocked). */
   /**
-   * Answers 413 to a POST body larger than --parse-limit while a tool is quarantined: the body could be a
-   * call to it (a model told to pass a whole file as an argument), and it cannot be checked. The body still
-   * goes to telemetry (its head, size and SHA-256), as every message does.
+   * Answers a POST body that cannot be checked while a tool is quarantined (larger than --parse-limit: 413,
+   * compressed: 415) with a JSON-RPC error, id null: the body could be a call to that tool (a model told to
+   * pass a whole file as an argument). The body still goes to telemetry, as every message does.
    */
-  private refuseUninspected(req: IncomingMessage, res: ServerResponse, exchange: Exchange, prefix: Buffer[]): void {
+  private refuseUninspected(req: IncomingMessage, res: ServerResponse, exchange: Exchange, prefix: Buffer[], status: 413 | 415, message: string): void {
     const { tap } = exchange;
     for (const chunk of prefix) tap.copy('client_to_server', chunk);
     req.on('data', (chunk: Buffer) => tap.copy('client_to_server', chunk));
     const refuse = () => {
       tap.mark(TapKind.ClientEnd);
-      const message = `Palisade: a request body larger than --parse-limit (${this.options.parseLimitBytes} bytes) cannot be checked while a tool of this server is quarantined, so it was not forwarded; raise --parse-limit to send it.`;
-      this.options.log('warn', 'refused a request body too large to check while a tool is quarantined', { bytes: this.options.parseLimitBytes });
-      this.answer(res, exchange, 413, 'application/json', JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message } }));
+      this.options.log('warn', 'refused a request body it cannot check while a tool is quarantined', { status });
+      this.answer(res, exchange, status, 'application/json', JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message } }));
     };
     req.once('end', refuse);
     req.once('error', () => this.finish(exchange));
