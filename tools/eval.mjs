@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run eval`: measures the detection engine on labelled data — the shared development corpus
 // (../shared/corpus/dev.jsonl, relative to the repository root; never copied into the project) and the
-// project's own cases (libs/detection/eval/*.jsonl) — and prints precision and recall per attack class
+// project's own cases (libs/detection/eval/*.jsonl; challenge-*.jsonl apart, as its own section) — and prints precision and recall per attack class
 // and per surface, the false-positive rate on real benign tool definitions, and the drift pairs.
 // Exit 1 when the corpus is absent or an aim is missed. Runs over the built package (npm run build).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -40,7 +40,15 @@ if (pack.errors.length > 0) {
 }
 
 let failed = false;
-const own = existsSync(casesDir) ? readdirSync(casesDir).filter((f) => f.endsWith('.jsonl')).flatMap((f) => readJsonl(path.join(casesDir, f))) : [];
+// challenge-*.jsonl: fresh wording kept apart from the dev corpus's phrasing, reported on its own and
+// not an aim (it measures generalisation; its known misses are listed, not hidden).
+const caseFiles = existsSync(casesDir) ? readdirSync(casesDir).filter((f) => f.endsWith('.jsonl')).sort() : [];
+const own = caseFiles.filter((f) => !f.startsWith('challenge')).flatMap((f) => readJsonl(path.join(casesDir, f)));
+const challenge = caseFiles.filter((f) => f.startsWith('challenge')).flatMap((f) => readJsonl(path.join(casesDir, f)));
+if (challenge.length > 0) {
+  const report = evaluateLabelledItems(challenge, { rules: pack.rules });
+  process.stdout.write(`${formatEvaluationReport(report, `Challenge set (${challenge.length} items, libs/detection/eval/challenge-*.jsonl; measured, not an aim)`)}\n\n`);
+}
 if (own.length > 0) {
   const report = evaluateLabelledItems(own, { rules: pack.rules });
   process.stdout.write(`${formatEvaluationReport(report, `Project cases (${own.length} items, libs/detection/eval)`)}\n\n`);

@@ -64,7 +64,8 @@ export function expectedCategories(attackClass: string | null, surface: string):
   if (/^(tool_poisoning|tool_shadowing|schema_inconsistency|server_name_squatting|tool_name_squatting)/.test(c)) return DEFINITION_CATEGORIES;
   if (c.startsWith('rug_pull')) return ['description_drift'];
   if (c.startsWith('command_injection')) return ['command_injection'];
-  if (c.startsWith('path_traversal')) return ['path_traversal'];
+  // A fetch aimed at cloud metadata, loopback services or local files reaches outside the intended scope.
+  if (c.startsWith('path_traversal') || c.startsWith('ssrf')) return ['path_traversal'];
   if (c.startsWith('exfil_via_arguments')) return ['path_traversal', 'sensitive_data_exfiltration'];
   if (c.startsWith('response_injection') || c.startsWith('credential_phishing') || c.startsWith('prompt_injection')) return ['prompt_injection_in_response'];
   if (c.startsWith('secrets_in_response') || c.startsWith('secret_in_response')) return ['secret_in_response'];
