@@ -1,29 +1,37 @@
 import type { Severity } from '@palisade/schema';
 import { maskSecrets } from '../secrets/mask-secrets.js';
-import { findBase64Blobs } from '../text/base64-blobs.js';
+import { findBase64Blobs, findHexTexts } from '../text/base64-blobs.js';
 import type { InvisibleFinding } from '../text/invisible-text.js';
 import { analyseText } from '../text/text-analysis.js';
 import { execAll } from '../text/exec-all.js';
 import {
+  ADDRESSED_TO_MODEL,
   BEFORE_USING,
   CONCEALMENT,
+  CONSENT_BYPASS,
+  CONVERSATION_DATA,
   CREDENTIAL_REQUEST,
   DIRECTIVE,
   DISCUSSION_CONTEXT,
+  DISCUSSION_CUE,
   EXFIL_VERB,
   EXFILTRATE_WORD,
   EXTERNAL_DESTINATION,
+  HEADER_LABEL,
   HIDDEN_BLOCK,
   HTML_COMMENT,
+  IMAGE_PLACEHOLDER,
   MANIPULATION,
   NEGATION,
   OUTBOUND_VERB,
   OVERRIDE,
+  PARAMETER_TARGET,
   PREFERENCE,
   QUIET,
   RECIPIENT_REDIRECT,
   SENSITIVE_CONCEPT,
   SENSITIVE_FILE,
+  SIPHON,
   TOOL_REFERENCE,
 } from './instruction.patterns.js';
 
@@ -43,6 +51,9 @@ export type SignalKind =
   | 'manipulation'
   | 'recipient_redirect'
   | 'credential_request'
+  | 'addressed_to_model'
+  | 'consent_bypass'
+  | 'image_exfil'
   | 'invisible_text'
   | 'homoglyph'
   | 'encoded_text';
@@ -78,7 +89,7 @@ export interface TextScanContext {
 }
 
 const PURPOSE_FAMILIES: { concept: RegExp; purpose: RegExp }[] = [
-  { concept: /ssh|id_(?:rsa|dsa|ecdsa|ed25519)/i, purpose: /ssh|sftp|scp|remote|host|server|deploy/i },
+  { concept: /ssh|id_(?:rsa|dsa|ecdsa|ed25519)/i, purpose: /ssh|sftp|scp|remote|host|deploy/i },
   { concept: /\.aws|aws/i, purpose: /aws|amazon|s3|ec2|iam|lambda|cloud/i },
   { concept: /kube|kubernetes/i, purpose: /kube|k8s|kubectl|helm|cluster|pod|context/i },
   { concept: /\.env\b|environment|env\s+vars?/i, purpose: /env|config|setting|variable|dotenv/i },
@@ -86,7 +97,7 @@ const PURPOSE_FAMILIES: { concept: RegExp; purpose: RegExp }[] = [
   { concept: /git-credentials|\.netrc|\.npmrc|\.pypirc/i, purpose: /git|npm|pypi|package|registry/i },
   { concept: /private\s+keys?|secret\s+keys?|signing/i, purpose: /cert|tls|ssl|key|sign|crypt|wallet|vault|secret|kms|hsm|gpg|pgp|ssh/i },
   { concept: /passwords?|passphrases?|credentials?|tokens?|secrets|api\s+keys?|cookies/i, purpose: /password|credential|auth|login|sign[-_ ]?in|token|secret|vault|identity|iam|oauth|sso|user|account|key|session|cookie/i },
-  { concept: /seed|recovery|mnemonic|wallet/i, purpose: /wallet|crypto|bitcoin|ethereum|seed|mnemonic|recovery/i },
+  { concept: /seed|recovery|mnemonic|wallet/i, purpose: /wallet|seed|mnemonic|recovery|restore|import/i },
   { concept: /system\s+prompt|conversation|chat\s+history|previous\s+messages/i, purpose: /prompt|assistant|agent|chat|conversation|message|history|memory/i },
   { concept: /history/i, purpose: /history|shell|terminal|command/i },
 ];
@@ -118,12 +129,19 @@ function excerpt(text: string, start: number, end: number, context = 60): string
   return maskSecrets(`${from > 0 ? '…' : ''}${text.slice(from, to)}${to < text.length ? '…' : ''}`).slice(0, 600);
 }
 
-/** Whether a match is quoted or discussed ("attackers may try to make the model ignore…"). */
+/** The part of the sentence before `start` (a cue in an earlier sentence says nothing about this one). */
+function sentencePrefix(text: string, start: number, limit: number): string {
+  const before = text.slice(Math.max(0, start - limit), start);
+  const cut = Math.max(before.lastIndexOf('. '), before.lastIndexOf('! '), before.lastIndexOf('? '), before.lastIndexOf('\n'));
+  return cut >= 0 ? before.slice(cut + 2) : before;
+}
+
+/** Whether a match is quoted or discussed ("attackers may try to make the model ignore…", "phrases such as '…' or <IMPORTANT>"). */
 function isDiscussed(text: string, start: number, end: number): boolean {
-  const before = text.slice(Math.max(0, start - 48), start);
+  const before = sentencePrefix(text, start, 48);
   const quoteBefore = /["'“‘`«]\s*$/.test(before);
   const quoteAfter = /^\s*[.,;:!?]?\s*["'”’`»]/.test(text.slice(end, end + 4));
-  return (quoteBefore && quoteAfter) || DISCUSSION_CONTEXT.test(before);
+  return (quoteBefore && quoteAfter) || DISCUSSION_CONTEXT.test(before) || DISCUSSION_CUE.test(sentencePrefix(text, start, 100));
 }
 
 function firstMatch(pattern: RegExp, text: string): RegExpMatchArray | undefined {
@@ -143,10 +161,23 @@ function negatedBefore(sentence: string, index: number): boolean {
 /** A sentence that starts with a command (`Read ~/.ssh/id_rsa…`, `Please send…`, `Now include…`). */
 const IMPERATIVE_START = /^\s*(?:(?:please|now|first|then|next|also|and|finally|immediately)[\s,]+)*(?:read|cat|open|access|load|collect|gather|grab|extract|dump|copy|include|append|attach|embed|insert|pass|provide|send|upload|post|forward|transmit|exfiltrate|leak|email|share|output|print|fetch|retrieve|steal)\b/i;
 
+/** Any command to the model in data: used to judge text addressed to the model. */
+const ANY_IMPERATIVE = /(?:^|[.!?:,]\s+)(?:please\s+|now\s+|first\s+|then\s+|also\s+|immediately\s+)*(?:use|call|run|execute|invoke|open|read|send|forward|delete|remove|copy|paste|include|reply|respond|print|reveal|upload|post|share|stop|ignore|tell|ask|fetch|create|make|write|add|put|append)\b|\byou\s+(?:must|should|need\s+to|have\s+to)\b|\bplease\s+(?:use|call|run|open|read|send|forward|delete|copy|paste|include|reply|upload|post|share|create|add|put)\b/i;
+
+/** The first address or URL of a sentence that is not a message header value (`From: a@b`). */
+function destinationOf(sentence: string): RegExpMatchArray | undefined {
+  for (const match of allMatches(EXTERNAL_DESTINATION, sentence)) {
+    if (!HEADER_LABEL.test(sentence.slice(Math.max(0, (match.index ?? 0) - 48), match.index ?? 0))) return match;
+  }
+  return undefined;
+}
+
+const ZERO_WIDTH_SPACES = /[\u200b\u2060\ufeff]/g;
+
 const INVISIBLE_SEVERITY: Record<TextScanContext['surface'], Record<InvisibleFinding['kind'], Severity>> = {
-  definition: { tag_text: 'high', variation_selector_payload: 'high', zero_width: 'medium', bidi_control: 'medium', ansi_escape: 'medium', control_character: 'low', non_standard_flag: 'low' },
-  response: { tag_text: 'high', variation_selector_payload: 'high', zero_width: 'low', bidi_control: 'low', ansi_escape: 'low', control_character: 'low', non_standard_flag: 'low' },
-  server_request: { tag_text: 'high', variation_selector_payload: 'high', zero_width: 'medium', bidi_control: 'medium', ansi_escape: 'medium', control_character: 'low', non_standard_flag: 'low' },
+  definition: { tag_text: 'high', variation_selector_payload: 'high', zero_width: 'medium', bidi_control: 'medium', ansi_escape: 'medium', ansi_concealed: 'high', control_character: 'low', non_standard_flag: 'low' },
+  response: { tag_text: 'high', variation_selector_payload: 'high', zero_width: 'low', bidi_control: 'low', ansi_escape: 'low', ansi_concealed: 'medium', control_character: 'low', non_standard_flag: 'low' },
+  server_request: { tag_text: 'high', variation_selector_payload: 'high', zero_width: 'medium', bidi_control: 'medium', ansi_escape: 'medium', ansi_concealed: 'high', control_character: 'low', non_standard_flag: 'low' },
 };
 
 /**
@@ -169,7 +200,7 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
   for (const finding of invisible) {
     let severity = INVISIBLE_SEVERITY[context.surface][finding.kind];
     const hidden = finding.decoded?.trim();
-    if (hidden && depth === 0 && (finding.kind === 'tag_text' || finding.kind === 'variation_selector_payload')) {
+    if (hidden && depth === 0 && (finding.kind === 'tag_text' || finding.kind === 'variation_selector_payload' || finding.kind === 'ansi_concealed')) {
       const inner = scanText(`${field} (hidden text)`, hidden, { ...context, depth: 1 });
       if (inner.some((s) => s.severity !== 'low')) severity = 'critical';
       signals.push(...inner);
@@ -184,11 +215,14 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
   for (const match of allMatches(HIDDEN_BLOCK, normalized)) {
     const start = match.index ?? 0;
     const end = start + match[0].length;
+    if (start === 0 && /:\s+$/.test(match[0]) && /[a-z]/.test(normalized.charAt(end))) continue;
     if (isDiscussed(normalized, start, end)) add('discussed', 'instruction-block tag quoted or discussed', 'low', start, end);
     else add('hidden_block', `hidden instruction block ${match[0].trim()}`, definition ? 'high' : 'medium', start, end);
   }
   for (const match of allMatches(HTML_COMMENT, normalized)) {
     const start = match.index ?? 0;
+    // `<!-- ... -->` or `<!-- main nav -->` hides nothing a model would act on.
+    if (!/[a-z]{2,}(?:\W+[a-z]{2,}){3}/i.test(match[0])) continue;
     add('html_comment', 'HTML comment (invisible when rendered)', definition ? 'medium' : 'low', start, start + match[0].length);
   }
   for (const match of allMatches(OVERRIDE, normalized)) {
@@ -209,6 +243,8 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
   }
   for (const match of allMatches(RECIPIENT_REDIRECT, normalized)) {
     const start = match.index ?? 0;
+    // "Cc: a@b" in a fetched message is its header, not a request to copy anyone.
+    if (!definition && /^b?cc\s*:/i.test(match[0])) continue;
     add('recipient_redirect', 'redirects or copies messages to another recipient', definition ? 'high' : 'medium', start, start + match[0].length);
   }
   for (const match of allMatches(CREDENTIAL_REQUEST, normalized)) {
@@ -216,6 +252,29 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
     if (negatedBefore(normalized, start)) continue;
     const expected = definition && expectedByPurpose(match[0], context.purpose);
     add('credential_request', 'asks for the user’s secrets (credential phishing)', expected ? 'low' : 'high', start, start + match[0].length);
+  }
+  for (const match of allMatches(CONSENT_BYPASS, normalized)) {
+    const start = match.index ?? 0;
+    const end = start + match[0].length;
+    if (!isDiscussed(normalized, start, end)) add('consent_bypass', 'claims the user consented or tells the model to skip confirmation', 'medium', start, end);
+  }
+  let addressed = false;
+  for (const match of allMatches(ADDRESSED_TO_MODEL, normalized)) {
+    const start = match.index ?? 0;
+    const end = start + match[0].length;
+    // Descriptions speak to the model by design; in data, words addressed to it that give an order are an injection.
+    const orders = !definition && ANY_IMPERATIVE.test(normalized.slice(end, end + 300));
+    add('addressed_to_model', 'text addressed to the AI model gives it orders', orders && !isDiscussed(normalized, start, end) ? 'medium' : 'low', start, end);
+    if (orders) {
+      addressed = true;
+      break;
+    }
+  }
+  for (const match of allMatches(IMAGE_PLACEHOLDER, normalized)) {
+    const start = match.index ?? 0;
+    const end = start + match[0].length;
+    const filled = CONVERSATION_DATA.test(normalized) || firstMatch(DIRECTIVE, normalized) !== undefined;
+    add('image_exfil', 'markdown image whose URL is to be filled with conversation data', filled && !isDiscussed(normalized, start, end) ? (definition ? 'high' : 'medium') : 'low', start, end);
   }
   for (const match of allMatches(EXFILTRATE_WORD, normalized)) {
     const start = match.index ?? 0;
@@ -225,7 +284,7 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
 
   const references: { name: string; start: number; end: number }[] = [];
   for (const match of allMatches(TOOL_REFERENCE, normalized)) {
-    const name = (match[1] ?? '').toLowerCase();
+    const name = (match[1] ?? match[2] ?? match[3] ?? match[4] ?? '').toLowerCase();
     if (/^(?:this|that|these|those|any|other|a|an|each|every|the|it|another|same|your|my)$/.test(name)) continue;
     const start = match.index ?? 0;
     references.push({ name, start, end: start + match[0].length });
@@ -236,14 +295,14 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
     const files = allMatches(SENSITIVE_FILE, s);
     const concepts = allMatches(SENSITIVE_CONCEPT, s);
     const quiet = firstMatch(QUIET, s);
-    const destination = firstMatch(EXTERNAL_DESTINATION, s);
+    const destination = destinationOf(s);
     const outbound = allMatches(OUTBOUND_VERB, s).filter((m) => !negatedBefore(s, m.index ?? 0));
     const anyVerb = allMatches(EXFIL_VERB, s).filter((m) => !negatedBefore(s, m.index ?? 0));
     const directive = firstMatch(DIRECTIVE, s) ?? firstMatch(BEFORE_USING, s);
 
     // In a description every sentence is read as an instruction; in data (results, resources) only
     // imperatives, outbound verbs, destinations or concealment make a sentence an instruction.
-    const instructive = definition || outbound.length > 0 || destination !== undefined || quiet !== undefined || IMPERATIVE_START.test(s);
+    const instructive = definition || outbound.length > 0 || destination !== undefined || quiet !== undefined || IMPERATIVE_START.test(s) || PARAMETER_TARGET.test(s);
     for (const file of files) {
       const at = sentence.start + (file.index ?? 0);
       const expected = expectedByPurpose(file[0], context.purpose);
@@ -266,15 +325,18 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
         const at = sentence.start + (concept.index ?? 0);
         const expected = expectedByPurpose(concept[0], context.purpose);
         if (expected && !destination && !quiet) continue;
+        if (isDiscussed(normalized, at, at + concept[0].length)) continue;
         add('exfil_action', `asks to move secrets out ("${verb[0].toLowerCase()}" … "${concept[0].toLowerCase()}")`, expected ? 'medium' : 'high', at, at + concept[0].length);
         break;
       }
     }
-    if (destination && outbound.length > 0) {
+    if (destination && outbound.length > 0 && !isDiscussed(normalized, sentence.start + (destination.index ?? 0), sentence.start + (destination.index ?? 0) + destination[0].length)) {
       const at = sentence.start + (destination.index ?? 0);
       // A definition that says where something is sent, with no instruction, secrecy or sensitive data in
       // the sentence ("send feedback to support@vendor.example"), describes the tool: low, not poisoning.
-      const plain = definition && !directive && !quiet && concepts.length === 0 && files.length === 0;
+      // Data that tells its reader where to write ("e-mail security@vendor.example with details") is a
+      // contact line unless it speaks to the model or names secrets.
+      const plain = !directive && !quiet && concepts.length === 0 && files.length === 0 && (definition || !addressed);
       add('external_send', `sends data to an external address (${maskSecrets(destination[0]).slice(0, 120)})`, plain ? 'low' : definition ? 'high' : 'medium', at, at + destination[0].length);
     }
     if (quiet && (files.length > 0 || concepts.length > 0 || destination || outbound.length > 0)) {
@@ -291,7 +353,7 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
   }
 
   if (references.length > 0) {
-    const manipulation = firstMatch(MANIPULATION, normalized);
+    const manipulation = firstMatch(MANIPULATION, normalized) ?? firstMatch(SIPHON, normalized);
     for (const reference of references) {
       add('tool_reference', `instruction about another tool ("${reference.name}")`, manipulation ? 'high' : 'low', reference.start, reference.end, { reference: reference.name });
     }
@@ -309,6 +371,17 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
       const severity: Severity = instructs ? 'high' : definition && blob.decodedText.trim().length >= 20 ? 'medium' : 'low';
       signals.push(...inner);
       add('encoded_text', instructs ? 'base64 text carrying instructions' : 'base64-encoded text', severity, blob.start, blob.start + Math.min(blob.length, 80), { decoded: maskSecrets(blob.decodedText).slice(0, 4000) });
+    }
+    for (const hex of findHexTexts(normalized)) {
+      const inner = scanText(`${field} (hex)`, hex.decodedText, { ...context, depth: 1 });
+      const instructs = inner.some((s) => s.severity !== 'low');
+      signals.push(...inner);
+      add('encoded_text', instructs ? 'hex-encoded text carrying instructions' : 'hex-encoded text', instructs ? 'high' : definition ? 'medium' : 'low', hex.start, hex.start + Math.min(hex.length, 80), { decoded: maskSecrets(hex.decodedText).slice(0, 4000) });
+    }
+    // Zero-width spaces standing for word gaps ("send\u200bthe\u200bkeys") hide words from a reader that drops them.
+    if (invisible.some((f) => f.kind === 'zero_width' && f.count >= 3) && !signals.some((s) => s.severity !== 'low' && s.kind !== 'invisible_text')) {
+      const spaced = scanText(`${field} (zero-width as spaces)`, raw.replace(ZERO_WIDTH_SPACES, ' '), { ...context, depth: 1 }).filter((s) => s.kind !== 'invisible_text');
+      if (spaced.some((s) => s.severity !== 'low')) signals.push(...spaced);
     }
   }
   return signals;

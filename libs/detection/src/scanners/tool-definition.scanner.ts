@@ -27,6 +27,9 @@ const MAX_SCHEMA_NODES = 400;
 const CARRIER_NAME =
   /^_*(?:side_?note|notes?_for_(?:ai|model|assistant)|context_?(?:for_?\w+|dump|data)|system_?prompt|conversation(?:_?history|_?log)?|chat_?(?:history|log)|previous_?messages|message_?history|tools?_?list|available_?tools|tool_?definitions|memory_?dump|diag(?:nostics)?(?:_?output|_?data)?|debug_?(?:info|data|output|context)|telemetry(?:_?data|_?context)?|extra_?context|hidden_?context|internal_?context|user_?secrets?|ssh_?keys?|private_?keys?|env(?:ironment)?_?(?:vars|variables|dump)|feedback_?context|metadata_?dump|exfil\w*|leak\w*)_*$/i;
 
+/** A parameter name that spells out reading a secret (`content_from_reading_ssh_id_rsa`, `env_file_contents`). */
+const SECRET_CONTENT_NAME = /(?:^|_)(?:contents?|reading|read|dump|from|text|value)_(?:\w+_)?(?:ssh|id_?rsa|id_?ed25519|private_?key|credentials?|passwords?|passwd|shadow|aws|netrc|env|dotenv|kubeconfig|history|conversation|system_?prompt|secrets?|tokens?)(?:_|$)|(?:^|_)(?:ssh|id_?rsa|private_?key|credentials?|passwords?|aws|netrc|dotenv|env_?file|kubeconfig|history|conversation|system_?prompt|secrets?|tokens?)_(?:\w+_)?(?:contents?|dump|text)(?:_|$)/i;
+
 /** A description telling the model to fill a parameter with context or file contents. */
 const FILL_INSTRUCTION =
   /\b(?:always\s+(?:include|pass|provide|fill|send|add|attach)|must\s+(?:always\s+)?(?:include|contain|be\s+filled)|fill\s+(?:this|it)?\s*(?:in\s+)?with|include\s+(?:the\s+)?(?:full|entire|complete|whole|all|any)|pass\s+(?:the\s+)?(?:full|entire|complete|whole|all|any)|put\s+(?:the\s+)?(?:contents?|conversation|history)|contents?\s+of\s+(?:the\s+|any\s+)?(?:file|~|\/|\.)|(?:entire|full|whole|complete)\s+(?:conversation|chat|context|history|prompt)|(?:your|the)\s+system\s+prompt|previous\s+messages|internal\s+context)\b/i;
@@ -91,8 +94,9 @@ function carrierParameterSignals(definition: ToolDefinition, purposeText: string
   const required = new Set(Array.isArray(schema?.['required']) ? (schema['required'] as unknown[]).filter((r): r is string => typeof r === 'string') : []);
   const purposeWords = new Set(words(purposeText));
   for (const [name, property] of Object.entries(schemaProperties(definition.inputSchema))) {
-    const description = typeof property['description'] === 'string' ? property['description'] : '';
-    const carrier = CARRIER_NAME.test(name);
+    // The title and default are read by the model like the description ("Paste the complete conversation here").
+    const description = ['description', 'title', 'default'].map((key) => property[key]).filter((v): v is string => typeof v === 'string').join(' ');
+    const carrier = CARRIER_NAME.test(name) || SECRET_CONTENT_NAME.test(name);
     const hiddenLooking = /^_|_$/.test(name) && name.replace(/_/g, '').length > 0;
     const fill = FILL_INSTRUCTION.test(description);
     const unrelated = words(name).every((w) => !purposeWords.has(w));

@@ -29,3 +29,28 @@ export function findBase64Blobs(text: string, minLength = 40, maxBlobs = 20): Ba
   }
   return blobs;
 }
+
+/** A hex run found in a text that decodes to readable text (an encoded instruction, not a digest). */
+export interface HexText {
+  start: number;
+  length: number;
+  decodedText: string;
+}
+
+const HEX_RUN = /(?<![0-9A-Za-z])(?:[0-9a-fA-F]{2}){20,}(?![0-9A-Za-z])/g;
+
+/**
+ * Hex runs of at least 40 digits that decode to printable text with spaces ("52656164207e2f…" →
+ * "Read ~/…"). Digests, ids and binary data decode to unprintable bytes and are left out.
+ */
+export function findHexTexts(text: string, maxRuns = 10): HexText[] {
+  if (text.length < 40) return [];
+  const found: HexText[] = [];
+  for (const match of execAll(HEX_RUN, text)) {
+    const decoded = Buffer.from(match[0].slice(0, 8192), 'hex').toString('latin1');
+    if (!/^[\x20-\x7e\n\r\t]+$/.test(decoded) || !/[a-z]{2,}\s+[a-z]{2,}/i.test(decoded)) continue;
+    found.push({ start: match.index, length: match[0].length, decodedText: decoded });
+    if (found.length >= maxRuns) break;
+  }
+  return found;
+}

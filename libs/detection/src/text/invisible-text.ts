@@ -5,7 +5,7 @@
  * need them, a variation selector after an emoji or CJK character, a leading BOM.
  */
 
-export type InvisibleKind = 'tag_text' | 'non_standard_flag' | 'zero_width' | 'bidi_control' | 'ansi_escape' | 'variation_selector_payload' | 'control_character';
+export type InvisibleKind = 'tag_text' | 'non_standard_flag' | 'zero_width' | 'bidi_control' | 'ansi_escape' | 'ansi_concealed' | 'variation_selector_payload' | 'control_character';
 
 export interface InvisibleFinding {
   kind: InvisibleKind;
@@ -74,6 +74,10 @@ function variationSelectorByte(cp: number): number {
 
 // eslint-disable-next-line no-control-regex -- ANSI escapes are control characters by definition
 const ANSI_ESCAPE = /\u001b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
+
+/** SGR 8 (conceal) up to the next reset or reveal: text a terminal does not show. Group 1 is the hidden text. */
+// eslint-disable-next-line no-control-regex -- ANSI escapes are control characters by definition
+const ANSI_CONCEALED = /\u001b\[(?:[0-9;]*;)?8(?:;[0-9;]*)?m([^\u001b]*)/g;
 
 /** True when the text may hold anything this module looks for (a fast pre-check). */
 export function mayHoldInvisibleText(text: string): boolean {
@@ -164,7 +168,14 @@ export function findInvisibleText(text: string): InvisibleFinding[] {
   }
 
   const ansi = text.match(ANSI_ESCAPE);
-  if (ansi) findings.push({ kind: 'ansi_escape', count: ansi.length, description: `${ansi.length} ANSI terminal escape sequence(s)` });
+  if (ansi) {
+    findings.push({ kind: 'ansi_escape', count: ansi.length, description: `${ansi.length} ANSI terminal escape sequence(s)` });
+    const concealed = [...text.matchAll(ANSI_CONCEALED)].map((m) => (m[1] ?? '').trim()).filter((t) => /[A-Za-z]{2}/.test(t));
+    if (concealed.length > 0) {
+      const decoded = concealed.join(' ');
+      findings.push({ kind: 'ansi_concealed', count: concealed.length, decoded, description: `text concealed from the terminal (ANSI SGR 8): "${decoded.slice(0, 120)}"` });
+    }
+  }
   return findings;
 }
 

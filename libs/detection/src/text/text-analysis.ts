@@ -22,5 +22,6 @@ export function analyseText(raw: string): TextAnalysis {
   const invisible = findInvisibleText(raw);
   const visible = stripInvisible(raw).normalize('NFKC');
   const mixedScriptWords = findMixedScriptWords(visible);
-  return { normalized: foldHomoglyphs(visible).replace(/\s+/g, ' '), invisible, mixedScriptWords };
+  // Typographic apostrophes read as ASCII ones ("don’t tell the user" is "don't tell the user").
+  return { normalized: foldHomoglyphs(visible).replace(/[\u2018\u2019\u02bc]/g, "'").replace(/\s+/g, ' '), invisible, mixedScriptWords };
 }
