@@ -2,7 +2,7 @@ import { maxSeverity, type EvidenceMatch, type Severity } from '@palisade/schema
 import type { DetectionContext } from '../engine/detection-context.js';
 import type { TextLeaf } from '../engine/event-view.js';
 import { maskSecrets } from '../secrets/mask-secrets.js';
-import { argumentKind } from './argument-kinds.js';
+import { argumentKind, keyWords } from './argument-kinds.js';
 
 interface Finding {
   severity: Severity;
@@ -25,13 +25,23 @@ const SENSITIVE_REDIRECT = /(?:^|[^<>])>{1,2}\s*(?:~\/\.(?:bashrc|zshrc|profile|
 const REDIRECT_TO_FILE = /(?:^|\s)>{1,2}\s*[\w./~-]+/;
 const FLAG_INJECTION = /\s-{1,2}[A-Za-z][\w-]*(?:[= ]\S+)?/;
 const CONTROL_LINE = /\n\s*(?:\.[a-z]+|[a-z]+\s+(?:table|database|from|into)|drop|delete|truncate|alter|grant|exec)\b/i;
+/** Options that make a program run another one or write where it should not (argument injection). */
+const DANGEROUS_OPTION = /(?:^|\s)(?:-exec(?:dir)?\s|--upload-pack[=\s]|--receive-pack[=\s]|-o\s*ProxyCommand|--rsh[=\s]|--to-command[=\s]|--checkpoint-action[=\s]|--use-compress-program[=\s]|(?:-c\s*|--config[=\s])core\.(?:sshCommand|pager|editor|fsmonitor)|--post-file[=\s]|--exec[=\s])/i;
+/** A value read as an option where a URL, host, path or identifier belongs (`--upload-pack=…` as a repository URL). */
+const LEADING_DASH = /^\s*-{1,2}[A-Za-z]/;
+/** Markdown code spans and fences in prose: quoted commands, not commands. */
+const CODE_SPANS = /```[\s\S]*?```|`[^`\n]*`/g;
+/** Arguments holding a search pattern, where `|` is alternation. */
+const PATTERN_KEY = /^(?:pattern|patterns|regex|regexp|glob|grep)$/;
 const QUERY_PIPE = /\|\s*(?:project|take|where|extend|summarize|limit|getschema|union|join|evaluate|invoke)\b/i;
 
 /** Reads one argument value for shell injection, by what the argument is for. */
 function inspect(leaf: TextLeaf): Finding[] {
-  const value = leaf.value;
-  if (value.length < 2 || !/[;&|`$<>\n-]/.test(value)) return [];
+  if (leaf.value.length < 2 || !/[;&|`$<>\n-]/.test(leaf.value)) return [];
   const kind = argumentKind(leaf.key);
+  const words = keyWords(leaf.key);
+  const pattern = PATTERN_KEY.test(words[words.length - 1] ?? '');
+  const value = kind === 'prose' && leaf.value.includes('`') ? leaf.value.replace(CODE_SPANS, ' ') : pattern ? leaf.value.replace(/\|/g, ' ') : leaf.value;
   const found: Finding[] = [];
   const add = (severity: Severity, signal: string, match: RegExpMatchArray | null): void => {
     if (match) found.push({ severity, signal, match: match[0] });
@@ -41,6 +51,8 @@ function inspect(leaf: TextLeaf): Finding[] {
   add('high', 'destructive command', DESTRUCTIVE.exec(value));
   add('high', 'redirection into a sensitive file', SENSITIVE_REDIRECT.exec(value));
   if (kind === 'prose') return found;
+  if (kind !== 'command') add('high', 'option that runs another program (argument injection)', DANGEROUS_OPTION.exec(value));
+  if (kind === 'url' || kind === 'path' || kind === 'recipient') add('medium', 'value starts with a dash and would be read as an option', LEADING_DASH.exec(value));
 
   add('high', 'command substitution running a network or shell program', SUBSTITUTION_DANGEROUS.exec(value));
   if (kind === 'command') {

@@ -44,4 +44,28 @@ describe(detectPathTraversal.name, () => {
     expect(severityFor({ host: 'prod-1', key_path: '~/.ssh/id_ed25519' }, 'ssh_exec')).toBe('low');
     expect(severityFor({ url: 'https://example.com/../x' }, 'fetch')).toBeNull();
   });
+
+  it('flags fetches of cloud metadata, disguised hosts, local admin APIs and gadget schemes (SSRF) as high', () => {
+    expect(severityFor({ url: 'http://169.254.169.254/latest/meta-data/iam/security-credentials/' }, 'fetch')).toBe('high');
+    expect(severityFor({ url: 'http://metadata.google.internal/computeMetadata/v1/instance/' }, 'fetch')).toBe('high');
+    expect(severityFor({ url: 'http://2852039166/latest/meta-data/' }, 'fetch')).toBe('high');
+    expect(severityFor({ url: 'http://127.0.0.1:2375/containers/json' }, 'http_request')).toBe('high');
+    expect(severityFor({ url: 'gopher://127.0.0.1:6379/_FLUSHALL' }, 'fetch')).toBe('high');
+  });
+
+  it('leaves ordinary and local development URLs alone', () => {
+    expect(severityFor({ url: 'http://localhost:3000/login' }, 'browser_navigate')).toBeNull();
+    expect(severityFor({ url: 'https://api.github.com/repos/o/r/issues?state=open' }, 'fetch')).toBeNull();
+  });
+
+  it('flags ....// (what is left once a filter strips ../) but not .. that stays inside', () => {
+    expect(severityFor({ path: 'uploads/....//....//....//etc/cron.d/job' }, 'write_file')).toBe('medium');
+    expect(severityFor({ path: 'docs/../README.md' })).toBeNull();
+    expect(severityFor({ path: 'docs/../../secret.txt' })).toBe('medium');
+  });
+
+  it('treats .env templates as ordinary files', () => {
+    expect(severityFor({ path: '.env.example' }, 'write_file')).toBeNull();
+    expect(severityFor({ path: '.env.production' })).toBe('high');
+  });
 });

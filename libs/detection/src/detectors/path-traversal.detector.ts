@@ -6,9 +6,45 @@ import { argumentKind, keyWords, looksLikePath } from './argument-kinds.js';
 
 /** Files whose contents are credentials or that control the system: reading or writing them is the attack. */
 const SENSITIVE_PATH =
-  /(?:^|[/\\])(?:\.ssh[/\\](?:id_[a-z0-9]+(?!\.pub)\b|authorized_keys|config)|\.aws[/\\](?:credentials|config)|\.env(?:\.[\w-]+)?$|\.netrc|\.pgpass|\.git-credentials|\.npmrc|\.pypirc|\.docker[/\\]config\.json|\.kube[/\\]config|\.gnupg|\.config[/\\]gcloud|application_default_credentials\.json|(?:\.cursor[/\\])?mcp\.json|claude_desktop_config\.json|\.(?:bash|zsh|sh|python|psql|mysql)_history|\.(?:bashrc|zshrc|profile|bash_profile)$|id_(?:rsa|dsa|ecdsa|ed25519)$|wallet\.dat|keychain[/\\]|login\.keychain)|^\/etc\/(?:passwd|shadow|gshadow|sudoers|ssh\/|ssl\/private)|(?:^|[/\\])\.\.[/\\](?:\.\.[/\\])*etc[/\\](?:passwd|shadow|gshadow|sudoers)$|^\/proc\/(?:self|\d+)\/(?:environ|mem|cmdline)|^\/var\/run\/secrets\/|^\/run\/secrets\/|^\/root(?:[/\\]|$)|^[A-Za-z]:[/\\]Windows[/\\]System32[/\\]config[/\\](?:SAM|SYSTEM|SECURITY)/i;
+  /(?:^|[/\\])(?:\.ssh[/\\](?:id_[a-z0-9]+(?!\.pub)\b|authorized_keys|config)|\.aws[/\\](?:credentials|config)|\.env(?!\.(?:example|sample|template|dist|defaults?)$)(?:\.[\w-]+)?$|\.netrc|\.pgpass|\.git-credentials|\.npmrc|\.pypirc|\.docker[/\\]config\.json|\.kube[/\\]config|\.gnupg|\.config[/\\]gcloud|application_default_credentials\.json|(?:\.cursor[/\\])?mcp\.json|claude_desktop_config\.json|\.(?:bash|zsh|sh|python|psql|mysql)_history|\.(?:bashrc|zshrc|profile|bash_profile)$|id_(?:rsa|dsa|ecdsa|ed25519)$|wallet\.dat|keychain[/\\]|login\.keychain)|^\/etc\/(?:passwd|shadow|gshadow|sudoers|ssh\/|ssl\/private)|(?:^|[/\\])\.\.[/\\](?:\.\.[/\\])*etc[/\\](?:passwd|shadow|gshadow|sudoers)$|^\/proc\/(?:self|\d+)\/(?:environ|mem|cmdline)|^\/var\/run\/secrets\/|^\/run\/secrets\/|^\/root(?:[/\\]|$)|^[A-Za-z]:[/\\]Windows[/\\]System32[/\\]config[/\\](?:SAM|SYSTEM|SECURITY)/i;
 
 const TRAVERSAL = /(?:^|[/\\])\.\.(?:[/\\]|$)|%2e%2e(?:%2f|%5c|\/|\\)|\.\.%2f|\.\.%5c|\.\.\\/i;
+/** `....//` and `...\`: what is left is `../` once a filter strips `../` once (a filter-evasion form). */
+const STRIPPED_TRAVERSAL = /(?:^|[/\\])\.{3,}[/\\]/;
+
+/** Hosts a tool should never fetch for a model: cloud metadata services and link-local addresses. */
+const METADATA_HOST = /^(?:169\.254\.\d{1,3}\.\d{1,3}|metadata(?:\.google\.internal)?|metadata\.azure\.com|100\.100\.100\.200|\[?fd00:ec2::254\]?|\[::ffff:169\.254\.\d{1,3}\.\d{1,3}\])$/i;
+/** A host written as one number, in hex or with octal parts (`2852039166`, `0xa9fea9fe`, `0251.0376…`): an address in disguise. */
+const OBFUSCATED_HOST = /^(?:\d{8,10}|0x[0-9a-f]{6,8}|(?:0[0-7]+\.){1,3}0?[0-7]*)$/i;
+const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1?\])$/i;
+/** Admin APIs that listen on loopback: Docker, etcd, kubelet, Kubernetes API, Consul. */
+const ADMIN_PORTS = new Set(['2375', '2376', '2379', '4243', '6443', '8500', '10250', '10255']);
+/** Schemes used to reach internal services through a URL fetcher. */
+const GADGET_SCHEME = /^(?:gopher|dict|ldap|tftp|jar|netdoc):/i;
+
+/** Why a URL argument reaches inside the infrastructure (server-side request forgery), if it does. */
+function internalTarget(value: string): string | null {
+  if (GADGET_SCHEME.test(value)) return `${value.split(':')[0]}: URL (reaches internal services through the fetcher)`;
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#]+)(?::(\d+))?/i.exec(value);
+  if (!authority) return null;
+  const host = authority[1] ?? '';
+  const port = authority[2] ?? '';
+  if (METADATA_HOST.test(host)) return `cloud metadata or link-local address (${host})`;
+  if (OBFUSCATED_HOST.test(host)) return `numeric or encoded host (${host})`;
+  if (LOOPBACK_HOST.test(host) && ADMIN_PORTS.has(port)) return `local admin API (${host}:${port})`;
+  return null;
+}
+
+/** Whether a relative path climbs above where it starts (`docs/../README.md` does not). */
+function climbsOut(path: string): boolean {
+  let depth = 0;
+  for (const segment of path.replace(/%2e/gi, '.').replace(/%2f|%5c/gi, '/').split(/[/\\]/)) {
+    if (segment === '..') depth -= 1;
+    else if (segment !== '' && segment !== '.') depth += 1;
+    if (depth < 0) return true;
+  }
+  return false;
+}
 
 /** Tools whose purpose is keys or remote access read key files by design (an SSH client's key path). */
 const KEY_PURPOSE = /ssh|sftp|scp|git|deploy|key|cert|tls|vault|secret/i;
@@ -68,10 +104,15 @@ export function detectPathTraversal(ctx: DetectionContext): void {
     const kind = argumentKind(leaf.key);
     if (kind === 'prose' || kind === 'command' || leaf.value.length > 4096) continue;
     const value = normalisePath(leaf.value);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !value.startsWith('file:')) {
+      const internal = internalTarget(value);
+      if (internal) raise('high', leaf.field, leaf.value, `request to ${internal}`);
+      continue;
+    }
     if (kind !== 'path' && !looksLikePath(value)) continue;
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !value.startsWith('file:')) continue;
-    const traversal = value.includes('..') || value.includes('%2') ? TRAVERSAL.test(value) : false;
     const absolute = value.charCodeAt(0) === 47;
+    const stripped = value.includes('...') && STRIPPED_TRAVERSAL.test(value);
+    const traversal = stripped || (value.includes('..') || value.includes('%2') ? TRAVERSAL.test(value) && (absolute || climbsOut(value)) : false);
     const resolved = absolute && (traversal || value.includes('/.') || value.includes('//')) ? resolveAbsolute(value) : value;
     const sensitive = SENSITIVE_PATH.test(value) || (resolved !== value && SENSITIVE_PATH.test(resolved));
     if (sensitive) {
