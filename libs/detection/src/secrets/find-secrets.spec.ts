@@ -61,6 +61,8 @@ describe(findSecretsSync.name, () => {
     const text = 'postgres://app:s3cr3t-Pa55@db.internal:5432/app';
     expect(spanOf(text, 'password_in_url')).toBe('s3cr3t-Pa55');
     expect(types('postgres://user:password@localhost/db and https://u:${DB_PASS}@h/')).toEqual([]);
+    // `#` written raw in a password (common in connection strings) does not end it.
+    expect(spanOf('DATABASE_URL=postgresql://admin:Xk9#mQ2$vL7pR4@prod-db.internal:5432/billing', 'password_in_url')).toBe('Xk9#mQ2$vL7pR4');
   });
 
   it('finds card numbers that pass Luhn, not other long numbers', () => {

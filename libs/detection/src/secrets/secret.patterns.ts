@@ -283,7 +283,8 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
     id: 'password-in-url',
     type: 'password_in_url',
     hint: (text) => text.includes('://') && text.includes('@'),
-    regex: /:\/\/[^\s:@/?#'"<>]{0,128}:([^\s@/?#'"<>]{1,256})@(?=[A-Za-z0-9[])/g,
+    // `#` is allowed in the password: written raw in connection strings far more often than encoded.
+    regex: /:\/\/[^\s:@/?#'"<>]{0,128}:([^\s@/?'"<>]{1,256})@(?=[A-Za-z0-9[])/g,
     group: 1,
     priority: 2,
     validate: (value) => !isPlaceholderValue(value) && !isPlaceholderValue(safeDecode(value)),
