@@ -44,10 +44,10 @@ let failed = false;
 // not an aim (it measures generalisation; its known misses are listed, not hidden).
 const caseFiles = existsSync(casesDir) ? readdirSync(casesDir).filter((f) => f.endsWith('.jsonl')).sort() : [];
 const own = caseFiles.filter((f) => !f.startsWith('challenge')).flatMap((f) => readJsonl(path.join(casesDir, f)));
-const challenge = caseFiles.filter((f) => f.startsWith('challenge')).flatMap((f) => readJsonl(path.join(casesDir, f)));
-if (challenge.length > 0) {
+for (const file of caseFiles.filter((f) => f.startsWith('challenge'))) {
+  const challenge = readJsonl(path.join(casesDir, file));
   const report = evaluateLabelledItems(challenge, { rules: pack.rules });
-  process.stdout.write(`${formatEvaluationReport(report, `Challenge set (${challenge.length} items, libs/detection/eval/challenge-*.jsonl; measured, not an aim)`)}\n\n`);
+  process.stdout.write(`${formatEvaluationReport(report, `Challenge set ${file} (${challenge.length} items; measured, not an aim)`)}\n\n`);
 }
 if (own.length > 0) {
   const report = evaluateLabelledItems(own, { rules: pack.rules });
