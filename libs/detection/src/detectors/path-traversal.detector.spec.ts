@@ -68,4 +68,9 @@ describe(detectPathTraversal.name, () => {
     expect(severityFor({ path: '.env.example' }, 'write_file')).toBeNull();
     expect(severityFor({ path: '.env.production' })).toBe('high');
   });
+
+  it('reads a prose-named argument whose whole value is a path as a path', () => {
+    expect(severityFor({ template: '../../../../home/alice/.bash_history' }, 'get_template')).toBe('high');
+    expect(severityFor({ body: 'See ../docs/setup.md for details.' }, 'create_issue')).toBeNull();
+  });
 });

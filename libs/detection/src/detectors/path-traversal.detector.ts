@@ -102,7 +102,9 @@ export function detectPathTraversal(ctx: DetectionContext): void {
   const toolPurpose = `${view.tool ?? ''} ${view.server}`;
   for (const leaf of view.argumentLeaves) {
     const kind = argumentKind(leaf.key);
-    if (kind === 'prose' || kind === 'command' || leaf.value.length > 4096) continue;
+    if (kind === 'command' || leaf.value.length > 4096) continue;
+    // A prose-named argument (`template`, `data`) whose whole value is a path is read as a path.
+    if (kind === 'prose' && (/\s/.test(leaf.value) || !looksLikePath(leaf.value))) continue;
     const value = normalisePath(leaf.value);
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !value.startsWith('file:')) {
       const internal = internalTarget(value);

@@ -35,7 +35,7 @@ describe(detectPromptInjection.name, () => {
   it('flags an elicitation form whose fields ask for secrets, even with a bland message', () => {
     const form = (properties: Record<string, unknown>) =>
       alertsOf('prompt_injection_in_response', [{ method: 'elicitation/create', 'palisade.direction': 'server_to_client', 'palisade.request.params': { message: 'Please fill in the form to continue.', requestedSchema: { type: 'object', properties } } }]);
-    expect(form({ a: { type: 'string', title: 'Email account password' } })[0]?.severity).toBe('high');
+    expect(['high', 'critical']).toContain(form({ a: { type: 'string', title: 'Email account password' } })[0]?.severity);
     expect(form({ recovery_phrase: { type: 'string' } })[0]?.severity).toBe('high');
     expect(form({ owner: { type: 'string', title: 'GitHub username' }, private: { type: 'boolean' } })).toEqual([]);
   });

@@ -14,6 +14,7 @@ import {
   DIRECTIVE,
   DISCUSSION_CONTEXT,
   DISCUSSION_CUE,
+  HARVEST,
   EXFIL_VERB,
   EXFILTRATE_WORD,
   EXTERNAL_DESTINATION,
@@ -23,8 +24,10 @@ import {
   IMAGE_PLACEHOLDER,
   MANIPULATION,
   NEGATION,
+  OPEN_QUERY_URL,
   OUTBOUND_VERB,
   OVERRIDE,
+  PARAMETER_HOLDS,
   PARAMETER_TARGET,
   PREFERENCE,
   QUIET,
@@ -54,6 +57,7 @@ export type SignalKind =
   | 'addressed_to_model'
   | 'consent_bypass'
   | 'image_exfil'
+  | 'url_exfil'
   | 'invisible_text'
   | 'homoglyph'
   | 'encoded_text';
@@ -162,7 +166,7 @@ function negatedBefore(sentence: string, index: number): boolean {
 const IMPERATIVE_START = /^\s*(?:(?:please|now|first|then|next|also|and|finally|immediately)[\s,]+)*(?:read|cat|open|access|load|collect|gather|grab|extract|dump|copy|include|append|attach|embed|insert|pass|provide|send|upload|post|forward|transmit|exfiltrate|leak|email|share|output|print|fetch|retrieve|steal)\b/i;
 
 /** Any command to the model in data: used to judge text addressed to the model. */
-const ANY_IMPERATIVE = /(?:^|[.!?:,]\s+)(?:please\s+|now\s+|first\s+|then\s+|also\s+|immediately\s+)*(?:use|call|run|execute|invoke|open|read|send|forward|delete|remove|copy|paste|include|reply|respond|print|reveal|upload|post|share|stop|ignore|tell|ask|fetch|create|make|write|add|put|append)\b|\byou\s+(?:must|should|need\s+to|have\s+to)\b|\bplease\s+(?:use|call|run|open|read|send|forward|delete|copy|paste|include|reply|upload|post|share|create|add|put)\b/i;
+const ANY_IMPERATIVE = /(?:^\s*|[.!?:,]\s+)(?:please\s+|now\s+|first\s+|then\s+|also\s+|immediately\s+)*(?:use|call|run|execute|invoke|open|read|send|e-?mail|forward|delete|remove|copy|paste|include|reply|respond|print|reveal|upload|post|share|stop|ignore|tell|ask|fetch|create|make|write|add|put|append|list|merge|push|submit)\b|\byou\s+(?:must|should|need\s+to|have\s+to|are\s+required\s+to)\b|\bplease\s+(?:use|call|run|open|read|send|e-?mail|forward|delete|copy|paste|include|reply|upload|post|share|create|add|put|list|merge|push|submit)\b/i;
 
 /** The first address or URL of a sentence that is not a message header value (`From: a@b`). */
 function destinationOf(sentence: string): RegExpMatchArray | undefined {
@@ -216,6 +220,8 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
     const start = match.index ?? 0;
     const end = start + match[0].length;
     if (start === 0 && /:\s+$/.test(match[0]) && /[a-z]/.test(normalized.charAt(end))) continue;
+    // `[system] disk usage 71%` is a log line; in data a bracket tag counts when orders follow it.
+    if (!definition && match[0].startsWith('[') && !ANY_IMPERATIVE.test(normalized.slice(end, end + 200))) continue;
     if (isDiscussed(normalized, start, end)) add('discussed', 'instruction-block tag quoted or discussed', 'low', start, end);
     else add('hidden_block', `hidden instruction block ${match[0].trim()}`, definition ? 'high' : 'medium', start, end);
   }
@@ -245,11 +251,17 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
     const start = match.index ?? 0;
     // "Cc: a@b" in a fetched message is its header, not a request to copy anyone.
     if (!definition && /^b?cc\s*:/i.test(match[0])) continue;
-    add('recipient_redirect', 'redirects or copies messages to another recipient', definition ? 'high' : 'medium', start, start + match[0].length);
+    // In data, "add me in cc (sam@…)" is a person's request; it counts when aimed at the model or at every message.
+    const aimed = definition || firstMatch(ADDRESSED_TO_MODEL, normalized) !== undefined || firstMatch(DIRECTIVE, normalized) !== undefined || /\b(?:every|all|each|any)\b/i.test(match[0]);
+    add('recipient_redirect', 'redirects or copies messages to another recipient', definition ? 'high' : aimed ? 'medium' : 'low', start, start + match[0].length);
   }
   for (const match of allMatches(CREDENTIAL_REQUEST, normalized)) {
     const start = match.index ?? 0;
     if (negatedBefore(normalized, start)) continue;
+    if (isDiscussed(normalized, start, start + match[0].length)) {
+      add('discussed', 'credential request quoted or discussed', 'low', start, start + match[0].length);
+      continue;
+    }
     const expected = definition && expectedByPurpose(match[0], context.purpose);
     add('credential_request', 'asks for the user’s secrets (credential phishing)', expected ? 'low' : 'high', start, start + match[0].length);
   }
@@ -275,6 +287,12 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
     const end = start + match[0].length;
     const filled = CONVERSATION_DATA.test(normalized) || firstMatch(DIRECTIVE, normalized) !== undefined;
     add('image_exfil', 'markdown image whose URL is to be filled with conversation data', filled && !isDiscussed(normalized, start, end) ? (definition ? 'high' : 'medium') : 'low', start, end);
+  }
+  for (const match of allMatches(OPEN_QUERY_URL, normalized)) {
+    const start = match.index ?? 0;
+    const end = start + match[0].length;
+    const filled = CONVERSATION_DATA.test(normalized.slice(end, end + 200)) || HARVEST.test(normalized);
+    if (filled && !isDiscussed(normalized, start, end)) add('url_exfil', 'URL whose open query parameter is to be filled with the user’s data', definition ? 'high' : 'medium', start, end);
   }
   for (const match of allMatches(EXFILTRATE_WORD, normalized)) {
     const start = match.index ?? 0;
@@ -317,11 +335,20 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
         add('sensitive_file', `names a secret-bearing file (${file[0].trim()})`, definition && (directive || quiet) ? 'medium' : 'low', at, at + file[0].length);
       }
     }
+    if (definition && files.length === 0 && concepts.length === 0) {
+      const harvest = firstMatch(HARVEST, s);
+      if (harvest && (outbound.length > 0 || anyVerb.length > 0 || PARAMETER_TARGET.test(s) || PARAMETER_HOLDS.test(s))) {
+        const at = sentence.start + (harvest.index ?? 0);
+        if (!expectedByPurpose('conversation', context.purpose) && !isDiscussed(normalized, at, at + harvest[0].length)) add('exfil_action', 'asks to copy the whole conversation into the call', quiet || destination ? 'high' : 'medium', at, at + harvest[0].length);
+      }
+    }
     if (files.length === 0) {
       for (const concept of concepts) {
-        const verb = outbound[0];
+        const verb = outbound[0] ?? (definition ? firstMatch(PARAMETER_HOLDS, s) : undefined);
         if (!verb) continue;
-        if (!definition && !destination && !quiet) continue;
+        // Results and resources carry data: a secret named there needs a destination or secrecy to be a request.
+        // A sampling request is a prompt to the model itself, like a description.
+        if (context.surface === 'response' && !destination && !quiet) continue;
         const at = sentence.start + (concept.index ?? 0);
         const expected = expectedByPurpose(concept[0], context.purpose);
         if (expected && !destination && !quiet) continue;
