@@ -51,6 +51,7 @@ describe(detectPathTraversal.name, () => {
     expect(severityFor({ url: 'http://2852039166/latest/meta-data/' }, 'fetch')).toBe('high');
     expect(severityFor({ url: 'http://127.0.0.1:2375/containers/json' }, 'http_request')).toBe('high');
     expect(severityFor({ url: 'gopher://127.0.0.1:6379/_FLUSHALL' }, 'fetch')).toBe('high');
+    expect(severityFor({ url: 'http://[::ffff:a9fe:a9fe]/latest/meta-data/' }, 'fetch')).toBe('high');
   });
 
   it('leaves ordinary and local development URLs alone', () => {

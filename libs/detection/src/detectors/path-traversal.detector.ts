@@ -13,7 +13,7 @@ const TRAVERSAL = /(?:^|[/\\])\.\.(?:[/\\]|$)|%2e%2e(?:%2f|%5c|\/|\\)|\.\.%2f|\.
 const STRIPPED_TRAVERSAL = /(?:^|[/\\])\.{3,}[/\\]/;
 
 /** Hosts a tool should never fetch for a model: cloud metadata services and link-local addresses. */
-const METADATA_HOST = /^(?:169\.254\.\d{1,3}\.\d{1,3}|metadata(?:\.google\.internal)?|metadata\.azure\.com|100\.100\.100\.200|\[?fd00:ec2::254\]?|\[::ffff:169\.254\.\d{1,3}\.\d{1,3}\])$/i;
+const METADATA_HOST = /^(?:169\.254\.\d{1,3}\.\d{1,3}|metadata(?:\.google\.internal)?|metadata\.azure\.com|100\.100\.100\.200|\[?fd00:ec2::254\]?|\[::ffff:169\.254\.\d{1,3}\.\d{1,3}\]|\[::ffff:a9fe:[0-9a-f]{1,4}\])$/i;
 /** A host written as one number, in hex or with octal parts (`2852039166`, `0xa9fea9fe`, `0251.0376…`): an address in disguise. */
 const OBFUSCATED_HOST = /^(?:\d{8,10}|0x[0-9a-f]{6,8}|(?:0[0-7]+\.){1,3}0?[0-7]*)$/i;
 const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1?\])$/i;

@@ -6,6 +6,7 @@ import { analyseText } from '../text/text-analysis.js';
 import { execAll } from '../text/exec-all.js';
 import {
   ADDRESSED_TO_MODEL,
+  ASK_BYPASS,
   BEFORE_USING,
   CONCEALMENT,
   CONSENT_BYPASS,
@@ -23,6 +24,7 @@ import {
   HTML_COMMENT,
   IMAGE_PLACEHOLDER,
   MANIPULATION,
+  NEEDS_CONSENT,
   NEGATION,
   OPEN_QUERY_URL,
   OUTBOUND_VERB,
@@ -31,7 +33,9 @@ import {
   PARAMETER_TARGET,
   PREFERENCE,
   QUIET,
+  QUIET_CALL,
   RECIPIENT_REDIRECT,
+  SECRET_ENV_NAME,
   SENSITIVE_CONCEPT,
   SENSITIVE_FILE,
   SIPHON,
@@ -270,6 +274,12 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
     const end = start + match[0].length;
     if (!isDiscussed(normalized, start, end)) add('consent_bypass', 'claims the user consented or tells the model to skip confirmation', 'medium', start, end);
   }
+  for (const match of allMatches(ASK_BYPASS, normalized)) {
+    // "safe to call without asking the user" describes a read-only tool; "…and merge without asking them" bypasses consent.
+    const start = match.index ?? 0;
+    const sentence = sentencePrefix(normalized, start, 200) + normalized.slice(start, start + 120).split(/[.!?](?:\s|$)/)[0];
+    if (NEEDS_CONSENT.test(sentence)) add('consent_bypass', 'tells the model to act without asking the user', 'medium', start, start + match[0].length);
+  }
   let addressed = false;
   for (const match of allMatches(ADDRESSED_TO_MODEL, normalized)) {
     const start = match.index ?? 0;
@@ -291,7 +301,8 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
   for (const match of allMatches(OPEN_QUERY_URL, normalized)) {
     const start = match.index ?? 0;
     const end = start + match[0].length;
-    const filled = CONVERSATION_DATA.test(normalized.slice(end, end + 200)) || HARVEST.test(normalized);
+    const after = normalized.slice(end, end + 200);
+    const filled = CONVERSATION_DATA.test(after) || firstMatch(SENSITIVE_CONCEPT, after) !== undefined || HARVEST.test(normalized);
     if (filled && !isDiscussed(normalized, start, end)) add('url_exfil', 'URL whose open query parameter is to be filled with the user’s data', definition ? 'high' : 'medium', start, end);
   }
   for (const match of allMatches(EXFILTRATE_WORD, normalized)) {
@@ -311,7 +322,7 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
   for (const sentence of sentencesOf(normalized)) {
     const s = sentence.text;
     const files = allMatches(SENSITIVE_FILE, s);
-    const concepts = allMatches(SENSITIVE_CONCEPT, s);
+    const concepts = [...allMatches(SENSITIVE_CONCEPT, s), ...allMatches(SECRET_ENV_NAME, s)];
     const quiet = firstMatch(QUIET, s);
     const destination = destinationOf(s);
     const outbound = allMatches(OUTBOUND_VERB, s).filter((m) => !negatedBefore(s, m.index ?? 0));
@@ -329,6 +340,9 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
         add('sensitive_file', `mentions reading a secret-bearing file (${file[0].trim()})`, 'low', at, at + file[0].length);
       } else if (verb && !expected) {
         add('exfil_action', `asks to read or send a secret-bearing file (${file[0].trim()})`, 'high', at, at + file[0].length);
+      } else if (destination && !expected && !negatedBefore(s, (file.index ?? 0) + 1)) {
+        // A secret file and an address in one sentence, whatever the language of the verb between them.
+        add('exfil_action', `names a secret-bearing file and an external address (${file[0].trim()})`, definition ? 'high' : 'medium', at, at + file[0].length);
       } else if ((verb || directive || quiet || destination) && expected) {
         add('sensitive_file', `names a secret-bearing file related to the tool's purpose (${file[0].trim()})`, 'low', at, at + file[0].length);
       } else {
@@ -344,7 +358,7 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
     }
     if (files.length === 0) {
       for (const concept of concepts) {
-        const verb = outbound[0] ?? (definition ? firstMatch(PARAMETER_HOLDS, s) : undefined);
+        const verb = outbound[0] ?? (definition ? (firstMatch(PARAMETER_HOLDS, s) ?? firstMatch(PARAMETER_TARGET, s)) : undefined);
         if (!verb) continue;
         // Results and resources carry data: a secret named there needs a destination or secrecy to be a request.
         // A sampling request is a prompt to the model itself, like a description.
@@ -366,7 +380,7 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
       const plain = !directive && !quiet && concepts.length === 0 && files.length === 0 && (definition || !addressed);
       add('external_send', `sends data to an external address (${maskSecrets(destination[0]).slice(0, 120)})`, plain ? 'low' : definition ? 'high' : 'medium', at, at + destination[0].length);
     }
-    if (quiet && (files.length > 0 || concepts.length > 0 || destination || outbound.length > 0)) {
+    if (quiet && (files.length > 0 || concepts.length > 0 || destination || outbound.length > 0 || QUIET_CALL.test(s))) {
       const at = sentence.start + (quiet.index ?? 0);
       add('concealment', 'acts silently on sensitive data', 'high', at, at + quiet[0].length);
     }

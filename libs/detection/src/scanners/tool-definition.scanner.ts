@@ -115,6 +115,27 @@ function carrierParameterSignals(definition: ToolDefinition, purposeText: string
   return signals;
 }
 
+const NON_LATIN_RUN = /[\u0250-\uffff]{3}/;
+
+/**
+ * In a language whose verbs the patterns do not know, a secret-bearing file named in the same text as
+ * one of the tool's own parameters ("…~/.ssh/id_rsa…notes…") is the request to carry it out; English
+ * text is judged by its verbs instead.
+ */
+function fileIntoParameterSignals(definition: ToolDefinition, texts: readonly { field: string; text: string }[], found: readonly TextSignal[]): TextSignal[] {
+  const params = Object.keys(schemaProperties(definition.inputSchema)).filter((p) => p.length >= 3);
+  if (params.length === 0) return [];
+  const signals: TextSignal[] = [];
+  for (const signal of found) {
+    if (signal.kind !== 'sensitive_file' || signal.signal.includes('purpose')) continue;
+    const text = texts.find((t) => t.field === signal.field)?.text ?? '';
+    if (!NON_LATIN_RUN.test(text)) continue;
+    const param = params.find((p) => new RegExp(`(?<![\\w])${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w])`).test(text));
+    if (param) signals.push({ ...signal, kind: 'exfil_action', severity: 'high', signal: `names a secret-bearing file and the tool's own parameter "${param}" in text the patterns cannot parse` });
+  }
+  return signals;
+}
+
 const MENTION = /[`'"]([A-Za-z][\w.-]{2,60})[`'"]|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+)\b/g;
 
 /** Identifier-like tokens a text names (`send_email`, `getUser`, `` `check` ``), for cross-server shadowing. */
@@ -157,6 +178,7 @@ export function scanToolDefinition(definition: ToolDefinition, context: Definiti
     }
   }
   poisoning.push(...carrierParameterSignals(definition, `${purpose} ${description}`));
+  poisoning.push(...fileIntoParameterSignals(definition, texts, poisoning));
 
   const mentions = mentionedNames(`${description} ${texts.filter((t) => t.field.endsWith('.description')).map((t) => t.text).join(' ')}`).filter((name) => !ownTools.has(name));
   if (context.foreignServerOf) {
