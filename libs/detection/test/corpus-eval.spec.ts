@@ -26,6 +26,29 @@ describe('detection quality on labelled data', () => {
     expect(wrong.map((o) => o.item.item_id), formatEvaluationReport(report, 'project cases')).toEqual([]);
   });
 
+  describe('challenge sets (fresh wording, kept apart from the corpus)', () => {
+    const files = readdirSync(casesDir).filter((f) => f.startsWith('challenge') && f.endsWith('.jsonl'));
+    const all = files.flatMap((f) => readJsonl(path.join(casesDir, f)));
+
+    it('hold at least 120 attacks, as many hard benign items, on every surface', () => {
+      const malicious = all.filter((i) => !i.label.startsWith('benign'));
+      expect(malicious.length).toBeGreaterThanOrEqual(120);
+      expect(all.length - malicious.length).toBeGreaterThanOrEqual(malicious.length);
+      const surfaces = ['tool_description', 'tool_definition_change', 'tool_call_arguments', 'tool_response', 'resource_content', 'prompt_content', 'initialize_instructions', 'server_request'];
+      expect(surfaces.filter((s) => !malicious.some((i) => i.surface === s))).toEqual([]);
+    });
+
+    for (const file of files) {
+      it(`${file}: flags no benign item and recalls at least 90% of attacks`, () => {
+        const report = evaluateLabelledItems(readJsonl(path.join(casesDir, file)), { rules });
+        const text = formatEvaluationReport(report, file);
+        expect(report.outcomes.filter((o) => o.verdict === 'benign' && o.flagged).map((o) => o.item.item_id), text).toEqual([]);
+        const malicious = report.outcomes.filter((o) => o.verdict === 'malicious');
+        expect(malicious.filter((o) => o.flagged).length / malicious.length, text).toBeGreaterThanOrEqual(0.9);
+      });
+    }
+  });
+
   if (!corpusPresent) {
     it.skip(`development corpus absent at ${corpusPath}: corpus aims not measured`, () => undefined);
     console.warn(`[detection] development corpus not found at ${corpusPath}; the corpus aims were not measured.`);
