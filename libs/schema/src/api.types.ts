@@ -31,16 +31,27 @@ export interface ToolSummary extends ToolPin {
   baseline: Pick<BaselineSummary, 'observations' | 'learning'>;
 }
 
-/** One version of a tool's definition, with the unified diff from the previous one (null for the first). */
+/**
+ * One version of a tool's definition, with the unified diff from the version stored before it (null for the
+ * first seen, which retention never deletes) and from the pinned one (null for the pinned one itself, or
+ * when none is pinned).
+ */
 export interface ToolVersionView extends ToolVersion {
   diff: string | null;
+  pinnedDiff: string | null;
 }
 
 /** `GET /api/tools/:server/:tool`. */
 export interface ToolDetail {
   tool: ToolSummary;
-  /** Newest first. */
+  /** The latest versions, newest first: the first page of `GET /api/tools/:server/:tool/versions`. */
   versions: ToolVersionView[];
+  /** Versions stored in all (retention prunes old ones; `tool.versions` counts every one ever seen). */
+  versionsTotal: number;
+  /** The cursor of the next (older) page of versions, absent when `versions` holds them all. */
+  versionsNextCursor?: string;
+  /** The pinned (first seen, or last approved) definition, kept however many versions follow. */
+  pinned: ToolVersion | null;
   /** Unified diff pinned → current (null when they are the same). */
   pinnedDiff: string | null;
   baseline: BaselineSummary;

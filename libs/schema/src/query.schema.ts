@@ -126,6 +126,13 @@ export const ExportQuery = z.strictObject({
 }).refine(orderedRange, RANGE_ORDER);
 export type ExportQuery = z.infer<typeof ExportQuery>;
 
+/** A page of a tool's definition history (`GET /api/tools/:server/:tool/versions`), newest first. */
+export const ToolVersionQuery = z.strictObject({
+  limit: PageLimit,
+  cursor: Cursor,
+});
+export type ToolVersionQuery = z.infer<typeof ToolVersionQuery>;
+
 /** API tokens, newest first by `createdAt`; `[from, to)` on it. */
 export const TokenQuery = z.strictObject({
   ...TimeRange,

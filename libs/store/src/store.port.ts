@@ -187,10 +187,35 @@ export interface ToolRepository {
   list(): Promise<ToolPin[]>;
   get(server: string, tool: string): Promise<ToolPin | null>;
   upsert(pin: ToolPin): Promise<void>;
-  /** Every version of a tool's definition, oldest first. */
-  versions(server: string, tool: string): Promise<ToolVersion[]>;
+  /**
+   * A page of a tool's definition versions, newest first by `firstSeen` (a volatile description may add
+   * one a minute: the history is read a page at a time); `[from, to)` on `firstSeen`.
+   */
+  versions(server: string, tool: string, query?: ToolVersionQuery): Promise<Page<ToolVersion>>;
+  /** One version by its hash (the pinned one, the current one), or null when it is not stored. */
+  version(server: string, tool: string, hash: string): Promise<ToolVersion | null>;
   /** Inserts a new (server, tool, hash); for a known one advances `lastSeen` (never moves it back). */
   addVersion(version: ToolVersion): Promise<void>;
+  /**
+   * Retention: deletes versions last seen before `ts`, except, per tool, the first seen, the latest (newest
+   * `firstSeen`), the pinned and the current one (by the tool's pin), and those `keep` names by hash or by
+   * the event they first appeared in (what alerts refer to). Returns how many were deleted.
+   */
+  deleteVersionsBefore(ts: string, keep: VersionReferences): Promise<number>;
+}
+
+/** How one page of a tool's versions is read (see `ToolRepository.versions`). */
+export interface ToolVersionQuery {
+  limit?: number | undefined;
+  cursor?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** Versions that evidence refers to: by definition hash, or by the `tools/list` event a version first appeared in. */
+export interface VersionReferences {
+  hashes: ReadonlySet<string>;
+  eventIds: ReadonlySet<string>;
 }
 
 export interface BaselineRepository {

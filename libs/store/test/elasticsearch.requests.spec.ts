@@ -428,6 +428,31 @@ describe(ElasticsearchStore.name, () => {
       });
     });
 
+    it('pages a tool’s versions newest first by firstSeenMs, then hash, with [from, to) on firstSeenMs and search_after, and reads one by its id', async () => {
+      const store = await connect(es);
+      const version = sampleToolVersion({ firstSeen: at(3), lastSeen: at(4) });
+      const source = { server: 'files', tool: 'read_file', hash: version.hash, firstSeenMs: Date.parse(at(3)), lastSeenMs: Date.parse(at(4)), doc: version };
+      es.on('POST', '/:index/_search', () => hits(3000, [0, 1, 2].map((i) => ({ id: `files/read_file/${i}`, source, sort: [Date.parse(at(3)) - i, `h${i}`] }))));
+      const page = await store.tools.versions('files', 'read_file', { limit: 2, from: at(1), to: at(9) });
+      expect(page.items).toEqual([version, version]);
+      expect(page.total).toBe(3000);
+      const [request] = es.sent('POST', /^\/pt-tool-versions\/_search$/) as [RecordedRequest];
+      expect(request.body).toEqual({
+        query: { bool: { filter: [{ term: { server: 'files' } }, { term: { tool: 'read_file' } }, { range: { firstSeenMs: { gte: Date.parse(at(1)), lt: Date.parse(at(9)) } } }] } },
+        sort: [{ firstSeenMs: { order: 'desc' } }, { hash: { order: 'desc' } }],
+        size: 3,
+        track_total_hits: true,
+      });
+      es.clearRequests();
+      await store.tools.versions('files', 'read_file', { cursor: page.nextCursor });
+      expect((es.sent('POST', /^\/pt-tool-versions\/_search$/)[0]!.body as { search_after: unknown }).search_after).toEqual([Date.parse(at(3)) - 1, 'h1']);
+      await expect(store.tools.versions('files', 'read_file', { cursor: Buffer.from(JSON.stringify(['tokens', 1, 'x'])).toString('base64url') })).rejects.toMatchObject({ code: StoreErrorCode.InvalidCursor });
+
+      es.on('GET', '/pt-tool-versions/_doc/*', () => ({ _index: 'pt-tool-versions', _id: 'x', found: true, _source: source }));
+      expect(await store.tools.version('files', 'read_file', version.hash)).toEqual(version);
+      expect(decodeURIComponent(es.sent('GET', /^\/pt-tool-versions\/_doc\//)[0]!.path)).toBe(`/pt-tool-versions/_doc/files/read_file/${version.hash}`);
+    });
+
     it('reads pending deliveries oldest queued first (createdMs, then id), due or not, and those due at a time by their next attempt', async () => {
       const store = await connect(es);
       es.on('POST', '/:index/_search', () => hits(0, []));
@@ -604,6 +629,43 @@ describe(ElasticsearchStore.name, () => {
       const [byQuery] = es.sent('POST', /_delete_by_query$/);
       expect(byQuery!.path).toBe('/pt-events-2026.11.20/_delete_by_query');
       expect(byQuery!.body).toEqual({ query: { bool: { filter: [{ range: { '@timestamp': { lt: Date.parse('2026-11-20T12:00:00.000Z'), format: 'epoch_millis' } } }] } } });
+    });
+
+    it('prunes tool versions last seen before the cut-off, one tool at a time, keeping its first, latest, pinned and current ones and those evidence names', async () => {
+      const store = await connect(es);
+      const cut = '2026-11-20T12:00:00.000Z';
+      const doc = (tool: string, i: number) => {
+        const version = sampleToolVersion({ tool, hash: String(i).repeat(64), firstSeen: at(i), lastSeen: at(i), eventId: `evt_list_${i}` });
+        return { id: `files/${tool}/${version.hash}`, source: { server: 'files', tool, hash: version.hash, firstSeenMs: Date.parse(at(i)), lastSeenMs: Date.parse(at(i)), doc: version }, sort: ['files', tool, Date.parse(at(i)), version.hash] };
+      };
+      // read_file: versions 1..6 are old; 1 is its first, 2 pinned, 3 current, 4 named by an alert, 5 by its event; 7 (newer) is the latest.
+      // write_file: only its first (8) is old.
+      const candidates = [...[1, 2, 3, 4, 5, 6].map((i) => doc('read_file', i)), doc('write_file', 8)];
+      es.on('POST', '/:index/_search', (request) => {
+        const body = request.body as { sort: Record<string, { order: string }>[]; query: { bool: { filter: { term?: { tool?: string } }[] } } };
+        if (body.sort.length === 4) return hits(0, candidates);
+        const tool = body.query.bool.filter.find((f) => f.term?.tool)?.term?.tool ?? '';
+        const ascending = body.sort[0]!['firstSeenMs']!.order === 'asc';
+        const end = tool === 'read_file' ? (ascending ? doc(tool, 1) : doc(tool, 7)) : doc(tool, 8);
+        return hits(1, [end]);
+      })
+        .on('GET', '/pt-tool-pins/_doc/*', (request) => {
+          const tool = decodeURIComponent(request.path).split('/').pop();
+          return { _index: 'pt-tool-pins', _id: 'x', found: true, _source: { server: 'files', tool, doc: sampleToolPin({ tool, pinnedHash: '2'.repeat(64), currentHash: '3'.repeat(64) }) } };
+        })
+        .on('POST', '/_bulk', (request) => bulkAnswer(request.body));
+      expect(await store.tools.deleteVersionsBefore(cut, { hashes: new Set(['4'.repeat(64)]), eventIds: new Set(['evt_list_5']) })).toBe(1);
+      const [scan] = es.sent('POST', /^\/pt-tool-versions\/_search$/);
+      expect(scan!.body).toEqual({
+        query: { bool: { filter: [{ range: { lastSeenMs: { lt: Date.parse(cut), format: 'epoch_millis' } } }] } },
+        sort: [{ server: { order: 'asc' } }, { tool: { order: 'asc' } }, { firstSeenMs: { order: 'asc' } }, { hash: { order: 'asc' } }],
+        size: 1000,
+        track_total_hits: false,
+      });
+      const [bulk, ...more] = es.sent('POST', /^\/_bulk$/);
+      expect(more).toHaveLength(0);
+      expect(bulk!.body).toEqual([{ delete: { _index: 'pt-tool-versions', _id: `files/read_file/${'6'.repeat(64)}` } }]);
+      expect(bulk!.querystring).toMatchObject({ refresh: 'wait_for' });
     });
 
     it('runs a retention delete as a task and follows it to its end, instead of a request that outlasts the client timeout and is sent again beside itself', async () => {

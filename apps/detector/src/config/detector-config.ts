@@ -84,7 +84,8 @@ export interface DetectorConfig {
   webhooks: { url: string; secret: string | undefined }[];
   webhookSecret: string | undefined;
   containment: ContainmentPolicy;
-  retention: { eventsDays: number; alertsDays: number; auditDays: number };
+  /** `versionsDays`: tool definition versions last seen before it are pruned (never a tool's first, latest, pinned, current or alerted-on one). */
+  retention: { eventsDays: number; alertsDays: number; auditDays: number; versionsDays: number };
   /** Tuning previews: events replayed at most. */
   preview: { maxEvents: number };
   /** Compliance exports: how many one detector writes at once (PALISADE_EXPORT_CONCURRENCY). */
@@ -184,7 +185,7 @@ export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): Detect
       categories: file.containment.categories ?? DEFAULT_CONTAINMENT_CATEGORIES,
       tools: file.containment.tools ?? {},
     },
-    retention: { eventsDays: e.PALISADE_RETENTION_EVENTS_DAYS, alertsDays: e.PALISADE_RETENTION_ALERTS_DAYS, auditDays: e.PALISADE_RETENTION_AUDIT_DAYS },
+    retention: { eventsDays: e.PALISADE_RETENTION_EVENTS_DAYS, alertsDays: e.PALISADE_RETENTION_ALERTS_DAYS, auditDays: e.PALISADE_RETENTION_AUDIT_DAYS, versionsDays: e.PALISADE_RETENTION_VERSIONS_DAYS },
     preview: { maxEvents: e.PALISADE_PREVIEW_MAX_EVENTS },
     exports: { maxConcurrent: e.PALISADE_EXPORT_CONCURRENCY },
     rulesDir: path.resolve(e.PALISADE_RULES_DIR ?? defaultRulesDir()),

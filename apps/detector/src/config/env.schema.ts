@@ -85,6 +85,8 @@ export const DetectorEnv = z.object({
   PALISADE_RETENTION_EVENTS_DAYS: Days.default(30),
   PALISADE_RETENTION_ALERTS_DAYS: Days.default(365),
   PALISADE_RETENTION_AUDIT_DAYS: Days.default(2555),
+  /** Tool definition versions last seen longer ago are pruned, but for each tool's first, latest, pinned, current and alerted-on ones. */
+  PALISADE_RETENTION_VERSIONS_DAYS: Days.default(30),
   /** Where the correlation rule pack lives (defaults to the repository's rules/). */
   PALISADE_RULES_DIR: z.string().optional(),
   /** An optional JSON config file adding webhooks (each with its own secret) and per-tool policies. */

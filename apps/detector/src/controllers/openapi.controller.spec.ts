@@ -55,3 +55,25 @@ describe('the OpenAPI document of the exports and tokens lists', () => {
     }
   });
 });
+
+describe('the OpenAPI document of a tool’s definition history', () => {
+  type Operation = { parameters: { name: string; in: string; schema: Record<string, unknown> }[]; responses: Record<string, { content?: { 'application/json': { schema: { required: string[]; properties: Record<string, { items?: { required: string[] } }> } } } }> };
+  const paths = () => openApiDocument().paths as Record<string, { get: Operation }>;
+
+  it('pages the versions in both forms of the route, with limit and cursor beside the tool’s names', () => {
+    for (const [path, names] of [
+      ['/api/tools/{server}/{tool}/versions', ['server:path', 'tool:path']],
+      ['/api/tool/versions', ['server:query', 'tool:query']],
+    ] as const) {
+      const get = paths()[path]!.get;
+      expect(get.parameters.map((p) => `${p.name}:${p.in}`)).toEqual([...names, 'limit:query', 'cursor:query']);
+      expect(get.parameters.find((p) => p.name === 'limit')!.schema).toMatchObject({ default: 50, minimum: 1, maximum: 500 });
+      const page = get.responses['200']!.content!['application/json'].schema;
+      expect(page.required).toEqual(['items', 'total']);
+      expect(page.properties['items']!.items!.required).toEqual(expect.arrayContaining(['hash', 'definition', 'firstSeen', 'diff', 'pinnedDiff']));
+      expect(get.responses).toHaveProperty('400');
+    }
+    const detail = paths()['/api/tools/{server}/{tool}']!.get.responses['200']!.content!['application/json'].schema;
+    expect(Object.keys(detail.properties)).toEqual(expect.arrayContaining(['versions', 'versionsTotal', 'versionsNextCursor', 'pinned', 'pinnedDiff']));
+  });
+});

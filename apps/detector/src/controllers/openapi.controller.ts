@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { Alert, AlertQuery, AuditEntry, AuditQuery, EventQuery, ExportFormat, ExportQuery, ExportState, Incident, IncidentQuery, NamedToolQuery, RuleSummary, TelemetryEvent, TokenQuery, ToolPin, ToolVersion, TuningPreview } from '@palisade/schema';
+import { Alert, AlertQuery, AuditEntry, AuditQuery, EventQuery, ExportFormat, ExportQuery, ExportState, Incident, IncidentQuery, NamedToolQuery, RuleSummary, TelemetryEvent, TokenQuery, ToolPin, ToolVersion, ToolVersionQuery, TuningPreview } from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import { PRODUCT_VERSION } from '../exports/export.service.js';
@@ -76,10 +76,41 @@ function op(summary: string, permission: string, extra: Json = {}): Json {
 const PATH_FORM = ' Names are percent-encoded path segments; one named `.` or `..` takes the query form `/api/tool…?server=&tool=`.';
 const QUERY_FORM = ' Query form of `/api/tools/{server}/{tool}…`: it reaches every name, `.` and `..` included, which are dot segments that clients remove from a path (`%2e` too) before sending it.';
 
+/** A version of a tool's definition as the API shows it (`ToolVersionView`): with its diffs. */
+function versionView(): Json {
+  const version = schema(ToolVersion) as { properties: Json; required: string[] };
+  const diff = (what: string): Json => ({ type: ['string', 'null'], description: `unified diff ${what}` });
+  return {
+    ...version,
+    required: [...version.required, 'diff', 'pinnedDiff'],
+    properties: {
+      ...version.properties,
+      diff: diff('from the version stored before it; null for the first seen one (never pruned)'),
+      pinnedDiff: diff('from the pinned version; null for the pinned one itself'),
+    },
+  };
+}
+
 /** The routes on one tool (ToolsController), each in its path form and in its query form. */
 function toolRoutes(): Record<string, Json> {
+  const detail = {
+    type: 'object',
+    properties: {
+      versions: { type: 'array', items: versionView(), description: 'the latest versions, newest first: the first page of `…/versions`' },
+      versionsTotal: { type: 'integer', description: 'versions stored (retention prunes old ones; `tool.versions` counts every one ever seen)' },
+      versionsNextCursor: { type: 'string', description: 'the `cursor` of the next page of `…/versions`; absent when `versions` holds them all' },
+      pinned: { anyOf: [schema(ToolVersion), { type: 'null' }], description: 'the pinned (first seen or approved) definition, kept however many versions follow' },
+      pinnedDiff: { type: ['string', 'null'], description: 'unified diff pinned → current; null when they are the same' },
+    },
+  };
   const routes: Record<string, Record<string, Json>> = {
-    '': { get: op('One tool: description history with diffs, baseline figures, recent alerts', 'read', { responses: { '200': { description: 'OK', ...json({ type: 'object', properties: { versions: { type: 'array', items: schema(ToolVersion) } } }) } } }) },
+    '': { get: op('One tool: its latest versions with diffs, baseline figures, recent alerts', 'read', { responses: { '200': { description: 'OK', ...json(detail) } } }) },
+    '/versions': {
+      get: op('The tool’s definition history, newest first, each version with its diff from the one before and from the pinned one; `limit` and `cursor` page. Versions last seen before PALISADE_RETENTION_VERSIONS_DAYS are pruned, never the first seen, the latest, the pinned, the current or one an alert names', 'read', {
+        parameters: queryParameters(ToolVersionQuery),
+        responses: { '200': { description: 'OK', ...json(pageOf(versionView())) }, '400': BAD_LIST_QUERY, '401': { description: 'no valid token' }, '403': { description: 'role lacks the permission' }, '404': { description: 'no such tool' } },
+      }),
+    },
     '/quarantine': { post: op('Quarantine the tool', 'triage') },
     '/release': { post: op('Release the tool', 'triage') },
     '/approve': {
@@ -97,7 +128,9 @@ function toolRoutes(): Record<string, Json> {
     },
   };
   const form = (methods: Record<string, Json>, parameters: Json[], note: string): Json =>
-    Object.fromEntries(Object.entries(methods).map(([method, operation]) => [method, { ...operation, parameters, description: `${String(operation.description)}${note}` }]));
+    Object.fromEntries(
+      Object.entries(methods).map(([method, operation]) => [method, { ...operation, parameters: [...parameters, ...((operation['parameters'] as Json[] | undefined) ?? [])], description: `${String(operation.description)}${note}` }]),
+    );
   const toolQuery = queryParameters(NamedToolQuery);
   return Object.fromEntries(
     Object.entries(routes).flatMap(([action, methods]) => [

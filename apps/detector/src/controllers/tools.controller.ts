@@ -1,9 +1,22 @@
 import { Body, Controller, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
-import { BaselineTuning, type NamedToolQuery, type Page, PageLimit, Sha256Hex, TuningException, type QuarantineState, type ToolDetail, type ToolSummary, type TuningPreview } from '@palisade/schema';
+import {
+  BaselineTuning,
+  type NamedToolQuery,
+  type Page,
+  PageLimit,
+  Sha256Hex,
+  ToolVersionQuery,
+  TuningException,
+  type QuarantineState,
+  type ToolDetail,
+  type ToolSummary,
+  type ToolVersionView,
+  type TuningPreview,
+} from '@palisade/schema';
 import { z } from 'zod';
 import { RequirePermission } from '../auth/permission.decorator.js';
 import type { Principal } from '../auth/principal.js';
-import { NamedTool } from '../common/named-tool.decorator.js';
+import { NamedTool, ToolRouteQuery } from '../common/named-tool.decorator.js';
 import { ClientAddress, CurrentPrincipal } from '../common/request-context.js';
 import { zod } from '../common/zod-validation.pipe.js';
 import { actorOf } from '../services/audit.service.js';
@@ -65,6 +78,13 @@ export class ToolsController {
   @RequirePermission('read')
   detail(@NamedTool() { server, tool }: NamedToolQuery): Promise<ToolDetail> {
     return this.tools.detail(server, tool);
+  }
+
+  /** A page of the tool's definition history, newest first: `limit` (default 50, at most 500) and `cursor`. */
+  @Get(onTool('/versions'))
+  @RequirePermission('read')
+  versions(@NamedTool(Object.keys(ToolVersionQuery.shape)) { server, tool }: NamedToolQuery, @ToolRouteQuery(ToolVersionQuery) query: ToolVersionQuery): Promise<Page<ToolVersionView>> {
+    return this.tools.versions(server, tool, query);
   }
 
   @Post(onTool('/quarantine'))

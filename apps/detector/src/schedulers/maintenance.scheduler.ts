@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron, Interval } from '@nestjs/schedule';
 import type { Bus } from '@palisade/bus';
-import { type Incident, deterministicId } from '@palisade/schema';
-import type { Store } from '@palisade/store';
+import { type AlertCategory, type Incident, deterministicId } from '@palisade/schema';
+import type { Store, VersionReferences } from '@palisade/store';
 import { Clock } from '../common/clock.js';
 import type { DetectorConfig } from '../config/detector-config.js';
 import { PIPELINE_GROUP } from '../consumers/telemetry.consumer.js';
@@ -14,6 +14,11 @@ import { MailComposer } from '../services/mail.composer.js';
 import { PipelineMetrics } from '../services/pipeline-metrics.js';
 
 const DAY_MS = 86_400_000;
+
+/** The alerts about a tool's definition: they name versions by hash in their details and by the tools/list event. */
+const DEFINITION_CATEGORIES: readonly AlertCategory[] = ['description_drift', 'tool_poisoning', 'tool_shadowing'];
+/** The evidence details that name a definition by hash (drift: the pinned, previous and current ones). */
+const HASH_DETAILS = ['pinnedHash', 'previousHash', 'currentHash', 'hash'];
 
 /**
  * The worker's schedules: retention, the daily digest, the delivery retry sweep, quarantine snapshots
@@ -35,21 +40,48 @@ export class MaintenanceScheduler {
     private readonly clock: Clock,
   ) {}
 
-  /** Deletes events, alerts and audit entries older than their retention (hourly). */
+  /**
+   * Deletes events, alerts, audit entries and tool definition versions older than their retention (hourly).
+   * Versions go after alerts, so the versions kept as evidence are those the alerts still stored name.
+   */
   @Cron('0 17 * * * *', { name: 'retention' })
   async retention(): Promise<Record<string, number>> {
     const now = this.clock.now().getTime();
-    const { eventsDays, alertsDays, auditDays } = this.config.retention;
+    const { eventsDays, alertsDays, auditDays, versionsDays } = this.config.retention;
+    const before = (days: number): string => new Date(now - days * DAY_MS).toISOString();
     const removed = {
-      events: await this.store.events.deleteBefore(new Date(now - eventsDays * DAY_MS).toISOString()),
-      alerts: await this.store.alerts.deleteBefore(new Date(now - alertsDays * DAY_MS).toISOString()),
-      audit: await this.store.audit.deleteBefore(new Date(now - auditDays * DAY_MS).toISOString()),
+      events: await this.store.events.deleteBefore(before(eventsDays)),
+      alerts: await this.store.alerts.deleteBefore(before(alertsDays)),
+      audit: await this.store.audit.deleteBefore(before(auditDays)),
+      versions: 0,
     };
-    if (removed.events + removed.alerts + removed.audit > 0) {
-      await this.audit.record(SYSTEM_ACTOR, 'retention.run', 'store', { ...removed, eventsDays, alertsDays, auditDays });
-      this.logger.log(`retention removed ${removed.events} events, ${removed.alerts} alerts, ${removed.audit} audit entries`);
+    removed.versions = await this.store.tools.deleteVersionsBefore(before(versionsDays), await this.versionReferences());
+    if (removed.events + removed.alerts + removed.audit + removed.versions > 0) {
+      await this.audit.record(SYSTEM_ACTOR, 'retention.run', 'store', { ...removed, eventsDays, alertsDays, auditDays, versionsDays });
+      this.logger.log(`retention removed ${removed.events} events, ${removed.alerts} alerts, ${removed.audit} audit entries, ${removed.versions} tool versions`);
     }
     return removed;
+  }
+
+  /** The definition versions stored alerts refer to: by hash in their details, and by the events they cite. */
+  private async versionReferences(): Promise<VersionReferences> {
+    const hashes = new Set<string>();
+    const eventIds = new Set<string>();
+    for (const category of DEFINITION_CATEGORIES) {
+      let cursor: string | undefined;
+      do {
+        const page = await this.store.alerts.search({ category, limit: 500, ...(cursor ? { cursor } : {}) });
+        for (const alert of page.items) {
+          for (const id of alert.eventIds) eventIds.add(id);
+          for (const key of HASH_DETAILS) {
+            const value = alert.evidence.details?.[key];
+            if (typeof value === 'string') hashes.add(value);
+          }
+        }
+        cursor = page.nextCursor;
+      } while (cursor);
+    }
+    return { hashes, eventIds };
   }
 
   /** The daily digest e-mail (08:00 local time), when e-mail is on. */

@@ -151,10 +151,12 @@ export async function collectReplayScope(store: Store, target: ReplayTarget): Pr
   const introduced = new Set<string>();
   for (const pin of pins) {
     if (pin.versions === 0 || Date.parse(pin.lastSeen) < fromMs || (pin.versions === 1 && Date.parse(pin.firstSeen) < fromMs)) continue;
-    for (const version of await store.tools.versions(pin.server, pin.tool)) {
-      const first = Date.parse(version.firstSeen);
-      if (first >= fromMs && first < toMs) introduced.add(version.eventId);
-    }
+    let cursor: string | undefined;
+    do {
+      const page = await store.tools.versions(pin.server, pin.tool, { from: iso(fromMs), to: iso(toMs), limit: PAGE, ...(cursor ? { cursor } : {}) });
+      for (const version of page.items) introduced.add(version.eventId);
+      cursor = page.nextCursor;
+    } while (cursor);
   }
   definitions.push(...(await store.events.getMany([...introduced].filter((id) => !budget.has(id)))));
   context += budget.addAll(definitions).added;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { baselineKey, diffDefinitions, importState, pinKey, baselineSummary as summarise } from '@palisade/detection';
-import type { AuditActor, BaselineSummary, QuarantineState, ToolDetail, ToolPin, ToolSummary, ToolVersionView } from '@palisade/schema';
-import type { Store } from '@palisade/store';
+import type { AuditActor, BaselineSummary, Page, QuarantineState, ToolDetail, ToolPin, ToolSummary, ToolVersion, ToolVersionView } from '@palisade/schema';
+import type { Store, ToolVersionQuery } from '@palisade/store';
 import { Clock } from '../common/clock.js';
 import { PalisadeErrorCode, PalisadeException } from '../common/palisade.exception.js';
 import { STORE } from '../infra/injection-tokens.js';
@@ -40,18 +40,57 @@ export class ToolService {
     return (await this.summaryWithBaseline(server, tool)).summary;
   }
 
+  /** The tool with its latest versions (one page: a volatile description adds one a minute), baseline and recent alerts. */
   async detail(server: string, tool: string): Promise<ToolDetail> {
     const { summary, baseline } = await this.summaryWithBaseline(server, tool);
-    const versions = await this.store.tools.versions(server, tool);
-    const views: ToolVersionView[] = versions.map((v, i) => ({ ...v, diff: i === 0 ? null : diffDefinitions(versions[i - 1]!.definition, v.definition, `version ${i}`, `version ${i + 1}`) }));
-    const pinned = versions.find((v) => v.hash === summary.pinnedHash);
-    const current = versions.find((v) => v.hash === summary.currentHash);
+    const [pinned, current] = await Promise.all([this.storedVersion(summary, summary.pinnedHash), this.storedVersion(summary, summary.currentHash)]);
     const pinnedDiff = pinned && current && pinned.hash !== current.hash ? diffDefinitions(pinned.definition, current.definition, 'pinned', 'current') : null;
-    const [tuning, recent] = await Promise.all([
+    const [versions, tuning, recent] = await Promise.all([
+      this.versionPage(summary, pinned, {}),
       this.baselines.tuning(server, tool),
       this.store.alerts.search({ server, tool, limit: 20 }),
     ]);
-    return { tool: summary, versions: views.reverse(), pinnedDiff, baseline, tuning, recentAlerts: recent.items };
+    return {
+      tool: summary,
+      versions: versions.items,
+      versionsTotal: versions.total,
+      ...(versions.nextCursor ? { versionsNextCursor: versions.nextCursor } : {}),
+      pinned,
+      pinnedDiff,
+      baseline,
+      tuning,
+      recentAlerts: recent.items,
+    };
+  }
+
+  /** A page of a tool's definition history, newest first, each version with its diffs from its predecessor and from the pin. */
+  async versions(server: string, tool: string, query: ToolVersionQuery): Promise<Page<ToolVersionView>> {
+    const pin = await this.store.tools.get(server, tool);
+    if (!pin) throw PalisadeException.notFound(`tool ${server}/${tool}`);
+    return this.versionPage(pin, await this.storedVersion(pin, pin.pinnedHash), query);
+  }
+
+  private async storedVersion(pin: ToolPin, hash: string | null): Promise<ToolVersion | null> {
+    return hash === null ? null : this.store.tools.version(pin.server, pin.tool, hash);
+  }
+
+  /**
+   * One page of versions. The predecessor of the page's oldest version is the first of the next page: read
+   * too, so every version but the first seen has its diff, whichever page it is shown on.
+   */
+  private async versionPage(pin: ToolPin, pinned: ToolVersion | null, query: ToolVersionQuery): Promise<Page<ToolVersionView>> {
+    const page = await this.store.tools.versions(pin.server, pin.tool, query);
+    const older = page.nextCursor ? (await this.store.tools.versions(pin.server, pin.tool, { limit: 1, cursor: page.nextCursor })).items[0] : undefined;
+    const label = (version: ToolVersion): string => `first seen ${version.firstSeen}`;
+    const items = page.items.map((version, i): ToolVersionView => {
+      const previous = page.items[i + 1] ?? older;
+      return {
+        ...version,
+        diff: previous ? diffDefinitions(previous.definition, version.definition, label(previous), label(version)) : null,
+        pinnedDiff: pinned && pinned.hash !== version.hash ? diffDefinitions(pinned.definition, version.definition, 'pinned', label(version)) : null,
+      };
+    });
+    return { ...page, items };
   }
 
   /** One tool's summary and the baseline figures it was made with (read once for both). */

@@ -1,8 +1,22 @@
-import { ToolPin, ToolVersion } from '@palisade/schema';
-import { instantMs } from '../shared/time.js';
-import type { ToolRepository } from '../store.port.js';
+import { type Page, ToolPin, ToolVersion } from '@palisade/schema';
+import { instantMs, rangeMs } from '../shared/time.js';
+import { isReferenced } from '../shared/version-retention.js';
+import type { ToolRepository, ToolVersionQuery, VersionReferences } from '../store.port.js';
 import type { BulkAction } from './bulk.writer.js';
-import { sourceAt, termFilters, toolDocId, type ElasticsearchContext } from './elasticsearch.context.js';
+import { msRange, numberRange, sourceAt, termFilters, toolDocId, type ElasticsearchContext, type Hit, type SortedList } from './elasticsearch.context.js';
+
+/** A tool's versions newest first; the hash breaks ties between versions first seen at the same instant. */
+const NEWEST_VERSIONS: SortedList = {
+  list: 'tool-versions',
+  sort: [
+    { field: 'firstSeenMs', order: 'desc' },
+    { field: 'hash', order: 'desc' },
+  ],
+  shape: ['number', 'string'],
+};
+const OLDEST_VERSIONS: SortedList = { ...NEWEST_VERSIONS, sort: NEWEST_VERSIONS.sort.map(({ field }) => ({ field, order: 'asc' as const })) };
+/** Retention candidates, one tool after another. */
+const BY_TOOL_OLDEST_FIRST = [{ field: 'server', order: 'asc' as const }, { field: 'tool', order: 'asc' as const }, ...OLDEST_VERSIONS.sort];
 
 const BY_NAME = [
   { field: 'server', order: 'asc' as const },
@@ -30,16 +44,72 @@ export class ElasticsearchToolRepository implements ToolRepository {
     await this.ctx.bulk.write([this.pinAction(pin)], 'wait_for');
   }
 
-  async versions(server: string, tool: string): Promise<ToolVersion[]> {
-    const hits = await this.ctx.all(this.ctx.indices.name('tool-versions'), { bool: { filter: termFilters({ server, tool }) } }, [
-      { field: 'firstSeenMs', order: 'asc' },
-      { field: 'hash', order: 'asc' },
+  async versions(server: string, tool: string, query: ToolVersionQuery = {}): Promise<Page<ToolVersion>> {
+    const { fromMs, toMs } = rangeMs(query);
+    const filter = [...termFilters({ server, tool }), ...numberRange('firstSeenMs', { gte: fromMs, lt: toMs })];
+    return this.ctx.page(this.versionIndex(), { bool: { filter } }, NEWEST_VERSIONS, query, (hit) => this.decodeVersion(hit));
+  }
+
+  async version(server: string, tool: string, hash: string): Promise<ToolVersion | null> {
+    const source = await this.ctx.getSource(this.versionIndex(), toolDocId(server, tool, hash));
+    return source ? this.ctx.rows.checkWith(source['doc'], ToolVersion) : null;
+  }
+
+  /**
+   * Reads the versions last seen before the cut-off one tool at a time, keeps each tool's first, latest,
+   * pinned and current ones and those evidence refers to, and deletes the rest by id.
+   */
+  async deleteVersionsBefore(ts: string, keep: VersionReferences): Promise<number> {
+    const cut = instantMs(ts, 'retention cut-off');
+    let deleted = 0;
+    let group: Hit[] = [];
+    const flush = async (): Promise<void> => {
+      if (group.length > 0) deleted += await this.pruneTool(group, keep);
+      group = [];
+    };
+    for await (const hits of this.ctx.scan(this.versionIndex(), { bool: { filter: msRange('lastSeenMs', { lt: cut }) } }, BY_TOOL_OLDEST_FIRST)) {
+      for (const hit of hits) {
+        const first = group[0];
+        if (first && (sourceAt(first._source, 'server') !== sourceAt(hit._source, 'server') || sourceAt(first._source, 'tool') !== sourceAt(hit._source, 'tool'))) await flush();
+        group.push(hit);
+      }
+    }
+    await flush();
+    return deleted;
+  }
+
+  /** Deletes the candidates of one tool that none of its anchors or references keeps. */
+  private async pruneTool(candidates: readonly Hit[], keep: VersionReferences): Promise<number> {
+    const server = String(sourceAt(candidates[0]!._source, 'server'));
+    const tool = String(sourceAt(candidates[0]!._source, 'tool'));
+    const byTool = { bool: { filter: termFilters({ server, tool }) } };
+    const [pin, first, latest] = await Promise.all([
+      this.get(server, tool),
+      this.ctx.page(this.versionIndex(), byTool, OLDEST_VERSIONS, { limit: 1 }, (hit) => hit._id ?? null),
+      this.ctx.page(this.versionIndex(), byTool, NEWEST_VERSIONS, { limit: 1 }, (hit) => hit._id ?? null),
     ]);
-    return hits.flatMap((hit) => this.ctx.rows.checkWith(sourceAt(hit._source, 'doc'), ToolVersion) ?? []);
+    const kept = new Set([first.items[0], latest.items[0]]);
+    const anchors = new Set([pin?.pinnedHash, pin?.currentHash]);
+    const actions: BulkAction[] = candidates.flatMap((hit) => {
+      const version = this.decodeVersion(hit);
+      if (!hit._id || !version || kept.has(hit._id) || anchors.has(version.hash) || isReferenced(version, keep)) return [];
+      return [{ op: 'delete' as const, index: this.versionIndex(), id: hit._id }];
+    });
+    if (actions.length === 0) return 0;
+    const outcomes = await this.ctx.bulk.write(actions, 'wait_for');
+    return outcomes.filter((outcome) => outcome !== 'absent').length;
   }
 
   async addVersion(version: ToolVersion): Promise<void> {
     await this.ctx.bulk.write([this.versionAction(version)], 'wait_for');
+  }
+
+  private versionIndex(): string {
+    return this.ctx.indices.name('tool-versions');
+  }
+
+  private decodeVersion(hit: Hit): ToolVersion | null {
+    return this.ctx.rows.checkWith(sourceAt(hit._source, 'doc'), ToolVersion);
   }
 
   pinAction(pin: ToolPin): BulkAction {

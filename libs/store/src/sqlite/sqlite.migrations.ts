@@ -170,6 +170,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
 
   CREATE INDEX tokens_by_created ON tokens (created_ms, id);
   `,
+  /* 3: a tool's versions paged newest first, and pruned by when they were last seen */ `
+  CREATE INDEX tool_versions_by_first_seen ON tool_versions (server, tool, first_seen_ms);
+  CREATE INDEX tool_versions_by_last_seen ON tool_versions (last_seen_ms);
+  `,
 ];
 
 /** Brings the database to the latest schema version; refuses a database from a newer Palisade. */

@@ -1,7 +1,34 @@
-import { ToolPin, ToolVersion } from '@palisade/schema';
+import { type Page, ToolPin, ToolVersion } from '@palisade/schema';
+import { chunks } from '../shared/chunks.js';
 import { instantMs } from '../shared/time.js';
-import type { ToolRepository } from '../store.port.js';
+import { isReferenced } from '../shared/version-retention.js';
+import type { ToolRepository, ToolVersionQuery, VersionReferences } from '../store.port.js';
+import { keysetPage, placeholders, SqlFilter, type KeysetList } from './keyset.query.js';
 import type { SqliteContext } from './sqlite.context.js';
+
+/** A tool's versions newest first; `rowid` (insertion order) breaks ties between versions first seen together. */
+const VERSIONS: KeysetList = {
+  list: 'tool-versions',
+  table: 'tool_versions',
+  keys: [
+    { column: 'first_seen_ms', type: 'number' },
+    { column: 'rowid', type: 'number' },
+  ],
+};
+
+/**
+ * Versions retention may delete: last seen before the cut-off, neither the first nor the latest of their
+ * tool, neither its pinned nor its current definition. Evidence references are checked after, in code.
+ */
+const PRUNABLE_VERSIONS = `
+  SELECT v.rowid AS id, v.hash AS hash, json_extract(v.doc, '$.eventId') AS eventId FROM tool_versions AS v
+  WHERE v.last_seen_ms < ?
+    AND v.rowid <> (SELECT f.rowid FROM tool_versions AS f WHERE f.server = v.server AND f.tool = v.tool ORDER BY f.first_seen_ms, f.rowid LIMIT 1)
+    AND v.rowid <> (SELECT l.rowid FROM tool_versions AS l WHERE l.server = v.server AND l.tool = v.tool ORDER BY l.first_seen_ms DESC, l.rowid DESC LIMIT 1)
+    AND NOT EXISTS (
+      SELECT 1 FROM tool_pins AS p WHERE p.server = v.server AND p.tool = v.tool
+        AND v.hash IN (coalesce(json_extract(p.doc, '$.pinnedHash'), ''), coalesce(json_extract(p.doc, '$.currentHash'), ''))
+    )`;
 
 export class SqliteToolRepository implements ToolRepository {
   constructor(private readonly ctx: SqliteContext) {}
@@ -25,9 +52,25 @@ export class SqliteToolRepository implements ToolRepository {
       .run(pin.server, pin.tool, JSON.stringify(pin));
   }
 
-  async versions(server: string, tool: string): Promise<ToolVersion[]> {
-    const docs = this.ctx.pluck('SELECT doc FROM tool_versions WHERE server = ? AND tool = ? ORDER BY first_seen_ms, rowid').all(server, tool);
-    return docs.flatMap((doc) => this.ctx.rows.parseWith(doc, ToolVersion) ?? []);
+  async versions(server: string, tool: string, query: ToolVersionQuery = {}): Promise<Page<ToolVersion>> {
+    const filter = new SqlFilter().equals('server', server).equals('tool', tool).timeRange('first_seen_ms', query);
+    return keysetPage(this.ctx, VERSIONS, filter, query, (doc) => this.ctx.rows.parseWith(doc, ToolVersion));
+  }
+
+  async version(server: string, tool: string, hash: string): Promise<ToolVersion | null> {
+    const doc = this.ctx.pluck('SELECT doc FROM tool_versions WHERE server = ? AND tool = ? AND hash = ?').get(server, tool, hash);
+    return doc === undefined ? null : this.ctx.rows.parseWith(doc, ToolVersion);
+  }
+
+  async deleteVersionsBefore(ts: string, keep: VersionReferences): Promise<number> {
+    const before = instantMs(ts, 'retention cut-off');
+    return this.ctx.write(() => {
+      const rows = this.ctx.statement(PRUNABLE_VERSIONS).all(before) as { id: number; hash: string; eventId: unknown }[];
+      const ids = rows.filter((row) => !isReferenced({ hash: row.hash, eventId: String(row.eventId) }, keep)).map((row) => row.id);
+      let deleted = 0;
+      for (const chunk of chunks(ids, 500)) deleted += this.ctx.statement(`DELETE FROM tool_versions WHERE rowid IN (${placeholders(chunk.length)})`).run(...chunk).changes;
+      return deleted;
+    });
   }
 
   async addVersion(version: ToolVersion): Promise<void> {

@@ -25,7 +25,9 @@ export class MemoryState {
   alerts = new Map<string, { alert: Alert; tsMs: number }>();
   incidents = new Map<string, MemoryIncidentRow>();
   pins = new Map<string, ToolPin>();
-  versions = new Map<string, ToolVersion>();
+  /** `seq`: insertion order, the tie-break between versions first seen at the same instant (sqlite's rowid). */
+  versions = new Map<string, { version: ToolVersion; seq: number }>();
+  versionSeq = 0;
   baselines = new Map<string, BaselineTuning>();
   engineState = new Map<string, unknown>();
   audit = new Map<number, AuditEntry>();
