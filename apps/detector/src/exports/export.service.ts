@@ -238,7 +238,9 @@ export class ExportService implements OnApplicationBootstrap {
         range: { from: request.from, to: request.to },
         files,
         audit,
-        retention: { ...this.config.retention },
+        // What the bundle holds (events, alerts, audit) only: the manifest is signed as its schema reads it,
+        // and a verifier drops a key it does not know, so another one would fail every older verifier.
+        retention: { eventsDays: this.config.retention.eventsDays, alertsDays: this.config.retention.alertsDays, auditDays: this.config.retention.auditDays },
         publicKey: keys.publicKey,
       };
       manifest.signature = sign(null, signedManifestBytes(manifest), keys.privateKey).toString('base64');
