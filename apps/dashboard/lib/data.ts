@@ -1,11 +1,12 @@
 import 'server-only';
-import type { AuditEntry, ExportRecord, Incident, IncidentDetail, Page, RuleSummary, TelemetryEvent, ToolDetail, ToolSummary, TriageStatus } from '@palisade/schema';
+import type { AuditEntry, ExportRecord, Incident, IncidentDetail, Page, RuleSummary, TelemetryEvent, ToolDetail, ToolSummary, ToolVersionView, TriageStatus } from '@palisade/schema';
 import { cache } from 'react';
 import { api } from './detector-api';
 import { EXPORT_LIST } from './export-paging';
 import type { IncidentFilters } from './incident-filters';
 import { QUEUE_PAGE_SIZE } from './queue-paging';
 import { toolApiPath } from './tool-links';
+import { TOOL_VERSIONS } from './version-paging';
 
 // Reads for the pages, through the detector API with the analyst's own token (never the store).
 // The response shapes are the detector's, from @palisade/schema.
@@ -35,6 +36,11 @@ export function listTools(): Promise<Page<ToolSummary>> {
 }
 
 export const getTool = cache((server: string, tool: string): Promise<ToolDetail> => api<ToolDetail>(toolApiPath(server, tool)));
+
+/** A page of a tool's definition history, newest first, after `cursor` (the detail holds the first page). */
+export function getToolVersions(server: string, tool: string, cursor: string): Promise<Page<ToolVersionView>> {
+  return api<Page<ToolVersionView>>(toolApiPath(server, tool, 'versions'), { query: { cursor, limit: TOOL_VERSIONS.pageSize } });
+}
 
 /** Recent calls of a tool (newest first), for its charts: response sizes and call rate. */
 export const toolCalls = cache((server: string, tool: string): Promise<Page<TelemetryEvent>> => api<Page<TelemetryEvent>>('/api/events', { query: { server, tool, limit: 500 } }));

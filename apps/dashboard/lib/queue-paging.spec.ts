@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { incidentsHref } from './incident-filters';
-import { MAX_BACK, type QueuePosition, nextPosition, parseQueuePosition, previousPosition, queueRange } from './queue-paging';
+import { MAX_BACK, type QueuePosition, nextPosition, parseQueuePosition, positionParams, previousPosition, queueRange } from './queue-paging';
 
 const FIRST: QueuePosition = { page: 1, back: [] };
 
@@ -35,6 +35,14 @@ describe('queue paging', () => {
     }
     expect(hrefs).toEqual(['/incidents?server=bulk&cursor=c2&page=3&back=c1', '/incidents?server=bulk&cursor=c1&page=2', '/incidents?server=bulk']);
     expect(position).toEqual(FIRST);
+  });
+
+  it('gives the parameters of the page itself, for links that stay on it (a tool’s versions), none on the first page', () => {
+    expect(positionParams(FIRST)).toEqual({ cursor: undefined, page: undefined, back: undefined });
+    const third: QueuePosition = { cursor: 'c2', page: 3, back: ['c1'] };
+    expect(positionParams(third)).toEqual({ cursor: 'c2', page: '3', back: 'c1' });
+    expect(follow(incidentsHref({}, positionParams(third)))).toEqual(third);
+    expect(queueRange(third, 10, 110, String, { pageSize: 50, noun: 'versions' })).toBe('101–110 of 110');
   });
 
   it('keeps at most MAX_BACK cursors: deep pages still go back that far, then only to the first page', () => {

@@ -53,6 +53,11 @@ function params(cursor: string | undefined, page: number | null, back: string[])
   return { cursor, page: cursor && page !== null ? String(page) : undefined, back: cursor && back.length ? back.join(',') : undefined };
 }
 
+/** The URL parameters of this position itself (none on the first page): for links that stay on the page. */
+export function positionParams(position: QueuePosition): QueuePositionParams {
+  return params(position.cursor, position.page, position.back);
+}
+
 /** The page after this one, given the detector's `nextCursor`. */
 export function nextPosition(position: QueuePosition, nextCursor: string): QueuePositionParams {
   const back = position.cursor ? [...position.back, position.cursor].slice(-MAX_BACK) : [];

@@ -26,6 +26,14 @@ describe('toolHref and toolApiPath', () => {
     expect(toolApiPath('mail', '%2e%2e', 'baseline/preview')).toBe('/api/tools/mail/%252e%252e/baseline/preview');
   });
 
+  it('carry the version shown, its comparison and the page of its history, leaving out what is not given', () => {
+    expect(toolHref('queues', 'queue_depth', undefined, { version: 'abc', compare: 'pinned', cursor: 'c2', page: '3', back: 'c1' })).toBe('/tools/queues/queue_depth?version=abc&compare=pinned&cursor=c2&page=3&back=c1');
+    expect(toolHref('queues', 'queue_depth', undefined, { version: 'abc', compare: undefined, cursor: undefined })).toBe('/tools/queues/queue_depth?version=abc');
+    expect(toolHref('queues', '..', undefined, { cursor: 'c1', page: '2' })).toBe('/tool?server=queues&tool=..&cursor=c1&page=2');
+    expect(toolApiPath('queues', 'queue_depth', 'versions')).toBe('/api/tools/queues/queue_depth/versions');
+    expect(toolApiPath('queues', '.', 'versions')).toBe('/api/tool/versions?server=queues&tool=.');
+  });
+
   it('name a tool called `.` or `..` (or on a server so named) in the query, which no URL parser rewrites', () => {
     expect(toolHref('dots', '..')).toBe('/tool?server=dots&tool=..');
     expect(toolHref('..', 'send_email', 'baseline')).toBe('/tool/baseline?server=..&tool=send_email');

@@ -2,7 +2,19 @@
 export type ToolView = 'baseline';
 
 /** What the dashboard asks the detector about one tool, past `GET /api/tools/:server/:tool`. */
-export type ToolAction = 'quarantine' | 'release' | 'approve' | 'baseline' | 'baseline/preview';
+export type ToolAction = 'versions' | 'quarantine' | 'release' | 'approve' | 'baseline' | 'baseline/preview';
+
+/**
+ * Where a tool's page is: the version shown (`version`, its hash), what it is compared with (its predecessor,
+ * or `compare=pinned`), and the page of its history (`cursor`, `page`, `back`, as `lib/queue-paging`).
+ */
+export interface ToolPageSearch {
+  version?: string | undefined;
+  compare?: 'pinned' | undefined;
+  cursor?: string | undefined;
+  page?: string | undefined;
+  back?: string | undefined;
+}
 
 /**
  * `.` and `..`: dot segments, which browsers, fetch and every WHATWG URL remove from a path before it is sent
@@ -25,9 +37,10 @@ function toolLocation(root: '' | '/api', server: string, tool: string, sub: stri
   return `${root}/tools/${encodeURIComponent(server)}/${encodeURIComponent(tool)}${tail}${query ? `?${query}` : ''}`;
 }
 
-/** A tool's page in the dashboard (or its baseline tuning), optionally on one version of its definition. */
-export function toolHref(server: string, tool: string, view?: ToolView, search: { version?: string } = {}): string {
-  return toolLocation('', server, tool, view, search.version ? { version: search.version } : {});
+/** A tool's page in the dashboard (or its baseline tuning), optionally on one version of its definition and a page of its history. */
+export function toolHref(server: string, tool: string, view?: ToolView, search: ToolPageSearch = {}): string {
+  const given = Object.entries(search).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '');
+  return toolLocation('', server, tool, view, Object.fromEntries(given));
 }
 
 /** The detector API route of one tool: its detail, or an action on it. */

@@ -12,7 +12,7 @@ import { LOOKALIKES, SEND_EMAIL, lookalikeToolsList } from './support/lookalike-
 import { ingestLine } from './support/ingest-line';
 import { FAKE_PRIVATE_KEY, collectorSession } from './support/mcp-traffic';
 import { type Dashboard, type DetectorProcess, DETECTOR_BIN, REPO, startDashboard, startDetectorProcess, waitFor } from './support/processes';
-import { reportCalls } from './support/tool-history';
+import { minuteOf, minuteStampedLists, reportCalls } from './support/tool-history';
 
 // The dashboard end to end: a real detector, real collectors in front of the scenario MCP servers
 // (test/fixtures/servers), the built dashboard under `next start`, and Debian's Chromium driven by
@@ -347,6 +347,51 @@ describe.skipIf(!HAVE_CHROMIUM)('dashboard in a browser', () => {
     await expect
       .poll(async () => (await detector.api<{ items: { action: string }[] }>('GET', '/api/audit?target=tool:facts/get_fact_of_the_day')).body.items.map((a) => a.action))
       .toContain('tool.approve');
+  });
+
+  it('pages a long description history 50 versions at a time, each diffed against the one before and against the pin', async () => {
+    // A description stamped to the minute: 60 versions, more than a page.
+    const startMs = Date.now() - 3 * 3_600_000;
+    const ingested = await fetch(`${detector.url}/api/ingest`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${detector.adminToken}`, 'content-type': 'application/x-ndjson' },
+      body: minuteStampedLists('queues', 'queue_depth', 60, startMs),
+    });
+    expect(ingested.status).toBe(202);
+    await waitFor(async () => (await detector.api<{ total: number }>('GET', '/api/tools/queues/queue_depth/versions?limit=1')).body.total === 60, 'the 60 versions stored');
+    const hashes = (await detector.api<{ items: { hash: string }[] }>('GET', '/api/tools/queues/queue_depth/versions?limit=500')).body.items.map((v) => v.hash);
+    const range = page.getByTestId('versions-range');
+    const listed = () => page.locator('li[data-version]').evaluateAll((items) => items.map((li) => li.getAttribute('data-version')));
+    const foot = page.locator('#history-h').locator('xpath=ancestor::section').locator('.queue-foot');
+    const diff = page.getByTestId('side-by-side-diff');
+
+    await page.goto(`${dashboard.url}/tools/queues/queue_depth`);
+    await expect.poll(() => range.textContent()).toBe('1–50 of 60');
+    expect(await listed()).toEqual(hashes.slice(0, 50));
+    // The pin (the first seen version) is not on this page, yet the drift from it is shown, and each version's from the pin.
+    expect(await diff.locator('td.removed').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining(minuteOf(startMs, 0))]));
+
+    await foot.getByRole('link', { name: /Next/ }).click();
+    await expect.poll(() => range.textContent()).toBe('51–60 of 60');
+    expect(await listed()).toEqual(hashes.slice(50));
+    expect(await page.locator(`li[data-version="${hashes[59]}"] .badge`).allTextContents()).toContain('pinned');
+
+    // Version 10 (the 51st newest) against the one before it, whose page this is too…
+    await page.locator(`li[data-version="${hashes[50]}"] a`).click();
+    await expect.poll(async () => (await diff.locator('td.added').allTextContents()).join(' ')).toContain(minuteOf(startMs, 9));
+    expect((await diff.locator('td.removed').allTextContents()).join(' ')).toContain(minuteOf(startMs, 8));
+    // …and against the pinned version.
+    await page.getByTestId('compare-pinned').click();
+    await expect.poll(async () => (await diff.locator('td.removed').allTextContents()).join(' ')).toContain(minuteOf(startMs, 0));
+    expect((await diff.locator('td.added').allTextContents()).join(' ')).toContain(minuteOf(startMs, 9));
+    await expect.poll(() => range.textContent()).toBe('51–60 of 60');
+
+    // The oldest shown on the first page has its diff too: its predecessor is on the next page.
+    await foot.getByRole('link', { name: /Previous/ }).click();
+    await expect.poll(() => range.textContent()).toBe('1–50 of 60');
+    await page.locator(`li[data-version="${hashes[49]}"] a`).click();
+    await expect.poll(async () => (await diff.locator('td.removed').allTextContents()).join(' ')).toContain(minuteOf(startMs, 9));
+    expect((await diff.locator('td.added').allTextContents()).join(' ')).toContain(minuteOf(startMs, 10));
   });
 
   it('lists a tool its server never listed, seen only in a call, and quarantines it from its page', async () => {

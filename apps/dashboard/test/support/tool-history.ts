@@ -16,3 +16,23 @@ export function reportCalls(server: string, tool: string, session: string, calls
   );
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * NDJSON for `POST /api/ingest`: `count` `tools/list`s of one server a minute apart, its one tool described
+ * with the minute of its data, as a volatile description is: a new version of the tool every minute.
+ */
+export function minuteStampedLists(server: string, tool: string, count: number, startMs: number): string {
+  const lines = Array.from({ length: count }, (_, i) =>
+    ingestLine(server, `${server}-session`, startMs + i * 60_000, i + 1, {
+      'mcp.method.name': 'tools/list',
+      'palisade.request.params': {},
+      'palisade.response.result': { tools: [{ name: tool, description: `Returns the queue depth. Data as of ${minuteOf(startMs, i)}.`, inputSchema: { type: 'object', properties: { queue: { type: 'string' } } } }] },
+    }),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** The minute version `i` of `minuteStampedLists` describes (`2026-11-22 10:07`). */
+export function minuteOf(startMs: number, i: number): string {
+  return new Date(startMs + i * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+}

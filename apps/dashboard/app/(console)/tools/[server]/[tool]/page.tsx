@@ -2,13 +2,18 @@ import type { Metadata } from 'next';
 import { printableText } from '@palisade/schema/printable-text';
 import Link from 'next/link';
 import { Suspense } from 'react';
+import { attempt } from '@/lib/attempt';
+import { getToolVersions } from '@/lib/data';
 import { definitionText } from '@/lib/definition-text';
 import { formatInstant, formatNumber, shortHash } from '@/lib/format';
+import { parseQueuePosition, positionParams, queueRange } from '@/lib/queue-paging';
 import { requireSession } from '@/lib/session';
 import { toolHref } from '@/lib/tool-links';
 import { type ToolRouteProps, namedTool, toolFromRoute } from '@/lib/tool-route';
+import { TOOL_VERSIONS } from '@/lib/version-paging';
 import { categoryLabel } from '@/lib/vocabulary';
 import { ApiProblem } from '@/ui/common/api-problem';
+import { Pager } from '@/ui/common/pager';
 import { SafeText } from '@/ui/common/rich-text';
 import { CardSkeleton } from '@/ui/common/skeletons';
 import { Time } from '@/ui/common/time';
@@ -27,15 +32,31 @@ export default async function ToolPage(props: ToolRouteProps) {
   const [{ server, tool: toolName, result }, search, session] = await Promise.all([toolFromRoute(props), props.searchParams, requireSession()]);
   if (!result.ok) return <ApiProblem error={result.error} what="this tool" />;
   const detail = result.value;
-  const { tool, versions, tuning, baseline } = detail;
+  const { tool, tuning, baseline } = detail;
   const now = Date.now();
-  // Which comparison to show: pinned → current by default when the tool drifted, else one version against its predecessor.
+  // The history a page at a time, newest first: the detail holds the first page, a cursor in the URL reads another.
+  const position = parseQueuePosition(search);
+  const history = position.cursor ? await attempt(getToolVersions(server, toolName, position.cursor)) : { ok: true as const, value: { items: detail.versions, total: detail.versionsTotal, nextCursor: detail.versionsNextCursor } };
+  if (!history.ok) return <ApiProblem error={history.error} what="this tool's versions" />;
+  const versions = history.value.items;
+  const here = positionParams(position);
+  // Which comparison to show: pinned → current by default when the tool drifted, else one version against
+  // its predecessor, or against the pinned version (`compare=pinned`).
   const requested = typeof search.version === 'string' ? search.version : undefined;
+  const againstPinned = search.compare === 'pinned';
   const selectedIndex = requested ? versions.findIndex((v) => v.hash === requested) : -1;
-  const showPinned = selectedIndex < 0 && detail.pinnedDiff !== null;
+  const showPinned = selectedIndex < 0 && !position.cursor && detail.pinnedDiff !== null;
   const index = selectedIndex >= 0 ? selectedIndex : 0;
   const selected = versions[index];
-  const number = (i: number) => versions.length - i;
+  // Versions are numbered from the oldest stored; a page whose number the URL lost names them by hash.
+  const start = position.page === null ? null : (position.page - 1) * TOOL_VERSIONS.pageSize;
+  const number = (i: number): number | null => (start === null ? null : history.value.total - start - i);
+  const name = (i: number): string => {
+    const n = number(i);
+    return n === null ? `version ${shortHash(versions[i]?.hash ?? '', 8)}` : `version ${n}`;
+  };
+  const capital = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+  const versionHref = (hash: string, compare?: 'pinned') => toolHref(server, toolName, undefined, { ...here, version: hash, compare });
 
   return (
     <>
@@ -109,7 +130,7 @@ export default async function ToolPage(props: ToolRouteProps) {
         </div>
         <div style={{ display: 'grid', gridTemplateColumns: '250px minmax(0, 1fr)' }}>
           <ul className="versions" style={{ borderRight: '1px solid var(--border)' }}>
-            {detail.pinnedDiff ? (
+            {detail.pinnedDiff && !position.cursor ? (
               <li>
                 <Link href={toolHref(server, toolName)} aria-current={showPinned ? 'true' : undefined} scroll={false}>
                   <strong>Pinned → current</strong>
@@ -120,10 +141,9 @@ export default async function ToolPage(props: ToolRouteProps) {
               </li>
             ) : null}
             {versions.map((v, i) => (
-              <li key={v.hash}>
-                <Link href={toolHref(server, toolName, undefined, { version: v.hash })} aria-current={!showPinned && i === index ? 'true' : undefined} scroll={false}>
-                  <strong>Version {number(i)}</strong>{' '}
-                  {v.hash === tool.currentHash ? <span className="badge outline">current</span> : null}{' '}
+              <li key={v.hash} data-version={v.hash}>
+                <Link href={versionHref(v.hash, againstPinned ? 'pinned' : undefined)} aria-current={!showPinned && i === index ? 'true' : undefined} scroll={false}>
+                  <strong>{capital(name(i))}</strong> {v.hash === tool.currentHash ? <span className="badge outline">current</span> : null}{' '}
                   {v.hash === tool.pinnedHash ? <span className="badge outline">pinned</span> : null}
                   <div className="muted mono">{shortHash(v.hash)}</div>
                   <div className="muted">
@@ -134,14 +154,29 @@ export default async function ToolPage(props: ToolRouteProps) {
             ))}
           </ul>
           <div style={{ minWidth: 0 }}>
+            {!showPinned && selected && detail.pinned ? (
+              <div className="diff-compare" style={{ display: 'flex', gap: 8, padding: '8px 12px', borderBottom: '1px solid var(--border)' }}>
+                <span className="muted">Compare {name(index)} with</span>
+                <Link className="btn small" data-testid="compare-previous" href={versionHref(selected.hash)} aria-current={againstPinned ? undefined : 'true'} scroll={false}>
+                  the version before
+                </Link>
+                <Link className="btn small" data-testid="compare-pinned" href={versionHref(selected.hash, 'pinned')} aria-current={againstPinned ? 'true' : undefined} scroll={false}>
+                  the pinned version
+                </Link>
+              </div>
+            ) : null}
             {showPinned ? (
               <DiffView diff={detail.pinnedDiff!} oldTitle={`pinned (${shortHash(tool.pinnedHash ?? '', 8)})`} newTitle={`current (${shortHash(tool.currentHash ?? '', 8)})`} />
-            ) : selected?.diff ? (
-              <DiffView diff={selected.diff} oldTitle={`version ${number(index) - 1}`} newTitle={`version ${number(index)}`} />
+            ) : selected && againstPinned && selected.pinnedDiff ? (
+              <DiffView diff={selected.pinnedDiff} oldTitle={`pinned (${shortHash(tool.pinnedHash ?? '', 8)})`} newTitle={name(index)} />
+            ) : selected?.diff && !againstPinned ? (
+              <DiffView diff={selected.diff} oldTitle={number(index) === null ? 'the version before' : `version ${number(index)! - 1}`} newTitle={name(index)} />
             ) : selected ? (
               <>
                 <div className="diff-head" style={{ gridTemplateColumns: '1fr' }}>
-                  <div>Version {number(index)} (first seen definition)</div>
+                  <div>
+                    {capital(name(index))} ({selected.hash === tool.pinnedHash ? 'the pinned definition' : 'first seen definition'})
+                  </div>
                 </div>
                 <pre className="definition">
                   <SafeText text={definitionText(selected.definition)} />
@@ -154,6 +189,14 @@ export default async function ToolPage(props: ToolRouteProps) {
             )}
           </div>
         </div>
+        {history.value.total > versions.length || position.cursor ? (
+          <div className="queue-foot">
+            <span className="muted" data-testid="versions-range">
+              {queueRange(position, versions.length, history.value.total, formatNumber, TOOL_VERSIONS)}
+            </span>
+            <Pager position={position} nextCursor={history.value.nextCursor} href={(at) => toolHref(server, toolName, undefined, at)} />
+          </div>
+        ) : null}
       </section>
 
       <div className="page-head" style={{ marginBottom: 10 }}>
