@@ -483,6 +483,15 @@ export function storeBehaviour(open: () => Promise<StoreUnderTest>, capabilities
       await expect(store.tools.versions('files', 'read_file', { cursor: encodeForeignCursor() })).rejects.toMatchObject({ code: StoreErrorCode.InvalidCursor });
     });
 
+    it('prunes a history longer than one delete at a time down to its first and latest version', async () => {
+      const count = 1200;
+      await store.writeBatch({ toolVersions: Array.from({ length: count }, (_, i) => versionAt(i)) });
+      await store.tools.addVersion(sampleToolVersion({ tool: 'write_file', hash: hashOf(5000), firstSeen: at(1), lastSeen: at(1) }));
+      expect(await store.tools.deleteVersionsBefore(at(count + 10), { hashes: new Set(), eventIds: new Set() })).toBe(count - 2);
+      expect((await store.tools.versions('files', 'read_file')).items.map((version) => version.hash)).toEqual([hashOf(count - 1), hashOf(0)]);
+      expect((await store.tools.versions('files', 'write_file')).total).toBe(1);
+    });
+
     it('prunes old versions but keeps the first, the latest, the pinned, the current and those evidence names', async () => {
       await store.writeBatch({ toolVersions: Array.from({ length: 10 }, (_, i) => versionAt(i)) });
       // Version 2 was approved (pinned), version 7 is listed again now (current), after the latest was.

@@ -18,6 +18,9 @@ const OLDEST_VERSIONS: SortedList = { ...NEWEST_VERSIONS, sort: NEWEST_VERSIONS.
 /** Retention candidates, one tool after another. */
 const BY_TOOL_OLDEST_FIRST = [{ field: 'server', order: 'asc' as const }, { field: 'tool', order: 'asc' as const }, ...OLDEST_VERSIONS.sort];
 
+/** Retention candidates of one tool judged and deleted at a time. */
+const PRUNE_RUN = 5000;
+
 const BY_NAME = [
   { field: 'server', order: 'asc' as const },
   { field: 'tool', order: 'asc' as const },
@@ -70,7 +73,8 @@ export class ElasticsearchToolRepository implements ToolRepository {
     for await (const hits of this.ctx.scan(this.versionIndex(), { bool: { filter: msRange('lastSeenMs', { lt: cut }) } }, BY_TOOL_OLDEST_FIRST)) {
       for (const hit of hits) {
         const first = group[0];
-        if (first && (sourceAt(first._source, 'server') !== sourceAt(hit._source, 'server') || sourceAt(first._source, 'tool') !== sourceAt(hit._source, 'tool'))) await flush();
+        // A tool's candidates go in runs of at most PRUNE_RUN: a first run over a long history holds no more in memory.
+        if (first && (group.length >= PRUNE_RUN || sourceAt(first._source, 'server') !== sourceAt(hit._source, 'server') || sourceAt(first._source, 'tool') !== sourceAt(hit._source, 'tool'))) await flush();
         group.push(hit);
       }
     }

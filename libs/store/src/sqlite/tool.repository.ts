@@ -1,5 +1,4 @@
 import { type Page, ToolPin, ToolVersion } from '@palisade/schema';
-import { chunks } from '../shared/chunks.js';
 import { instantMs } from '../shared/time.js';
 import { isReferenced } from '../shared/version-retention.js';
 import type { ToolRepository, ToolVersionQuery, VersionReferences } from '../store.port.js';
@@ -28,7 +27,12 @@ const PRUNABLE_VERSIONS = `
     AND NOT EXISTS (
       SELECT 1 FROM tool_pins AS p WHERE p.server = v.server AND p.tool = v.tool
         AND v.hash IN (coalesce(json_extract(p.doc, '$.pinnedHash'), ''), coalesce(json_extract(p.doc, '$.currentHash'), ''))
-    )`;
+    )
+    AND v.rowid > ?
+  ORDER BY v.rowid
+  LIMIT ?`;
+/** Rows read, and deleted, per transaction of a retention run. */
+const DELETE_CHUNK = 500;
 
 export class SqliteToolRepository implements ToolRepository {
   constructor(private readonly ctx: SqliteContext) {}
@@ -62,15 +66,22 @@ export class SqliteToolRepository implements ToolRepository {
     return doc === undefined ? null : this.ctx.rows.parseWith(doc, ToolVersion);
   }
 
+  /** In chunks of rows, each its own transaction, so a first run over a long history never holds the write lock for long. */
   async deleteVersionsBefore(ts: string, keep: VersionReferences): Promise<number> {
     const before = instantMs(ts, 'retention cut-off');
-    return this.ctx.write(() => {
-      const rows = this.ctx.statement(PRUNABLE_VERSIONS).all(before) as { id: number; hash: string; eventId: unknown }[];
-      const ids = rows.filter((row) => !isReferenced({ hash: row.hash, eventId: String(row.eventId) }, keep)).map((row) => row.id);
-      let deleted = 0;
-      for (const chunk of chunks(ids, 500)) deleted += this.ctx.statement(`DELETE FROM tool_versions WHERE rowid IN (${placeholders(chunk.length)})`).run(...chunk).changes;
-      return deleted;
-    });
+    let deleted = 0;
+    for (let after = 0; ; ) {
+      // Read and deleted in one transaction: a batch writing in between cannot make a chunk's pick stale.
+      const chunk = this.ctx.write(() => {
+        const rows = this.ctx.statement(PRUNABLE_VERSIONS).all(before, after, DELETE_CHUNK) as { id: number; hash: string; eventId: unknown }[];
+        const ids = rows.filter((row) => !isReferenced({ hash: row.hash, eventId: String(row.eventId) }, keep)).map((row) => row.id);
+        const removed = ids.length > 0 ? this.ctx.statement(`DELETE FROM tool_versions WHERE rowid IN (${placeholders(ids.length)})`).run(...ids).changes : 0;
+        return { last: rows.at(-1)?.id, removed };
+      });
+      deleted += chunk.removed;
+      if (chunk.last === undefined) return deleted;
+      after = chunk.last;
+    }
   }
 
   async addVersion(version: ToolVersion): Promise<void> {
