@@ -18,7 +18,7 @@ export interface ToolRouteProps {
  */
 export async function namedTool({ params, searchParams }: ToolRouteProps): Promise<{ server: string; tool: string } | null> {
   const [path, query] = await Promise.all([params, searchParams]);
-  // The names only: the query also carries the page's own parameters (`version`).
+  // The names only: the query also carries the page's own parameters (`version`, `compare`, the history's `cursor`).
   const named = path.server !== undefined && path.tool !== undefined ? { server: segment(path.server), tool: segment(path.tool) } : { server: query.server, tool: query.tool };
   const parsed = NamedToolQuery.safeParse(named);
   return parsed.success ? parsed.data : null;
