@@ -635,25 +635,25 @@ describe(ElasticsearchStore.name, () => {
       const store = await connect(es);
       const cut = '2026-11-20T12:00:00.000Z';
       const doc = (tool: string, i: number) => {
-        const version = sampleToolVersion({ tool, hash: String(i).repeat(64), firstSeen: at(i), lastSeen: at(i), eventId: `evt_list_${i}` });
-        return { id: `files/${tool}/${version.hash}`, source: { server: 'files', tool, hash: version.hash, firstSeenMs: Date.parse(at(i)), lastSeenMs: Date.parse(at(i)), doc: version }, sort: ['files', tool, Date.parse(at(i)), version.hash] };
+        const version = sampleToolVersion({ tool, hash: i.toString(16).repeat(64), firstSeen: at(i), lastSeen: at(i), eventId: `evt_list_${i}` });
+        return { _index: 'pt-tool-versions', _id: `files/${tool}/${version.hash}`, _seq_no: 100 + i, _primary_term: 1, _source: { server: 'files', tool, hash: version.hash, firstSeenMs: Date.parse(at(i)), lastSeenMs: Date.parse(at(i)), doc: version }, sort: ['files', tool, Date.parse(at(i)), version.hash] };
       };
+      const answer = (items: unknown[]) => ({ took: 1, timed_out: false, hits: { total: { value: items.length, relation: 'eq' }, hits: items } });
       // read_file: versions 1..6 are old; 1 is its first, 2 pinned, 3 current, 4 named by an alert, 5 by its event; 7 (newer) is the latest.
-      // write_file: only its first (8) is old.
-      const candidates = [...[1, 2, 3, 4, 5, 6].map((i) => doc('read_file', i)), doc('write_file', 8)];
+      // write_file: 8 (its first) and 9 are old, 10 is its latest; 9 is listed again while retention runs.
+      const candidates = [...[1, 2, 3, 4, 5, 6].map((i) => doc('read_file', i)), doc('write_file', 8), doc('write_file', 9)];
+      const ends: Record<string, [number, number]> = { read_file: [1, 7], write_file: [8, 10] };
       es.on('POST', '/:index/_search', (request) => {
         const body = request.body as { sort: Record<string, { order: string }>[]; query: { bool: { filter: { term?: { tool?: string } }[] } } };
-        if (body.sort.length === 4) return hits(0, candidates);
+        if (body.sort.length === 4) return answer(candidates);
         const tool = body.query.bool.filter.find((f) => f.term?.tool)?.term?.tool ?? '';
-        const ascending = body.sort[0]!['firstSeenMs']!.order === 'asc';
-        const end = tool === 'read_file' ? (ascending ? doc(tool, 1) : doc(tool, 7)) : doc(tool, 8);
-        return hits(1, [end]);
+        return answer([doc(tool, ends[tool]![body.sort[0]!['firstSeenMs']!.order === 'asc' ? 0 : 1])]);
       })
         .on('GET', '/pt-tool-pins/_doc/*', (request) => {
           const tool = decodeURIComponent(request.path).split('/').pop();
           return { _index: 'pt-tool-pins', _id: 'x', found: true, _source: { server: 'files', tool, doc: sampleToolPin({ tool, pinnedHash: '2'.repeat(64), currentHash: '3'.repeat(64) }) } };
         })
-        .on('POST', '/_bulk', (request) => bulkAnswer(request.body));
+        .on('POST', '/_bulk', (request) => bulkAnswer(request.body, (action) => (action['delete']?._id.includes('/write_file/') ? 409 : 200)));
       expect(await store.tools.deleteVersionsBefore(cut, { hashes: new Set(['4'.repeat(64)]), eventIds: new Set(['evt_list_5']) })).toBe(1);
       const [scan] = es.sent('POST', /^\/pt-tool-versions\/_search$/);
       expect(scan!.body).toEqual({
@@ -661,11 +661,15 @@ describe(ElasticsearchStore.name, () => {
         sort: [{ server: { order: 'asc' } }, { tool: { order: 'asc' } }, { firstSeenMs: { order: 'asc' } }, { hash: { order: 'asc' } }],
         size: 1000,
         track_total_hits: false,
+        seq_no_primary_term: true,
       });
-      const [bulk, ...more] = es.sent('POST', /^\/_bulk$/);
-      expect(more).toHaveLength(0);
-      expect(bulk!.body).toEqual([{ delete: { _index: 'pt-tool-versions', _id: `files/read_file/${'6'.repeat(64)}` } }]);
-      expect(bulk!.querystring).toMatchObject({ refresh: 'wait_for' });
+      // Each deleted only if still the document read: version 9, listed again since (409), stays and is not counted.
+      const bulks = es.sent('POST', /^\/_bulk$/).map((request) => request.body);
+      expect(bulks).toEqual([
+        [{ delete: { _index: 'pt-tool-versions', _id: `files/read_file/${'6'.repeat(64)}`, if_seq_no: 106, if_primary_term: 1 } }],
+        [{ delete: { _index: 'pt-tool-versions', _id: `files/write_file/${'9'.repeat(64)}`, if_seq_no: 109, if_primary_term: 1 } }],
+      ]);
+      expect(es.sent('POST', /^\/_bulk$/)[0]!.querystring).toMatchObject({ refresh: 'wait_for' });
     });
 
     it('runs a retention delete as a task and follows it to its end, instead of a request that outlasts the client timeout and is sent again beside itself', async () => {

@@ -7,13 +7,15 @@ import { backoffDelay, describeError, isRetryableError, isRetryableStatus, type 
 export type BulkAction =
   | { op: 'create' | 'index'; index: string; id: string; document: unknown }
   | { op: 'update'; index: string; id: string; body: { script?: unknown; upsert?: unknown; doc?: unknown; scripted_upsert?: boolean } }
-  | { op: 'delete'; index: string; id: string };
+  /** With `ifSeqNo` and `ifPrimaryTerm`: only if the document is still the one read (outcome `changed` otherwise). */
+  | { op: 'delete'; index: string; id: string; ifSeqNo?: number | undefined; ifPrimaryTerm?: number | undefined };
 
 /**
  * What became of each action: written, already there (`create` of a known id), absent (`delete` of an
- * unknown id), or kept aside (a document Elasticsearch refused as such, written to the keep-aside index).
+ * unknown id), changed (a conditional `delete` of a document written since it was read, left as it is), or
+ * kept aside (a document Elasticsearch refused as such, written to the keep-aside index).
  */
-export type BulkOutcome = 'written' | 'duplicate' | 'absent' | 'kept_aside';
+export type BulkOutcome = 'written' | 'duplicate' | 'absent' | 'changed' | 'kept_aside';
 
 /** An item Elasticsearch refused for a reason sending it again will not change. */
 interface ItemFailure {
@@ -142,6 +144,7 @@ export class BulkWriter {
         if (status >= 200 && status < 300) outcomes[index] = 'written';
         else if (status === 409 && action.op === 'create') outcomes[index] = 'duplicate';
         else if (status === 404 && action.op === 'delete') outcomes[index] = 'absent';
+        else if (status === 409 && action.op === 'delete' && action.ifSeqNo !== undefined) outcomes[index] = 'changed';
         else if (isRetryableStatus(status)) retry.push(index);
         else failures.push({ index, status, message: `${action.op} ${action.index}/${action.id}: HTTP ${status} ${result?.error?.type ?? ''} ${result?.error?.reason ?? ''}`.trim() });
       });
@@ -169,6 +172,6 @@ function lines(action: BulkAction): unknown[] {
     case 'update':
       return [meta, action.body];
     case 'delete':
-      return [meta];
+      return action.ifSeqNo !== undefined && action.ifPrimaryTerm !== undefined ? [{ delete: { ...meta['delete'], if_seq_no: action.ifSeqNo, if_primary_term: action.ifPrimaryTerm } }] : [meta];
   }
 }

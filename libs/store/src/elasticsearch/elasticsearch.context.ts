@@ -108,8 +108,11 @@ export class ElasticsearchContext {
     return toPage(response.hits.hits, limit, total, decode, (hit) => encodeCursor(spec.list, (hit.sort ?? []) as CursorValue[]));
   }
 
-  /** Every hit of a query in sort order, `size` at a time (`search_after`). */
-  async *scan(index: string, query: Query, sort: SortedList['sort'], size = SCAN_PAGE): AsyncIterable<Hit[]> {
+  /**
+   * Every hit of a query in sort order, `size` at a time (`search_after`); with `seqNoPrimaryTerm`, each
+   * hit's `_seq_no` and `_primary_term`, for writes conditional on the document being the one read.
+   */
+  async *scan(index: string, query: Query, sort: SortedList['sort'], size = SCAN_PAGE, options: { seqNoPrimaryTerm?: boolean } = {}): AsyncIterable<Hit[]> {
     let after: estypes.SortResults | undefined;
     for (;;) {
       const response = await this.call(`scan ${index}`, () =>
@@ -122,6 +125,7 @@ export class ElasticsearchContext {
             track_total_hits: false,
             ignore_unavailable: true,
             allow_no_indices: true,
+            ...(options.seqNoPrimaryTerm ? { seq_no_primary_term: true } : {}),
             ...(after ? { search_after: after } : {}),
           },
           { maxRetries: 0 },

@@ -70,7 +70,8 @@ export class ElasticsearchToolRepository implements ToolRepository {
       if (group.length > 0) deleted += await this.pruneTool(group, keep);
       group = [];
     };
-    for await (const hits of this.ctx.scan(this.versionIndex(), { bool: { filter: msRange('lastSeenMs', { lt: cut }) } }, BY_TOOL_OLDEST_FIRST)) {
+    // Each hit's sequence number: a version listed again after it was read (its lastSeen advanced) is not deleted.
+    for await (const hits of this.ctx.scan(this.versionIndex(), { bool: { filter: msRange('lastSeenMs', { lt: cut }) } }, BY_TOOL_OLDEST_FIRST, undefined, { seqNoPrimaryTerm: true })) {
       for (const hit of hits) {
         const first = group[0];
         // A tool's candidates go in runs of at most PRUNE_RUN: a first run over a long history holds no more in memory.
@@ -97,11 +98,11 @@ export class ElasticsearchToolRepository implements ToolRepository {
     const actions: BulkAction[] = candidates.flatMap((hit) => {
       const version = this.decodeVersion(hit);
       if (!hit._id || !version || kept.has(hit._id) || anchors.has(version.hash) || isReferenced(version, keep)) return [];
-      return [{ op: 'delete' as const, index: this.versionIndex(), id: hit._id }];
+      return [{ op: 'delete' as const, index: this.versionIndex(), id: hit._id, ifSeqNo: hit._seq_no, ifPrimaryTerm: hit._primary_term }];
     });
     if (actions.length === 0) return 0;
     const outcomes = await this.ctx.bulk.write(actions, 'wait_for');
-    return outcomes.filter((outcome) => outcome !== 'absent').length;
+    return outcomes.filter((outcome) => outcome === 'written').length;
   }
 
   async addVersion(version: ToolVersion): Promise<void> {
