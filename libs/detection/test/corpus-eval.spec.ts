@@ -38,8 +38,8 @@ describe('detection quality on labelled data', () => {
       expect(surfaces.filter((s) => !malicious.some((i) => i.surface === s))).toEqual([]);
     });
 
-    // challenge-untuned.jsonl is measured only (never tuned on): its figure is the honest one, not a floor.
-    for (const file of files.filter((f) => f !== 'challenge-untuned.jsonl')) {
+    // challenge-untuned*.jsonl are measured only (never tuned on): their figures are the honest ones, not floors.
+    for (const file of files.filter((f) => !f.startsWith('challenge-untuned'))) {
       it(`${file}: flags no benign item and recalls at least 90% of attacks`, () => {
         const report = evaluateLabelledItems(readJsonl(path.join(casesDir, file)), { rules });
         const text = formatEvaluationReport(report, file);
