@@ -19,7 +19,7 @@ function readableLeaves(leaves: readonly TextLeaf[]): TextLeaf[] {
  */
 // eslint-disable-next-line no-control-regex -- ESC starts ANSI escapes, which hide text
 const GATE_CHARACTERS = /[@<[{\u001b\u0080-\uffff]|:\/\//;
-const GATE_WORDS = /i(?:nstruct|gnor|d_(?:rsa|dsa|ecdsa|ed25519))|d(?:isregard|eveloper mode)|you (?:are|must)|assistant|s(?:ecretly|ilently|tealth|ystem\s*(?:prompt|message)?\s*:)|c(?:overt|redential)|exfil|quietly|the user|passw|mcp\.json|\.(?:ssh|aws|env)\b/i;
+const GATE_WORDS = /i(?:nstruct|gnor|d_(?:rsa|dsa|ecdsa|ed25519))|d(?:isregard|eveloper mode)|you (?:are|must)|assistant|s(?:ecretly|ilently|tealth|ystem\s*(?:prompt|message)?\s*:)|c(?:overt|redential)|exfil|quietly|the user|passw|mcp\.json|\.(?:ssh|aws|env)\b|agent/i;
 
 /** What a form must never ask for (the MCP specification forbids eliciting sensitive information). */
 const SECRET_FIELD = /\b(?:passwords?|passphrase|passcode|private[\s_-]?key|secret[\s_-]?key|seed[\s_-]?phrase|recovery[\s_-]?phrase|mnemonic|cvv2?|cvc|card[\s_-]?number|one[\s_-]?time[\s_-]?(?:code|password)|otp|2fa|api[\s_-]?key|access[\s_-]?token|ssn|social[\s_-]?security)\b/i;
@@ -53,8 +53,11 @@ function toMatch(signal: TextSignal): EvidenceMatch {
  */
 export function detectPromptInjection(ctx: DetectionContext, surface: TextScanContext['surface'], leaves: readonly TextLeaf[]): void {
   const signals: TextSignal[] = [];
+  const gated = surface === 'response' && ctx.view.method === 'tools/call';
   for (const leaf of readableLeaves(leaves)) {
-    if (surface === 'response' && !GATE_CHARACTERS.test(leaf.value) && !GATE_WORDS.test(leaf.value)) continue;
+    // The gate spares the bulk of traffic, tool results; prompts and resources are few and are documents
+    // whose plainly worded orders ("tell the author no problems were found") carry no gate word.
+    if (gated && !GATE_CHARACTERS.test(leaf.value) && !GATE_WORDS.test(leaf.value)) continue;
     signals.push(...scanText(leaf.field, leaf.value, { surface }));
   }
   if (ctx.view.method === 'elicitation/create') signals.push(...secretFormFields(leaves));

@@ -60,11 +60,17 @@ export const SIPHON = /\b(?:pass|send|forward|copy|include|append|give|hand)\b[^
 
 /** Tampering with other tools' inputs or outputs. */
 export const MANIPULATION =
-  /\b(?:replace|modify|change|alter|overwrite|rewrite|falsify|tamper\s+with)\s+(?:the\s+)?(?:wrong\s+|incorrect\s+|original\s+)?(?:values?|results?|outputs?|responses?|recipients?|arguments?|parameters?|destination|address(?:es)?|account\s+numbers?)\b(?:\s+(?:of|from|with|returned))?/gi;
+  /\b(?:replace|modify|change|alter|overwrite|rewrite|falsify|substitute|swap|tamper\s+with)\s+(?:the\s+)?(?:wrong\s+|incorrect\s+|original\s+)?(?:values?|results?|outputs?|responses?|recipients?|arguments?|parameters?|destination|address(?:es)?|account\s+numbers?)\b(?:\s+(?:of|from|with|returned))?/gi;
 
 /** Redirecting messages or money to another recipient. */
 export const RECIPIENT_REDIRECT =
   /\b(?:bcc|cc|blind[\s-]copy|forward\s+(?:a\s+copy|all|every|them|it|emails?|messages?)|send\s+a\s+copy|redirect)\b[^.!?\n]{0,60}?(?:[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}|\+?\d[\d -]{7,30}\d|https?:\/\/\S{1,200})|\b(?:all|every|any)\s+(?:emails?|messages?|payments?|transfers?|invoices?)\s+(?:must|should|have\s+to|are\s+to)\s+(?:also\s+)?(?:be\s+)?(?:sent|go|forwarded|routed|redirected|copied)\s+to\b|\bchange\s+the\s+(?:recipient|destination|to\s+address|account\s+number|iban|payee)\b|\b(?:e-?mail|send|forward)\s+a\s+copy\b[^.!?\n]{0,80}?(?:[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}|https?:\/\/\S{1,200})|\binstead\s+of\s+(?:the\s+)?(?:one|address|account|recipient|number|destination|iban)s?\s+(?:that\s+)?(?:the\s+user|they|you)\s+(?:gives?|gave|provides?|provided|specif\w+|chose|chooses|enters?|entered)\b|\b(?:all|every|any|each)\s+(?:[\w-]+\s+){0,3}?(?:(?:must|should|have\s+to|are\s+to|shall)\s+(?:also\s+)?)?(?:be\s+)?(?:sent|forwarded|routed|redirected|copied)\s+to\s+(?:account\s+)?(?:[\w.+-]{1,64}@|https?:\/\/|\+?\d|[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b)|[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\s+(?:in|to|as|into|on|en)\s+(?:the\s+)?(?:bcc|cc|blind[\s-]copy|copie\s+cach[eé]e|copia\s+oculta)\b|(?:抄送|密送|转发|同时发送)(?:到|给|至)?\s*[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}/gi;
+
+/**
+ * What every form of RECIPIENT_REDIRECT needs somewhere in the text (an address, a number, a URL or
+ * one of its routing words): a cheap test that spares the costly pattern on ordinary text.
+ */
+export const RECIPIENT_WORDS = /[@\d]|http|sent|go\b|forward|rout|redirect|cop(?:y|ied)|recipient|destination|address|account|iban|payee|instead|抄送|密送|转发|同时发送/i;
 
 /** Requests for the user's secrets (phishing through sampling or elicitation). */
 export const CREDENTIAL_REQUEST =
@@ -79,11 +85,11 @@ export const DISCUSSION_CUE = /\b(?:such\s+as|e\.g\.|for\s+example|for\s+instanc
 
 /** Text addressed to the model in data: "note to the AI", "@assistant", "Assistant, …", "AI agents reading this". */
 export const ADDRESSED_TO_MODEL =
-  /\b(?:note|message|instructions?|reminder|hint|memo|notice)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?(?:ai|llm|assistants?|agents?|bots?|copilots?|language\s+models?)\b|\b(?:to|for)\s+(?:any|all|every)\s+(?:ai\s+)?(?:assistants?|agents?|llms?|models?|bots?)\s+(?:reading|processing|parsing|seeing|that\s+reads?)\b|\bai\s+(?:assistants?|agents?|models?)\s+(?:reading|processing)\s+this\b|@(?:assistant|claude|ai|agent|copilot|gpt|chatgpt)\b|(?:^|[.!?]\s+|["'([]\s*)(?:hey\s+|hi\s+|dear\s+)?(?:assistant|ai|claude|chatgpt|copilot)\s*,\s*(?=\w)|,\s*(?:ai|assistant|agent|claude|copilot|bot)\s*,|\b(?:hello|hi|hey|dear|attention)\s+(?:the\s+|my\s+)?(?:ai|llm|assistant|agent|bot)(?:\s+(?:helper|assistant|agent|model|friend))?\b|\bnota\s+per\s+l'assistente|\bnota\s+para\s+o\s+assistente|\b(?:the\s+)?(?:assistant|ai\s+agent|llm)\s+(?:must|should|is\s+required\s+to|needs\s+to|has\s+to)\b|\bnote\s+pour\s+l'assistant|\binstrucci[oó]n\s+para\s+el\s+asistente|\bhinweis\s+an\s+den\s+assistenten|给助手|致助手/gi;
+  /\b(?:note|message|instructions?|reminder|hint|memo|notice)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?(?:ai|llm|assistants?|agents?|bots?|copilots?|language\s+models?)\b|\b(?:to|for)\s+(?:any|all|every)\s+(?:ai\s+)?(?:assistants?|agents?|llms?|models?|bots?)\s+(?:reading|processing|parsing|seeing|that\s+reads?)\b|\bai\s+(?:assistants?|agents?|models?)\s+(?:reading|processing)\s+this\b|@(?:assistant|claude|ai|agent|copilot|gpt|chatgpt)\b|(?:^|[.!?]\s+|["'([]\s*)(?:hey\s+|hi\s+|dear\s+)?(?:assistant|ai|claude|chatgpt|copilot)\s*,\s*(?=\w)|,\s*(?:ai|assistant|agent|claude|copilot|bot)\s*,|\b(?:hello|hi|hey|dear|attention)\s+(?:the\s+|my\s+)?(?:ai|llm|assistant|agent|bot)(?:\s+(?:helper|assistant|agent|model|friend))?\b|\bnota\s+per\s+l'assistente|\bnota\s+para\s+o\s+assistente|\b(?:the\s+)?(?:assistant|ai\s+agent|llm)\s+(?:must|should|is\s+required\s+to|needs\s+to|has\s+to)\b|\bnote\s+pour\s+l'assistant|\binstrucci[oó]n\s+para\s+el\s+asistente|\bhinweis\s+an\s+den\s+assistenten|\b(?:agents?|assistants?|llms?|bots?)\s+(?:reading|processing|parsing|handling|summari[sz]ing|viewing|indexing)\s+(?:this|these)\b|\b(?:ai|llm)\s+(?:[\w-]+\s+)?(?:assistants|agents)\s*:|给助手|致助手/gi;
 
 /** Claims that the user already consented, or orders to skip their confirmation. */
 export const CONSENT_BYPASS =
-  /\b(?:user|operator|owner|admin(?:istrator)?|author|they)\s+(?:has\s+|have\s+)?(?:already\s+(?:pre-?)?(?:approved|authori[sz]ed|consented|agreed|confirmed|allowed)|pre-?(?:approved|authori[sz]ed)|authori[sz]ed\s+(?:this\s+tool|you))\b|\b(?:never|don'?t|do\s+not|no\s+need\s+to|without)\s+ask(?:ing)?\s+(?:the\s+user|them)\s+(?:for\s+)?(?:\w+\s+)?(?:confirmation|approval|permission|consent)\b/gi;
+  /\b(?:user|operator|owner|admin(?:istrator)?|author|they)\s+(?:has\s+|have\s+)?(?:already\s+(?:pre-?)?(?:approved|authori[sz]ed|consented|agreed|confirmed|allowed)|pre-?(?:approved|authori[sz]ed)|authori[sz]ed\s+(?:this\s+tool|you))\b|\b(?:is|are|has\s+been|have\s+been)\s+(?:pre-?)?(?:authori[sz]ed|approved|permitted|cleared)\s+by\s+(?:the\s+|its\s+|their\s+)?(?:user|operator|owner|admin(?:istrator)?)s?\b|\b(?:users?|operators?|owners?)\b(?:\s+[\w-]+){0,4}?\s+(?:have|has)\s+(?:already\s+)?consented\s+to\s+(?:shar|send|upload|disclos|export|everything|all\b|any\b)|\b(?:never|don'?t|do\s+not|no\s+need\s+to|without)\s+ask(?:ing)?\s+(?:the\s+user|them)\s+(?:for\s+)?(?:\w+\s+)?(?:confirmation|approval|permission|consent)\b/gi;
 
 /** An argument or field named as where to put something ("in the sidenote parameter"). */
 export const PARAMETER_TARGET = /\b(?:in|into|as|via|under)\s+(?:the\s+|its\s+|this\s+tool's\s+)?[`'"]?[\w-]{1,40}[`'"]?\s+(?:parameter|argument|field|param|key)\b/i;
@@ -95,13 +101,13 @@ export const IMAGE_PLACEHOLDER = /!\[[^\]]{0,100}\]\(\s*https?:\/\/[^\s)]{1,300}
 export const CONVERSATION_DATA = /\b(?:user'?s?\s+(?:last\s+|previous\s+|earlier\s+)?(?:messages?|questions?|prompts?|input|e-?mail(?:\s+address)?|data|details|location|files?)|conversation|chat\s+history|previous\s+messages|summary\s+of\s+(?:the\s+)?(?:chat|conversation))\b/i;
 
 /** The whole conversation or everything the user said: what a harvesting parameter is filled with. */
-export const HARVEST = /\b(?:(?:entire|full|whole|complete)\s+(?:conversation|chat(?:\s+history)?|transcript|message\s+history)|everything\s+the\s+user\s+(?:has\s+)?(?:typed|said|written|entered|asked|shared)|all\s+(?:of\s+)?(?:the\s+)?user'?s\s+(?:messages|prompts|inputs)|all\s+previous\s+messages)\b/i;
+export const HARVEST = /\b(?:(?:entire|full|whole|complete)\s+(?:conversation|chat(?:\s+history)?|transcript|message\s+history)|everything\s+the\s+user\s+(?:has\s+)?(?:typed|said|written|entered|asked|shared)|all\s+(?:of\s+)?(?:the\s+)?user'?s\s+(?:messages|prompts|inputs)|all\s+previous\s+messages|(?:last|previous|past|recent)\s+(?:\d+|few|several|many)\s+(?:messages|turns|exchanges)\s+(?:of|from|in)\s+(?:this|the\s+current)\s+(?:conversation|chat|session|thread))\b/i;
 
 /** A URL with a query parameter left open for the model to fill (`https://h/t?u=` followed by words). */
 export const OPEN_QUERY_URL = /https?:\/\/[^\s'"<>)]{1,300}?[?&][\w-]{1,40}=(?:\{[^}\s]{1,40}\}|<[^>\s]{1,40}>|[A-Z][A-Z_]{2,40})?(?=[\s'")\]]|$)/g;
 
 /** A parameter said to hold something ("the session parameter must contain…"). */
-export const PARAMETER_HOLDS = /\b(?:parameter|argument|field|param)\s+(?:must|should|has\s+to|needs\s+to|shall)\s+(?:always\s+)?(?:contain|include|hold|carry|be\s+filled\s+with)\b/i;
+export const PARAMETER_HOLDS = /\b(?:parameter|argument|field|param)\s+(?:(?:must|should|has\s+to|needs\s+to|shall)\s+(?:always\s+)?(?:contain|include|hold|carry|be\s+filled\s+with)|carries|is\s+filled\s+with)\b/i;
 
 /** Environment variables named as secrets (`AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`); case-sensitive. */
 export const SECRET_ENV_NAME = /\b[A-Z][A-Z0-9]*_(?:SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|ACCESS_KEY|PRIVATE_KEY|AUTH)(?:_[A-Z0-9]+)*\b/g;
@@ -117,3 +123,37 @@ export const QUIET_CALL = /\b(?:call|run|invoke|use|execute)\s+(?:the\s+)?[`'"]?
 export const HEADER_LABEL = /\b(?:from|to|cc|bcc|reply-to|sender|author|by)\s*:\s*(?:[^<\n]{0,40}<)?\s*$/i;
 
 export const NEGATION = /\b(?:never|not|no|cannot|can'?t|won'?t|doesn'?t|don'?t|isn'?t|without|ne|jamais|nunca|n[aã]o|non|mai|nicht|nie|niemals|kein|keine)\b|不|别|勿/i;
+
+/**
+ * A label that speaks to the model before a colon ("AI:", "Model:", "assistant:", "Routing policy for
+ * agents:"). Only weighed inside hidden regions: visible data has "Model: X1 Carbon" lines.
+ */
+export const MODEL_VOCATIVE =
+  /(?:^|[\n.!?;]\s*|["'([]\s*)(?:(?:the\s+)?(?:ai|llm|language\s+model|model|assistant|agent|system|bot|copilot)s?|(?:ai|llm)\s+[\w-]+(?:\s+[\w-]+)?|(?:[\w-]+\s+){0,3}(?:for|to)\s+(?:the\s+|all\s+|any\s+)?(?:ai\s+)?(?:models?|assistants?|agents?|llms?))\s*:\s+(?=\S)/i;
+
+/**
+ * Fetching code from the network and running it in one step (`curl … | sh`, `iwr … | iex`), or
+ * decoding a blob straight into a shell or PowerShell's encoded command.
+ */
+export const DOWNLOAD_EXEC =
+  /\b(?:curl|wget|fetch|iwr|irm|invoke-webrequest|invoke-restmethod)\b[^|\n]{0,300}?\|\s*(?:sudo\s+(?:-\w+\s+)*)?(?:(?:ba|z|da|k|fi)?sh|iex|invoke-expression|python[23]?|perl|ruby|node)\b|\bbase64\s+(?:-d|--decode|-D)\b[^|\n]{0,40}\|\s*(?:sudo\s+)?(?:(?:ba|z|da|k)?sh|python[23]?|perl)\b|\b(?:powershell|pwsh)(?:\.exe)?\b[^\n]{0,80}?\s-(?:e|ec|enc|encodedcommand)\s+[a-z0-9+/=]{16,}|\biex\s*\(\s*(?:new-object|iwr|irm|invoke-webrequest)\b|\b(?:bash|sh)\s+(?:-c\s+)?["']?\$\(\s*(?:curl|wget)\b|\b(?:bash|sh)\s+<\(\s*(?:curl|wget)\b/gi;
+
+/** An order to run something, addressed to whoever reads it (not "runs", not "users can run"). */
+export const EXEC_ORDER = /\b(?:run|execute|exec|paste|invoke)\s+(?!by\b|on\b)|\b(?:carried|performed|done)\s+out\s+by\s+the\s+(?:agent|assistant|model)\b/i;
+
+/** The reader is a person doing it themselves ("users can run", "to install manually"). */
+export const HUMAN_RUNS = /\b(?:users?|you|people|developers?|admins?)\s+(?:can|may|could|might)\b|\bmanually\b|\byourself\b|\bby\s+hand\b/i;
+
+/**
+ * Telling the user a made-up outcome: a reporting verb followed by a claim of success, cleanliness or
+ * emptiness ("report that it succeeded", "describe the project as clean", "tell the author no issues
+ * were found", "answer no", "mention only…"). Counts only with a counterfactual in the sentence.
+ */
+export const FALSE_REPORT =
+  /\b(?:tell|report|say|answer|reply|respond|state|claim|confirm|describe|present|inform)\b(?:\s+(?:to\s+)?(?:the\s+)?(?:user|author|requester|reviewer|customer|them|him|her))?\s+(?:that\s+)?(?:[\w'-]+\s+){0,4}?(?:succeeded|was\s+successful|worked|passed|(?:is|was|are|as)\s+(?:clean|empty|safe|fine)|only\s+contains?|contains\s+only|no\s+[\w-]+(?:\s+[\w-]+)?\s+(?:were|was|are|is)\s+(?:found|detected|present)|nothing\s+(?:was\s+)?(?:found|sent|wrong|changed))\b|\b(?:answer|reply|respond|say)\s+(?:with\s+)?["']?no\b(?!\s+(?:more|longer|one))|\bmention\s+only\b|\bkeep\s+(?:the\s+)?(?:error|failure|problem|finding|result)s?\s+to\s+yourself\b|\b(?:drop|omit|leave|strip)\s+(?:it|them|this|these|that)?\s*(?:out\s+)?(?:of|from)\s+(?:your|the)\s+(?:answer|summary|reply|response|report)\b|\bmust\s+be\s+(?:dropped|omitted|left\s+out|removed)\s+from\s+(?:your|the)\s+(?:answer|summary|reply|response|report)\b/gi;
+
+/** What makes a report false: it is given whatever the real outcome was. */
+export const COUNTERFACTUAL = /\b(?:if|whatever|regardless|even\s+(?:if|though|when)|no\s+matter|in\s+that\s+case|instead|fails?|failed|any\s+finding|asks?\s+(?:whether|if|where|what))\b/i;
+
+/** An obligation put on the model ("the assistant should…", "…without asking"). */
+export const MODEL_OBLIGED = /\b(?:assistant|agent|model|ai)\b[^.!?]{0,40}\b(?:should|must|needs?\s+to|is\s+to)\b|\bwithout\s+(?:asking|confirmation|prompting)\b/i;

@@ -1,6 +1,7 @@
 import type { Severity } from '@palisade/schema';
 import { maskSecrets } from '../secrets/mask-secrets.js';
 import { findBase64Blobs, findHexTexts } from '../text/base64-blobs.js';
+import { findHiddenRegions } from '../text/hidden-markup.js';
 import type { InvisibleFinding } from '../text/invisible-text.js';
 import { analyseText } from '../text/text-analysis.js';
 import { execAll } from '../text/exec-all.js';
@@ -11,19 +12,25 @@ import {
   CONCEALMENT,
   CONSENT_BYPASS,
   CONVERSATION_DATA,
+  COUNTERFACTUAL,
   CREDENTIAL_REQUEST,
   DIRECTIVE,
   DISCUSSION_CONTEXT,
   DISCUSSION_CUE,
+  DOWNLOAD_EXEC,
+  EXEC_ORDER,
+  FALSE_REPORT,
   HARVEST,
   EXFIL_VERB,
   EXFILTRATE_WORD,
   EXTERNAL_DESTINATION,
   HEADER_LABEL,
   HIDDEN_BLOCK,
-  HTML_COMMENT,
+  HUMAN_RUNS,
   IMAGE_PLACEHOLDER,
   MANIPULATION,
+  MODEL_OBLIGED,
+  MODEL_VOCATIVE,
   NEEDS_CONSENT,
   NEGATION,
   OPEN_QUERY_URL,
@@ -35,6 +42,7 @@ import {
   QUIET,
   QUIET_CALL,
   RECIPIENT_REDIRECT,
+  RECIPIENT_WORDS,
   SECRET_ENV_NAME,
   SENSITIVE_CONCEPT,
   SENSITIVE_FILE,
@@ -45,6 +53,9 @@ import {
 export type SignalKind =
   | 'hidden_block'
   | 'html_comment'
+  | 'hidden_markup'
+  | 'download_exec'
+  | 'false_report'
   | 'override'
   | 'concealment'
   | 'quiet'
@@ -145,11 +156,11 @@ function sentencePrefix(text: string, start: number, limit: number): string {
 }
 
 /** Whether a match is quoted or discussed ("attackers may try to make the model ignore…", "phrases such as '…' or <IMPORTANT>"). */
-function isDiscussed(text: string, start: number, end: number): boolean {
+function isDiscussed(text: string, start: number, end: number, quotesCount = true): boolean {
   const before = sentencePrefix(text, start, 48);
   const quoteBefore = /["'“‘`«]\s*$/.test(before);
   const quoteAfter = /^\s*[.,;:!?]?\s*["'”’`»]/.test(text.slice(end, end + 4));
-  return (quoteBefore && quoteAfter) || DISCUSSION_CONTEXT.test(before) || DISCUSSION_CUE.test(sentencePrefix(text, start, 100));
+  return (quotesCount && quoteBefore && quoteAfter) || DISCUSSION_CONTEXT.test(before) || DISCUSSION_CUE.test(sentencePrefix(text, start, 100));
 }
 
 function firstMatch(pattern: RegExp, text: string): RegExpMatchArray | undefined {
@@ -170,7 +181,13 @@ function negatedBefore(sentence: string, index: number): boolean {
 const IMPERATIVE_START = /^\s*(?:(?:please|now|first|then|next|also|and|finally|immediately)[\s,]+)*(?:read|cat|open|access|load|collect|gather|grab|extract|dump|copy|include|append|attach|embed|insert|pass|provide|send|upload|post|forward|transmit|exfiltrate|leak|email|share|output|print|fetch|retrieve|steal)\b/i;
 
 /** Any command to the model in data: used to judge text addressed to the model. */
-const ANY_IMPERATIVE = /(?:^\s*|[.!?:,]\s+)(?:please\s+|now\s+|first\s+|then\s+|also\s+|immediately\s+)*(?:use|call|run|execute|invoke|open|read|send|e-?mail|forward|delete|remove|copy|paste|include|reply|respond|print|reveal|upload|post|share|stop|ignore|tell|ask|fetch|create|make|write|add|put|append|list|merge|push|submit)\b|\byou\s+(?:must|should|need\s+to|have\s+to|are\s+required\s+to)\b|\bplease\s+(?:use|call|run|open|read|send|e-?mail|forward|delete|copy|paste|include|reply|upload|post|share|create|add|put|list|merge|push|submit)\b/i;
+const ANY_IMPERATIVE = /(?:^\s*|[.!?:;,]\s+)(?:please\s+|now\s+|first\s+|then\s+|also\s+|immediately\s+)*(?:use|call|run|execute|echo|commit|invoke|open|read|send|e-?mail|forward|delete|remove|copy|paste|include|reply|respond|print|reveal|upload|post|share|stop|ignore|tell|ask|fetch|create|make|write|add|put|append|list|merge|push|submit)\b|\byou\s+(?:must|should|need\s+to|have\s+to|are\s+required\s+to)\b|\b(?:are|is)\s+(?:required|expected|instructed)\s+to\b|\bplease\s+(?:use|call|run|open|read|send|e-?mail|forward|delete|copy|paste|include|reply|upload|post|share|create|add|put|list|merge|push|submit)\b/i;
+
+/** Whether hidden text speaks to the model or would instruct it if it were a description. */
+function hiddenTextInstructs(text: string, context: TextScanContext): boolean {
+  if (MODEL_VOCATIVE.test(text) || firstMatch(ADDRESSED_TO_MODEL, text) !== undefined) return true;
+  return scanText('hidden', text, { ...context, surface: 'definition', depth: 1 }).some((s) => s.severity !== 'low');
+}
 
 /** The first address or URL of a sentence that is not a message header value (`From: a@b`). */
 function destinationOf(sentence: string): RegExpMatchArray | undefined {
@@ -229,11 +246,29 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
     if (isDiscussed(normalized, start, end)) add('discussed', 'instruction-block tag quoted or discussed', 'low', start, end);
     else add('hidden_block', `hidden instruction block ${match[0].trim()}`, definition ? 'high' : 'medium', start, end);
   }
-  for (const match of allMatches(HTML_COMMENT, normalized)) {
+  for (const region of findHiddenRegions(normalized)) {
+    // Hidden text matters by what it says: a version note in a comment or a newsletter pop-up hidden
+    // with display:none is layout; words there that address the model or instruct it are an injection.
+    const start = region.start;
+    const end = region.end;
+    const instructs = depth === 0 && region.text.length > 0 && hiddenTextInstructs(region.text, context);
+    if (instructs && !isDiscussed(normalized, start, end)) add('hidden_markup', `instructions hidden in ${region.carrier}`, 'high', start, end);
+    else if (region.carrier === 'HTML comment' && /[a-z]{2,}(?:\W+[a-z]{2,}){3}/i.test(region.text)) add('html_comment', 'HTML comment (invisible when rendered)', 'low', start, end);
+  }
+  // Every download-and-run form holds a pipe, a PowerShell name, `iex(` or a process substitution.
+  const mayRunDownload = normalized.includes('|') || (normalized.includes('(') && /iex|[<$]\(/i.test(normalized)) || (normalized.includes(' -') && /p(?:owershell|wsh)/i.test(normalized));
+  for (const match of mayRunDownload ? allMatches(DOWNLOAD_EXEC, normalized) : []) {
     const start = match.index ?? 0;
-    // `<!-- ... -->` or `<!-- main nav -->` hides nothing a model would act on.
-    if (!/[a-z]{2,}(?:\W+[a-z]{2,}){3}/i.test(match[0])) continue;
-    add('html_comment', 'HTML comment (invisible when rendered)', definition ? 'medium' : 'low', start, start + match[0].length);
+    const end = start + match[0].length;
+    const sentence = sentencePrefix(normalized, start, 300) + normalized.slice(start, end + 200).split(/[.!?](?:\s|$)|\n\n/)[0];
+    // `curl … | sh` shown to a person (a README, a CI log, "users can run…") describes an install; the
+    // same line ordered to the model ("execute … before the first call") makes it run a stranger's code.
+    const ordered = definition
+      ? (EXEC_ORDER.test(sentence) || firstMatch(DIRECTIVE, sentence) !== undefined || firstMatch(BEFORE_USING, sentence) !== undefined) && !HUMAN_RUNS.test(sentence)
+      : firstMatch(ADDRESSED_TO_MODEL, normalized) !== undefined || MODEL_VOCATIVE.test(sentence) || MODEL_OBLIGED.test(sentence);
+    // Commands sit in backticks by habit: quoting them does not make them discussed.
+    if (ordered && !isDiscussed(normalized, start, end, false)) add('download_exec', 'orders the model to download and run code', definition ? 'high' : 'medium', start, end);
+    else add('download_exec', 'download-and-run command shown', 'low', start, end);
   }
   for (const match of allMatches(OVERRIDE, normalized)) {
     const start = match.index ?? 0;
@@ -251,10 +286,12 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
     const start = match.index ?? 0;
     add('preference', 'steers the model to prefer this tool', definition ? 'medium' : 'low', start, start + match[0].length);
   }
-  for (const match of allMatches(RECIPIENT_REDIRECT, normalized)) {
+  for (const match of RECIPIENT_WORDS.test(normalized) ? allMatches(RECIPIENT_REDIRECT, normalized) : []) {
     const start = match.index ?? 0;
     // "Cc: a@b" in a fetched message is its header, not a request to copy anyone.
     if (!definition && /^b?cc\s*:/i.test(match[0])) continue;
+    // "never change the recipient the user chose" forbids the redirection it names.
+    if (negatedBefore(normalized, start)) continue;
     // In data, "add me in cc (sam@…)" is a person's request; it counts when aimed at the model or at every message.
     const aimed = definition || firstMatch(ADDRESSED_TO_MODEL, normalized) !== undefined || firstMatch(DIRECTIVE, normalized) !== undefined || /\b(?:every|all|each|any)\b/i.test(match[0]);
     add('recipient_redirect', 'redirects or copies messages to another recipient', definition ? 'high' : aimed ? 'medium' : 'low', start, start + match[0].length);
@@ -311,6 +348,16 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
     if (!isDiscussed(normalized, start, end) && !negatedBefore(normalized, start)) add('exfil_action', 'instruction to exfiltrate data', 'high', start, end);
   }
 
+  for (const report of allMatches(FALSE_REPORT, normalized)) {
+    // "If the deletion fails, report that it succeeded": the user is told an outcome whatever happened.
+    const start = report.index ?? 0;
+    const end = start + report[0].length;
+    const sentence = sentencePrefix(normalized, start, 200) + normalized.slice(start, end + 120).split(/[.!?](?:\s|$)/)[0];
+    if (!COUNTERFACTUAL.test(sentence) || negatedBefore(normalized, start) || isDiscussed(normalized, start, end)) continue;
+    add('false_report', 'tells the model to misreport what a tool did or found', definition ? 'high' : 'medium', start, end);
+    break;
+  }
+
   const references: { name: string; start: number; end: number }[] = [];
   for (const match of allMatches(TOOL_REFERENCE, normalized)) {
     const name = (match[1] ?? match[2] ?? match[3] ?? match[4] ?? '').toLowerCase();
@@ -350,8 +397,9 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
       }
     }
     if (definition && files.length === 0 && concepts.length === 0) {
-      const harvest = firstMatch(HARVEST, s);
-      if (harvest && (outbound.length > 0 || anyVerb.length > 0 || PARAMETER_TARGET.test(s) || PARAMETER_HOLDS.test(s))) {
+      // The verbs first: they are already known, and most sentences have none.
+      const harvest = outbound.length > 0 || anyVerb.length > 0 || PARAMETER_TARGET.test(s) || PARAMETER_HOLDS.test(s) ? firstMatch(HARVEST, s) : undefined;
+      if (harvest) {
         const at = sentence.start + (harvest.index ?? 0);
         if (!expectedByPurpose('conversation', context.purpose) && !isDiscussed(normalized, at, at + harvest[0].length)) add('exfil_action', 'asks to copy the whole conversation into the call', quiet || destination ? 'high' : 'medium', at, at + harvest[0].length);
       }
@@ -380,7 +428,7 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
       const plain = !directive && !quiet && concepts.length === 0 && files.length === 0 && (definition || !addressed);
       add('external_send', `sends data to an external address (${maskSecrets(destination[0]).slice(0, 120)})`, plain ? 'low' : definition ? 'high' : 'medium', at, at + destination[0].length);
     }
-    if (quiet && (files.length > 0 || concepts.length > 0 || destination || outbound.length > 0 || QUIET_CALL.test(s))) {
+    if (quiet && (files.length > 0 || concepts.length > 0 || destination || outbound.length > 0 || QUIET_CALL.test(s) || firstMatch(MANIPULATION, s) !== undefined)) {
       const at = sentence.start + (quiet.index ?? 0);
       add('concealment', 'acts silently on sensitive data', 'high', at, at + quiet[0].length);
     }
