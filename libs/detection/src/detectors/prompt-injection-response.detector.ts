@@ -19,7 +19,7 @@ function readableLeaves(leaves: readonly TextLeaf[]): TextLeaf[] {
  */
 // eslint-disable-next-line no-control-regex -- ESC starts ANSI escapes, which hide text
 const GATE_CHARACTERS = /[@<[{\u001b\u0080-\uffff]|:\/\//;
-const GATE_WORDS = /i(?:nstruct|gnor|d_(?:rsa|dsa|ecdsa|ed25519))|d(?:isregard|eveloper mode)|you (?:are|must)|assistant|s(?:ecretly|ilently|tealth|ystem\s*(?:prompt|message)?\s*:)|c(?:overt|redential)|exfil|quietly|the user|passw|mcp\.json|\.(?:ssh|aws|env)\b|agent/i;
+const GATE_WORDS = /i(?:nstruct|gnor|d_(?:rsa|dsa|ecdsa|ed25519))|d(?:isregard|eveloper mode)|you (?:are|must)|a(?:ssistant|gent)|s(?:ecretly|ilently|tealth|ystem\s*(?:prompt|message)?\s*:)|c(?:overt|redential)|exfil|quietly|the user|passw|mcp\.json|\.(?:ssh|aws|env)\b/i;
 
 /** What a form must never ask for (the MCP specification forbids eliciting sensitive information). */
 const SECRET_FIELD = /\b(?:passwords?|passphrase|passcode|private[\s_-]?key|secret[\s_-]?key|seed[\s_-]?phrase|recovery[\s_-]?phrase|mnemonic|cvv2?|cvc|card[\s_-]?number|one[\s_-]?time[\s_-]?(?:code|password)|otp|2fa|api[\s_-]?key|access[\s_-]?token|ssn|social[\s_-]?security)\b/i;
