@@ -101,7 +101,7 @@ export const IMAGE_PLACEHOLDER = /!\[[^\]]{0,100}\]\(\s*https?:\/\/[^\s)]{1,300}
 export const CONVERSATION_DATA = /\b(?:user'?s?\s+(?:last\s+|previous\s+|earlier\s+)?(?:messages?|questions?|prompts?|input|e-?mail(?:\s+address)?|data|details|location|files?)|conversation|chat\s+history|previous\s+messages|summary\s+of\s+(?:the\s+)?(?:chat|conversation))\b/i;
 
 /** The whole conversation or everything the user said: what a harvesting parameter is filled with. */
-export const HARVEST = /\b(?:(?:entire|full|whole|complete)\s+(?:conversation|chat(?:\s+history)?|transcript|message\s+history)|everything\s+the\s+user\s+(?:has\s+)?(?:typed|said|written|entered|asked|shared)|all\s+(?:of\s+)?(?:the\s+)?user'?s\s+(?:messages|prompts|inputs)|all\s+previous\s+messages|(?:last|previous|past|recent)\s+(?:\d+|few|several|many)\s+(?:messages|turns|exchanges)\s+(?:of|from|in)\s+(?:this|the\s+current)\s+(?:conversation|chat|session|thread))\b/i;
+export const HARVEST = /\b(?:(?:entire|full|whole|complete)\s+(?:conversation|chat(?:\s+history)?|transcript|message\s+history)|everything\s+the\s+user\s+(?:has\s+)?(?:typed|said|written|entered|asked|shared)|all\s+(?:of\s+)?(?:the\s+)?user'?s\s+(?:messages|prompts|inputs)|all\s+previous\s+messages|(?:last|previous|past|recent)\s+(?:\d+|few|several|many)\s+(?:messages|turns|exchanges)\s+(?:of|from|in)\s+(?:this|the\s+current)\s+(?:conversation|chat|session))\b/i;
 
 /** A URL with a query parameter left open for the model to fill (`https://h/t?u=` followed by words). */
 export const OPEN_QUERY_URL = /https?:\/\/[^\s'"<>)]{1,300}?[?&][\w-]{1,40}=(?:\{[^}\s]{1,40}\}|<[^>\s]{1,40}>|[A-Z][A-Z_]{2,40})?(?=[\s'")\]]|$)/g;

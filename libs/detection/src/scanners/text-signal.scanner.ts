@@ -354,6 +354,9 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
     const end = start + report[0].length;
     const sentence = sentencePrefix(normalized, start, 200) + normalized.slice(start, end + 120).split(/[.!?](?:\s|$)/)[0];
     if (!COUNTERFACTUAL.test(sentence) || negatedBefore(normalized, start) || isDiscussed(normalized, start, end)) continue;
+    // In data, "if anyone asks, answer no" between colleagues is a chat; it counts when it speaks to the
+    // model or concerns what the user (or author) is told.
+    if (!definition && !/\b(?:user|author|requester|reviewer|customer)\b/i.test(report[0]) && firstMatch(ADDRESSED_TO_MODEL, normalized) === undefined && !MODEL_VOCATIVE.test(normalized) && !MODEL_OBLIGED.test(sentence)) continue;
     add('false_report', 'tells the model to misreport what a tool did or found', definition ? 'high' : 'medium', start, end);
     break;
   }
