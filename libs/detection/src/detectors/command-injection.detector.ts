@@ -35,8 +35,20 @@ const CODE_SPANS = /```[\s\S]*?```|`[^`\n]*`/g;
 const PATTERN_KEY = /^(?:pattern|patterns|regex|regexp|glob|grep)$/;
 const QUERY_PIPE = /\|\s*(?:project|take|where|extend|summarize|limit|getschema|union|join|evaluate|invoke)\b/i;
 
-/** Reads one argument value for shell injection, by what the argument is for. */
-function inspect(leaf: TextLeaf): Finding[] {
+/** Files that run by themselves later: shell start-up files, cron, git hooks, services, SSH keys. */
+const SELF_RUNNING_PATH = /(?:^|[/\\])\.(?:bashrc|bash_profile|bash_login|zshrc|zprofile|zshenv|profile)$|(?:^|[/\\])(?:crontab|authorized_keys|rc\.local)$|[/\\]etc[/\\](?:cron|profile\.d|systemd|init\.d)|[/\\]\.git[/\\]hooks[/\\]|[/\\]\.config[/\\](?:autostart|systemd)[/\\]|LaunchAgents|LaunchDaemons/i;
+
+/**
+ * Whether the call writes a file whose prose arguments are its body: it names a path, and none that runs
+ * by itself (a download-and-run line written into ~/.bashrc or a git hook is persistence, not a document).
+ */
+function writesFileBody(leaves: readonly TextLeaf[]): boolean {
+  const paths = leaves.filter((leaf) => argumentKind(leaf.key) === 'path');
+  return paths.length > 0 && !paths.some((leaf) => SELF_RUNNING_PATH.test(leaf.value.trim()));
+}
+
+/** Reads one argument value for shell injection, by what the argument is for (`fileBody`: see writesFileBody). */
+function inspect(leaf: TextLeaf, fileBody: boolean): Finding[] {
   if (leaf.value.length < 2 || !/[;&|`$<>\n-]/.test(leaf.value)) return [];
   const kind = argumentKind(leaf.key);
   const words = keyWords(leaf.key);
@@ -46,7 +58,9 @@ function inspect(leaf: TextLeaf): Finding[] {
   const add = (severity: Severity, signal: string, match: RegExpMatchArray | null): void => {
     if (match) found.push({ severity, signal, match: match[0] });
   };
-  add('high', 'download-and-execute', DOWNLOAD_EXECUTE.exec(value));
+  // The content of a file the call writes (a Dockerfile's `RUN curl … | bash -`, an install guide) is
+  // text for later, not a command of this call: low there, still shown; high anywhere else.
+  add(kind === 'prose' && fileBody ? 'low' : 'high', 'download-and-execute', DOWNLOAD_EXECUTE.exec(value));
   add('high', 'reverse shell', REVERSE_SHELL.exec(value));
   add('high', 'destructive command', DESTRUCTIVE.exec(value));
   add('high', 'redirection into a sensitive file', SENSITIVE_REDIRECT.exec(value));
@@ -84,8 +98,9 @@ function inspect(leaf: TextLeaf): Finding[] {
 export function detectCommandInjection(ctx: DetectionContext): void {
   let severity: Severity | null = null;
   const matches: EvidenceMatch[] = [];
+  const fileBody = writesFileBody(ctx.view.argumentLeaves);
   for (const leaf of ctx.view.argumentLeaves) {
-    for (const finding of inspect(leaf)) {
+    for (const finding of inspect(leaf, fileBody)) {
       severity = severity ? maxSeverity(severity, finding.severity) : finding.severity;
       matches.push({ field: leaf.field, text: maskSecrets(leaf.value.slice(0, 600)), signal: `${finding.signal}: ${maskSecrets(finding.match.slice(0, 120))}` });
     }
