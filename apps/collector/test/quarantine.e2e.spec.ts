@@ -151,6 +151,37 @@ describe('quarantine enforcement', () => {
     }
   });
 
+  it('http: blocks a quarantined call behind a byte-order mark, and refuses bodies it cannot read as JSON-RPC, instead of forwarding them', async () => {
+    // A server with a lenient parser (a decoder that drops the BOM, JSON5, a batch with an odd element) would run these calls.
+    const home = temporaryDir('quarantine-http-unparsed');
+    const control = new BusReader(home);
+    await control.decide('tool.quarantined', 'lenient', 'evil', 'poisoned description');
+    const upstream = await startLocalServer((_request, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"jsonrpc":"2.0","id":1,"result":{}}'));
+    const url = await httpCollector('lenient', home, `${upstream.url}/mcp`);
+    const post = (body: string) => fetch(`${url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body });
+    const call = (id: number, name: string) => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {} } });
+    try {
+      const bom = await post(`\uFEFF${call(1, 'evil')}`);
+      expect(await bom.json()).toMatchObject({ id: 1, error: { code: -32003 } });
+      for (const body of [`[42,${call(2, 'evil')}]`, "{jsonrpc:'2.0',id:3,method:'tools/call',params:{name:'evil',arguments:{}},}", `${call(4, 'evil')}\n${call(5, 'evil')}`]) {
+        const refused = await post(body);
+        expect(refused.status).toBe(400);
+        expect(await refused.json()).toMatchObject({ id: null, error: { code: -32600, message: expect.stringContaining('not valid JSON-RPC') } });
+      }
+      expect(upstream.seen).toEqual([]);
+      // Calls the collector can read go on as before.
+      expect((await post(call(6, 'good'))).status).toBe(200);
+      expect(upstream.seen.map((request) => request.body)).toEqual([call(6, 'good')]);
+    } finally {
+      await upstream.close();
+      await control.close();
+    }
+    await onBus(home, async (reader) => {
+      // Every message is recorded, the refused ones too.
+      await vi.waitFor(() => expect(reader.find((e) => e['palisade.outcome'] === 'blocked').length).toBeGreaterThanOrEqual(1), { timeout: 10_000 });
+    });
+  });
+
   it('--bus http: learns quarantines by polling GET /api/tools with the collector token', async () => {
     const home = temporaryDir('quarantine-api');
     let quarantined = true;

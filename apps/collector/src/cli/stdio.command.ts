@@ -38,7 +38,7 @@ export async function runStdioCommand(argv: readonly string[], env: NodeJS.Proce
     input: process.stdin,
     output: process.stdout,
     log: (level, message, fields) => link.log(level, message, fields),
-    connect: (io) => new StdioGate({ ...io, tap, policy: new QuarantinePolicy(link.registry) }),
+    connect: (io) => new StdioGate({ ...io, tap, policy: new QuarantinePolicy(link.registry), log: (level, message, fields) => link.log(level, message, fields) }),
   });
   const result: ServerExit = await proxy.run();
   tap.close();

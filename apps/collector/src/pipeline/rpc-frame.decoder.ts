@@ -29,3 +29,30 @@ export function requestIdsOf(text: string): RequestIds | null {
   if (!messages) return null;
   return { batch: text.trimStart().startsWith('['), ids: messages.flatMap((message) => (message.kind === 'request' ? [message.id] : [])) };
 }
+
+/** A client frame as quarantine enforcement reads it: every message checked, or why it cannot be. */
+export type CheckedFrame =
+  | { checked: true; batch: boolean; messages: RpcMessage[]; values: unknown[] }
+  | { checked: false; reason: string };
+
+/**
+ * Decodes a client frame for quarantine enforcement, strictly: a leading UTF-8 byte-order mark is skipped
+ * (servers whose decoder drops it would run the message), and the frame counts as checked only when it is
+ * JSON and every message in it (each of a batch, whose `messages[i]` is `values[i]`) is a valid JSON-RPC
+ * message. Anything else is a frame a lenient server might still read a call out of. Never throws.
+ */
+export function checkClientFrame(text: string): CheckedFrame {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    return { checked: false, reason: 'it is not JSON' };
+  }
+  const batch = Array.isArray(value);
+  const values: unknown[] = Array.isArray(value) ? (value as unknown[]) : [value];
+  if (values.length === 0) return { checked: false, reason: 'it is an empty batch' };
+  const messages = values.map(classifyRpcMessage);
+  const invalid = messages.find((m) => m.kind === 'invalid');
+  if (invalid) return { checked: false, reason: `it holds an invalid JSON-RPC message (${invalid.reason})` };
+  return { checked: true, batch, messages, values };
+}

@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { jsonText } from '../pipeline/json-text.js';
 import { rpcIdKey } from '../pipeline/jsonrpc.message.js';
-import { decodeRpcFrame, requestIdsOf, type RequestIds } from '../pipeline/rpc-frame.decoder.js';
+import { checkClientFrame, requestIdsOf, type RequestIds } from '../pipeline/rpc-frame.decoder.js';
 import { TapKind } from '../pipeline/tap.ring.js';
 import type { TelemetryLink } from '../pipeline/telemetry.link.js';
 import { type BlockDecision, needsQuarantineState, type QuarantinePolicy } from '../quarantine/quarantine.policy.js';
@@ -220,8 +220,16 @@ export class HttpProxy {
       return;
     }
     const body = Buffer.concat(chunks, bytes);
-    const text = body.toString('utf8');
-    const messages = decodeRpcFrame(text) ?? [];
+    const frame = checkClientFrame(body.toString('utf8'));
+    if (!frame.checked) {
+      // Not a body of JSON-RPC messages the collector can read: a lenient server might still find the call in it.
+      if (!this.options.policy.ready) await this.options.policy.whenReady();
+      const unreadable = `Palisade: a request body that is not valid JSON-RPC (${frame.reason}) cannot be checked while a tool of this server is quarantined, so it was not forwarded; send it as plain JSON.`;
+      if (this.options.policy.active) this.refuseUninspected(req, res, exchange, chunks, 400, unreadable);
+      else this.forward(req, res, target, exchange, { kind: 'buffer', bytes: body });
+      return;
+    }
+    const { messages } = frame;
     if (!this.options.policy.ready && messages.some(needsQuarantineState)) await this.options.policy.whenReady();
     for (const message of messages) {
       if (message.kind !== 'request' || message.method !== 'tools/list') continue;
@@ -236,8 +244,8 @@ export class HttpProxy {
     }
     for (const decision of blocked) exchange.tap.blocked({ request: decision.request, reason: decision.reason, error: decision.error });
     const answers = blocked.map((decision) => this.options.policy.errorResponse(decision));
-    const batch = text.trimStart().startsWith('[');
-    const remaining = batch ? (JSON.parse(text) as unknown[]).filter((_, index) => decisions[index] === undefined) : [];
+    const { batch } = frame;
+    const remaining = batch ? frame.values.filter((_, index) => decisions[index] === undefined) : [];
     const legacy = exchange.legacySessionId ? this.legacyStreams.get(exchange.legacySessionId) : undefined;
     if (legacy) {
       legacy.inject(JSON.stringify(batch ? answers : answers[0]));
@@ -253,13 +261,13 @@ export class HttpProxy {
     this.answer(res, exchange, 200, 'application/json', JSON.stringify(batch ? answers : answers[0]));
   }
 
-  /** The collector answers the request itself (every call in it was blocked). */
   /**
    * Answers a POST body that cannot be checked while a tool is quarantined (larger than --parse-limit: 413,
-   * compressed: 415) with a JSON-RPC error, id null: the body could be a call to that tool (a model told to
-   * pass a whole file as an argument). The body still goes to telemetry, as every message does.
+   * compressed: 415, not valid JSON-RPC: 400) with a JSON-RPC error, id null: the body could be a call to
+   * that tool (a model told to pass a whole file as an argument, a server with a lenient parser). The body
+   * still goes to telemetry, as every message does.
    */
-  private refuseUninspected(req: IncomingMessage, res: ServerResponse, exchange: Exchange, prefix: Buffer[], status: 413 | 415, message: string): void {
+  private refuseUninspected(req: IncomingMessage, res: ServerResponse, exchange: Exchange, prefix: Buffer[], status: 400 | 413 | 415, message: string): void {
     const { tap } = exchange;
     for (const chunk of prefix) tap.copy('client_to_server', chunk);
     req.on('data', (chunk: Buffer) => tap.copy('client_to_server', chunk));
@@ -268,6 +276,10 @@ export class HttpProxy {
       this.options.log('warn', 'refused a request body it cannot check while a tool is quarantined', { status });
       this.answer(res, exchange, status, 'application/json', JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message } }));
     };
+    if (req.readableEnded) {
+      refuse();
+      return;
+    }
     req.once('end', refuse);
     req.once('error', () => this.finish(exchange));
     req.resume();

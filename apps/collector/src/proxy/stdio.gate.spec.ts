@@ -14,9 +14,10 @@ function harness(options: { quarantined?: string[]; ready?: boolean } = {}) {
   const copies: Record<TapDirection, Buffer[]> = { client_to_server: [], server_to_client: [] };
   const blocked: BlockedCall[] = [];
   const tap: RelayTap = { copy: (direction, chunk) => copies[direction].push(chunk), blocked: (call) => blocked.push(call) };
-  const gate = new StdioGate({ toServer: (b) => toServer.push(b), toClient: (b) => toClient.push(b), tap, policy: new QuarantinePolicy(registry) });
+  const logs: string[] = [];
+  const gate = new StdioGate({ toServer: (b) => toServer.push(b), toClient: (b) => toClient.push(b), tap, policy: new QuarantinePolicy(registry), log: (_level, message) => logs.push(message) });
   const text = (list: Buffer[]) => Buffer.concat(list).toString('utf8');
-  return { gate, registry, toServer, toClient, copies, blocked, text };
+  return { gate, registry, toServer, toClient, copies, blocked, text, logs };
 }
 
 const line = (value: object) => `${JSON.stringify(value)}\n`;
@@ -120,5 +121,59 @@ describe(StdioGate.name, () => {
     expect(text(toServer)).toBe(list);
     gate.fromServer(Buffer.from(line({ jsonrpc: '2.0', id: 5, result: { tools: [{ name: 'good' }, { name: 'evil' }] } })));
     expect((JSON.parse(text(toClient)) as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name)).toEqual(['good']);
+  });
+
+  it('blocks a call to a quarantined tool behind a UTF-8 byte-order mark (servers whose decoder drops it would run it)', () => {
+    const { gate, toServer, toClient, blocked, text } = harness({ quarantined: ['evil'] });
+    gate.fromClient(Buffer.from(`\uFEFF${call(6, 'evil')}`));
+    expect(text(toServer)).toBe('');
+    expect(blocked).toHaveLength(1);
+    expect(JSON.parse(text(toClient))).toMatchObject({ id: 6, error: { code: -32003 } });
+  });
+
+  it('refuses a batch holding an invalid message next to a quarantined call, forwarding none of it', () => {
+    // The invalid element once shifted the batch's decisions by one, and the quarantined call went through.
+    const { gate, toServer, toClient, text } = harness({ quarantined: ['evil'] });
+    gate.fromClient(Buffer.from(`[42,${call(7, 'evil').trim()},${call(8, 'good').trim()}]\n`));
+    expect(text(toServer)).toBe('');
+    expect(JSON.parse(text(toClient))).toMatchObject({ id: 7, error: { code: -32600 } });
+  });
+
+  it('answers a line that does not parse while a tool is quarantined, never forwarding it, and records it', () => {
+    // JSON5-ish input: a lenient server would run this call.
+    const { gate, toServer, toClient, copies, text } = harness({ quarantined: ['evil'] });
+    const json5 = "{jsonrpc:'2.0',\"id\":9,method:'tools/call',params:{name:'evil',arguments:{},},}\n";
+    gate.fromClient(Buffer.from(json5));
+    expect(text(toServer)).toBe('');
+    expect(JSON.parse(text(toClient))).toMatchObject({ id: 9, error: { code: -32600, message: expect.stringContaining('not valid JSON-RPC') } });
+    expect(text(copies.client_to_server)).toBe(json5);
+  });
+
+  it('drops a line that does not parse and names no id while a tool is quarantined, logging it once', () => {
+    const { gate, toServer, toClient, logs, text } = harness({ quarantined: ['evil'] });
+    gate.fromClient(Buffer.from("{method:'tools/call',id:1,params:{name:'evil'}}\n{garbage\n"));
+    gate.fromClient(Buffer.from(call(2, 'good')));
+    expect(text(toServer)).toBe(call(2, 'good'));
+    expect(text(toClient)).toBe('');
+    expect(logs.filter((message) => message.includes('cannot check'))).toHaveLength(1);
+  });
+
+  it('forwards a line that does not parse once the quarantine state is known to be empty', async () => {
+    const { gate, registry, toServer, text } = harness({ ready: false });
+    gate.fromClient(Buffer.from('{garbage\n'));
+    expect(text(toServer)).toBe('');
+    registry.markReady();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(text(toServer)).toBe('{garbage\n');
+  });
+
+  it('checks a last line without a newline when the client closes stdin while a tool is quarantined', async () => {
+    // A server that reads to the end of its input would run such a call.
+    const { gate, toServer, toClient, text } = harness({ quarantined: ['evil'] });
+    gate.fromClient(Buffer.from(call(1, 'good') + call(2, 'evil').trim()));
+    await gate.clientEnded();
+    expect(text(toServer)).toBe(call(1, 'good'));
+    expect(JSON.parse(text(toClient))).toMatchObject({ id: 2, error: { code: -32003 } });
   });
 });

@@ -1,20 +1,30 @@
 import { jsonText } from '../pipeline/json-text.js';
-import { rpcIdKey } from '../pipeline/jsonrpc.message.js';
-import { decodeRpcFrame } from '../pipeline/rpc-frame.decoder.js';
+import { type RpcId, rpcIdKey } from '../pipeline/jsonrpc.message.js';
+import { checkClientFrame } from '../pipeline/rpc-frame.decoder.js';
 import { type BlockDecision, needsQuarantineState, type QuarantinePolicy } from '../quarantine/quarantine.policy.js';
 import type { RelayTap } from './relay.tap.js';
+import type { ProxyLog } from './stdio.proxy.js';
 
 const NEWLINE = 0x0a;
-const TOOLS_CALL = Buffer.from('tools/call');
-const TOOLS_LIST = Buffer.from('tools/list');
 const TOOLS_KEY = Buffer.from('"tools"');
 /**
- * JSON may write any character of a string as `\uXXXX`, and `/` as `\/` (PHP's json_encode does by
- * default): a line holding either may name tools/call, tools/list or `"tools"` without their bytes, so it
- * is parsed too. A malicious server would otherwise escape `"tools"` to keep a quarantined tool listed.
+ * JSON may write any character of a string as `\uXXXX`: a server line holding one may name `"tools"`
+ * without its bytes, so it is parsed too. A malicious server would otherwise escape `"tools"` to keep a
+ * quarantined tool listed.
  */
 const ESCAPED_CHAR = Buffer.from('\\u');
-const ESCAPED_SLASH = Buffer.from('\\/');
+
+/** The id a line that does not parse names, when one can be read out of it (`"id": 7`, `"id":"a"`). */
+function recoverId(text: string): RpcId | undefined {
+  const match = /"id"\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|"(?:[^"\\]|\\.)*")/.exec(text);
+  if (!match?.[1]) return undefined;
+  try {
+    const id = JSON.parse(match[1]) as unknown;
+    return typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** One direction's framing state: a partial line held, or a line relayed raw up to now. */
 interface LineState {
@@ -27,6 +37,7 @@ export interface StdioGateDeps {
   toClient: (bytes: Buffer) => void;
   tap: RelayTap;
   policy: QuarantinePolicy;
+  log: ProxyLog;
 }
 
 /**
@@ -43,6 +54,7 @@ export class StdioGate {
   private deferred: Buffer[] | null = null;
   private injections: Buffer[] = [];
   private readonly pendingToolsList = new Set<string>();
+  private droppedLogged = false;
 
   constructor(private readonly deps: StdioGateDeps) {}
 
@@ -86,10 +98,18 @@ export class StdioGate {
     this.inspectServer(chunk);
   }
 
-  /** The client closed stdin: a decision still waiting is made, and a partial last line goes through as is. */
+  /**
+   * The client closed stdin: a decision still waiting is made, and a partial last line is handled like a
+   * whole one (while a quarantine is active it may be a call, and a server reading to the end would run it).
+   */
   async clientEnded(): Promise<void> {
     while (this.deferred) await this.deps.policy.whenReady().then(() => undefined);
-    for (const piece of this.client.held.splice(0)) this.forwardClientLine(piece);
+    const held = this.client.held.splice(0);
+    if (held.length === 0) return;
+    if (!this.deps.policy.ready) await this.deps.policy.whenReady();
+    const last = Buffer.concat(held);
+    if (this.deps.policy.active) this.handleClientLine(last);
+    else this.forwardClientLine(last);
   }
 
   /** The server closed stdout: a partial last line goes through as is, then anything of the collector's own. */
@@ -139,36 +159,57 @@ export class StdioGate {
     }
   }
 
-  /** Forwards, rewrites or answers one whole client line; false when it must wait for quarantine state. */
+  /**
+   * Forwards, rewrites or answers one whole client line; false when it must wait for quarantine state. Every
+   * line is parsed here (this runs only while a quarantine is active or not yet known): a line that is not
+   * valid JSON-RPC cannot be checked, and a lenient server might still run a call to a quarantined tool in it.
+   */
   private handleClientLine(line: Buffer): boolean {
-    const escaped = line.includes(ESCAPED_CHAR) || line.includes(ESCAPED_SLASH);
-    const mentionsCall = escaped || line.includes(TOOLS_CALL);
-    const mentionsList = escaped || line.includes(TOOLS_LIST);
-    if (!mentionsCall && !mentionsList) return this.forwardClientLine(line);
-    const messages = decodeRpcFrame(line.toString('utf8'));
-    if (!messages) return this.forwardClientLine(line);
+    const text = line.toString('utf8');
+    if (text.trim() === '') return this.forwardClientLine(line);
+    const frame = checkClientFrame(text);
+    if (!frame.checked) {
+      if (!this.deps.policy.ready) return false;
+      return this.deps.policy.active ? this.refuseUnchecked(line, text, frame.reason) : this.forwardClientLine(line);
+    }
+    const { messages } = frame;
     // Until the quarantine state is known, a listing or a call waits for it (a quarantined tool must not
     // be listed or reached in the first second of a session); other messages pass.
     if (!this.deps.policy.ready && messages.some(needsQuarantineState)) return false;
     for (const message of messages) {
       if (message.kind === 'request' && message.method === 'tools/list') this.pendingToolsList.add(rpcIdKey(message.id));
     }
-    if (!mentionsCall) return this.forwardClientLine(line);
     const decisions = messages.map((m) => this.deps.policy.decide(m));
     const blocked = decisions.filter((d): d is BlockDecision => d !== undefined);
     if (blocked.length === 0) return this.forwardClientLine(line);
     for (const decision of blocked) this.deps.tap.blocked({ request: decision.request, reason: decision.reason, error: decision.error });
     const answers = blocked.map((d) => this.deps.policy.errorResponse(d));
-    const trimmed = line.toString('utf8').trimStart();
-    if (!trimmed.startsWith('[')) {
+    if (!frame.batch) {
       this.injectToClient(Buffer.from(`${JSON.stringify(answers[0])}\n`));
       return true;
     }
     // A batch: forward what may pass, answer the blocked calls in a batch of our own.
-    const original = JSON.parse(trimmed) as unknown[];
-    const remaining = original.filter((_, index) => decisions[index] === undefined);
+    const remaining = frame.values.filter((_, index) => decisions[index] === undefined);
     if (remaining.length > 0) this.forwardClientLine(Buffer.from(`${jsonText(remaining)}\n`));
     this.injectToClient(Buffer.from(`${JSON.stringify(answers)}\n`));
+    return true;
+  }
+
+  /**
+   * A line that cannot be checked while a tool is quarantined: never forwarded, but recorded like every
+   * message. The client gets an error when the line names an id it can be matched to; otherwise the line
+   * is dropped (an answer with id null would match no request), which is logged once per session.
+   */
+  private refuseUnchecked(line: Buffer, text: string, reason: string): true {
+    this.deps.tap.copy('client_to_server', line);
+    const id = recoverId(text);
+    const message = `Palisade: a message that is not valid JSON-RPC (${reason}) cannot be checked while a tool of this server is quarantined, so it was not forwarded; send it as plain JSON.`;
+    if (id !== undefined) {
+      this.injectToClient(Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32600, message } })}\n`));
+    } else if (!this.droppedLogged) {
+      this.droppedLogged = true;
+      this.deps.log('warn', 'dropped a client line it cannot check while a tool is quarantined (further ones are dropped silently)', { reason });
+    }
     return true;
   }
 
