@@ -3,6 +3,7 @@ import type { EventView, TextLeaf } from '../engine/event-view.js';
 import type { ResolvedEngineOptions } from '../engine/engine-options.js';
 import { findSecretsSync } from '../secrets/find-secrets-sync.js';
 import { isExampleSecret } from '../secrets/secret-match.js';
+import { isPlaceholderSecret } from '../secrets/secret.patterns.js';
 
 /** Secret types that are full credentials on their own. */
 const STRONG_TYPES = new Set([
@@ -18,15 +19,26 @@ export function secretSeverity(type: string, detector: string | undefined): Seve
 }
 
 /** Credential files pasted whole: AWS credentials, .env files with secrets, kubeconfigs, netrc, shadow, service accounts. */
-const CREDENTIAL_CONTENT: { name: string; anchors: string[]; pattern: RegExp }[] = [
+const CREDENTIAL_CONTENT: { name: string; anchors: string[]; pattern: RegExp; real?: (text: string) => boolean }[] = [
   { name: 'AWS credentials file', anchors: ['aws_'], pattern: /\[[\w-]+\]\s*\n\s*aws_access_key_id\s*=|aws_secret_access_key\s*=\s*\S/i },
-  { name: '.env file with secrets', anchors: ['SECRET', 'PASSWORD', 'PASSWD', 'TOKEN', 'API_KEY', 'PRIVATE_KEY', 'ACCESS_KEY'], pattern: /(?:^|\n)\s*(?:export\s+)?[A-Z][A-Z0-9_]*(?:SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY|ACCESS_KEY)[A-Z0-9_]*\s*=\s*\S+[^\n]*\n(?:[^\n]*\n){0,20}?\s*(?:export\s+)?[A-Z][A-Z0-9_]*\s*=\s*\S/ },
+  { name: '.env file with secrets', anchors: ['SECRET', 'PASSWORD', 'PASSWD', 'TOKEN', 'API_KEY', 'PRIVATE_KEY', 'ACCESS_KEY'], pattern: /(?:^|\n)\s*(?:export\s+)?[A-Z][A-Z0-9_]*(?:SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY|ACCESS_KEY)[A-Z0-9_]*\s*=\s*\S+[^\n]*\n(?:[^\n]*\n){0,20}?\s*(?:export\s+)?[A-Z][A-Z0-9_]*\s*=\s*\S/, real: hasRealEnvSecret },
   { name: 'kubeconfig with credentials', anchors: ['-data:', 'token:'], pattern: /client-(?:key|certificate)-data:\s*[A-Za-z0-9+/=]{20,}|\btoken:\s*[A-Za-z0-9._-]{20,}[\s\S]{0,200}\bcluster:/ },
   { name: 'netrc entry', anchors: ['machine'], pattern: /\bmachine\s+\S+\s+login\s+\S+\s+password\s+\S+/ },
   { name: 'shadow password entry', anchors: [':$'], pattern: /(?:^|\n)[a-z_][\w-]*:\$(?:1|2[aby]|5|6|y)\$[^:\n]{8,}:\d*:/ },
   { name: 'cloud service account key', anchors: ['service_account'], pattern: /"type"\s*:\s*"service_account"[\s\S]{0,400}"private_key(?:_id)?"\s*:/ },
   { name: 'Docker registry auth', anchors: ['"auths"'], pattern: /"auths"\s*:\s*\{[\s\S]{0,300}"auth"\s*:\s*"[A-Za-z0-9+/=]{12,}"/ },
 ];
+
+const ENV_SECRET_LINE = /(?:^|\n)\s*(?:export\s+)?(?=[A-Z])[A-Z0-9_]*(?:SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY|ACCESS_KEY)[A-Z0-9_]*\s*=([^\n#]*)/g;
+
+/**
+ * A `.env` text holds a secret only when some secret-named line has a value a template would not ship
+ * (a value the collector already redacted was a real one).
+ */
+function hasRealEnvSecret(text: string): boolean {
+  for (const [, value = ''] of text.matchAll(ENV_SECRET_LINE)) if (value.includes('[REDACTED:') || !isPlaceholderSecret(value)) return true;
+  return false;
+}
 
 export interface SecretExposure {
   severity: Severity;
@@ -71,8 +83,8 @@ export function secretExposure(view: EventView, where: Finding['where'], leaves:
     }
     // Every credential file format has an '=' or ':' (netrc aside); prose without them is skipped cheaply.
     if (leaf.value.length < 24 || !(leaf.value.includes('=') || leaf.value.includes(':') || leaf.value.includes('machine '))) continue;
-    for (const { name, anchors, pattern } of CREDENTIAL_CONTENT) {
-      if (!anchors.some((anchor) => leaf.value.includes(anchor)) || !pattern.test(leaf.value)) continue;
+    for (const { name, anchors, pattern, real } of CREDENTIAL_CONTENT) {
+      if (!anchors.some((anchor) => leaf.value.includes(anchor)) || !pattern.test(leaf.value) || (real && !real(leaf.value))) continue;
       raise('high');
       types.add('credential_file');
       matches.push({ field: leaf.field, text: `${name} (${leaf.value.length} characters, not shown)`, signal: `contents of a credential file: ${name}` });

@@ -23,4 +23,12 @@ describe(detectSecretInResponse.name, () => {
     expect(alertsOf('secret_in_response', [{ tool: 't', result: result('Set your API key in the config and send it as a Bearer token in the Authorization header.') }])).toEqual([]);
     expect(alertsOf('secret_in_response', [{ tool: 't', result: result('Session 550e8400-e29b-41d4-a716-446655440000, request req_2f8a1c9e.') }])).toEqual([]);
   });
+
+  it('reads .env templates as placeholders but still flags a template holding one real value', () => {
+    const template = 'DATABASE_URL=postgres://user:password@localhost:5432/app\nSECRET_KEY=change-me\nSMTP_PASSWORD=your-password-here\nSTRIPE_KEY=\nAPI_TOKEN=<your-token>\nJWT_SECRET=replace-with-a-long-random-string\nADMIN_PASSWORD=changeme\nAWS_SECRET_ACCESS_KEY=xxxxxxxxxxxxxxxx\n';
+    expect(alertsOf('secret_in_response', [{ tool: 'read_file', result: result(template) }])).toEqual([]);
+    const leaked = template.replace('SECRET_KEY=change-me', 'SECRET_KEY=Qm9v-r7Tq2Lk9xWz');
+    expect(alertsOf('secret_in_response', [{ tool: 'read_file', result: result(leaked) }])[0]?.severity).toBe('high');
+    expect(alertsOf('secret_in_response', [{ tool: 'read_file', result: result('DB_HOST=db\nDB_PASSWORD=hunter2hunter2\nAPP_ENV=prod\n') }])[0]?.severity).toBe('high');
+  });
 });

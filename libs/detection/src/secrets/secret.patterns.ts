@@ -47,6 +47,19 @@ function isPlaceholderValue(value: string): boolean {
   return PLACEHOLDER_VALUE.test(value) || value.startsWith('[REDACTED:') || /^(?:process\.env|os\.environ|env\(|getenv)/i.test(value);
 }
 
+/** Words a template puts where the real value goes (`change-me`, `your-password-here`, `replace-with-…`). */
+const TEMPLATE_WORDS = /^(?:(?:change|replace|fill|set|put|insert|enter|add)[-_ ]?(?:me|this|it|with|in|your|here)|your[-_ ]|(?:my|the|an?)[-_](?:api|secret|token|key|pass)|todo|fixme|tbd|dummy|fake|sample|example|placeholder|redacted|(?:test|dev|local)[-_]?(?:secret|password|token|key)?$)|[-_ ](?:here|goes[-_ ]here)$|^(.)\1{3,}$/i;
+
+/**
+ * Whether a value written after a secret's name is a template's stand-in rather than a credential:
+ * empty, a known placeholder (`changeme`, `<token>`, `${VAR}`, `xxxx`), or template wording
+ * (`change-me`, `your-password-here`, `replace-with-a-long-random-string`).
+ */
+export function isPlaceholderSecret(raw: string): boolean {
+  const value = raw.trim().replace(/^(["'])(.*)\1$/, '$2').trim();
+  return value.length === 0 || isPlaceholderValue(value) || TEMPLATE_WORDS.test(value);
+}
+
 /** Character classes present: lower, upper, digit, other. */
 function characterClasses(value: string): number {
   return (/[a-z]/.test(value) ? 1 : 0) + (/[A-Z]/.test(value) ? 1 : 0) + (/[0-9]/.test(value) ? 1 : 0) + (/[^A-Za-z0-9]/.test(value) ? 1 : 0);
