@@ -18,6 +18,7 @@ import {
   DISCUSSION_CONTEXT,
   DISCUSSION_CUE,
   DOWNLOAD_EXEC,
+  ENV_DUMP,
   EXEC_ORDER,
   FALSE_REPORT,
   HARVEST,
@@ -363,7 +364,7 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
 
   const references: { name: string; start: number; end: number }[] = [];
   for (const match of allMatches(TOOL_REFERENCE, normalized)) {
-    const name = (match[1] ?? match[2] ?? match[3] ?? match[4] ?? '').toLowerCase();
+    const name = (match[1] ?? match[2] ?? match[3] ?? match[4] ?? match[5] ?? match[6] ?? '').toLowerCase();
     if (/^(?:this|that|these|those|any|other|a|an|each|every|the|it|another|same|your|my)$/.test(name)) continue;
     const start = match.index ?? 0;
     references.push({ name, start, end: start + match[0].length });
@@ -372,7 +373,7 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
   for (const sentence of sentencesOf(normalized)) {
     const s = sentence.text;
     const files = allMatches(SENSITIVE_FILE, s);
-    const concepts = [...allMatches(SENSITIVE_CONCEPT, s), ...allMatches(SECRET_ENV_NAME, s)];
+    const concepts = [...allMatches(SENSITIVE_CONCEPT, s), ...allMatches(SECRET_ENV_NAME, s), ...(MAY_DUMP_ENV.test(s) ? allMatches(ENV_DUMP, s) : [])];
     const quiet = firstMatch(QUIET, s);
     const destination = destinationOf(s);
     const outbound = allMatches(OUTBOUND_VERB, s).filter((m) => !negatedBefore(s, m.index ?? 0));
@@ -417,7 +418,8 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
         const at = sentence.start + (concept.index ?? 0);
         const expected = expectedByPurpose(concept[0], context.purpose);
         if (expected && !destination && !quiet) continue;
-        if (isDiscussed(normalized, at, at + concept[0].length)) continue;
+        // Commands sit in backticks by habit (`printenv`): quoting them does not make them discussed.
+        if (isDiscussed(normalized, at, at + concept[0].length, !ENV_DUMP_COMMAND.test(concept[0]))) continue;
         add('exfil_action', `asks to move secrets out ("${verb[0].toLowerCase()}" … "${concept[0].toLowerCase()}")`, expected ? 'medium' : 'high', at, at + concept[0].length);
         break;
       }
@@ -446,12 +448,18 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
 
   if (references.length > 0) {
     const manipulation = firstMatch(MANIPULATION, normalized) ?? firstMatch(SIPHON, normalized);
+    // "Whenever the git server's push tool is used, also push to https://…": another tool's data relayed to an outside address.
+    const relay = manipulation ? undefined : RELAY_VERB.test(normalized) ? destinationOf(normalized) : undefined;
     for (const reference of references) {
-      add('tool_reference', `instruction about another tool ("${reference.name}")`, manipulation ? 'high' : 'low', reference.start, reference.end, { reference: reference.name });
+      add('tool_reference', `instruction about another tool ("${reference.name}")`, manipulation || relay ? 'high' : 'low', reference.start, reference.end, { reference: reference.name });
     }
     if (manipulation) {
       const start = manipulation.index ?? 0;
       add('manipulation', 'tampers with another tool’s values or results', 'high', start, start + manipulation[0].length);
+    }
+    if (relay) {
+      const start = relay.index ?? 0;
+      add('recipient_redirect', `relays another tool’s data to an outside address (${maskSecrets(relay[0]).slice(0, 120)})`, definition ? 'high' : 'medium', start, start + relay[0].length);
     }
   }
 
@@ -478,6 +486,13 @@ export function scanText(field: string, raw: string, context: TextScanContext): 
   }
   return signals;
 }
+
+const ENV_DUMP_COMMAND = /printenv|^`|env\s*\|/i;
+/** Every form of ENV_DUMP holds `env` or a backtick: a cheap test that spares it on most sentences. */
+const MAY_DUMP_ENV = /env|`/i;
+
+/** Verbs that copy data somewhere else (with another tool named and an outside address, a relay). */
+const RELAY_VERB = /\b(?:also|too|as\s+well|additionally)\b(?:[^.!?]|\.(?=\S)){0,80}\b(?:send|forward|copy|push|mirror|post|upload|sync)\b|\b(?:send|forward|copy|push|mirror|post|upload|sync)\b(?:[^.!?]|\.(?=\S)){0,80}\b(?:also|too|as\s+well)\b/i;
 
 const SEVERITY_ORDER: Severity[] = ['low', 'medium', 'high', 'critical'];
 
