@@ -1,18 +1,30 @@
 import { classifyRpcMessage, type RpcId, type RpcMessage } from './jsonrpc.message.js';
 
-/**
- * Decodes one frame (a stdio line, an HTTP body, an SSE `data`) into its JSON-RPC messages: one, several
- * for a batch, none (`null`) when it is not JSON or holds no valid message. Never throws.
- */
-export function decodeRpcFrame(text: string): RpcMessage[] | null {
+/** A frame's JSON value, as a list of messages (one, or each of a batch) and their classification. */
+interface ParsedFrame {
+  batch: boolean;
+  values: unknown[];
+  messages: RpcMessage[];
+}
+
+/** Parses a frame's JSON and classifies each message in it; null when it is not JSON. Never throws. */
+function parseFrame(text: string): ParsedFrame | null {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return null;
   }
-  const messages = Array.isArray(value) ? value.map(classifyRpcMessage) : [classifyRpcMessage(value)];
-  const valid = messages.filter((m) => m.kind !== 'invalid');
+  const values: unknown[] = Array.isArray(value) ? (value as unknown[]) : [value];
+  return { batch: Array.isArray(value), values, messages: values.map(classifyRpcMessage) };
+}
+
+/**
+ * Decodes one frame (a stdio line, an HTTP body, an SSE `data`) into its JSON-RPC messages: one, several
+ * for a batch, none (`null`) when it is not JSON or holds no valid message. Never throws.
+ */
+export function decodeRpcFrame(text: string): RpcMessage[] | null {
+  const valid = parseFrame(text)?.messages.filter((m) => m.kind !== 'invalid') ?? [];
   return valid.length > 0 ? valid : null;
 }
 
@@ -42,17 +54,10 @@ export type CheckedFrame =
  * message. Anything else is a frame a lenient server might still read a call out of. Never throws.
  */
 export function checkClientFrame(text: string): CheckedFrame {
-  let value: unknown;
-  try {
-    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch {
-    return { checked: false, reason: 'it is not JSON' };
-  }
-  const batch = Array.isArray(value);
-  const values: unknown[] = Array.isArray(value) ? (value as unknown[]) : [value];
-  if (values.length === 0) return { checked: false, reason: 'it is an empty batch' };
-  const messages = values.map(classifyRpcMessage);
-  const invalid = messages.find((m) => m.kind === 'invalid');
+  const frame = parseFrame(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  if (!frame) return { checked: false, reason: 'it is not JSON' };
+  if (frame.values.length === 0) return { checked: false, reason: 'it is an empty batch' };
+  const invalid = frame.messages.find((m) => m.kind === 'invalid');
   if (invalid) return { checked: false, reason: `it holds an invalid JSON-RPC message (${invalid.reason})` };
-  return { checked: true, batch, messages, values };
+  return { checked: true, ...frame };
 }
